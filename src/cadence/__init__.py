@@ -1,0 +1,86 @@
+"""cadence: follow-up cadences for customer segments and lifecycle stages, as a pure, embeddable library.
+
+Model customers, contacts and a `Policy`; `assess` says whether a follow-up is due, overdue or at churn risk,
+by when, and why.
+"""
+
+from cadence import presets
+from cadence.assessment import AnchorKind, Assessment, Status
+from cadence.calculator import ACTIONABLE, assess, assess_many, worklist
+from cadence.durations import (
+    CalendarDuration,
+    Duration,
+    ExactDuration,
+    days,
+    hours,
+    minutes,
+    months,
+    parse_duration,
+    seconds,
+    weeks,
+)
+from cadence.errors import CadenceError, CadenceWarning, DurationError, InputError, InputTypeError, PolicyError
+from cadence.model import (
+    DEFAULT_LIFECYCLE,
+    NON_REACH,
+    Channel,
+    Contact,
+    Customer,
+    Direction,
+    Lifecycle,
+    Outcome,
+    Segment,
+    Stage,
+)
+from cadence.policy import ANY, Policy, RuleKey, RuleMatch
+from cadence.rules import ContactFilter, Rule
+
+__version__ = "0.1.0"
+
+__all__ = [
+    # the calculator
+    "ACTIONABLE",
+    # policies and rules
+    "ANY",
+    # the model
+    "DEFAULT_LIFECYCLE",
+    "NON_REACH",
+    "AnchorKind",
+    "Assessment",
+    # errors and warnings
+    "CadenceError",
+    "CadenceWarning",
+    # durations
+    "CalendarDuration",
+    "Channel",
+    "Contact",
+    "ContactFilter",
+    "Customer",
+    "Direction",
+    "Duration",
+    "DurationError",
+    "ExactDuration",
+    "InputError",
+    "InputTypeError",
+    "Lifecycle",
+    "Outcome",
+    "Policy",
+    "PolicyError",
+    "Rule",
+    "RuleKey",
+    "RuleMatch",
+    "Segment",
+    "Stage",
+    "Status",
+    "assess",
+    "assess_many",
+    "days",
+    "hours",
+    "minutes",
+    "months",
+    "parse_duration",
+    "presets",
+    "seconds",
+    "weeks",
+    "worklist",
+]

@@ -1,0 +1,145 @@
+"""Instants as integer microseconds since the Unix epoch, and local-date arithmetic on them.
+
+Everything inside the calculator works on these integers; pendulum objects are made only at the edges. The rules
+for wall times that do not exist or exist twice are spelled out in `Zone.day_start`.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from calendar import monthrange
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+
+import pendulum
+
+from cadence.errors import InputError, InputTypeError, PolicyError
+
+US = 1_000_000
+DAY_US = 86_400 * US
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_DAY_START_CACHE_LIMIT = 200_000
+
+
+def instant_us(value: object, field: str) -> int:
+    """Return ``value`` (an aware datetime) as microseconds since the epoch, or raise naming ``field``."""
+    if not isinstance(value, datetime):
+        raise InputTypeError(f"{field} must be a timezone-aware datetime (got {value!r})")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InputError(
+            f"{field} is a naive datetime ({value.isoformat()}); give it a time zone, "
+            "for example pendulum.datetime(..., tz='Europe/Berlin')"
+        )
+    # datetime.__sub__ rather than `-`: pendulum's subtraction builds a slow Interval object.
+    delta = datetime.__sub__(value, _EPOCH)
+    return (delta.days * 86_400 + delta.seconds) * US + delta.microseconds
+
+
+def add_calendar(ordinal: int, months: int, days: int) -> int:
+    """Move a date ordinal by ``months`` (clamped at the month end) and then by ``days``."""
+    if months:
+        d = date.fromordinal(ordinal)
+        month_index = d.year * 12 + d.month - 1 + months
+        year, month = divmod(month_index, 12)
+        month += 1
+        if not 1 <= year <= 9999:
+            raise InputError(f"date arithmetic left the supported range of years 1-9999 (year {year})")
+        ordinal = date(year, month, min(d.day, monthrange(year, month)[1])).toordinal()
+    return ordinal + days
+
+
+class Zone:
+    """An IANA time zone with the conversions the calculator needs, cached per zone."""
+
+    __slots__ = ("_day_starts", "key", "pendulum_tz", "stdlib_tz")
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.stdlib_tz = zoneinfo.ZoneInfo(key)
+        self.pendulum_tz = pendulum.timezone(key)
+        self._day_starts: dict[int, int] = {}
+
+    def __repr__(self) -> str:
+        return f"Zone({self.key!r})"
+
+    def local_ordinal(self, us: int) -> int:
+        """The proleptic Gregorian ordinal of the local date at instant ``us``."""
+        # Offsets are whole seconds, so flooring to the second never changes the local date.
+        return datetime.fromtimestamp(us // US, self.stdlib_tz).toordinal()
+
+    def day_start(self, ordinal: int) -> int:
+        """The first instant (in microseconds) whose local date is ``ordinal`` or later.
+
+        That is local midnight where midnight exists (the first one where it exists twice); the end of the
+        daylight-saving gap where midnight is skipped; and, for a date skipped entirely (30 December 2011 in
+        Pacific/Apia), the first instant after it.
+        """
+        cached = self._day_starts.get(ordinal)
+        if cached is not None:
+            return cached
+        start = self._compute_day_start(ordinal)
+        if len(self._day_starts) >= _DAY_START_CACHE_LIMIT:
+            self._day_starts.clear()
+        self._day_starts[ordinal] = start
+        return start
+
+    def _compute_day_start(self, ordinal: int) -> int:
+        d = date.fromordinal(ordinal)
+        # fold=0 takes the earlier of two midnights; inside a gap it reads the wall time with the offset from
+        # before the gap, which lands at or after the gap's end.
+        guess = datetime(d.year, d.month, d.day, tzinfo=self.stdlib_tz)
+        seconds = _seconds(guess)
+        back = datetime.fromtimestamp(seconds, self.stdlib_tz)
+        if back.toordinal() == ordinal and back.hour == back.minute == back.second == 0:
+            return seconds * US
+        # Midnight does not exist: the day starts at the first second whose local date is `ordinal` or later.
+        low, high = seconds - 2 * 86_400, seconds
+        while high - low > 1:
+            mid = (low + high) // 2
+            if datetime.fromtimestamp(mid, self.stdlib_tz).toordinal() >= ordinal:
+                high = mid
+            else:
+                low = mid
+        return high * US
+
+    def to_datetime(self, us: int) -> pendulum.DateTime:
+        """The pendulum ``DateTime`` for instant ``us``, expressed in this zone."""
+        seconds, micro = divmod(us, US)
+        local = datetime.fromtimestamp(seconds, self.stdlib_tz)
+        return pendulum.DateTime(
+            local.year,
+            local.month,
+            local.day,
+            local.hour,
+            local.minute,
+            local.second,
+            micro,
+            tzinfo=self.pendulum_tz,
+            fold=local.fold,
+        )
+
+
+def _seconds(value: datetime) -> int:
+    delta = value - _EPOCH
+    return delta.days * 86_400 + delta.seconds
+
+
+@lru_cache(maxsize=1024)
+def _zone_cached(key: str) -> Zone:
+    return Zone(key)
+
+
+def get_zone(key: object, field: str, error: type[Exception] = PolicyError) -> Zone:
+    """The `Zone` for an IANA key, or an ``error`` naming ``field``."""
+    if not isinstance(key, str) or not key:
+        raise error(f"{field} must be an IANA time zone name such as 'Europe/Berlin' (got {key!r})")
+    try:
+        return _zone_cached(key)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as cause:
+        raise error(f"{field}: unknown time zone {key!r} (use an IANA name such as 'Europe/Berlin')") from cause
+
+
+def timedelta_us(us: int) -> timedelta:
+    """An exact ``timedelta`` of ``us`` microseconds."""
+    return timedelta(microseconds=us)

@@ -1,0 +1,253 @@
+"""The calculator: `assess` one customer, `assess_many` customers, and order the results into a `worklist`.
+
+Speed comes from doing no datetime arithmetic inside: contacts carry their instant as integer microseconds (made
+once, when the `Contact` is built), the loop over a history only compares integers, and at most one local-date
+conversion per threshold is made, with day starts cached per zone. Output instants are made when read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from datetime import datetime
+
+from cadence._time import add_calendar, instant_us
+from cadence.assessment import AnchorKind, Assessment, Status
+from cadence.errors import InputError, InputTypeError
+from cadence.model import Contact, Customer
+from cadence.policy import Policy, _unknown
+from cadence.rules import ContactFilter
+
+__all__ = ["ACTIONABLE", "assess", "assess_many", "worklist"]
+
+ACTIONABLE: frozenset[Status] = frozenset({Status.DUE_SOON, Status.DUE, Status.OVERDUE, Status.CHURN_RISK})
+"""The statuses a worklist shows by default."""
+
+_NONE = -(2**63)  # below every instant: "no counted contact yet"
+_DEFAULT_MASK = ContactFilter().mask
+_last_as_of: tuple[object, int] = (None, 0)
+
+
+def _as_of_us(as_of: object) -> int:
+    # One request handler or nightly job assesses many customers at the same instant: remember the last one.
+    global _last_as_of
+    cached, us = _last_as_of
+    if cached is as_of:
+        return us
+    us = instant_us(as_of, "as_of")
+    _last_as_of = (as_of, us)
+    return us
+
+
+def assess(policy: Policy, customer: Customer, contacts: Iterable[Contact], *, as_of: datetime) -> Assessment:
+    """Assess one customer at ``as_of`` from its contact history.
+
+    ``contacts`` may be in any order and may hold exact duplicates and contacts after ``as_of`` (which are not
+    seen). The answer depends only on the arguments: nothing reads a clock.
+
+    >>> import pendulum
+    >>> from cadence import Customer, Contact, presets
+    >>> policy = presets.load("abc", timezone="Europe/Berlin")
+    >>> customer = Customer("c-1", "B", "retention",
+    ...     stage_entered_at=pendulum.datetime(2026, 1, 5, tz="Europe/Berlin"),
+    ...     created_at=pendulum.datetime(2025, 6, 1, tz="Europe/Berlin"))
+    >>> calls = [Contact(pendulum.datetime(2026, 3, 2, 16, 30, tz="Europe/Berlin"), "call", outcome="connected")]
+    >>> result = assess(policy, customer, calls, as_of=pendulum.datetime(2026, 3, 9, 8, tz="Europe/Berlin"))
+    >>> result.status, result.due_at.isoformat()
+    (<Status.DUE: 'due'>, '2026-03-09T00:00:00+01:00')
+    >>> result.reason
+    'due: follow-up due since 2026-03-09 (7 days after the last counted contact on 2026-03-02 16:30; rule B/*)'
+    """
+    return _assess(policy, customer, contacts, _as_of_us(as_of))
+
+
+def assess_many(
+    policy: Policy,
+    customers: Iterable[Customer],
+    contacts: Mapping[str, Iterable[Contact]],
+    *,
+    as_of: datetime,
+) -> list[Assessment]:
+    """Assess many customers at one ``as_of``; ``contacts`` maps a customer id to its history (missing: none).
+
+    The results are in the order of ``customers``.
+    """
+    if not isinstance(contacts, Mapping):
+        raise InputTypeError(f"contacts must be a mapping of customer id to contacts (got {type(contacts).__name__})")
+    as_of_us = instant_us(as_of, "as_of")
+    get = contacts.get
+    return [_assess(policy, customer, get(customer.id, ()), as_of_us) for customer in customers]
+
+
+def worklist(
+    assessments: Iterable[Assessment],
+    *,
+    owner: str | Collection[str] | None = None,
+    statuses: Collection[Status] = ACTIONABLE,
+    limit: int | None = None,
+) -> list[Assessment]:
+    """Order assessments by urgency: status, then segment rank, then how long overdue, then due time.
+
+    ``owner`` keeps one rep's customers (a string) or a team's (a collection of owners); ``statuses`` keeps those
+    statuses (by default everything from ``due_soon`` up); ``limit`` keeps the first ones.
+    """
+    owners: Collection[str | None] | None = {owner} if isinstance(owner, str) else owner
+    chosen = [item for item in assessments if item.status in statuses and (owners is None or item.owner in owners)]
+    chosen.sort(
+        key=lambda item: (
+            -item.status.urgency,
+            item.segment_rank,
+            -(item._as_of_us - item._overdue_us) if item._overdue_us is not None else 0,
+            item._due_us if item._due_us is not None else 0,
+            item.customer_id,
+        )
+    )
+    return chosen if limit is None else chosen[:limit]
+
+
+def _assess(policy: Policy, customer: Customer, contacts: Iterable[Contact], as_of: int) -> Assessment:
+    if not isinstance(customer, Customer):
+        raise InputTypeError(f"customer must be a Customer (got {customer!r})")
+    entry = customer._entered_us
+    if as_of < entry:
+        raise InputError(
+            f"as_of is before Customer.stage_entered_at ({customer.stage_entered_at.isoformat()}) "
+            f"for customer {customer.id!r}: the customer was not in that stage yet"
+        )
+    zone = customer._zone or policy._zone
+    resolved = policy._table.get((customer.segment, customer.stage))
+    if resolved is None:
+        return _inactive(policy, customer, contacts, as_of)
+    match, (first_response, intervals, grace, heads_up, churn, mask), rank = resolved
+
+    last, since = _scan(contacts, as_of, mask, entry)
+    count = len(since)
+    if count > 1 and len(intervals) > 1:
+        count = len(set(since))  # exact duplicates count once
+    if count == 0:
+        anchor, kind, step = entry, AnchorKind.STAGE_ENTRY, 0
+        deadline = first_response if first_response is not None else intervals[0]
+        rule_deadline = match.rule.first_response if first_response is not None else match.rule.intervals[0]
+    else:
+        anchor, kind, step = last, AnchorKind.COUNTED_CONTACT, min(count, len(intervals))
+        deadline = intervals[step - 1]
+        rule_deadline = match.rule.intervals[step - 1]
+
+    anchor_date = due_date = None
+    if deadline[0]:
+        anchor_date = zone.local_ordinal(anchor)
+        due_date = add_calendar(anchor_date, deadline[1], deadline[2])
+        due = zone.day_start(due_date)
+    else:
+        due = anchor + deadline[3]
+    if grace[0]:
+        if due_date is None:
+            due_date = zone.local_ordinal(due)
+        overdue = zone.day_start(add_calendar(due_date + 1, grace[1], grace[2]))
+    else:
+        overdue = (zone.day_start(due_date + 1) if deadline[0] else due) + grace[3]  # type: ignore[operator]
+    if heads_up[0]:
+        if due_date is None:
+            due_date = zone.local_ordinal(due)
+        due_soon = zone.day_start(add_calendar(due_date, -heads_up[1], -heads_up[2]))
+    else:
+        due_soon = due - heads_up[3]
+
+    silence_from = last if last != _NONE else customer._created_us
+    churn_at = None
+    if churn is not None:
+        if churn[0]:
+            base_date = anchor_date if silence_from == anchor and anchor_date is not None else None
+            if base_date is None:
+                base_date = zone.local_ordinal(silence_from)
+            churn_at = zone.day_start(add_calendar(base_date, churn[1], churn[2]))
+        else:
+            churn_at = silence_from + churn[3]
+
+    if churn_at is not None and as_of >= churn_at:
+        status = Status.CHURN_RISK
+    elif as_of >= overdue:
+        status = Status.OVERDUE
+    elif as_of >= due:
+        status = Status.DUE
+    elif as_of >= due_soon:
+        status = Status.DUE_SOON
+    else:
+        status = Status.ON_TRACK
+
+    return Assessment(
+        customer.id,
+        status,
+        customer.segment,
+        rank,
+        customer.stage,
+        customer.owner,
+        match.key,
+        kind,
+        step,
+        rule_deadline,
+        zone,
+        as_of,
+        anchor,
+        due_soon,
+        due,
+        overdue,
+        churn_at,
+        match.rule.churn_after,
+        None if last == _NONE else last,
+        silence_from,
+    )
+
+
+def _scan(
+    contacts: Iterable[Contact], as_of: int, mask: int, entry: int
+) -> tuple[int, list[tuple[int, int, str | None]]]:
+    """The last counted contact at or before ``as_of``, and the keys of those counted since ``entry``."""
+    last = _NONE
+    since: list[tuple[int, int, str | None]] = []
+    contact: object = None
+    try:
+        for contact in contacts:
+            at = contact._us
+            if at <= as_of and (mask >> contact._code) & 1:
+                if at > last:
+                    last = at
+                if at >= entry:
+                    since.append(contact._key)
+    except AttributeError:
+        raise InputTypeError(f"contacts must hold Contact values (got {contact!r})") from None
+    except TypeError:
+        raise InputTypeError(f"contacts must be an iterable of Contact (got {contacts!r})") from None
+    return last, since
+
+
+def _inactive(policy: Policy, customer: Customer, contacts: Iterable[Contact], as_of: int) -> Assessment:
+    """The answer for a terminal stage, after checking that segment and stage are known at all."""
+    if customer.segment not in policy._ranks:
+        raise InputError(f"Customer.segment of {customer.id!r}: {_unknown('segment', customer.segment, policy._ranks)}")
+    if customer.stage not in policy.lifecycle:
+        raise InputError(
+            f"Customer.stage of {customer.id!r}: {_unknown('stage', customer.stage, policy.lifecycle.ids)}"
+        )
+    last, _ = _scan(contacts, as_of, _DEFAULT_MASK, as_of + 1)
+    return Assessment(
+        customer.id,
+        Status.INACTIVE,
+        customer.segment,
+        policy._ranks[customer.segment],
+        customer.stage,
+        customer.owner,
+        None,
+        None,
+        0,
+        None,
+        customer._zone or policy._zone,
+        as_of,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None if last == _NONE else last,
+        last if last != _NONE else customer._created_us,
+    )

@@ -1,0 +1,319 @@
+"""The things a cadence is about: segments, lifecycle stages, customers and their contacts.
+
+All are immutable values, validated when built. Datetimes must be timezone-aware; the calculator turns them into
+integers once, here, so that assessing a customer never converts a contact again.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import TypeVar
+
+import attrs
+
+from cadence._time import Zone, get_zone, instant_us
+from cadence.errors import InputError, InputTypeError, PolicyError
+
+__all__ = [
+    "DEFAULT_LIFECYCLE",
+    "NON_REACH",
+    "Channel",
+    "Contact",
+    "Customer",
+    "Direction",
+    "Lifecycle",
+    "Outcome",
+    "Segment",
+    "Stage",
+]
+
+
+class Channel(enum.Enum):
+    """How a contact was made."""
+
+    CALL = "call"
+    EMAIL = "email"
+    MEETING = "meeting"
+    VISIT = "visit"
+    MESSAGE = "message"
+    SMS = "sms"
+    OTHER = "other"
+
+
+class Direction(enum.Enum):
+    """Who started a contact: the team (outbound) or the customer (inbound)."""
+
+    OUTBOUND = "outbound"
+    INBOUND = "inbound"
+
+
+class Outcome(enum.Enum):
+    """What came of a contact. ``NO_ANSWER``, ``BOUNCED`` and ``FAILED`` are non-reaches (see `NON_REACH`)."""
+
+    CONNECTED = "connected"
+    REPLIED = "replied"
+    SENT = "sent"
+    NO_ANSWER = "no_answer"
+    BOUNCED = "bounced"
+    FAILED = "failed"
+    OTHER = "other"
+
+
+NON_REACH: frozenset[Outcome] = frozenset({Outcome.NO_ANSWER, Outcome.BOUNCED, Outcome.FAILED})
+"""Outcomes of an outbound attempt that did not reach the customer; by default such attempts do not count."""
+
+_CHANNELS = list(Channel)
+_DIRECTIONS = list(Direction)
+_OUTCOMES = list(Outcome)
+
+
+def contact_code(channel: Channel, direction: Direction, outcome: Outcome) -> int:
+    """A small integer for a (channel, direction, outcome) combination: a bit position in a `ContactFilter` mask."""
+    return (_CHANNELS.index(channel) * len(_DIRECTIONS) + _DIRECTIONS.index(direction)) * len(
+        _OUTCOMES
+    ) + _OUTCOMES.index(outcome)
+
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def to_enum(kind: type[_E], value: object, field: str) -> _E:
+    """``value`` as a member of ``kind`` (a member, or its string value), else an error naming ``field``."""
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(member.value for member in kind)
+        raise InputError(f"{field}: unknown {kind.__name__.lower()} {value!r} (choose from {choices})") from None
+
+
+def _check_id(value: object, field: str, error: type[Exception]) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise error(f"{field} must be a non-empty string (got {value!r})")
+    if value != value.strip() or "/" in value or value == "*":
+        raise error(f"{field} must not be '*', contain '/' or start or end with spaces (got {value!r})")
+
+
+@attrs.frozen
+class Segment:
+    """A customer tier or type (``A``, ``VIP``, ``saas-key``): an id, a label, and a rank (lower is more important).
+
+    >>> Segment("A", rank=0)
+    Segment(id='A', label='A', rank=0)
+    """
+
+    id: str
+    label: str = attrs.field(default=attrs.Factory(lambda self: self.id, takes_self=True))
+    rank: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        _check_id(self.id, "Segment.id", PolicyError)
+        if not isinstance(self.label, str):
+            raise PolicyError(f"Segment.label must be a string (got {self.label!r})")
+        if not isinstance(self.rank, int) or isinstance(self.rank, bool) or self.rank < 0:
+            raise PolicyError(f"Segment.rank must be an integer >= 0 (got {self.rank!r})")
+
+
+@attrs.frozen
+class Stage:
+    """A lifecycle stage. A terminal stage (``lost``) expects no follow-up: its customers are ``inactive``."""
+
+    id: str
+    label: str = attrs.field(default=attrs.Factory(lambda self: self.id.replace("_", " "), takes_self=True))
+    terminal: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        _check_id(self.id, "Stage.id", PolicyError)
+        if not isinstance(self.label, str):
+            raise PolicyError(f"Stage.label must be a string (got {self.label!r})")
+        if not isinstance(self.terminal, bool):
+            raise PolicyError(f"Stage.terminal must be True or False (got {self.terminal!r})")
+
+
+def _stages(value: Iterable[Stage | str]) -> tuple[Stage, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise PolicyError(f"Lifecycle.stages must be a sequence of stages (got {value!r})")
+    stages = []
+    for index, item in enumerate(value):
+        if isinstance(item, str):
+            item = Stage(item)
+        if not isinstance(item, Stage):
+            raise PolicyError(f"Lifecycle.stages[{index}] must be a Stage or a stage id (got {item!r})")
+        stages.append(item)
+    return tuple(stages)
+
+
+@attrs.frozen
+class Lifecycle:
+    """The ordered stages a customer moves through. `DEFAULT_LIFECYCLE` is the usual sales-and-care path.
+
+    >>> "won" in DEFAULT_LIFECYCLE
+    True
+    >>> DEFAULT_LIFECYCLE["lost"].terminal
+    True
+    """
+
+    stages: tuple[Stage, ...] = attrs.field(converter=_stages)
+    _by_id: dict[str, Stage] = attrs.field(init=False, repr=False, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.stages:
+            raise PolicyError("Lifecycle.stages must not be empty")
+        by_id: dict[str, Stage] = {}
+        for index, stage in enumerate(self.stages):
+            if stage.id in by_id:
+                raise PolicyError(f"Lifecycle.stages[{index}]: duplicate stage id {stage.id!r}")
+            by_id[stage.id] = stage
+        object.__setattr__(self, "_by_id", by_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The stage ids, in order."""
+        return tuple(self._by_id)
+
+    def __contains__(self, stage_id: object) -> bool:
+        return stage_id in self._by_id
+
+    def __getitem__(self, stage_id: str) -> Stage:
+        try:
+            return self._by_id[stage_id]
+        except KeyError:
+            raise PolicyError(f"unknown stage {stage_id!r} (the lifecycle has {', '.join(self.ids)})") from None
+
+    def __iter__(self) -> Iterator[Stage]:
+        return iter(self.stages)
+
+    def __len__(self) -> int:
+        return len(self.stages)
+
+
+DEFAULT_LIFECYCLE = Lifecycle(
+    (
+        Stage("lead"),
+        Stage("contacted"),
+        Stage("qualified"),
+        Stage("proposal"),
+        Stage("negotiation"),
+        Stage("won"),
+        Stage("onboarding"),
+        Stage("retention"),
+        Stage("dormant"),
+        Stage("lost", terminal=True),
+    )
+)
+"""lead, contacted, qualified, proposal, negotiation, won, onboarding, retention, dormant, and terminal lost."""
+
+
+def _optional_str(value: object, field: str) -> None:
+    if value is not None and (not isinstance(value, str) or not value):
+        raise InputError(f"{field} must be a non-empty string or None (got {value!r})")
+
+
+def _channel(value: object) -> Channel:
+    return to_enum(Channel, value, "Contact.channel")
+
+
+def _direction(value: object) -> Direction:
+    return to_enum(Direction, value, "Contact.direction")
+
+
+def _outcome(value: object) -> Outcome:
+    return to_enum(Outcome, value, "Contact.outcome")
+
+
+@attrs.frozen(eq=False)
+class Contact:
+    """One touch: when, on which channel, in which direction, with what outcome, and by whom.
+
+    ``channel``, ``direction`` and ``outcome`` take the enum members or their string values. Two contacts are
+    equal (and count once) when instant, channel, direction, outcome and person all match; the instant is
+    compared as an instant, whatever its time zone.
+
+    >>> import pendulum
+    >>> c = Contact(pendulum.datetime(2026, 3, 2, 10, tz="Europe/Berlin"), "call", outcome="no_answer", by="ana")
+    >>> c.is_attempt, c.direction
+    (True, <Direction.OUTBOUND: 'outbound'>)
+    """
+
+    at: datetime
+    channel: Channel = attrs.field(converter=_channel)
+    direction: Direction = attrs.field(default=Direction.OUTBOUND, converter=_direction)
+    outcome: Outcome = attrs.field(default=Outcome.OTHER, converter=_outcome)
+    by: str | None = None
+    _us: int = attrs.field(init=False, repr=False)
+    _code: int = attrs.field(init=False, repr=False)
+    _key: tuple[int, int, str | None] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        us = instant_us(self.at, "Contact.at")
+        _optional_str(self.by, "Contact.by")
+        code = contact_code(self.channel, self.direction, self.outcome)
+        object.__setattr__(self, "_us", us)
+        object.__setattr__(self, "_code", code)
+        object.__setattr__(self, "_key", (us, code, self.by))
+
+    @property
+    def is_attempt(self) -> bool:
+        """True for an outbound contact: an attempt by the team, whatever its outcome."""
+        return self.direction is Direction.OUTBOUND
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Contact):
+            return NotImplemented
+        return self._key == other._key
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+
+@attrs.frozen
+class Customer:
+    """A customer as the calculator sees it: segment and stage ids, when the stage was entered, and who owns it.
+
+    ``timezone`` (an IANA name) overrides the policy's zone for this customer's local dates. ``created_at`` starts
+    the churn clock while the customer has no counted contact.
+
+    >>> import pendulum
+    >>> Customer("c-1", "A", "lead", stage_entered_at=pendulum.datetime(2026, 3, 2, tz="UTC"),
+    ...          created_at=pendulum.datetime(2026, 3, 1, tz="UTC"), owner="ana").stage
+    'lead'
+    """
+
+    id: str
+    segment: str
+    stage: str
+    stage_entered_at: datetime
+    created_at: datetime
+    timezone: str | None = None
+    owner: str | None = None
+    _entered_us: int = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _created_us: int = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _zone: Zone | None = attrs.field(init=False, repr=False, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("id", "segment", "stage"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value:
+                raise InputError(f"Customer.{name} must be a non-empty string (got {value!r})")
+        entered = instant_us(self.stage_entered_at, "Customer.stage_entered_at")
+        created = instant_us(self.created_at, "Customer.created_at")
+        if entered < created:
+            raise InputError(
+                f"Customer.stage_entered_at ({self.stage_entered_at.isoformat()}) is before "
+                f"Customer.created_at ({self.created_at.isoformat()}) for customer {self.id!r}"
+            )
+        _optional_str(self.owner, "Customer.owner")
+        zone = None if self.timezone is None else get_zone(self.timezone, "Customer.timezone", InputError)
+        object.__setattr__(self, "_entered_us", entered)
+        object.__setattr__(self, "_created_us", created)
+        object.__setattr__(self, "_zone", zone)
+
+
+def require_contact(value: object, field: str) -> Contact:
+    """``value`` if it is a `Contact`, else an `InputTypeError` naming ``field``."""
+    if not isinstance(value, Contact):
+        raise InputTypeError(f"{field} must be a Contact (got {value!r})")
+    return value

@@ -1,0 +1,210 @@
+"""A `Policy`: the segments, the lifecycle, a time zone, and rules keyed by (segment, stage) with wildcards."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+import attrs
+
+from cadence._time import Zone, get_zone
+from cadence.errors import PolicyError
+from cadence.model import DEFAULT_LIFECYCLE, Lifecycle, Segment
+from cadence.rules import Rule, Step
+
+__all__ = ["ANY", "Policy", "RuleKey", "RuleMatch"]
+
+ANY = "*"
+"""The wildcard in a `RuleKey`: any segment, or any stage."""
+
+
+@attrs.frozen(order=True)
+class RuleKey:
+    """The (segment, stage) a rule is written for; either may be `ANY`. ``RuleKey("*", "*")`` is the default.
+
+    >>> str(RuleKey("A", ANY))
+    'A/*'
+    """
+
+    segment: str = ANY
+    stage: str = ANY
+
+    def __str__(self) -> str:
+        return f"{self.segment}/{self.stage}"
+
+    @property
+    def specificity(self) -> int:
+        """3 for (segment, stage), 2 for (segment, any), 1 for (any, stage), 0 for the default."""
+        return (self.segment != ANY) * 2 + (self.stage != ANY)
+
+
+class RuleMatch(NamedTuple):
+    """The rule that applies to a segment x stage, and the key it was written under."""
+
+    rule: Rule
+    key: RuleKey
+
+
+# What the calculator reads per (segment, stage): the match, the compiled rule and the segment's rank.
+Resolved = tuple[RuleMatch, tuple[Step | None, tuple[Step, ...], Step, Step, Step | None, int], int]
+
+
+def _to_key(value: object, field: str) -> RuleKey:
+    if isinstance(value, RuleKey):
+        return value
+    if isinstance(value, str):
+        value = tuple(value.split("/")) if "/" in value else (value, ANY) if value != ANY else (ANY, ANY)
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) and v for v in value):
+        return RuleKey(value[0], value[1])
+    raise PolicyError(f"{field}: a rule key must be (segment, stage), 'segment/stage' or a RuleKey (got {value!r})")
+
+
+def _rules(value: object) -> tuple[tuple[RuleKey, Rule], ...]:
+    items: Iterable[Any]
+    if isinstance(value, Mapping):
+        items = value.items()
+    elif isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
+        items = value
+    else:
+        raise PolicyError(f"Policy.rules must be a mapping of (segment, stage) to Rule (got {value!r})")
+    pairs: list[tuple[RuleKey, Rule]] = []
+    seen: set[RuleKey] = set()
+    for index, item in enumerate(items):
+        if not (isinstance(item, tuple) and len(item) == 2):
+            raise PolicyError(f"Policy.rules[{index}] must be a (key, Rule) pair (got {item!r})")
+        key = _to_key(item[0], f"Policy.rules[{index}]")
+        if not isinstance(item[1], Rule):
+            raise PolicyError(f"Policy.rules[{key}] must be a Rule (got {item[1]!r})")
+        if key in seen:
+            raise PolicyError(f"Policy.rules[{key}]: duplicate key (each segment/stage may have one rule)")
+        seen.add(key)
+        pairs.append((key, item[1]))
+    return tuple(sorted(pairs, key=lambda pair: (-pair[0].specificity, pair[0])))
+
+
+def _segments(value: object) -> tuple[Segment, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise PolicyError(f"Policy.segments must be a sequence of Segment (got {value!r})")
+    segments = []
+    for index, item in enumerate(value):
+        if isinstance(item, str):
+            item = Segment(item, rank=index)
+        if not isinstance(item, Segment):
+            raise PolicyError(f"Policy.segments[{index}] must be a Segment or a segment id (got {item!r})")
+        segments.append(item)
+    return tuple(segments)
+
+
+def _unknown(kind: str, value: str, known: Iterable[str]) -> str:
+    known = list(known)
+    close = difflib.get_close_matches(value, known, n=1)
+    hint = f'did you mean "{close[0]}"?' if close else f"known: {', '.join(known)}"
+    return f'unknown {kind} "{value}" ({hint})'
+
+
+@attrs.frozen
+class Policy:
+    """Rules keyed by (segment, stage), resolved most specific first, with the segments, lifecycle and time zone.
+
+    Resolution order: (segment, stage) > (segment, any stage) > (any segment, stage) > default (``("*", "*")``).
+    The policy is checked when built: keys must name known segments and stages, no rule may target a terminal
+    stage, and every segment x non-terminal stage must resolve to a rule. ``timezone`` is the IANA zone in which
+    day-based durations are counted, unless a customer carries its own.
+
+    >>> policy = Policy(
+    ...     name="abc",
+    ...     timezone="Europe/Berlin",
+    ...     segments=[Segment("A", rank=0), Segment("B", rank=1)],
+    ...     rules={("A", "*"): Rule.every("3d"), ("*", "*"): Rule.every("7d")},
+    ... )
+    >>> policy.rule_for("A", "lead").key
+    RuleKey(segment='A', stage='*')
+    >>> str(policy.rule_for("B", "won").key)
+    '*/*'
+    """
+
+    name: str
+    timezone: str
+    segments: tuple[Segment, ...] = attrs.field(converter=_segments)
+    rules: tuple[tuple[RuleKey, Rule], ...] = attrs.field(converter=_rules)
+    lifecycle: Lifecycle = DEFAULT_LIFECYCLE
+    _zone: Zone = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _table: dict[tuple[str, str], Resolved] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _ranks: dict[str, int] = attrs.field(init=False, repr=False, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise PolicyError(f"Policy.name must be a non-empty string (got {self.name!r})")
+        if not isinstance(self.lifecycle, Lifecycle):
+            raise PolicyError(f"Policy.lifecycle must be a Lifecycle (got {self.lifecycle!r})")
+        zone = get_zone(self.timezone, "Policy.timezone")
+        if not self.segments:
+            raise PolicyError("Policy.segments must name at least one segment")
+        ranks: dict[str, int] = {}
+        for index, segment in enumerate(self.segments):
+            if segment.id in ranks:
+                raise PolicyError(f"Policy.segments[{index}]: duplicate segment id {segment.id!r}")
+            ranks[segment.id] = segment.rank
+        rules = dict(self.rules)
+        for key in rules:
+            if key.segment != ANY and key.segment not in ranks:
+                raise PolicyError(f"Policy.rules[{key}]: {_unknown('segment', key.segment, ranks)}")
+            if key.stage != ANY:
+                if key.stage not in self.lifecycle:
+                    raise PolicyError(f"Policy.rules[{key}]: {_unknown('stage', key.stage, self.lifecycle.ids)}")
+                if self.lifecycle[key.stage].terminal:
+                    raise PolicyError(f'Policy.rules[{key}]: stage "{key.stage}" is terminal and expects no follow-up')
+        table: dict[tuple[str, str], Resolved] = {}
+        missing = []
+        for segment in self.segments:
+            for stage in self.lifecycle:
+                if stage.terminal:
+                    continue
+                match = self._resolve(rules, segment.id, stage.id)
+                if match is None:
+                    missing.append(f"{segment.id}/{stage.id}")
+                else:
+                    table[segment.id, stage.id] = (match, match.rule.compiled(), segment.rank)
+        if missing:
+            raise PolicyError(
+                f'Policy {self.name!r} has no rule for {", ".join(missing)}; add those keys or a default ("*", "*")'
+            )
+        object.__setattr__(self, "_zone", zone)
+        object.__setattr__(self, "_table", table)
+        object.__setattr__(self, "_ranks", ranks)
+
+    @staticmethod
+    def _resolve(rules: Mapping[RuleKey, Rule], segment: str, stage: str) -> RuleMatch | None:
+        for key in (RuleKey(segment, stage), RuleKey(segment, ANY), RuleKey(ANY, stage), RuleKey(ANY, ANY)):
+            rule = rules.get(key)
+            if rule is not None:
+                return RuleMatch(rule, key)
+        return None
+
+    def rule_for(self, segment: str, stage: str) -> RuleMatch:
+        """The rule for a segment x stage, and the key that matched.
+
+        Raises `PolicyError` for an unknown segment or stage, and for a terminal stage (which has no rule).
+        """
+        resolved = self._table.get((segment, stage))
+        if resolved is not None:
+            return resolved[0]
+        if segment not in self._ranks:
+            raise PolicyError(f"Policy {self.name!r}: {_unknown('segment', str(segment), self._ranks)}")
+        if stage not in self.lifecycle:
+            raise PolicyError(f"Policy {self.name!r}: {_unknown('stage', str(stage), self.lifecycle.ids)}")
+        raise PolicyError(f'Policy {self.name!r}: stage "{stage}" is terminal and has no rule')
+
+    def segment(self, segment_id: str) -> Segment:
+        """The `Segment` with this id."""
+        for segment in self.segments:
+            if segment.id == segment_id:
+                return segment
+        raise PolicyError(f"Policy {self.name!r}: {_unknown('segment', str(segment_id), self._ranks)}")
+
+    def with_rules(self, rules: Mapping[Any, Rule]) -> Policy:
+        """A copy with some rules added or replaced: ``preset.with_rules({("A", "*"): Rule.every("2d")})``."""
+        merged = dict(self.rules)
+        merged.update((_to_key(key, "with_rules"), rule) for key, rule in rules.items())
+        return attrs.evolve(self, rules=merged)

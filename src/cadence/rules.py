@@ -1,0 +1,254 @@
+"""A `Rule` is the cadence for one segment x stage; a `ContactFilter` says which contacts reset its clock."""
+
+from __future__ import annotations
+
+import enum
+import itertools
+from collections.abc import Iterable
+from typing import Any, TypeAlias, TypeVar
+
+import attrs
+
+from cadence.durations import CalendarDuration, Duration, ExactDuration, parse_duration
+from cadence.errors import DurationError, InputError, InputTypeError, PolicyError
+from cadence.model import NON_REACH, Channel, Direction, Outcome, contact_code, to_enum
+
+__all__ = ["ContactFilter", "Rule"]
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+# A duration as the calculator reads it: (is_calendar, months, days, microseconds).
+Step: TypeAlias = tuple[bool, int, int, int]
+
+
+def _enum_set(kind: type[_E], value: object, field: str) -> frozenset[_E]:
+    if isinstance(value, (str, kind)) or not isinstance(value, Iterable):
+        value = [value]
+    try:
+        return frozenset(to_enum(kind, item, field) for item in value)
+    except InputError as error:
+        raise PolicyError(str(error)) from None
+
+
+def _channels(value: object) -> frozenset[Channel]:
+    return _enum_set(Channel, value, "ContactFilter.channels")
+
+
+def _directions(value: object) -> frozenset[Direction]:
+    return _enum_set(Direction, value, "ContactFilter.directions")
+
+
+def _non_reach(value: object) -> frozenset[Outcome]:
+    return _enum_set(Outcome, value, "ContactFilter.non_reach")
+
+
+@attrs.frozen
+class ContactFilter:
+    """Which contacts count: they reset the follow-up clock and advance a sequence.
+
+    A contact counts when its channel is in ``channels``, its direction in ``directions``, and, for an outbound
+    contact, its outcome is not in ``non_reach``. The default admits every inbound contact and every outbound one
+    that reached the customer (DOMAIN: a call nobody answered does not reset the clock).
+
+    >>> ContactFilter().admits("call", "outbound", "no_answer")
+    False
+    >>> ContactFilter(channels={"meeting", "visit"}).admits("email", "inbound", "replied")
+    False
+    """
+
+    channels: frozenset[Channel] = attrs.field(default=frozenset(Channel), converter=_channels)
+    directions: frozenset[Direction] = attrs.field(default=frozenset(Direction), converter=_directions)
+    non_reach: frozenset[Outcome] = attrs.field(default=NON_REACH, converter=_non_reach)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.channels:
+            raise PolicyError("ContactFilter.channels must not be empty: no contact would ever count")
+        if not self.directions:
+            raise PolicyError("ContactFilter.directions must not be empty: no contact would ever count")
+
+    def admits(self, channel: Channel | str, direction: Direction | str, outcome: Outcome | str) -> bool:
+        """True if a contact with this channel, direction and outcome counts."""
+        channel = to_enum(Channel, channel, "channel")
+        direction = to_enum(Direction, direction, "direction")
+        outcome = to_enum(Outcome, outcome, "outcome")
+        if channel not in self.channels or direction not in self.directions:
+            return False
+        return direction is Direction.INBOUND or outcome not in self.non_reach
+
+    @property
+    def mask(self) -> int:
+        """A bit mask over `contact_code` values: bit ``code`` is set when such contacts count."""
+        mask = 0
+        for channel in Channel:
+            for direction in Direction:
+                for outcome in Outcome:
+                    if self.admits(channel, direction, outcome):
+                        mask |= 1 << contact_code(channel, direction, outcome)
+        return mask
+
+
+def _duration(value: object, field: str) -> Duration:
+    try:
+        return parse_duration(value, field=field)  # type: ignore[arg-type]
+    except (DurationError, InputTypeError) as error:
+        raise PolicyError(str(error)) from None
+
+
+def _first_response(value: object) -> Duration | None:
+    return None if value is None else _duration(value, "Rule.first_response")
+
+
+def _grace(value: object) -> Duration:
+    return _duration(value, "Rule.grace")
+
+
+def _heads_up(value: object) -> Duration:
+    return _duration(value, "Rule.heads_up")
+
+
+def _churn_after(value: object) -> Duration | None:
+    return None if value is None else _duration(value, "Rule.churn_after")
+
+
+def _intervals(value: object) -> tuple[Duration, ...]:
+    if isinstance(value, (str, ExactDuration, CalendarDuration)):
+        value = [value]
+    if not isinstance(value, Iterable):
+        raise PolicyError(f"Rule.intervals must be a duration or a sequence of durations (got {value!r})")
+    return tuple(_duration(item, f"Rule.intervals[{i}]") for i, item in enumerate(value))
+
+
+def _bounds(duration: Duration) -> tuple[int, int]:
+    """The shortest and longest a duration can be, in seconds (a month is 28 to 31 days)."""
+    if isinstance(duration, ExactDuration):
+        return duration.seconds, duration.seconds
+    base = duration.days * 86_400
+    return base + duration.months * 28 * 86_400, base + duration.months * 31 * 86_400
+
+
+def _is_negative(duration: Duration) -> bool:
+    if isinstance(duration, ExactDuration):
+        return duration.seconds < 0
+    return duration.months < 0 or duration.days < 0
+
+
+def _is_zero(duration: Duration) -> bool:
+    return _bounds(duration) == (0, 0)
+
+
+def _step(duration: Duration) -> Step:
+    if isinstance(duration, ExactDuration):
+        return (False, 0, 0, duration.microseconds)
+    return (True, duration.months, duration.days, 0)
+
+
+@attrs.frozen
+class Rule:
+    """The cadence for one segment x stage.
+
+    - ``intervals``: the gap after each counted contact; a sequence escalates (``["2d", "5d", "15d"]``: after
+      the k-th counted contact since stage entry the next is due ``intervals[min(k, n) - 1]`` later, so the last
+      one repeats);
+    - ``first_response``: the deadline after stage entry while no contact has counted yet (without one, the
+      first interval runs from entry);
+    - ``grace``: how long after the due time the follow-up becomes overdue (for day rules, counted from the end
+      of the due date);
+    - ``heads_up``: how long before the due time the status becomes ``due_soon``;
+    - ``churn_after``: silence (since the last counted contact, or creation) after which churn risk is flagged;
+    - ``counts``: which contacts reset the clock.
+
+    Durations take `Duration` values or strings (``"7d"``, ``"24h"``, ``"P1M"``).
+
+    >>> Rule.every("7d", heads_up="1d", churn_after="60d")
+    Rule(intervals=(days(7),), first_response=None, grace=seconds(0), heads_up=days(1), churn_after=days(60), \
+counts=ContactFilter(...))
+    >>> Rule.every("7d", grace="-1d")
+    Traceback (most recent call last):
+    ...
+    cadence.errors.PolicyError: Rule.grace must be >= 0 (got -1 day)
+    """
+
+    intervals: tuple[Duration, ...] = attrs.field(converter=_intervals)
+    first_response: Duration | None = attrs.field(default=None, converter=_first_response)
+    grace: Duration = attrs.field(default=ExactDuration(0), converter=_grace)
+    heads_up: Duration = attrs.field(default=ExactDuration(0), converter=_heads_up)
+    churn_after: Duration | None = attrs.field(default=None, converter=_churn_after)
+    counts: ContactFilter = attrs.field(default=ContactFilter(), repr=lambda _: "ContactFilter(...)")
+
+    def __attrs_post_init__(self) -> None:
+        if not self.intervals:
+            raise PolicyError("Rule.intervals must hold at least one interval")
+        for index, interval in enumerate(self.intervals):
+            _require_positive(interval, f"Rule.intervals[{index}]")
+        if self.first_response is not None:
+            _require_positive(self.first_response, "Rule.first_response")
+        for name in ("grace", "heads_up"):
+            value = getattr(self, name)
+            if _is_negative(value):
+                raise PolicyError(f"Rule.{name} must be >= 0 (got {value})")
+        if not isinstance(self.counts, ContactFilter):
+            raise PolicyError(f"Rule.counts must be a ContactFilter (got {self.counts!r})")
+        deadlines = [*self.intervals, *([self.first_response] if self.first_response is not None else [])]
+        shortest = min(deadlines, key=lambda d: _bounds(d)[0])
+        if not _is_zero(self.heads_up) and _bounds(self.heads_up)[1] >= _bounds(shortest)[0]:
+            raise PolicyError(
+                f"Rule.heads_up ({self.heads_up}) must be shorter than the shortest deadline ({shortest}), "
+                "or every follow-up would be due soon right after the previous one"
+            )
+        if self.churn_after is not None:
+            _require_positive(self.churn_after, "Rule.churn_after")
+            longest = max(deadlines, key=lambda d: _bounds(d)[1])
+            if _bounds(self.churn_after)[0] <= _bounds(longest)[1] + _bounds(self.grace)[1]:
+                raise PolicyError(
+                    f"Rule.churn_after ({self.churn_after}) must be longer than the longest deadline plus grace "
+                    f"({longest} + {self.grace}), or churn risk would be flagged before the follow-up is overdue"
+                )
+
+    @classmethod
+    def every(cls, interval: Duration | str, **fields: Any) -> Rule:
+        """A rule with one interval that repeats: ``Rule.every("7d", heads_up="1d")``."""
+        return cls(intervals=(interval,), **fields)
+
+    @classmethod
+    def sequence(cls, *intervals: Duration | str, **fields: Any) -> Rule:
+        """An escalating sequence whose last interval repeats: ``Rule.sequence("2d", "5d", "15d")``."""
+        return cls(intervals=intervals, **fields)
+
+    @property
+    def is_monotone(self) -> bool:
+        """True when a later counted contact can never bring the next due time forward.
+
+        That holds when each interval is never shorter than the one before and the first interval is never
+        shorter than the first-response deadline (DOMAIN property 4). "Never shorter" must hold for every start
+        date, so durations of different kinds do not compare (``1d`` after ``24h`` is due sooner when the
+        anchor is late in the day), and ``1mo`` after ``30d`` is shorter in February.
+
+        >>> Rule.sequence("2d", "5d", "15d").is_monotone
+        True
+        >>> Rule.sequence("24h", "1d").is_monotone
+        False
+        """
+        chain = [*([self.first_response] if self.first_response is not None else []), *self.intervals]
+        return all(_never_shorter(later, earlier) for earlier, later in itertools.pairwise(chain))
+
+    def compiled(self) -> tuple[Step | None, tuple[Step, ...], Step, Step, Step | None, int]:
+        """The rule as the calculator reads it (first response, intervals, grace, heads-up, churn, filter mask)."""
+        return (
+            None if self.first_response is None else _step(self.first_response),
+            tuple(_step(d) for d in self.intervals),
+            _step(self.grace),
+            _step(self.heads_up),
+            None if self.churn_after is None else _step(self.churn_after),
+            self.counts.mask,
+        )
+
+
+def _never_shorter(later: Duration, earlier: Duration) -> bool:
+    if later.is_calendar != earlier.is_calendar:
+        return False
+    return later == earlier or _bounds(later)[0] >= _bounds(earlier)[1]
+
+
+def _require_positive(duration: Duration, field: str) -> None:
+    if _is_negative(duration) or _is_zero(duration):
+        raise PolicyError(f"{field} must be > 0 (got {duration})")
