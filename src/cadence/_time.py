@@ -7,19 +7,24 @@ for wall times that do not exist or exist twice are spelled out in `Zone.day_sta
 from __future__ import annotations
 
 import zoneinfo
-from calendar import monthrange
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
+from typing import Any, TypeVar
 
 import pendulum
 
 from cadence.errors import InputError, InputTypeError, PolicyError
 
+_T = TypeVar("_T")
+
 US = 1_000_000
 DAY_US = 86_400 * US
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-_DAY_START_CACHE_LIMIT = 200_000
+HOUR_US = 3_600 * US
+_CACHE_LIMIT = 200_000
+_VARIES = 1 << 40  # marks an hour with a transition inside: no single offset for it
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def instant_us(value: object, field: str) -> int:
@@ -45,28 +50,53 @@ def add_calendar(ordinal: int, months: int, days: int) -> int:
         month += 1
         if not 1 <= year <= 9999:
             raise InputError(f"date arithmetic left the supported range of years 1-9999 (year {year})")
-        ordinal = date(year, month, min(d.day, monthrange(year, month)[1])).toordinal()
+        last = 29 if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else _MONTH_DAYS[month - 1]
+        ordinal = date(year, month, min(d.day, last)).toordinal()
     return ordinal + days
 
 
 class Zone:
     """An IANA time zone with the conversions the calculator needs, cached per zone."""
 
-    __slots__ = ("_day_starts", "key", "pendulum_tz", "stdlib_tz")
+    __slots__ = ("_offsets", "cache", "key", "pendulum_tz", "stdlib_tz")
 
     def __init__(self, key: str) -> None:
         self.key = key
         self.stdlib_tz = zoneinfo.ZoneInfo(key)
         self.pendulum_tz = pendulum.timezone(key)
-        self._day_starts: dict[int, int] = {}
+        self._offsets: dict[int, int] = {}
+        # Day starts (keyed by date ordinal) and thresholds of compiled plans (keyed by date << 32 | plan id).
+        self.cache: dict[int, Any] = {}
 
     def __repr__(self) -> str:
         return f"Zone({self.key!r})"
 
     def local_ordinal(self, us: int) -> int:
         """The proleptic Gregorian ordinal of the local date at instant ``us``."""
-        # Offsets are whole seconds, so flooring to the second never changes the local date.
-        return datetime.fromtimestamp(us // US, self.stdlib_tz).toordinal()
+        hour = us // HOUR_US
+        offset = self._offsets.get(hour)
+        if offset is None:
+            offset = self._hour_offset(hour)
+        if offset == _VARIES:
+            # Offsets are whole seconds, so flooring to the second never changes the local date.
+            return datetime.fromtimestamp(us // US, self.stdlib_tz).toordinal()
+        return (us // US + offset) // 86_400 + _EPOCH_ORDINAL
+
+    def _hour_offset(self, hour: int) -> int:
+        """The UTC offset in seconds throughout this UTC hour, or `_VARIES` if it changes inside it.
+
+        Equal offsets at the first and last second of an hour mean one offset throughout: no zone has had two
+        transitions within one hour.
+        """
+        first = datetime.fromtimestamp(hour * 3600, self.stdlib_tz).utcoffset()
+        last = datetime.fromtimestamp(hour * 3600 + 3599, self.stdlib_tz).utcoffset()
+        assert first is not None
+        assert last is not None
+        offset = (first.days * 86_400 + first.seconds) if first == last else _VARIES
+        if len(self._offsets) >= _CACHE_LIMIT:
+            self._offsets.clear()
+        self._offsets[hour] = offset
+        return offset
 
     def day_start(self, ordinal: int) -> int:
         """The first instant (in microseconds) whose local date is ``ordinal`` or later.
@@ -75,14 +105,17 @@ class Zone:
         daylight-saving gap where midnight is skipped; and, for a date skipped entirely (30 December 2011 in
         Pacific/Apia), the first instant after it.
         """
-        cached = self._day_starts.get(ordinal)
+        cached = self.cache.get(ordinal)
         if cached is not None:
-            return cached
-        start = self._compute_day_start(ordinal)
-        if len(self._day_starts) >= _DAY_START_CACHE_LIMIT:
-            self._day_starts.clear()
-        self._day_starts[ordinal] = start
-        return start
+            return cached  # type: ignore[no-any-return]
+        return self.cache_put(ordinal, self._compute_day_start(ordinal))
+
+    def cache_put(self, key: int, value: _T) -> _T:
+        """Remember ``value`` under ``key`` in this zone's cache (cleared when it grows past a bound)."""
+        if len(self.cache) >= _CACHE_LIMIT:
+            self.cache.clear()
+        self.cache[key] = value
+        return value
 
     def _compute_day_start(self, ordinal: int) -> int:
         d = date.fromordinal(ordinal)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import enum
 import functools
 from datetime import timedelta
+from typing import Any
 
-import attrs
 import pendulum
 
 from cadence._time import US, Zone, timedelta_us
 from cadence.durations import Duration
-from cadence.policy import RuleKey
+from cadence.model import Customer
+from cadence.policy import RuleKey, RuleMatch
+from cadence.rules import Rule
 
 __all__ = ["AnchorKind", "Assessment", "Status"]
 
@@ -72,119 +74,202 @@ def _span(us: int) -> str:
     return f"{rest // 60} min" if rest >= 60 else f"{rest} s"
 
 
-@attrs.frozen(repr=False)
 class Assessment:
     """The status of one customer at ``as_of``, with its thresholds, its anchor and a reason.
 
     Instants are pendulum ``DateTime`` values in the zone that was used (the customer's, else the policy's),
     made when read. For an ``inactive`` customer (terminal stage) every threshold is ``None``.
+
+    An assessment is immutable. Unlike the model it is not an attrs class: it is made once per customer in
+    bulk runs, and a 20-field frozen attrs ``__init__`` alone costs more than the whole calculation. It keeps
+    its values in one tuple, compares equal by value, and builds ``DateTime`` objects only when they are read.
     """
 
-    customer_id: str
-    status: Status
-    segment: str
-    segment_rank: int
-    stage: str
-    owner: str | None
-    rule_key: RuleKey | None
-    """The key of the rule that applied (``None`` for a terminal stage)."""
-    anchor_kind: AnchorKind | None
-    step: int
-    """0 while the first response is awaited; k when k contacts have counted since stage entry (capped at the
-    length of the rule's sequence)."""
-    deadline: Duration | None
-    """The duration that ran from the anchor: the first-response deadline or the interval of this step."""
-    _zone: Zone
-    _as_of_us: int
-    _anchor_us: int | None
-    _due_soon_us: int | None
-    _due_us: int | None
-    _overdue_us: int | None
-    _churn_us: int | None
-    _churn_after: Duration | None
-    _last_contact_us: int | None
-    _silence_from_us: int
+    __slots__ = ("_r",)
+    _r: tuple[
+        Customer,  # 0 customer
+        Status,  # 1 status
+        RuleMatch | None,  # 2 match
+        AnchorKind | None,  # 3 anchor kind
+        int,  # 4 step
+        int,  # 5 segment rank
+        Zone,  # 6 zone
+        int,  # 7 as_of
+        int | None,  # 8 anchor
+        int | None,  # 9 due soon
+        int | None,  # 10 due
+        int | None,  # 11 overdue
+        int | None,  # 12 churn risk
+        int | None,  # 13 last counted contact
+        int,  # 14 silence runs from
+    ]
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Assessment is immutable (cannot set {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Assessment is immutable (cannot delete {name!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Assessment):
+            return NotImplemented
+        return self._r[:6] == other._r[:6] and self._r[6].key == other._r[6].key and self._r[7:] == other._r[7:]
+
+    def __hash__(self) -> int:
+        return hash((self._r[0], self._r[1], self._r[6].key, self._r[7:]))
+
+    @property
+    def customer(self) -> Customer:
+        """The customer assessed."""
+        return self._r[0]
+
+    @property
+    def customer_id(self) -> str:
+        """The customer's id."""
+        return self._r[0].id
+
+    @property
+    def owner(self) -> str | None:
+        """The customer's owner (rep), if any."""
+        return self._r[0].owner
+
+    @property
+    def status(self) -> Status:
+        """The status at ``as_of``: the most urgent threshold passed."""
+        return self._r[1]
+
+    @property
+    def rule_key(self) -> RuleKey | None:
+        """The key of the rule that applied (``None`` for a terminal stage)."""
+        match = self._r[2]
+        return None if match is None else match.key
+
+    @property
+    def rule(self) -> Rule | None:
+        """The rule that applied (``None`` for a terminal stage)."""
+        match = self._r[2]
+        return None if match is None else match.rule
+
+    @property
+    def anchor_kind(self) -> AnchorKind | None:
+        """What the clock runs from: stage entry or the last counted contact (``None`` when inactive)."""
+        return self._r[3]
+
+    @property
+    def step(self) -> int:
+        """0 while the first response is awaited; k after k counted contacts since stage entry (at most the
+        length of the rule's sequence, whose last interval repeats)."""
+        return self._r[4]
+
+    @property
+    def segment_rank(self) -> int:
+        """The rank of the customer's segment (lower is more important)."""
+        return self._r[5]
+
+    @property
+    def deadline(self) -> Duration | None:
+        """The duration that ran from the anchor: the first-response deadline or this step's interval."""
+        rule, step = self.rule, self._r[4]
+        if rule is None:
+            return None
+        if step:
+            return rule.intervals[step - 1]
+        return rule.first_response if rule.first_response is not None else rule.intervals[0]
 
     @property
     def timezone(self) -> str:
         """The IANA zone whose local dates were counted."""
-        return self._zone.key
+        return self._r[6].key
 
     @property
     def as_of(self) -> pendulum.DateTime:
         """The instant of the assessment."""
-        return self._zone.to_datetime(self._as_of_us)
+        return self._r[6].to_datetime(self._r[7])
 
     @property
     def anchor_at(self) -> pendulum.DateTime | None:
         """The instant the clock runs from: stage entry or the last counted contact, whichever is later."""
-        return _instant(self._zone, self._anchor_us)
+        return _instant(self._r[6], self._r[8])
 
     @property
     def due_soon_at(self) -> pendulum.DateTime | None:
         """From this instant the status is at least ``due_soon``."""
-        return _instant(self._zone, self._due_soon_us)
+        return _instant(self._r[6], self._r[9])
 
     @property
     def due_at(self) -> pendulum.DateTime | None:
         """From this instant the follow-up is due (for day rules, the start of the local due date)."""
-        return _instant(self._zone, self._due_us)
+        return _instant(self._r[6], self._r[10])
 
     @property
     def overdue_at(self) -> pendulum.DateTime | None:
         """From this instant the follow-up is overdue."""
-        return _instant(self._zone, self._overdue_us)
+        return _instant(self._r[6], self._r[11])
 
     @property
     def churn_risk_at(self) -> pendulum.DateTime | None:
         """From this instant the silence flags churn risk (``None`` when the rule has no churn threshold)."""
-        return _instant(self._zone, self._churn_us)
+        return _instant(self._r[6], self._r[12])
 
     @property
     def last_contact_at(self) -> pendulum.DateTime | None:
         """The last counted contact at or before ``as_of`` (in any stage), or ``None``."""
-        return _instant(self._zone, self._last_contact_us)
+        return _instant(self._r[6], self._r[13])
 
     @property
     def silence(self) -> timedelta:
         """Time since the last counted contact, or since the customer was created when there is none."""
-        return timedelta_us(self._as_of_us - self._silence_from_us)
+        return timedelta_us(self._r[7] - self._r[14])
 
     @property
     def overdue_by(self) -> timedelta:
         """How long past ``overdue_at`` the customer is at ``as_of`` (zero when not overdue)."""
-        if self._overdue_us is None or self._as_of_us < self._overdue_us:
-            return timedelta(0)
-        return timedelta_us(self._as_of_us - self._overdue_us)
+        return timedelta_us(self._overdue_by_us)
+
+    @property
+    def _overdue_by_us(self) -> int:
+        overdue = self._r[11]
+        return 0 if overdue is None or self._r[7] < overdue else self._r[7] - overdue
 
     @property
     def reason(self) -> str:
         """A one-line, human-readable explanation of the status."""
-        if self.status is Status.INACTIVE:
-            return f'inactive: stage "{self.stage}" is terminal and expects no follow-up'
-        assert self._due_us is not None
-        assert self._overdue_us is not None
-        assert self._anchor_us is not None
-        zone, as_of = self._zone, self._as_of_us
-        if self.anchor_kind is AnchorKind.STAGE_ENTRY:
-            what = "first response" if self.step == 0 else "follow-up"
-            source = f'entry into "{self.stage}" on {_when(zone, self._anchor_us)}'
+        customer, status, match, kind, step, _, zone, as_of, anchor, _, due, overdue, _, _, silent = self._r
+        if match is None:
+            return f'inactive: stage "{customer.stage}" is terminal and expects no follow-up'
+        assert anchor is not None
+        assert due is not None
+        assert overdue is not None
+        what = "first response" if step == 0 and match.rule.first_response is not None else "follow-up"
+        if kind is AnchorKind.STAGE_ENTRY:
+            source = f'entry into "{customer.stage}" on {_when(zone, anchor)}'
         else:
-            what = "follow-up"
-            source = f"the last counted contact on {_when(zone, self._anchor_us)}"
-        basis = f"{self.deadline} after {source}; rule {self.rule_key}"
-        if self.status is Status.CHURN_RISK:
+            source = f"the last counted contact on {_when(zone, anchor)}"
+        basis = f"{self.deadline} after {source}; rule {match.key}"
+        if status is Status.CHURN_RISK:
             return (
-                f"churn risk: no counted contact for {_span(as_of - self._silence_from_us)} "
-                f"(threshold {self._churn_after}); {what} was due {_when(zone, self._due_us)} ({basis})"
+                f"churn risk: no counted contact for {_span(as_of - silent)} "
+                f"(threshold {match.rule.churn_after}); {what} was due {_when(zone, due)} ({basis})"
             )
-        if self.status is Status.OVERDUE:
-            return f"overdue by {_span(as_of - self._overdue_us)}: {what} was due {_when(zone, self._due_us)} ({basis})"
-        if self.status is Status.DUE:
-            return f"due: {what} due since {_when(zone, self._due_us)} ({basis})"
-        label = "due soon" if self.status is Status.DUE_SOON else "on track"
-        return f"{label}: {what} due {_when(zone, self._due_us)} ({basis})"
+        if status is Status.OVERDUE:
+            return f"overdue by {_span(as_of - overdue)}: {what} was due {_when(zone, due)} ({basis})"
+        if status is Status.DUE:
+            return f"due: {what} due since {_when(zone, due)} ({basis})"
+        label = "due soon" if status is Status.DUE_SOON else "on track"
+        return f"{label}: {what} due {_when(zone, due)} ({basis})"
 
     def __repr__(self) -> str:
-        due = "None" if self._due_us is None else _when(self._zone, self._due_us)
-        return f"<Assessment {self.customer_id!r} {self.status.value} due={due} rule={self.rule_key}>"
+        due = self._r[10]
+        when = "None" if due is None else _when(self._r[6], due)
+        return f"<Assessment {self.customer_id!r} {self.status.value} due={when} rule={self.rule_key}>"
+
+
+_new = object.__new__
+_set_values = vars(Assessment)["_r"].__set__  # the slot descriptor: the fastest way to store
+
+
+def make_assessment(values: tuple[Any, ...]) -> Assessment:
+    """Build an `Assessment` from its tuple of values (the calculator's only way to make one)."""
+    result = _new(Assessment)
+    _set_values(result, values)
+    return result

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 
-from cadence._time import add_calendar, instant_us
-from cadence.assessment import AnchorKind, Assessment, Status
+from cadence._time import instant_us
+from cadence.assessment import AnchorKind, Assessment, Status, make_assessment
 from cadence.errors import InputError, InputTypeError
 from cadence.model import Contact, Customer
 from cadence.policy import Policy, _unknown
@@ -96,8 +96,8 @@ def worklist(
         key=lambda item: (
             -item.status.urgency,
             item.segment_rank,
-            -(item._as_of_us - item._overdue_us) if item._overdue_us is not None else 0,
-            item._due_us if item._due_us is not None else 0,
+            -item._overdue_by_us,
+            item._r[10] if item._r[10] is not None else 0,
             item.customer_id,
         )
     )
@@ -114,54 +114,23 @@ def _assess(policy: Policy, customer: Customer, contacts: Iterable[Contact], as_
             f"for customer {customer.id!r}: the customer was not in that stage yet"
         )
     zone = customer._zone or policy._zone
-    resolved = policy._table.get((customer.segment, customer.stage))
+    resolved = policy._table.get(customer._rule_key)
     if resolved is None:
         return _inactive(policy, customer, contacts, as_of)
-    match, (first_response, intervals, grace, heads_up, churn, mask), rank = resolved
+    match, (first_plan, plans, mask), rank = resolved
 
-    last, since = _scan(contacts, as_of, mask, entry)
-    count = len(since)
-    if count > 1 and len(intervals) > 1:
-        count = len(set(since))  # exact duplicates count once
+    if type(contacts) is not list and type(contacts) is not tuple:
+        contacts = _materialize(contacts)  # iterated twice for sequences: a generator would be used up
+    last, count = _scan(contacts, as_of, mask, entry)
+    if count > 1 and len(plans) > 1:
+        count = _distinct_since(contacts, as_of, mask, entry)
     if count == 0:
-        anchor, kind, step = entry, AnchorKind.STAGE_ENTRY, 0
-        deadline = first_response if first_response is not None else intervals[0]
-        rule_deadline = match.rule.first_response if first_response is not None else match.rule.intervals[0]
+        anchor, kind, step, plan = entry, AnchorKind.STAGE_ENTRY, 0, first_plan
     else:
-        anchor, kind, step = last, AnchorKind.COUNTED_CONTACT, min(count, len(intervals))
-        deadline = intervals[step - 1]
-        rule_deadline = match.rule.intervals[step - 1]
-
-    anchor_date = due_date = None
-    if deadline[0]:
-        anchor_date = zone.local_ordinal(anchor)
-        due_date = add_calendar(anchor_date, deadline[1], deadline[2])
-        due = zone.day_start(due_date)
-    else:
-        due = anchor + deadline[3]
-    if grace[0]:
-        if due_date is None:
-            due_date = zone.local_ordinal(due)
-        overdue = zone.day_start(add_calendar(due_date + 1, grace[1], grace[2]))
-    else:
-        overdue = (zone.day_start(due_date + 1) if deadline[0] else due) + grace[3]  # type: ignore[operator]
-    if heads_up[0]:
-        if due_date is None:
-            due_date = zone.local_ordinal(due)
-        due_soon = zone.day_start(add_calendar(due_date, -heads_up[1], -heads_up[2]))
-    else:
-        due_soon = due - heads_up[3]
-
+        step = min(count, len(plans))
+        anchor, kind, plan = last, AnchorKind.COUNTED_CONTACT, plans[step - 1]
     silence_from = last if last != _NONE else customer._created_us
-    churn_at = None
-    if churn is not None:
-        if churn[0]:
-            base_date = anchor_date if silence_from == anchor and anchor_date is not None else None
-            if base_date is None:
-                base_date = zone.local_ordinal(silence_from)
-            churn_at = zone.day_start(add_calendar(base_date, churn[1], churn[2]))
-        else:
-            churn_at = silence_from + churn[3]
+    due_soon, due, overdue, churn_at = plan.thresholds(zone, anchor, silence_from)
 
     if churn_at is not None and as_of >= churn_at:
         status = Status.CHURN_RISK
@@ -174,50 +143,57 @@ def _assess(policy: Policy, customer: Customer, contacts: Iterable[Contact], as_
     else:
         status = Status.ON_TRACK
 
-    return Assessment(
-        customer.id,
-        status,
-        customer.segment,
-        rank,
-        customer.stage,
-        customer.owner,
-        match.key,
-        kind,
-        step,
-        rule_deadline,
-        zone,
-        as_of,
-        anchor,
-        due_soon,
-        due,
-        overdue,
-        churn_at,
-        match.rule.churn_after,
-        None if last == _NONE else last,
-        silence_from,
+    return make_assessment(
+        (
+            customer,
+            status,
+            match,
+            kind,
+            step,
+            rank,
+            zone,
+            as_of,
+            anchor,
+            due_soon,
+            due,
+            overdue,
+            churn_at,
+            None if last == _NONE else last,
+            silence_from,
+        )
     )
 
 
-def _scan(
-    contacts: Iterable[Contact], as_of: int, mask: int, entry: int
-) -> tuple[int, list[tuple[int, int, str | None]]]:
-    """The last counted contact at or before ``as_of``, and the keys of those counted since ``entry``."""
+def _scan(contacts: Iterable[Contact], as_of: int, mask: int, entry: int) -> tuple[int, int]:
+    """The last counted contact at or before ``as_of``, and how many counted since ``entry`` (duplicates too)."""
     last = _NONE
-    since: list[tuple[int, int, str | None]] = []
+    since = 0
     contact: object = None
     try:
         for contact in contacts:
             at = contact._us
-            if at <= as_of and (mask >> contact._code) & 1:
+            if at <= as_of and mask & contact._bit:
                 if at > last:
                     last = at
                 if at >= entry:
-                    since.append(contact._key)
+                    since += 1
     except AttributeError:
         raise InputTypeError(f"contacts must hold Contact values (got {contact!r})") from None
+    return last, since
+
+
+def _materialize(contacts: Iterable[Contact]) -> tuple[Contact, ...]:
+    if isinstance(contacts, (str, bytes)):
+        raise InputTypeError(f"contacts must be an iterable of Contact (got {contacts!r})")
+    try:
+        return tuple(contacts)
     except TypeError:
         raise InputTypeError(f"contacts must be an iterable of Contact (got {contacts!r})") from None
-    return last, since
+
+
+def _distinct_since(contacts: Iterable[Contact], as_of: int, mask: int, entry: int) -> int:
+    """How many distinct contacts counted since ``entry``: exact duplicates count once."""
+    return len({c._key for c in contacts if entry <= c._us <= as_of and mask & c._bit})
 
 
 def _inactive(policy: Policy, customer: Customer, contacts: Iterable[Contact], as_of: int) -> Assessment:
@@ -228,26 +204,23 @@ def _inactive(policy: Policy, customer: Customer, contacts: Iterable[Contact], a
         raise InputError(
             f"Customer.stage of {customer.id!r}: {_unknown('stage', customer.stage, policy.lifecycle.ids)}"
         )
-    last, _ = _scan(contacts, as_of, _DEFAULT_MASK, as_of + 1)
-    return Assessment(
-        customer.id,
-        Status.INACTIVE,
-        customer.segment,
-        policy._ranks[customer.segment],
-        customer.stage,
-        customer.owner,
-        None,
-        None,
-        0,
-        None,
-        customer._zone or policy._zone,
-        as_of,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None if last == _NONE else last,
-        last if last != _NONE else customer._created_us,
+    last, _ = _scan(_materialize(contacts), as_of, _DEFAULT_MASK, as_of + 1)
+    return make_assessment(
+        (
+            customer,
+            Status.INACTIVE,
+            None,
+            None,
+            0,
+            policy._ranks[customer.segment],
+            customer._zone or policy._zone,
+            as_of,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None if last == _NONE else last,
+            last if last != _NONE else customer._created_us,
+        )
     )

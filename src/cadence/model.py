@@ -244,7 +244,7 @@ class Contact:
     outcome: Outcome = attrs.field(default=Outcome.OTHER, converter=_outcome)
     by: str | None = None
     _us: int = attrs.field(init=False, repr=False)
-    _code: int = attrs.field(init=False, repr=False)
+    _bit: int = attrs.field(init=False, repr=False)
     _key: tuple[int, int, str | None] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -252,7 +252,7 @@ class Contact:
         _optional_str(self.by, "Contact.by")
         code = contact_code(self.channel, self.direction, self.outcome)
         object.__setattr__(self, "_us", us)
-        object.__setattr__(self, "_code", code)
+        object.__setattr__(self, "_bit", 1 << code)
         object.__setattr__(self, "_key", (us, code, self.by))
 
     @property
@@ -292,6 +292,7 @@ class Customer:
     _entered_us: int = attrs.field(init=False, repr=False, eq=False, hash=False)
     _created_us: int = attrs.field(init=False, repr=False, eq=False, hash=False)
     _zone: Zone | None = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _rule_key: tuple[str, str] = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         for name in ("id", "segment", "stage"):
@@ -310,6 +311,7 @@ class Customer:
         object.__setattr__(self, "_entered_us", entered)
         object.__setattr__(self, "_created_us", created)
         object.__setattr__(self, "_zone", zone)
+        object.__setattr__(self, "_rule_key", (self.segment, self.stage))
 
 
 def require_contact(value: object, field: str) -> Contact:

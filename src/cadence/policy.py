@@ -11,7 +11,7 @@ import attrs
 from cadence._time import Zone, get_zone
 from cadence.errors import PolicyError
 from cadence.model import DEFAULT_LIFECYCLE, Lifecycle, Segment
-from cadence.rules import Rule, Step
+from cadence.rules import Compiled, Rule
 
 __all__ = ["ANY", "Policy", "RuleKey", "RuleMatch"]
 
@@ -47,7 +47,7 @@ class RuleMatch(NamedTuple):
 
 
 # What the calculator reads per (segment, stage): the match, the compiled rule and the segment's rank.
-Resolved = tuple[RuleMatch, tuple[Step | None, tuple[Step, ...], Step, Step, Step | None, int], int]
+Resolved = tuple[RuleMatch, Compiled, int]
 
 
 def _to_key(value: object, field: str) -> RuleKey:
@@ -156,6 +156,7 @@ class Policy:
                 if self.lifecycle[key.stage].terminal:
                     raise PolicyError(f'Policy.rules[{key}]: stage "{key.stage}" is terminal and expects no follow-up')
         table: dict[tuple[str, str], Resolved] = {}
+        compiled: dict[RuleKey, Compiled] = {}
         missing = []
         for segment in self.segments:
             for stage in self.lifecycle:
@@ -165,7 +166,9 @@ class Policy:
                 if match is None:
                     missing.append(f"{segment.id}/{stage.id}")
                 else:
-                    table[segment.id, stage.id] = (match, match.rule.compiled(), segment.rank)
+                    if match.key not in compiled:
+                        compiled[match.key] = match.rule.compiled()
+                    table[segment.id, stage.id] = (match, compiled[match.key], segment.rank)
         if missing:
             raise PolicyError(
                 f'Policy {self.name!r} has no rule for {", ".join(missing)}; add those keys or a default ("*", "*")'

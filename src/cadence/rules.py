@@ -9,6 +9,7 @@ from typing import Any, TypeAlias, TypeVar
 
 import attrs
 
+from cadence._plan import Plan
 from cadence.durations import CalendarDuration, Duration, ExactDuration, parse_duration
 from cadence.errors import DurationError, InputError, InputTypeError, PolicyError
 from cadence.model import NON_REACH, Channel, Direction, Outcome, contact_code, to_enum
@@ -17,8 +18,9 @@ __all__ = ["ContactFilter", "Rule"]
 
 _E = TypeVar("_E", bound=enum.Enum)
 
-# A duration as the calculator reads it: (is_calendar, months, days, microseconds).
-Step: TypeAlias = tuple[bool, int, int, int]
+# A rule as the calculator reads it: the plan before the first counted contact, one plan per interval, and
+# the bit mask of counted contact kinds.
+Compiled: TypeAlias = tuple[Plan, tuple[Plan, ...], int]
 
 
 def _enum_set(kind: type[_E], value: object, field: str) -> frozenset[_E]:
@@ -136,12 +138,6 @@ def _is_zero(duration: Duration) -> bool:
     return _bounds(duration) == (0, 0)
 
 
-def _step(duration: Duration) -> Step:
-    if isinstance(duration, ExactDuration):
-        return (False, 0, 0, duration.microseconds)
-    return (True, duration.months, duration.days, 0)
-
-
 @attrs.frozen
 class Rule:
     """The cadence for one segment x stage.
@@ -231,16 +227,13 @@ counts=ContactFilter(...))
         chain = [*([self.first_response] if self.first_response is not None else []), *self.intervals]
         return all(_never_shorter(later, earlier) for earlier, later in itertools.pairwise(chain))
 
-    def compiled(self) -> tuple[Step | None, tuple[Step, ...], Step, Step, Step | None, int]:
-        """The rule as the calculator reads it (first response, intervals, grace, heads-up, churn, filter mask)."""
-        return (
-            None if self.first_response is None else _step(self.first_response),
-            tuple(_step(d) for d in self.intervals),
-            _step(self.grace),
-            _step(self.heads_up),
-            None if self.churn_after is None else _step(self.churn_after),
-            self.counts.mask,
-        )
+    def compiled(self) -> Compiled:
+        """The rule as the calculator reads it: the first plan, one plan per step, the filter mask."""
+        plans = tuple(Plan(d, self.grace, self.heads_up, self.churn_after) for d in self.intervals)
+        first = plans[0]
+        if self.first_response is not None:
+            first = Plan(self.first_response, self.grace, self.heads_up, self.churn_after)
+        return first, plans, self.counts.mask
 
 
 def _never_shorter(later: Duration, earlier: Duration) -> bool:
