@@ -101,18 +101,18 @@ def main() -> None:
         count = max(200, 20_000 // n)
         customers = [make_customer(rng, i) for i in range(count)]
         histories = [make_contacts(rng, c, n) for c in customers]
-        for customer, history in zip(customers, histories):
+        for customer, history in zip(customers, histories, strict=True):
             fast = assess(policy, customer, history, as_of=AS_OF)
             slow_status, slow_due = naive_assess(policy, customer, history, AS_OF)
             assert fast.status.value == slow_status, (customer, fast.reason, slow_status)
             assert fast.due_at == slow_due, (customer, fast.due_at, slow_due)
 
         def run_fast(customers: list[Customer] = customers, histories: list[list[Contact]] = histories) -> None:
-            for customer, history in zip(customers, histories):
+            for customer, history in zip(customers, histories, strict=True):
                 assess(policy, customer, history, as_of=AS_OF).due_at  # noqa: B018 - include one conversion out
 
         def run_slow(customers: list[Customer] = customers, histories: list[list[Contact]] = histories) -> None:
-            for customer, history in zip(customers, histories):
+            for customer, history in zip(customers, histories, strict=True):
                 naive_assess(policy, customer, history, AS_OF)
 
         fast_s = best_of(args.repeat, run_fast) / count * 1e6

@@ -218,7 +218,7 @@ class Assessment:
 
     @property
     def silence(self) -> timedelta:
-        """Time since the last counted contact, or since the customer was created when there is none."""
+        """Time since the last counted contact, or since the customer was created if that is later."""
         return timedelta_us(self._r[7] - self._r[14])
 
     @property

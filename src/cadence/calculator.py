@@ -129,7 +129,8 @@ def _assess(policy: Policy, customer: Customer, contacts: Iterable[Contact], as_
     else:
         step = min(count, len(plans))
         anchor, kind, plan = last, AnchorKind.COUNTED_CONTACT, plans[step - 1]
-    silence_from = last if last != _NONE else customer._created_us
+    created = customer._created_us
+    silence_from = last if last > created else created
     due_soon, due, overdue, churn_at = plan.thresholds(zone, anchor, silence_from)
 
     if churn_at is not None and as_of >= churn_at:
@@ -221,6 +222,6 @@ def _inactive(policy: Policy, customer: Customer, contacts: Iterable[Contact], a
             None,
             None,
             None if last == _NONE else last,
-            last if last != _NONE else customer._created_us,
+            max(last, customer._created_us),
         )
     )

@@ -1,0 +1,270 @@
+"""The properties of DOMAIN.md section 5, each as a Hypothesis test named for it."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from cadence import (
+    Assessment,
+    CadenceError,
+    Contact,
+    Customer,
+    Direction,
+    InputTypeError,
+    Outcome,
+    Policy,
+    Rule,
+    Status,
+    assess,
+    parse_duration,
+)
+from cadence._time import get_zone, instant_us
+from strategies import (
+    ZONES,
+    as_of_instants,
+    customers,
+    histories,
+    policies,
+    shift,
+)
+
+ONE_US = timedelta(microseconds=1)
+
+
+def snapshot(result: Assessment) -> tuple[object, ...]:
+    """Everything an assessment says, with instants compared as instants."""
+    return (
+        result.status,
+        result.rule_key,
+        result.anchor_kind,
+        result.step,
+        result.anchor_at,
+        result.due_soon_at,
+        result.due_at,
+        result.overdue_at,
+        result.churn_risk_at,
+        result.last_contact_at,
+        result.silence,
+    )
+
+
+def thresholds(result: Assessment) -> list[tuple[datetime, Status]]:
+    pairs = [(result.due_soon_at, Status.DUE_SOON), (result.due_at, Status.DUE), (result.overdue_at, Status.OVERDUE)]
+    if result.churn_risk_at is not None:
+        pairs.append((result.churn_risk_at, Status.CHURN_RISK))
+    return [(at, status) for at, status in pairs if at is not None]
+
+
+def expected_status(result: Assessment, at: datetime) -> Status:
+    """The status the thresholds of ``result`` imply at ``at``: the most urgent one passed."""
+    passed = [status for when, status in thresholds(result) if when <= at]
+    return max(passed, default=Status.ON_TRACK)
+
+
+@st.composite
+def scenarios(
+    draw: st.DrawFn, *, monotone: bool = False, terminal: bool = False
+) -> tuple[Policy, Customer, list[Contact], datetime]:
+    as_of = draw(as_of_instants)
+    policy = draw(policies(monotone=monotone))
+    customer = draw(customers(as_of=as_of, terminal=terminal))
+    history = draw(histories(around=as_of))
+    return policy, customer, history, as_of
+
+
+@given(scenarios(terminal=True), st.randoms(use_true_random=False), st.data())
+def test_contact_order_and_exact_duplicates_do_not_matter(scenario, rng: random.Random, data: st.DataObject) -> None:
+    """Property 1: shuffling the history and repeating contacts gives the same assessment."""
+    policy, customer, history, as_of = scenario
+    reordered = history + [data.draw(st.sampled_from(history)) for _ in range(3)] if history else []
+    rng.shuffle(reordered)
+    assert snapshot(assess(policy, customer, reordered, as_of=as_of)) == snapshot(
+        assess(policy, customer, history, as_of=as_of)
+    )
+
+
+@given(scenarios(terminal=True), histories(around=datetime(2020, 1, 1, tzinfo=timezone.utc)), st.data())
+def test_contacts_after_as_of_do_not_matter(scenario, extra: list[Contact], data: st.DataObject) -> None:
+    """Property 2: contacts strictly after as_of are not seen."""
+    policy, customer, history, as_of = scenario
+    future = [
+        Contact(shift(as_of, microseconds=data.draw(st.integers(1, 10**12))), c.channel, c.direction, c.outcome, c.by)
+        for c in extra
+    ]
+    assert snapshot(assess(policy, customer, history + future, as_of=as_of)) == snapshot(
+        assess(policy, customer, history, as_of=as_of)
+    )
+
+
+@given(scenarios(terminal=True), st.integers(0, 400 * 24 * 3600 * 10**6))
+def test_moving_as_of_later_never_lowers_the_status(scenario, later_us: int) -> None:
+    """Property 3: with no contact between the two instants, a later as_of never gives a lower status."""
+    policy, customer, history, as_of = scenario
+    later = shift(as_of, microseconds=later_us)
+    seen = [c for c in history if c.at <= as_of or c.at > later]
+    first = assess(policy, customer, seen, as_of=as_of)
+    second = assess(policy, customer, seen, as_of=later)
+    assert second.status >= first.status
+
+
+@given(scenarios(monotone=True), st.data())
+def test_adding_a_counted_contact_never_raises_the_status(scenario, data: st.DataObject) -> None:
+    """Property 4: for monotone rules, a new counted contact at or after the last one never raises the status."""
+    policy, customer, history, as_of = scenario
+    before = assess(policy, customer, history, as_of=as_of)
+    assert before.rule is not None
+    assert before.rule.is_monotone
+    last = before.last_contact_at
+    floor = last if last is not None else shift(as_of, days=-400)
+    span_us = instant_us(as_of, "as_of") - instant_us(floor, "floor")
+    at = shift(floor, microseconds=data.draw(st.integers(0, span_us)))
+    outcome = data.draw(st.sampled_from([Outcome.CONNECTED, Outcome.REPLIED, Outcome.SENT, Outcome.OTHER]))
+    added = Contact(at, "call", data.draw(st.sampled_from(list(Direction))), outcome, by="new")
+    assume(before.rule.counts.admits(added.channel, added.direction, added.outcome))
+    after = assess(policy, customer, [*history, added], as_of=as_of)
+    assert after.status <= before.status
+
+
+@given(scenarios(terminal=True), st.sampled_from(ZONES))
+def test_expressing_instants_in_another_zone_changes_nothing(scenario, zone_name: str) -> None:
+    """Property 5: the same instants written in another time zone give the same assessment."""
+    policy, customer, history, as_of = scenario
+    tz = get_zone(zone_name, "zone").pendulum_tz
+    moved_customer = Customer(
+        customer.id,
+        customer.segment,
+        customer.stage,
+        customer.stage_entered_at.astimezone(tz),
+        customer.created_at.astimezone(tz),
+        customer.timezone,
+        customer.owner,
+    )
+    moved_history = [Contact(c.at.astimezone(tz), c.channel, c.direction, c.outcome, c.by) for c in history]
+    assert snapshot(assess(policy, moved_customer, moved_history, as_of=as_of.astimezone(tz))) == snapshot(
+        assess(policy, customer, history, as_of=as_of)
+    )
+
+
+@given(scenarios())
+def test_thresholds_are_ordered(scenario) -> None:
+    """Property 6: due_soon_at <= due_at <= overdue_at, and each lies after the anchor, for every valid policy."""
+    result = assess(*scenario[:3], as_of=scenario[3])
+    assert result.due_soon_at is not None
+    assert result.due_at is not None
+    assert result.overdue_at is not None
+    assert result.due_soon_at <= result.due_at <= result.overdue_at
+    assert result.anchor_at is not None
+    assert result.due_at > result.anchor_at
+
+
+@given(scenarios())
+def test_at_each_threshold_the_status_is_the_higher_one(scenario) -> None:
+    """Property 7: at each threshold the status is the higher one; one microsecond before, the lower one."""
+    policy, customer, history, as_of = scenario
+    seen = [c for c in history if c.at <= as_of]
+    result = assess(policy, customer, seen, as_of=as_of)
+    floor = max([customer.stage_entered_at, *(c.at for c in seen)])
+    assert result.status == expected_status(result, as_of)
+    for at, status in thresholds(result):
+        if at - ONE_US < floor:
+            continue  # earlier than a contact already seen: that would be another history
+        at_threshold = assess(policy, customer, seen, as_of=at)
+        just_before = assess(policy, customer, seen, as_of=at - ONE_US)
+        assert at_threshold.status >= status
+        assert at_threshold.status == expected_status(result, at)
+        assert just_before.status == expected_status(result, at - ONE_US)
+
+
+@given(st.sampled_from(ZONES), st.dates(min_value=datetime(1990, 1, 1).date(), max_value=datetime(2037, 1, 1).date()))
+def test_day_granular_due_dates_start_at_the_first_instant_of_the_local_date(zone_name: str, day) -> None:
+    """Property 8: a local date starts at midnight, at the end of a gap that skips midnight, or (for a date
+    skipped entirely) at the first instant after it."""
+    zone = get_zone(zone_name, "zone")
+    start_us = zone.day_start(day.toordinal())
+    assert zone.local_ordinal(start_us) >= day.toordinal()
+    assert zone.local_ordinal(start_us - 1) < day.toordinal()
+
+
+@given(scenarios())
+def test_calendar_due_dates_are_local_day_starts(scenario) -> None:
+    """Property 8, through the calculator: a day-granular due_at is the first instant of its local date."""
+    result = assess(*scenario[:3], as_of=scenario[3])
+    assume(result.deadline is not None and result.deadline.is_calendar)
+    due = result.due_at
+    assert due is not None
+    zone = get_zone(result.timezone, "zone")
+    due_us = instant_us(due, "due")
+    assert zone.day_start(zone.local_ordinal(due_us)) == due_us or zone.local_ordinal(due_us - 1) < zone.local_ordinal(
+        due_us
+    )
+    assert (due - ONE_US).astimezone(due.tzinfo).date() < due.date() or due.hour == due.minute == 0
+
+
+junk = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=True),
+    st.text(max_size=8),
+    st.sampled_from(["7d", "-1d", "0h", "P1M", "24h", "1d12h", "x", "", "3 weeks", "PT", "P0D"]),
+    st.lists(st.sampled_from(["1d", "0d", "-2h", 3]), max_size=3),
+    st.datetimes(),
+)
+
+
+@given(junk, junk, junk, junk, junk)
+def test_invalid_rule_input_raises_cadence_errors_only(intervals, first, grace, heads_up, churn) -> None:
+    """Property 9 (rules): any field values either build a Rule or raise a CadenceError naming the field."""
+    try:
+        Rule(intervals=intervals, first_response=first, grace=grace, heads_up=heads_up, churn_after=churn)
+    except CadenceError as error:
+        assert "Rule." in str(error) or "duration" in str(error)
+
+
+@given(st.text(max_size=12))
+def test_any_duration_text_parses_or_raises_duration_error(text: str) -> None:
+    """Property 9 (durations): any text is a duration or a DurationError."""
+    try:
+        parse_duration(text)
+    except CadenceError as error:
+        assert type(error).__name__ == "DurationError"
+
+
+@given(
+    junk,
+    st.sampled_from(["stage_entered_at", "created_at", "timezone", "stage", "segment", "owner", "id"]),
+    as_of_instants,
+)
+def test_invalid_customer_input_raises_cadence_errors_naming_the_field(value, field: str, as_of: datetime) -> None:
+    """Property 9 (customers): naive datetimes, wrong types, unknown stages raise CadenceError naming the field."""
+    fields: dict[str, object] = {"id": "c1", "segment": "A", "stage": "lead", "stage_entered_at": as_of}
+    fields["created_at"] = as_of
+    fields[field] = value
+    policy = Policy(name="p", timezone="UTC", segments=["A"], rules={("*", "*"): Rule.every("1d")})
+    try:
+        assess(policy, Customer(**fields), [], as_of=as_of)  # type: ignore[arg-type]
+    except CadenceError as error:
+        assert f"Customer.{field}" in str(error) or (field == "stage_entered_at" and "created_at" in str(error))
+
+
+@given(junk, junk, junk, junk, as_of_instants)
+def test_invalid_contact_input_raises_cadence_errors_naming_the_field(at, channel, direction, outcome, as_of) -> None:
+    """Property 9 (contacts): a contact with a non-datetime or naive ``at`` or an unknown channel is refused."""
+    try:
+        Contact(at, channel, direction, outcome)
+    except CadenceError as error:
+        assert "Contact." in str(error)
+
+
+@given(junk, as_of_instants)
+def test_anything_but_contacts_in_a_history_raises_input_type_error(item, as_of: datetime) -> None:
+    """Property 9 (histories): a history holding something other than contacts is refused with InputTypeError."""
+    policy = Policy(name="p", timezone="UTC", segments=["A"], rules={("*", "*"): Rule.every("1d")})
+    customer = Customer("c1", "A", "lead", as_of, as_of)
+    with pytest.raises(InputTypeError, match="contacts"):
+        assess(policy, customer, [item], as_of=as_of)
