@@ -1,0 +1,122 @@
+"""Durations: parsing, kinds, representations and errors."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cadence import (
+    CalendarDuration,
+    DurationError,
+    ExactDuration,
+    InputTypeError,
+    days,
+    hours,
+    minutes,
+    months,
+    parse_duration,
+    seconds,
+    weeks,
+)
+
+
+class TestParseDuration:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("7d", days(7)),
+            ("24h", hours(24)),
+            ("2w", days(14)),
+            ("1mo", months(1)),
+            ("3 days", days(3)),
+            ("1 month", months(1)),
+            ("90m", minutes(90)),
+            ("45s", seconds(45)),
+            ("1h30m", minutes(90)),
+            ("P7D", days(7)),
+            ("PT24H", hours(24)),
+            ("P2W", days(14)),
+            ("P1Y", months(12)),
+            ("P1M2D", CalendarDuration(months=1, days=2)),
+            ("PT1H30M", minutes(90)),
+            ("p7d", days(7)),
+            ("  7 D ", days(7)),
+            ("-1d", days(-1)),
+            ("0h", hours(0)),
+            ("0d", days(0)),
+        ],
+    )
+    def test_short_and_iso_forms(self, text: str, expected: object) -> None:
+        assert parse_duration(text) == expected
+
+    def test_kinds_are_separate_types(self) -> None:
+        """24 hours is exact; 1 day is counted on local dates; they are never equal."""
+        assert isinstance(parse_duration("24h"), ExactDuration)
+        assert isinstance(parse_duration("1d"), CalendarDuration)
+        assert parse_duration("24h") != parse_duration("1d")
+        assert not parse_duration("24h").is_calendar
+        assert parse_duration("1d").is_calendar
+
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            ("7x", r'duration: "7x" is not a duration \(try "7d" or "P7D"\)'),
+            ("7", r'"7" is not a duration'),
+            ("", r'"" is not a duration'),
+            ("d", r'"d" is not a duration'),
+            ("P", r'"P" is not an ISO 8601 duration'),
+            ("P1H", r'"P1H" is not an ISO 8601 duration'),
+            ("PT", r'"PT" is not an ISO 8601 duration'),
+            ("1d12h", "mixes calendar units"),
+            ("P1DT12H", "mixes calendar units"),
+        ],
+    )
+    def test_errors_name_the_text(self, text: str, message: str) -> None:
+        with pytest.raises(DurationError, match=message):
+            parse_duration(text)
+
+    def test_field_name_in_errors(self) -> None:
+        with pytest.raises(DurationError, match=r"^rules\[3\]\.interval: \"7x\""):
+            parse_duration("7x", field="rules[3].interval")
+
+    def test_not_a_string(self) -> None:
+        with pytest.raises(InputTypeError, match="expected a duration or a string"):
+            parse_duration(7)  # type: ignore[arg-type]
+
+    def test_a_duration_passes_through(self) -> None:
+        assert parse_duration(days(3)) == days(3)
+
+
+class TestRepresentations:
+    @pytest.mark.parametrize(
+        ("duration", "text", "short", "rep"),
+        [
+            (days(1), "1 day", "1d", "days(1)"),
+            (weeks(2), "14 days", "14d", "days(14)"),
+            (months(3), "3 months", "3mo", "months(3)"),
+            (CalendarDuration(months=1, days=2), "1 month 2 days", "1mo2d", "CalendarDuration(months=1, days=2)"),
+            (hours(24), "24 hours", "24h", "hours(24)"),
+            (minutes(90), "90 minutes", "90m", "minutes(90)"),
+            (seconds(45), "45 seconds", "45s", "seconds(45)"),
+            (days(-1), "-1 day", "-1d", "days(-1)"),
+        ],
+    )
+    def test_str_short_and_repr(self, duration: object, text: str, short: str, rep: str) -> None:
+        assert str(duration) == text
+        assert duration.short() == short  # type: ignore[attr-defined]
+        assert repr(duration) == rep
+
+    @given(
+        st.one_of(
+            st.integers(0, 10**6).map(seconds),
+            st.builds(CalendarDuration, months=st.integers(0, 200), days=st.integers(0, 5000)),
+        )
+    )
+    def test_short_form_parses_back(self, duration: ExactDuration | CalendarDuration) -> None:
+        assert parse_duration(duration.short()) == duration
+
+    def test_durations_are_immutable_and_hashable(self) -> None:
+        assert {days(7), weeks(1), hours(1), minutes(60)} == {days(7), hours(1)}
+        with pytest.raises(AttributeError):
+            days(7).days = 8  # type: ignore[misc]

@@ -1,0 +1,138 @@
+"""Segments, stages, lifecycles, contacts and customers: construction and validation."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pendulum
+import pytest
+
+from cadence import (
+    DEFAULT_LIFECYCLE,
+    Channel,
+    Contact,
+    Customer,
+    Direction,
+    InputError,
+    InputTypeError,
+    Lifecycle,
+    Outcome,
+    PolicyError,
+    Segment,
+    Stage,
+)
+
+AT = pendulum.datetime(2026, 3, 2, 10, tz="Europe/Berlin")
+
+
+class TestSegment:
+    def test_label_defaults_to_id(self) -> None:
+        assert Segment("VIP", rank=0).label == "VIP"
+
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"id": ""}, "Segment.id must be a non-empty string"),
+            ({"id": "*"}, "Segment.id must not be '\\*'"),
+            ({"id": "A/B"}, "contain '/'"),
+            ({"id": "A", "rank": -1}, r"Segment.rank must be an integer >= 0 \(got -1\)"),
+            ({"id": "A", "rank": True}, "Segment.rank"),
+        ],
+    )
+    def test_invalid(self, kwargs: dict[str, object], message: str) -> None:
+        with pytest.raises(PolicyError, match=message):
+            Segment(**kwargs)  # type: ignore[arg-type]
+
+
+class TestLifecycle:
+    def test_default_stages(self) -> None:
+        assert DEFAULT_LIFECYCLE.ids == (
+            "lead",
+            "contacted",
+            "qualified",
+            "proposal",
+            "negotiation",
+            "won",
+            "onboarding",
+            "retention",
+            "dormant",
+            "lost",
+        )
+        assert [s.id for s in DEFAULT_LIFECYCLE if s.terminal] == ["lost"]
+
+    def test_from_ids(self) -> None:
+        lifecycle = Lifecycle(["new", "active", Stage("churned", terminal=True)])
+        assert lifecycle["active"] == Stage("active")
+        assert len(lifecycle) == 3
+
+    def test_duplicate_stage(self) -> None:
+        with pytest.raises(PolicyError, match=r"Lifecycle.stages\[1\]: duplicate stage id 'a'"):
+            Lifecycle(["a", "a"])
+
+    def test_empty(self) -> None:
+        with pytest.raises(PolicyError, match="must not be empty"):
+            Lifecycle([])
+
+    def test_unknown_stage_lookup(self) -> None:
+        with pytest.raises(PolicyError, match="unknown stage 'x'"):
+            DEFAULT_LIFECYCLE["x"]
+
+
+class TestContact:
+    def test_strings_become_enums(self) -> None:
+        contact = Contact(AT, "email", "inbound", "replied", by="ana")
+        assert (contact.channel, contact.direction, contact.outcome) == (
+            Channel.EMAIL,
+            Direction.INBOUND,
+            Outcome.REPLIED,
+        )
+        assert not contact.is_attempt
+
+    def test_equal_when_the_same_instant_in_another_zone(self) -> None:
+        utc = Contact(datetime(2026, 3, 2, 9, tzinfo=timezone.utc), "call")
+        assert utc == Contact(AT, "call")
+        assert len({utc, Contact(AT, "call")}) == 1
+        assert Contact(AT, "call", by="ana") != Contact(AT, "call", by="ben")
+
+    def test_naive_at(self) -> None:
+        with pytest.raises(InputError, match=r"Contact.at is a naive datetime \(2026-03-02T10:00:00\)"):
+            Contact(datetime(2026, 3, 2, 10), "call")
+
+    def test_at_that_is_not_a_datetime(self) -> None:
+        with pytest.raises(InputTypeError, match=r"Contact.at must be a timezone-aware datetime \(got '2026-03-02'\)"):
+            Contact("2026-03-02", "call")  # type: ignore[arg-type]
+
+    def test_unknown_channel(self) -> None:
+        with pytest.raises(InputError, match=r"Contact.channel: unknown channel 'fax' \(choose from call, email"):
+            Contact(AT, "fax")
+
+    def test_unknown_outcome(self) -> None:
+        with pytest.raises(InputError, match="Contact.outcome: unknown outcome 'maybe'"):
+            Contact(AT, "call", outcome="maybe")
+
+    def test_empty_by(self) -> None:
+        with pytest.raises(InputError, match="Contact.by must be a non-empty string or None"):
+            Contact(AT, "call", by="")
+
+
+class TestCustomer:
+    def test_valid(self) -> None:
+        customer = Customer("c-1", "A", "lead", AT, AT, timezone="Asia/Shanghai", owner="ana")
+        assert customer.owner == "ana"
+
+    def test_stage_entry_before_creation(self) -> None:
+        with pytest.raises(InputError, match=r"Customer.stage_entered_at \(2026-03-01T10:00:00\+01:00\) is before"):
+            Customer("c-1", "A", "lead", AT.subtract(days=1), AT)
+
+    def test_naive_stage_entry(self) -> None:
+        with pytest.raises(InputError, match="Customer.stage_entered_at is a naive datetime"):
+            Customer("c-1", "A", "lead", datetime(2026, 3, 2), AT)
+
+    def test_empty_id(self) -> None:
+        with pytest.raises(InputError, match="Customer.id must be a non-empty string"):
+            Customer("", "A", "lead", AT, AT)
+
+    def test_immutable(self) -> None:
+        customer = Customer("c-1", "A", "lead", AT, AT)
+        with pytest.raises(AttributeError):
+            customer.stage = "won"  # type: ignore[misc]

@@ -1,0 +1,107 @@
+"""Policies: resolution order, validation at build time, messages that name the key and field."""
+
+from __future__ import annotations
+
+import pytest
+
+from cadence import ANY, Lifecycle, Policy, PolicyError, Rule, RuleKey, Segment, Stage
+
+SEGMENTS = [Segment("A", rank=0), Segment("B", rank=1)]
+
+
+def build(rules: object, **kwargs: object) -> Policy:
+    return Policy(name="p", timezone="Europe/Berlin", segments=kwargs.pop("segments", SEGMENTS), rules=rules, **kwargs)  # type: ignore[arg-type]
+
+
+class TestResolution:
+    def test_most_specific_first(self) -> None:
+        rules = {
+            ("A", "lead"): Rule.every("1d"),
+            ("A", ANY): Rule.every("2d"),
+            (ANY, "lead"): Rule.every("3d"),
+            (ANY, ANY): Rule.every("4d"),
+        }
+        policy = build(rules)
+        assert policy.rule_for("A", "lead").key == RuleKey("A", "lead")
+        assert policy.rule_for("A", "won").key == RuleKey("A", ANY)
+        assert policy.rule_for("B", "lead").key == RuleKey(ANY, "lead")
+        assert policy.rule_for("B", "won").key == RuleKey(ANY, ANY)
+        assert policy.rule_for("B", "won").rule == Rule.every("4d")
+
+    def test_string_keys(self) -> None:
+        policy = build({"A/lead": Rule.every("1d"), "A": Rule.every("2d"), "*": Rule.every("3d")})
+        assert str(policy.rule_for("A", "won").key) == "A/*"
+        assert str(policy.rule_for("B", "lead").key) == "*/*"
+
+    def test_with_rules_replaces_and_adds(self) -> None:
+        policy = build({(ANY, ANY): Rule.every("7d")})
+        faster = policy.with_rules({("A", ANY): Rule.every("2d")})
+        assert faster.rule_for("A", "lead").rule == Rule.every("2d")
+        assert policy.rule_for("A", "lead").rule == Rule.every("7d")
+
+    def test_equal_by_value_whatever_the_rule_order(self) -> None:
+        one = build({("A", ANY): Rule.every("2d"), (ANY, ANY): Rule.every("7d")})
+        two = build({(ANY, ANY): Rule.every("7d"), ("A", ANY): Rule.every("2d")})
+        assert one == two
+
+
+class TestValidation:
+    def test_unknown_stage_with_suggestion(self) -> None:
+        with pytest.raises(
+            PolicyError,
+            match=r'Policy.rules\[A/negociation\]: unknown stage "negociation" \(did you mean "negotiation"\?\)',
+        ):
+            build({("A", "negociation"): Rule.every("1d"), (ANY, ANY): Rule.every("7d")})
+
+    def test_unknown_segment(self) -> None:
+        with pytest.raises(PolicyError, match=r'Policy.rules\[Z/\*\]: unknown segment "Z" \(known: A, B\)'):
+            build({("Z", ANY): Rule.every("1d"), (ANY, ANY): Rule.every("7d")})
+
+    def test_duplicate_keys(self) -> None:
+        with pytest.raises(PolicyError, match=r"Policy.rules\[A/\*\]: duplicate key"):
+            build([(("A", ANY), Rule.every("1d")), ("A/*", Rule.every("2d")), ((ANY, ANY), Rule.every("7d"))])
+
+    def test_rule_on_a_terminal_stage(self) -> None:
+        with pytest.raises(PolicyError, match=r'Policy.rules\[\*/lost\]: stage "lost" is terminal'):
+            build({(ANY, "lost"): Rule.every("1d"), (ANY, ANY): Rule.every("7d")})
+
+    def test_every_segment_and_stage_must_resolve(self) -> None:
+        with pytest.raises(
+            PolicyError, match=r"Policy 'p' has no rule for B/lead, B/contacted, .*add those keys or a default"
+        ):
+            build({("A", ANY): Rule.every("1d")})
+
+    def test_duplicate_segment(self) -> None:
+        with pytest.raises(PolicyError, match=r"Policy.segments\[1\]: duplicate segment id 'A'"):
+            build({(ANY, ANY): Rule.every("1d")}, segments=["A", "A"])
+
+    def test_no_segments(self) -> None:
+        with pytest.raises(PolicyError, match="Policy.segments must name at least one segment"):
+            build({(ANY, ANY): Rule.every("1d")}, segments=[])
+
+    def test_bad_key_shape(self) -> None:
+        with pytest.raises(PolicyError, match=r"Policy.rules\[0\]: a rule key must be"):
+            build({("A", "lead", "x"): Rule.every("1d")})
+
+    def test_value_that_is_not_a_rule(self) -> None:
+        with pytest.raises(PolicyError, match=r"Policy.rules\[\*/\*\] must be a Rule"):
+            build({(ANY, ANY): "7d"})
+
+    def test_custom_lifecycle(self) -> None:
+        lifecycle = Lifecycle(["trial", "paying", Stage("cancelled", terminal=True)])
+        policy = build({(ANY, "trial"): Rule.every("2d"), (ANY, ANY): Rule.every("30d")}, lifecycle=lifecycle)
+        assert policy.rule_for("A", "trial").rule == Rule.every("2d")
+
+
+class TestRuleFor:
+    def test_unknown_segment(self) -> None:
+        with pytest.raises(PolicyError, match=r"unknown segment \"C\""):
+            build({(ANY, ANY): Rule.every("1d")}).rule_for("C", "lead")
+
+    def test_unknown_stage(self) -> None:
+        with pytest.raises(PolicyError, match=r'unknown stage "leed" \(did you mean "lead"\?\)'):
+            build({(ANY, ANY): Rule.every("1d")}).rule_for("A", "leed")
+
+    def test_terminal_stage(self) -> None:
+        with pytest.raises(PolicyError, match='stage "lost" is terminal and has no rule'):
+            build({(ANY, ANY): Rule.every("1d")}).rule_for("A", "lost")

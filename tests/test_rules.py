@@ -1,0 +1,99 @@
+"""Rules and contact filters: construction, validation messages, monotonicity."""
+
+from __future__ import annotations
+
+import pytest
+
+from cadence import ContactFilter, PolicyError, Rule, days, hours, months
+
+
+class TestRule:
+    def test_every_and_sequence(self) -> None:
+        assert Rule.every("7d").intervals == (days(7),)
+        assert Rule.sequence("2d", "5d", "15d").intervals == (days(2), days(5), days(15))
+        assert Rule(intervals="24h").intervals == (hours(24),)
+
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"intervals": []}, "Rule.intervals must hold at least one interval"),
+            ({"intervals": ["0d"]}, r"Rule.intervals\[0\] must be > 0 \(got 0 days\)"),
+            ({"intervals": ["1d", "-2h"]}, r"Rule.intervals\[1\] must be > 0 \(got -2 hours\)"),
+            ({"intervals": ["7x"]}, r'Rule.intervals\[0\]: "7x" is not a duration \(try "7d" or "P7D"\)'),
+            ({"intervals": 7}, "Rule.intervals must be a duration or a sequence"),
+            ({"intervals": ["7d"], "grace": "-1d"}, r"Rule.grace must be >= 0 \(got -1 day\)"),
+            ({"intervals": ["7d"], "heads_up": "-1h"}, r"Rule.heads_up must be >= 0 \(got -1 hour\)"),
+            ({"intervals": ["7d"], "first_response": "0h"}, r"Rule.first_response must be > 0 \(got 0 seconds\)"),
+            ({"intervals": ["7d"], "churn_after": "0d"}, r"Rule.churn_after must be > 0"),
+            ({"intervals": ["2d"], "heads_up": "2d"}, r"Rule.heads_up \(2 days\) must be shorter than the shortest"),
+            (
+                {"intervals": ["7d"], "first_response": "6h", "heads_up": "1d"},
+                r"shorter than the shortest deadline \(6 hours\)",
+            ),
+            (
+                {"intervals": ["30d"], "grace": "2d", "churn_after": "31d"},
+                r"Rule.churn_after \(31 days\) must be longer than the longest deadline plus grace \(30 days \+ 2 days\)",
+            ),
+            ({"intervals": ["1mo"], "churn_after": "31d"}, "must be longer than the longest deadline"),
+            ({"intervals": ["7d"], "counts": "calls"}, "Rule.counts must be a ContactFilter"),
+        ],
+    )
+    def test_invalid_rules_name_the_field(self, kwargs: dict[str, object], message: str) -> None:
+        with pytest.raises(PolicyError, match=message):
+            Rule(**kwargs)  # type: ignore[arg-type]
+
+    def test_churn_just_past_interval_and_grace_is_valid(self) -> None:
+        rule = Rule.every("30d", grace="2d", churn_after="33d")
+        assert rule.churn_after == days(33)
+
+    @pytest.mark.parametrize(
+        ("rule", "monotone"),
+        [
+            (Rule.sequence("2d", "5d", "15d"), True),
+            (Rule.sequence("15d", "5d"), False),
+            (Rule.sequence("1d", "3d", first_response="2d"), False),
+            (Rule.sequence("1d", "3d", first_response="1d"), True),
+            (Rule.sequence("24h", "1d"), False),  # different kinds never compare
+            (Rule.sequence("30d", "1mo"), False),  # one month is 28 days in February
+            (Rule.sequence("28d", "1mo"), True),
+            (Rule.sequence("1mo", "2mo"), True),
+            (Rule.every("3d", first_response="24h"), False),
+        ],
+    )
+    def test_is_monotone(self, rule: Rule, monotone: bool) -> None:
+        assert rule.is_monotone is monotone
+
+    def test_rules_are_values(self) -> None:
+        assert Rule.every("7d", grace="1d") == Rule(intervals=[days(7)], grace=days(1))
+        assert hash(Rule.every("1mo")) == hash(Rule.every(months(1)))
+
+
+class TestContactFilter:
+    @pytest.mark.parametrize(
+        ("channel", "direction", "outcome", "counts"),
+        [
+            ("call", "outbound", "connected", True),
+            ("call", "outbound", "no_answer", False),
+            ("email", "outbound", "bounced", False),
+            ("sms", "outbound", "failed", False),
+            ("email", "outbound", "sent", True),
+            ("call", "inbound", "no_answer", True),  # inbound always counts by default
+            ("visit", "outbound", "other", True),
+        ],
+    )
+    def test_default_counts_inbound_and_reached_outbound(
+        self, channel: str, direction: str, outcome: str, counts: bool
+    ) -> None:
+        assert ContactFilter().admits(channel, direction, outcome) is counts
+
+    def test_custom_filters(self) -> None:
+        only_inbound = ContactFilter(directions="inbound")
+        assert not only_inbound.admits("call", "outbound", "connected")
+        everything = ContactFilter(non_reach=[])
+        assert everything.admits("call", "outbound", "no_answer")
+
+    def test_invalid(self) -> None:
+        with pytest.raises(PolicyError, match="ContactFilter.channels: unknown channel 'fax'"):
+            ContactFilter(channels=["fax"])
+        with pytest.raises(PolicyError, match="ContactFilter.channels must not be empty"):
+            ContactFilter(channels=[])
