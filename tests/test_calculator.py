@@ -357,7 +357,7 @@ class TestAssessErrors:
             assess(policy_with(Rule.every("7d")), customer("2026-01-05T09:00:00+01:00"), [], as_of="2026-03-05")  # type: ignore[arg-type]
 
     def test_as_of_before_stage_entry(self) -> None:
-        with pytest.raises(InputError, match="as_of is before Customer.stage_entered_at"):
+        with pytest.raises(InputError, match=r"as_of is before Customer.stage_entered_at"):
             assess(
                 policy_with(Rule.every("7d")),
                 customer("2026-01-05T09:00:00+01:00"),

@@ -107,11 +107,11 @@ class TestContact:
             Contact(AT, "fax")
 
     def test_unknown_outcome(self) -> None:
-        with pytest.raises(InputError, match="Contact.outcome: unknown outcome 'maybe'"):
+        with pytest.raises(InputError, match=r"Contact.outcome: unknown outcome 'maybe'"):
             Contact(AT, "call", outcome="maybe")
 
     def test_empty_by(self) -> None:
-        with pytest.raises(InputError, match="Contact.by must be a non-empty string or None"):
+        with pytest.raises(InputError, match=r"Contact.by must be a non-empty string or None"):
             Contact(AT, "call", by="")
 
 
@@ -125,11 +125,11 @@ class TestCustomer:
             Customer("c-1", "A", "lead", AT.subtract(days=1), AT)
 
     def test_naive_stage_entry(self) -> None:
-        with pytest.raises(InputError, match="Customer.stage_entered_at is a naive datetime"):
+        with pytest.raises(InputError, match=r"Customer.stage_entered_at is a naive datetime"):
             Customer("c-1", "A", "lead", datetime(2026, 3, 2), AT)
 
     def test_empty_id(self) -> None:
-        with pytest.raises(InputError, match="Customer.id must be a non-empty string"):
+        with pytest.raises(InputError, match=r"Customer.id must be a non-empty string"):
             Customer("", "A", "lead", AT, AT)
 
     def test_immutable(self) -> None:

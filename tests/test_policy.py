@@ -76,7 +76,7 @@ class TestValidation:
             build({(ANY, ANY): Rule.every("1d")}, segments=["A", "A"])
 
     def test_no_segments(self) -> None:
-        with pytest.raises(PolicyError, match="Policy.segments must name at least one segment"):
+        with pytest.raises(PolicyError, match=r"Policy.segments must name at least one segment"):
             build({(ANY, ANY): Rule.every("1d")}, segments=[])
 
     def test_bad_key_shape(self) -> None:

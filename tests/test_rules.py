@@ -32,7 +32,8 @@ class TestRule:
             ),
             (
                 {"intervals": ["30d"], "grace": "2d", "churn_after": "31d"},
-                r"Rule.churn_after \(31 days\) must be longer than the longest deadline plus grace \(30 days \+ 2 days\)",
+                r"Rule.churn_after \(31 days\) must be longer than the longest deadline plus grace "
+                r"\(30 days \+ 2 days\)",
             ),
             ({"intervals": ["1mo"], "churn_after": "31d"}, "must be longer than the longest deadline"),
             ({"intervals": ["7d"], "counts": "calls"}, "Rule.counts must be a ContactFilter"),
@@ -93,7 +94,7 @@ class TestContactFilter:
         assert everything.admits("call", "outbound", "no_answer")
 
     def test_invalid(self) -> None:
-        with pytest.raises(PolicyError, match="ContactFilter.channels: unknown channel 'fax'"):
+        with pytest.raises(PolicyError, match=r"ContactFilter.channels: unknown channel 'fax'"):
             ContactFilter(channels=["fax"])
-        with pytest.raises(PolicyError, match="ContactFilter.channels must not be empty"):
+        with pytest.raises(PolicyError, match=r"ContactFilter.channels must not be empty"):
             ContactFilter(channels=[])

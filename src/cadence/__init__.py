@@ -4,7 +4,7 @@ Model customers, contacts and a `Policy`; `assess` says whether a follow-up is d
 by when, and why.
 """
 
-from cadence import presets
+from cadence import presets, sample
 from cadence.assessment import AnchorKind, Assessment, Status
 from cadence.calculator import ACTIONABLE, assess, assess_many, worklist
 from cadence.durations import (
@@ -80,6 +80,7 @@ __all__ = [
     "months",
     "parse_duration",
     "presets",
+    "sample",
     "seconds",
     "weeks",
     "worklist",

@@ -1,0 +1,115 @@
+"""A deterministic, seeded generator of a synthetic CRM: customers across tiers and stages, and their contacts.
+
+The same arguments always give the same data, so tests, the demo and benchmarks can rely on it and make bigger
+sets on demand:
+
+>>> from cadence import sample, presets
+>>> data = sample.generate(presets.load("abc", timezone="Europe/Berlin"), customers=50, seed=7)
+>>> len(data.customers), sum(map(len, data.contacts.values())) > 200
+(50, True)
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta, timezone
+
+import attrs
+
+from cadence.durations import ExactDuration
+from cadence.model import Channel, Contact, Customer, Direction, Outcome
+from cadence.policy import Policy
+
+__all__ = ["AS_OF", "SampleData", "generate"]
+
+AS_OF = datetime(2026, 3, 31, 7, 0, tzinfo=timezone.utc)
+"""The instant the sample data is made for (09:00 in Berlin): the demo assesses everyone at this instant."""
+
+_OWNERS = ("ana", "ben", "chen", "dara", "eli")
+_ZONES = (None, None, None, "America/New_York", "Asia/Shanghai", "Europe/London")
+_STAGES = (
+    ("lead", 8),
+    ("contacted", 8),
+    ("qualified", 8),
+    ("proposal", 6),
+    ("negotiation", 5),
+    ("won", 4),
+    ("onboarding", 6),
+    ("retention", 40),
+    ("dormant", 10),
+    ("lost", 5),
+)
+
+
+@attrs.frozen
+class SampleData:
+    """Customers and their contact histories (a mapping of customer id to contacts), made for `AS_OF`."""
+
+    customers: tuple[Customer, ...]
+    contacts: dict[str, tuple[Contact, ...]]
+    as_of: datetime
+
+
+def _touch(rng: random.Random, at: datetime, owner: str) -> Contact:
+    roll = rng.random()
+    if roll < 0.35:
+        outcome = Outcome.NO_ANSWER if rng.random() < 0.3 else Outcome.CONNECTED
+        return Contact(at, Channel.CALL, Direction.OUTBOUND, outcome, owner)
+    if roll < 0.65:
+        outcome = Outcome.BOUNCED if rng.random() < 0.04 else Outcome.SENT
+        return Contact(at, Channel.EMAIL, Direction.OUTBOUND, outcome, owner)
+    if roll < 0.85:
+        channel = rng.choice((Channel.EMAIL, Channel.CALL, Channel.MESSAGE))
+        return Contact(at, channel, Direction.INBOUND, Outcome.REPLIED, None)
+    channel = rng.choice((Channel.MEETING, Channel.VISIT))
+    return Contact(at, channel, Direction.OUTBOUND, Outcome.CONNECTED, owner)
+
+
+def _norm_days(policy: Policy, segment: str, stage: str) -> float:
+    """The rule's last interval in days (the rhythm of the segment x stage), or 30 for a terminal stage."""
+    if policy.lifecycle[stage].terminal:
+        return 30.0
+    interval = policy.rule_for(segment, stage).rule.intervals[-1]
+    if isinstance(interval, ExactDuration):
+        return max(interval.seconds / 86_400, 0.25)
+    return interval.days + 30.4 * interval.months
+
+
+def generate(policy: Policy, *, customers: int = 2_000, seed: int = 2026, as_of: datetime = AS_OF) -> SampleData:
+    """Make ``customers`` customers over the policy's segments, with about a year of contacts before ``as_of``.
+
+    Each customer has a personal rhythm around its rule's interval, most are kept up and some have drifted
+    into silence, so that every status shows up.
+    """
+    rng = random.Random(seed)
+    segments = sorted(policy.segments, key=lambda s: s.rank)
+    stage_ids, weights = zip(*[(s, w) for s, w in _STAGES if s in policy.lifecycle], strict=True)
+    people: list[Customer] = []
+    histories: dict[str, tuple[Contact, ...]] = {}
+    for index in range(customers):
+        segment = rng.choices(segments, [1 + s.rank for s in segments])[0]  # fewer key customers than others
+        stage = rng.choices(stage_ids, weights)[0]
+        created = as_of - timedelta(days=rng.uniform(20, 420))
+        entered = created + (as_of - created) * rng.uniform(0.0, 0.95)
+        owner = rng.choice(_OWNERS)
+        customer = Customer(
+            id=f"C{index + 1:05d}",
+            segment=segment.id,
+            stage=stage,
+            stage_entered_at=entered,
+            created_at=created,
+            timezone=rng.choice(_ZONES),
+            owner=owner,
+        )
+        rhythm = _norm_days(policy, segment.id, stage) * rng.uniform(0.6, 1.4)  # this customer's days between touches
+        # Most customers are kept up; some have drifted and heard nothing for a while.
+        quiet_days = rng.uniform(0, 0.6 * rhythm) if rng.random() < 0.75 else rng.expovariate(1 / 25)
+        quiet_from = as_of - timedelta(days=quiet_days)
+        contacts = []
+        at = max(created, as_of - timedelta(days=365)) + timedelta(hours=rng.uniform(1, 48))
+        while at < quiet_from:
+            contacts.append(_touch(rng, at, owner))
+            at += timedelta(days=rhythm * rng.uniform(0.3, 1.0), minutes=rng.uniform(0, 600))
+        histories[customer.id] = tuple(contacts)
+        people.append(customer)
+    return SampleData(tuple(people), histories, as_of)
