@@ -49,7 +49,7 @@ def make_contacts(rng: random.Random, customer: Customer, n: int) -> list[Contac
 
 
 def naive_assess(policy: Policy, customer: Customer, contacts: Sequence[Contact], as_of: Any) -> tuple[str, Any]:
-    """The straightforward way: pendulum objects and their arithmetic throughout."""
+    """The straightforward way: pendulum objects and their arithmetic throughout (inputs are pendulum)."""
     rule = policy.rule_for(customer.segment, customer.stage).rule
     counted = [
         c.at for c in contacts if c.at <= as_of and (c.direction is Direction.INBOUND or c.outcome not in NON_REACH)
@@ -59,11 +59,11 @@ def naive_assess(policy: Policy, customer: Customer, contacts: Sequence[Contact]
     anchor = max(last, entered) if last is not None else entered
     tz = customer.timezone or policy.timezone
     interval = rule.intervals[0]
-    local = pendulum.instance(anchor).in_tz(tz)
+    local = anchor.in_tz(tz)
     due = local.start_of("day").add(months=interval.months, days=interval.days)
     overdue = due.add(days=1)
     due_soon = due.subtract(days=rule.heads_up.days)
-    base = pendulum.instance(last if last is not None else customer.created_at).in_tz(tz)
+    base = local if last is not None and last >= entered else (last or customer.created_at).in_tz(tz)
     churn = base.start_of("day").add(days=rule.churn_after.days)
     if as_of >= churn:
         status = "churn_risk"

@@ -20,10 +20,9 @@ _T = TypeVar("_T")
 US = 1_000_000
 DAY_US = 86_400 * US
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 HOUR_US = 3_600 * US
 _CACHE_LIMIT = 200_000
-_VARIES = 1 << 40  # marks an hour with a transition inside: no single offset for it
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -58,13 +57,15 @@ def add_calendar(ordinal: int, months: int, days: int) -> int:
 class Zone:
     """An IANA time zone with the conversions the calculator needs, cached per zone."""
 
-    __slots__ = ("_offsets", "cache", "key", "pendulum_tz", "stdlib_tz")
+    __slots__ = ("_varies", "cache", "key", "offsets", "pendulum_tz", "stdlib_tz")
 
     def __init__(self, key: str) -> None:
         self.key = key
         self.stdlib_tz = zoneinfo.ZoneInfo(key)
         self.pendulum_tz = pendulum.timezone(key)
-        self._offsets: dict[int, int] = {}
+        # UTC offset in seconds per UTC hour (hour -> offset), absent for hours not seen or holding a transition.
+        self.offsets: dict[int, int] = {}
+        self._varies: set[int] = set()
         # Day starts (keyed by date ordinal) and thresholds of compiled plans (keyed by date << 32 | plan id).
         self.cache: dict[int, Any] = {}
 
@@ -74,28 +75,32 @@ class Zone:
     def local_ordinal(self, us: int) -> int:
         """The proleptic Gregorian ordinal of the local date at instant ``us``."""
         hour = us // HOUR_US
-        offset = self._offsets.get(hour)
+        offset = self.offsets.get(hour)
         if offset is None:
             offset = self._hour_offset(hour)
-        if offset == _VARIES:
-            # Offsets are whole seconds, so flooring to the second never changes the local date.
-            return datetime.fromtimestamp(us // US, self.stdlib_tz).toordinal()
-        return (us // US + offset) // 86_400 + _EPOCH_ORDINAL
+            if offset is None:
+                # Offsets are whole seconds, so flooring to the second never changes the local date.
+                return datetime.fromtimestamp(us // US, self.stdlib_tz).toordinal()
+        return (us // US + offset) // 86_400 + EPOCH_ORDINAL
 
-    def _hour_offset(self, hour: int) -> int:
-        """The UTC offset in seconds throughout this UTC hour, or `_VARIES` if it changes inside it.
+    def _hour_offset(self, hour: int) -> int | None:
+        """The UTC offset in seconds throughout this UTC hour, or None if it changes inside it.
 
         Equal offsets at the first and last second of an hour mean one offset throughout: no zone has had two
         transitions within one hour.
         """
+        if hour in self._varies:
+            return None
         first = datetime.fromtimestamp(hour * 3600, self.stdlib_tz).utcoffset()
         last = datetime.fromtimestamp(hour * 3600 + 3599, self.stdlib_tz).utcoffset()
         assert first is not None
         assert last is not None
-        offset = (first.days * 86_400 + first.seconds) if first == last else _VARIES
-        if len(self._offsets) >= _CACHE_LIMIT:
-            self._offsets.clear()
-        self._offsets[hour] = offset
+        if first != last:
+            self._varies.add(hour)
+            return None
+        if len(self.offsets) >= _CACHE_LIMIT:
+            self.offsets.clear()
+        offset = self.offsets[hour] = first.days * 86_400 + first.seconds
         return offset
 
     def day_start(self, ordinal: int) -> int:
