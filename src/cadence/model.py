@@ -14,7 +14,7 @@ from typing import TypeVar
 import attrs
 
 from cadence._time import Zone, get_zone, instant_us
-from cadence.errors import InputError, InputTypeError, PolicyError
+from cadence.errors import InputError, PolicyError
 
 __all__ = [
     "DEFAULT_LIFECYCLE",
@@ -312,10 +312,3 @@ class Customer:
         object.__setattr__(self, "_created_us", created)
         object.__setattr__(self, "_zone", zone)
         object.__setattr__(self, "_rule_key", (self.segment, self.stage))
-
-
-def require_contact(value: object, field: str) -> Contact:
-    """``value`` if it is a `Contact`, else an `InputTypeError` naming ``field``."""
-    if not isinstance(value, Contact):
-        raise InputTypeError(f"{field} must be a Contact (got {value!r})")
-    return value
