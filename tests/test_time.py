@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cadence import InputError, PolicyError, Rule, assess
+from cadence import Customer, InputError, PolicyError, Rule, assess
 from cadence._time import add_calendar, get_zone, instant_us
 from strategies import ZONES, aware_datetimes
 from test_calculator import call, customer, policy_with, t
@@ -82,6 +82,13 @@ class TestAddCalendar:
     def test_out_of_range_years(self) -> None:
         with pytest.raises(InputError, match="supported range of years"):
             add_calendar(date(9999, 12, 1).toordinal(), 1, 0)
+
+    def test_due_date_past_year_9999_is_an_input_error(self) -> None:
+        """60 days after December 9999 does not exist: the library's error, not a bare ValueError."""
+        late = t("9999-12-01T00:00:00+00:00")
+        policy = policy_with(Rule.every("60d"))
+        with pytest.raises(InputError, match="supported range of years 1-9999"):
+            assess(policy, Customer("c", "A", "lead", late, late), [], as_of=late)
 
 
 class TestDstThroughTheCalculator:

@@ -7,6 +7,7 @@ for wall times that do not exist or exist twice are spelled out in `Zone.day_sta
 from __future__ import annotations
 
 import zoneinfo
+from calendar import isleap
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -18,7 +19,6 @@ from cadence.errors import InputError, InputTypeError, PolicyError
 _T = TypeVar("_T")
 
 US = 1_000_000
-DAY_US = 86_400 * US
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 HOUR_US = 3_600 * US
@@ -40,6 +40,10 @@ def instant_us(value: object, field: str) -> int:
     return (delta.days * 86_400 + delta.seconds) * US + delta.microseconds
 
 
+def _out_of_range(what: str) -> InputError:
+    return InputError(f"date arithmetic left the supported range of years 1-9999 ({what})")
+
+
 def add_calendar(ordinal: int, months: int, days: int) -> int:
     """Move a date ordinal by ``months`` (clamped at the month end) and then by ``days``."""
     if months:
@@ -48,8 +52,8 @@ def add_calendar(ordinal: int, months: int, days: int) -> int:
         year, month = divmod(month_index, 12)
         month += 1
         if not 1 <= year <= 9999:
-            raise InputError(f"date arithmetic left the supported range of years 1-9999 (year {year})")
-        last = 29 if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else _MONTH_DAYS[month - 1]
+            raise _out_of_range(f"year {year}")
+        last = 29 if month == 2 and isleap(year) else _MONTH_DAYS[month - 1]
         ordinal = date(year, month, min(d.day, last)).toordinal()
     return ordinal + days
 
@@ -91,8 +95,11 @@ class Zone:
         """
         if hour in self._varies:
             return None
-        first = datetime.fromtimestamp(hour * 3600, self.stdlib_tz).utcoffset()
-        last = datetime.fromtimestamp(hour * 3600 + 3599, self.stdlib_tz).utcoffset()
+        try:
+            first = datetime.fromtimestamp(hour * 3600, self.stdlib_tz).utcoffset()
+            last = datetime.fromtimestamp(hour * 3600 + 3599, self.stdlib_tz).utcoffset()
+        except (ValueError, OverflowError):
+            raise _out_of_range(f"an instant {hour} hours after 1970-01-01") from None
         assert first is not None
         assert last is not None
         if first != last:
@@ -113,7 +120,11 @@ class Zone:
         cached = self.cache.get(ordinal)
         if cached is not None:
             return cached  # type: ignore[no-any-return]
-        return self.cache_put(ordinal, self._compute_day_start(ordinal))
+        try:
+            start = self._compute_day_start(ordinal)
+        except (ValueError, OverflowError):
+            raise _out_of_range(f"a due date {ordinal - EPOCH_ORDINAL} days after 1970-01-01") from None
+        return self.cache_put(ordinal, start)
 
     def cache_put(self, key: int, value: _T) -> _T:
         """Remember ``value`` under ``key`` in this zone's cache (cleared when it grows past a bound)."""
