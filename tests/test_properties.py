@@ -27,6 +27,7 @@ from cadence._time import get_zone, instant_us
 from strategies import (
     ZONES,
     as_of_instants,
+    aware_datetimes,
     customers,
     histories,
     policies,
@@ -268,3 +269,22 @@ def test_anything_but_contacts_in_a_history_raises_input_type_error(item, as_of:
     customer = Customer("c1", "A", "lead", as_of, as_of)
     with pytest.raises(InputTypeError, match="contacts"):
         assess(policy, customer, [item], as_of=as_of)
+
+
+@given(policies(), aware_datetimes(datetime(1, 1, 3), datetime(9999, 12, 29)), st.integers(0, 10**6), st.data())
+def test_extreme_dates_give_an_answer_or_a_cadence_error(policy: Policy, as_of: datetime, back: int, data) -> None:
+    """Property 9 (range): from year 1 to 9999, assessing and reading every field never raises another error."""
+    try:
+        entered = as_of - timedelta(minutes=back)
+    except OverflowError:
+        return  # the test's own arithmetic left the range
+    history = data.draw(histories(around=as_of, before_days=3, after_days=1))
+    try:
+        result = assess(policy, Customer("c", "A", "lead", entered, entered), history, as_of=as_of)
+        assert result.reason
+        # As instants: an imaginary wall time (in a DST gap) never compares equal across zones (PEP 495).
+        assert instant_us(result.as_of, "as_of") == instant_us(as_of, "as_of")
+        assert result.due_soon_at <= result.due_at <= result.overdue_at  # type: ignore[operator]
+        assert result.churn_risk_at is None or result.churn_risk_at > entered
+    except CadenceError as error:
+        assert "range" in str(error) or "before" in str(error)
