@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 
-from cadence._time import EPOCH_ORDINAL, HOUR_US, US, Zone, add_calendar
+from cadence._time import Zone, add_calendar
 from cadence.durations import Duration, ExactDuration
 
 _ids = itertools.count(1)
@@ -72,17 +72,14 @@ class Plan:
             else:
                 due_soon, overdue = due - heads_up.us, due + grace.us
             return due_soon, due, overdue, None if churn is None else churn.at(zone, silent_since)
-        offset = zone.offsets.get(anchor // HOUR_US)  # local_ordinal's fast path, inlined: this is the hot path
-        date = zone.local_ordinal(anchor) if offset is None else (anchor // US + offset) // 86_400 + EPOCH_ORDINAL
+        date = zone.local_ordinal(anchor)
         key = date << 32 | self.id
         hit: tuple[int, int, int, int | None] | None = zone.cache.get(key)
         if hit is None:
             due_date = add_calendar(date, deadline.months, deadline.days)
             due_soon, due, overdue = self._finish(zone, zone.day_start(due_date), due_date, True)
-            # Cached with the churn threshold for a silence starting on the anchor's date, the usual case.
-            churn_at = None
-            if churn is not None:
-                churn_at = zone.day_start(add_calendar(date, churn.months, churn.days)) if churn.calendar else None
+            # Cached with the churn threshold for a silence starting at the anchor, the usual case.
+            churn_at = churn.at(zone, anchor) if churn is not None and churn.calendar else None
             hit = zone.cache_put(key, (due_soon, due, overdue, churn_at))
         if churn is None or (churn.calendar and silent_since == anchor):
             return hit

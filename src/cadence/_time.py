@@ -61,14 +61,14 @@ def add_calendar(ordinal: int, months: int, days: int) -> int:
 class Zone:
     """An IANA time zone with the conversions the calculator needs, cached per zone."""
 
-    __slots__ = ("_varies", "cache", "key", "offsets", "pendulum_tz", "stdlib_tz")
+    __slots__ = ("_offsets", "_varies", "cache", "key", "pendulum_tz", "stdlib_tz")
 
     def __init__(self, key: str) -> None:
         self.key = key
         self.stdlib_tz = zoneinfo.ZoneInfo(key)
         self.pendulum_tz = pendulum.timezone(key)
         # UTC offset in seconds per UTC hour (hour -> offset), absent for hours not seen or holding a transition.
-        self.offsets: dict[int, int] = {}
+        self._offsets: dict[int, int] = {}
         self._varies: set[int] = set()
         # Day starts (keyed by date ordinal) and thresholds of compiled plans (keyed by date << 32 | plan id).
         self.cache: dict[int, Any] = {}
@@ -79,7 +79,7 @@ class Zone:
     def local_ordinal(self, us: int) -> int:
         """The proleptic Gregorian ordinal of the local date at instant ``us``."""
         hour = us // HOUR_US
-        offset = self.offsets.get(hour)
+        offset = self._offsets.get(hour)
         if offset is None:
             offset = self._hour_offset(hour)
             if offset is None:
@@ -105,9 +105,9 @@ class Zone:
         if first != last:
             self._varies.add(hour)
             return None
-        if len(self.offsets) >= _CACHE_LIMIT:
-            self.offsets.clear()
-        offset = self.offsets[hour] = first.days * 86_400 + first.seconds
+        if len(self._offsets) >= _CACHE_LIMIT:
+            self._offsets.clear()
+        offset = self._offsets[hour] = first.days * 86_400 + first.seconds
         return offset
 
     def day_start(self, ordinal: int) -> int:

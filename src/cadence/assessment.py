@@ -231,6 +231,11 @@ class Assessment:
         overdue = self._r[11]
         return 0 if overdue is None or self._r[7] < overdue else self._r[7] - overdue
 
+    def _urgency_key(self) -> tuple[int, int, int, int, str]:
+        """Most urgent first: status, segment rank, how long overdue, due time, then id for a stable order."""
+        due = self._r[10]
+        return (-self._r[1].urgency, self._r[5], -self._overdue_by_us, 0 if due is None else due, self._r[0].id)
+
     @property
     def reason(self) -> str:
         """A one-line, human-readable explanation of the status."""

@@ -92,15 +92,7 @@ def worklist(
     """
     owners: Collection[str | None] | None = {owner} if isinstance(owner, str) else owner
     chosen = [item for item in assessments if item.status in statuses and (owners is None or item.owner in owners)]
-    chosen.sort(
-        key=lambda item: (
-            -item.status.urgency,
-            item.segment_rank,
-            -item._overdue_by_us,
-            item._r[10] if item._r[10] is not None else 0,
-            item.customer_id,
-        )
-    )
+    chosen.sort(key=Assessment._urgency_key)
     return chosen if limit is None else chosen[:limit]
 
 
