@@ -93,7 +93,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="repeats per measurement (median is reported)")
     args = parser.parse_args()
     rng = random.Random(20261122)
-    policy = presets.load("abc", timezone="Europe/Berlin")
+    policy = presets.load("abc", calendar="Europe/Berlin")
     # The abc preset's rules are single calendar intervals, the case the naive reference implements.
 
     print(f"{'history':>8} {'cadence us/cust':>16} {'naive us/cust':>14} {'speed-up':>9}")

@@ -124,7 +124,7 @@ def policies(draw: st.DrawFn, *, monotone: bool = False) -> Policy:
         rule_set[key] = draw(rules(monotone=monotone))
     return Policy(
         name="generated",
-        timezone=draw(zone_names),
+        calendar=draw(zone_names),
         segments=[Segment("A", rank=0), Segment("B", rank=1)],
         rules=rule_set,
     )

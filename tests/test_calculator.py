@@ -37,7 +37,7 @@ def t(text: str) -> pendulum.DateTime:
 def policy_with(rule: Rule, tz: str = "Europe/Berlin") -> Policy:
     return Policy(
         name="test",
-        timezone=tz,
+        calendar=tz,
         segments=[Segment("A", rank=0), Segment("B", rank=1), Segment("C", rank=2)],
         rules={("*", "*"): rule},
     )

@@ -10,7 +10,7 @@ SEGMENTS = [Segment("A", rank=0), Segment("B", rank=1)]
 
 
 def build(rules: object, **kwargs: object) -> Policy:
-    return Policy(name="p", timezone="Europe/Berlin", segments=kwargs.pop("segments", SEGMENTS), rules=rules, **kwargs)  # type: ignore[arg-type]
+    return Policy(name="p", calendar="Europe/Berlin", segments=kwargs.pop("segments", SEGMENTS), rules=rules, **kwargs)  # type: ignore[arg-type]
 
 
 class TestResolution:

@@ -34,7 +34,7 @@ def test_names() -> None:
 
 @pytest.mark.parametrize("name", presets.names())
 def test_every_preset_loads_in_any_zone(name: str) -> None:
-    policy = presets.load(name, timezone="America/Sao_Paulo")
+    policy = presets.load(name, calendar="America/Sao_Paulo")
     assert policy.timezone == "America/Sao_Paulo"
     assert policy.name == name
 
@@ -42,7 +42,7 @@ def test_every_preset_loads_in_any_zone(name: str) -> None:
 @pytest.mark.parametrize(("kind", "nodes"), TIME_NODES.items())
 def test_customer_types_match_the_time_nodes(kind: str, nodes: tuple[object, ...]) -> None:
     first, second, intent, negotiation, care = nodes
-    policy = presets.load("customer-types", timezone="UTC")
+    policy = presets.load("customer-types", calendar="UTC")
     lead = policy.rule_for(kind, "lead").rule
     assert (lead.first_response, lead.intervals) == (first, (second,))
     assert policy.rule_for(kind, "contacted").rule.intervals == (first, second)
@@ -55,14 +55,14 @@ def test_customer_types_match_the_time_nodes(kind: str, nodes: tuple[object, ...
 
 def test_customer_types_churn_thresholds() -> None:
     """14 days before the sale (60% of leads lost within two weeks), 60 days after (key customers: 40% churn)."""
-    policy = presets.load("customer-types", timezone="UTC")
+    policy = presets.load("customer-types", calendar="UTC")
     assert policy.rule_for("key-account", "lead").rule.churn_after == days(14)
     assert policy.rule_for("key-account", "retention").rule.churn_after == days(60)
     assert policy.rule_for("high-end-custom", "retention").rule.churn_after == days(180)
 
 
 def test_customer_types_rank_key_accounts_first() -> None:
-    policy = presets.load("customer-types", timezone="UTC")
+    policy = presets.load("customer-types", calendar="UTC")
     assert [s.id for s in sorted(policy.segments, key=lambda s: s.rank)] == [
         "key-account",
         "b2b-enterprise",
@@ -73,7 +73,7 @@ def test_customer_types_rank_key_accounts_first() -> None:
 
 @pytest.mark.parametrize(("name", "tiers"), CYCLES.items())
 def test_cycles_match_the_tables(name: str, tiers: dict[str, object]) -> None:
-    policy = presets.load(name, timezone="UTC")
+    policy = presets.load(name, calendar="UTC")
     assert [s.id for s in policy.segments] == list(tiers)
     for tier, cycle in tiers.items():
         for stage in ("lead", "retention"):
@@ -83,7 +83,7 @@ def test_cycles_match_the_tables(name: str, tiers: dict[str, object]) -> None:
 
 
 def test_key_saas_customer_is_due_fourteen_days_after_a_call() -> None:
-    policy = presets.load("saas", timezone="Europe/Berlin")
+    policy = presets.load("saas", calendar="Europe/Berlin")
     result = assess(
         policy,
         customer("2026-01-05T09:00:00+01:00", segment="key"),
@@ -95,16 +95,16 @@ def test_key_saas_customer_is_due_fourteen_days_after_a_call() -> None:
 
 
 def test_adjusting_a_preset() -> None:
-    policy = presets.load("abc", timezone="UTC").with_rules({("A", "*"): Rule.every(parse_duration("2d"))})
+    policy = presets.load("abc", calendar="UTC").with_rules({("A", "*"): Rule.every(parse_duration("2d"))})
     assert policy.rule_for("A", "won").rule.intervals == (days(2),)
     assert policy.rule_for("B", "won").rule.intervals == (days(7),)
 
 
 def test_unknown_preset() -> None:
     with pytest.raises(PolicyError, match=r"unknown preset 'xyz' \(choose from abc, customer-types"):
-        presets.load("xyz", timezone="UTC")
+        presets.load("xyz", calendar="UTC")
 
 
-def test_timezone_is_required() -> None:
+def test_calendar_is_required() -> None:
     with pytest.raises(TypeError):
         presets.load("abc")  # type: ignore[call-arg]

@@ -246,7 +246,7 @@ def test_invalid_customer_input_raises_cadence_errors_naming_the_field(value, fi
     fields: dict[str, object] = {"id": "c1", "segment": "A", "stage": "lead", "stage_entered_at": as_of}
     fields["created_at"] = as_of
     fields[field] = value
-    policy = Policy(name="p", timezone="UTC", segments=["A"], rules={("*", "*"): Rule.every("1d")})
+    policy = Policy(name="p", calendar="UTC", segments=["A"], rules={("*", "*"): Rule.every("1d")})
     try:
         assess(policy, Customer(**fields), [], as_of=as_of)  # type: ignore[arg-type]
     except CadenceError as error:
@@ -265,7 +265,7 @@ def test_invalid_contact_input_raises_cadence_errors_naming_the_field(at, channe
 @given(junk, as_of_instants)
 def test_anything_but_contacts_in_a_history_raises_input_type_error(item, as_of: datetime) -> None:
     """Property 9 (histories): a history holding something other than contacts is refused with InputTypeError."""
-    policy = Policy(name="p", timezone="UTC", segments=["A"], rules={("*", "*"): Rule.every("1d")})
+    policy = Policy(name="p", calendar="UTC", segments=["A"], rules={("*", "*"): Rule.every("1d")})
     customer = Customer("c1", "A", "lead", as_of, as_of)
     with pytest.raises(InputTypeError, match="contacts"):
         assess(policy, customer, [item], as_of=as_of)

@@ -6,7 +6,7 @@ from cadence import Status, assess_many, presets, sample
 
 
 def test_same_seed_same_data() -> None:
-    policy = presets.load("abc", timezone="Europe/Berlin")
+    policy = presets.load("abc", calendar="Europe/Berlin")
     one = sample.generate(policy, customers=40, seed=3)
     two = sample.generate(policy, customers=40, seed=3)
     assert one == two
@@ -14,7 +14,7 @@ def test_same_seed_same_data() -> None:
 
 
 def test_every_status_shows_up_and_contacts_precede_as_of() -> None:
-    policy = presets.load("abc", timezone="Europe/Berlin")
+    policy = presets.load("abc", calendar="Europe/Berlin")
     data = sample.generate(policy, customers=400, seed=1)
     assert all(c.at <= data.as_of for history in data.contacts.values() for c in history)
     statuses = {r.status for r in assess_many(policy, data.customers, data.contacts, as_of=data.as_of)}
@@ -23,6 +23,6 @@ def test_every_status_shows_up_and_contacts_precede_as_of() -> None:
 
 def test_works_with_every_preset() -> None:
     for name in presets.names():
-        policy = presets.load(name, timezone="UTC")
+        policy = presets.load(name, calendar="UTC")
         data = sample.generate(policy, customers=30, seed=5)
         assert {c.segment for c in data.customers} <= {s.id for s in policy.segments}

@@ -147,7 +147,7 @@ class TestDstThroughTheCalculator:
 
 class TestZones:
     def test_unknown_zone(self) -> None:
-        with pytest.raises(PolicyError, match=r"Policy.timezone: unknown time zone 'Mars/Olympus'"):
+        with pytest.raises(PolicyError, match=r"Policy.calendar: unknown time zone 'Mars/Olympus'"):
             policy_with(Rule.every("1d"), tz="Mars/Olympus")
 
     def test_customer_zone_errors_are_input_errors(self) -> None:

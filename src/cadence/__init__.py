@@ -7,10 +7,16 @@ by when, and why.
 from cadence import presets, sample
 from cadence.assessment import AnchorKind, Assessment, Status
 from cadence.calculator import ACTIONABLE, assess, assess_many, worklist
+from cadence.calendars import Calendar, Weekday
 from cadence.durations import (
+    BusinessDays,
+    BusinessHours,
     CalendarDuration,
     Duration,
     ExactDuration,
+    business_days,
+    business_hours,
+    business_minutes,
     days,
     hours,
     minutes,
@@ -33,7 +39,7 @@ from cadence.model import (
     Stage,
 )
 from cadence.policy import ANY, Policy, RuleKey, RuleMatch
-from cadence.rules import ContactFilter, Rule
+from cadence.rules import ContactFilter, DaysOff, Rule
 
 __version__ = "0.1.0"
 
@@ -47,15 +53,20 @@ __all__ = [
     "NON_REACH",
     "AnchorKind",
     "Assessment",
+    # durations
+    "BusinessDays",
+    "BusinessHours",
     # errors and warnings
     "CadenceError",
     "CadenceWarning",
-    # durations
+    # calendars
+    "Calendar",
     "CalendarDuration",
     "Channel",
     "Contact",
     "ContactFilter",
     "Customer",
+    "DaysOff",
     "Direction",
     "Duration",
     "DurationError",
@@ -72,8 +83,12 @@ __all__ = [
     "Segment",
     "Stage",
     "Status",
+    "Weekday",
     "assess",
     "assess_many",
+    "business_days",
+    "business_hours",
+    "business_minutes",
     "days",
     "hours",
     "minutes",

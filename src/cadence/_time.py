@@ -6,6 +6,7 @@ for wall times that do not exist or exist twice are spelled out in `Zone.day_sta
 
 from __future__ import annotations
 
+import itertools
 import zoneinfo
 from calendar import isleap
 from datetime import date, datetime, timedelta, timezone
@@ -24,6 +25,14 @@ EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 HOUR_US = 3_600 * US
 _CACHE_LIMIT = 200_000
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+_ids = itertools.count(1)
+
+
+def next_id() -> int:
+    """A process-wide unique id for compiled objects whose results are cached per zone under ``key << 32 | id``."""
+    return next(_ids)
 
 
 def instant_us(value: object, field: str) -> int:
@@ -121,7 +130,7 @@ class Zone:
         if cached is not None:
             return cached  # type: ignore[no-any-return]
         try:
-            start = self._compute_day_start(ordinal)
+            start = self._compute_wall(ordinal, 0)
         except (ValueError, OverflowError):
             raise _out_of_range(f"a due date {ordinal - EPOCH_ORDINAL} days after 1970-01-01") from None
         return self.cache_put(ordinal, start)
@@ -133,20 +142,35 @@ class Zone:
         self.cache[key] = value
         return value
 
-    def _compute_day_start(self, ordinal: int) -> int:
+    def wall_instant(self, ordinal: int, second: int) -> int:
+        """The first instant (in microseconds) whose local date and time is ``second`` seconds into local date
+        ``ordinal``, or later; ``second`` = 86,400 is the start of the next date.
+
+        A wall time that exists twice is read as the first; one inside a daylight-saving gap as the end of the
+        gap. Not cached: working hours cache their instants per date.
+        """
+        if second == 0 or second == 86_400:
+            return self.day_start(ordinal + second // 86_400)
+        try:
+            return self._compute_wall(ordinal, second)
+        except (ValueError, OverflowError):
+            raise _out_of_range(f"a date {ordinal - EPOCH_ORDINAL} days after 1970-01-01") from None
+
+    def _compute_wall(self, ordinal: int, second: int) -> int:
         d = date.fromordinal(ordinal)
-        # fold=0 takes the earlier of two midnights; inside a gap it reads the wall time with the offset from
-        # before the gap, which lands at or after the gap's end.
-        guess = datetime(d.year, d.month, d.day, tzinfo=self.stdlib_tz)
+        hour, rest = divmod(second, 3600)
+        # fold=0 takes the earlier of two equal wall times; inside a gap it reads the wall time with the offset
+        # from before the gap, which lands at or after the gap's end.
+        guess = datetime(d.year, d.month, d.day, hour, rest // 60, rest % 60, tzinfo=self.stdlib_tz)
         seconds = _seconds(guess)
-        back = datetime.fromtimestamp(seconds, self.stdlib_tz)
-        if back.toordinal() == ordinal and back.hour == back.minute == back.second == 0:
+        target = (ordinal, second)
+        if _local(seconds, self.stdlib_tz) == target:
             return seconds * US
-        # Midnight does not exist: the day starts at the first second whose local date is `ordinal` or later.
+        # The wall time does not exist: find the first second whose local date and time is at or after it.
         low, high = seconds - 2 * 86_400, seconds
         while high - low > 1:
             mid = (low + high) // 2
-            if datetime.fromtimestamp(mid, self.stdlib_tz).toordinal() >= ordinal:
+            if _local(mid, self.stdlib_tz) >= target:
                 high = mid
             else:
                 low = mid
@@ -167,6 +191,12 @@ class Zone:
             tzinfo=self.pendulum_tz,
             fold=local.fold,
         )
+
+
+def _local(seconds: int, tz: zoneinfo.ZoneInfo) -> tuple[int, int]:
+    """The local (date ordinal, second of the day) at ``seconds`` since the epoch."""
+    local = datetime.fromtimestamp(seconds, tz)
+    return local.toordinal(), local.hour * 3600 + local.minute * 60 + local.second
 
 
 def _seconds(value: datetime) -> int:

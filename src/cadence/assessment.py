@@ -10,10 +10,11 @@ from typing import Any
 import pendulum
 
 from cadence._time import US, Zone, timedelta_us
+from cadence.calendars import Calendar
 from cadence.durations import Duration
 from cadence.model import Customer
 from cadence.policy import RuleKey, RuleMatch
-from cadence.rules import Rule
+from cadence.rules import DaysOff, Rule
 
 __all__ = ["AnchorKind", "Assessment", "Status"]
 
@@ -74,6 +75,9 @@ def _span(us: int) -> str:
     return f"{rest // 60} min" if rest >= 60 else f"{rest} s"
 
 
+_DAYS_OFF = {DaysOff.COUNT: "", DaysOff.SKIP: " (moved off days off)", DaysOff.PAUSE: " (days off not counted)"}
+
+
 class Assessment:
     """The status of one customer at ``as_of``, with its thresholds, its anchor and a reason.
 
@@ -102,6 +106,7 @@ class Assessment:
         int | None,  # 12 churn risk
         int | None,  # 13 last counted contact
         int,  # 14 silence runs from
+        Calendar,  # 15 the policy's calendar
     ]
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -182,6 +187,11 @@ class Assessment:
         return self._r[6].key
 
     @property
+    def calendar(self) -> Calendar:
+        """The calendar whose working days, hours and holidays were applied, in the zone that was used."""
+        return self._r[15].in_zone(self._r[6].key)
+
+    @property
     def as_of(self) -> pendulum.DateTime:
         """The instant of the assessment."""
         return self._r[6].to_datetime(self._r[7])
@@ -239,7 +249,7 @@ class Assessment:
     @property
     def reason(self) -> str:
         """A one-line, human-readable explanation of the status."""
-        customer, status, match, kind, step, _, zone, as_of, anchor, _, due, overdue, _, _, silent = self._r
+        customer, status, match, kind, step, _, zone, as_of, anchor, _, due, overdue, _, _, silent, _ = self._r
         if match is None:
             return f'inactive: stage "{customer.stage}" is terminal and expects no follow-up'
         assert anchor is not None
@@ -250,7 +260,10 @@ class Assessment:
             source = f'entry into "{customer.stage}" on {_when(zone, anchor)}'
         else:
             source = f"the last counted contact on {_when(zone, anchor)}"
-        basis = f"{self.deadline} after {source}; rule {match.key}"
+        deadline = self.deadline
+        assert deadline is not None
+        moved = _DAYS_OFF[match.rule.days_off] if deadline.is_calendar and not deadline.is_business else ""
+        basis = f"{deadline}{moved} after {source}; rule {match.key}"
         if status is Status.CHURN_RISK:
             return (
                 f"churn risk: no counted contact for {_span(as_of - silent)} "

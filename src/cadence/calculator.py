@@ -46,7 +46,7 @@ def assess(policy: Policy, customer: Customer, contacts: Iterable[Contact], *, a
 
     >>> import pendulum
     >>> from cadence import Customer, Contact, presets
-    >>> policy = presets.load("abc", timezone="Europe/Berlin")
+    >>> policy = presets.load("abc", calendar="Europe/Berlin")
     >>> customer = Customer("c-1", "B", "retention",
     ...     stage_entered_at=pendulum.datetime(2026, 1, 5, tz="Europe/Berlin"),
     ...     created_at=pendulum.datetime(2025, 6, 1, tz="Europe/Berlin"))
@@ -153,6 +153,7 @@ def _assess(policy: Policy, customer: Customer, contacts: Iterable[Contact], as_
             churn_at,
             None if last == _NONE else last,
             silence_from,
+            policy.calendar,
         )
     )
 
@@ -215,5 +216,6 @@ def _inactive(policy: Policy, customer: Customer, contacts: Iterable[Contact], a
             None,
             None if last == _NONE else last,
             max(last, customer._created_us),
+            policy.calendar,
         )
     )

@@ -57,7 +57,7 @@ def _worklist_lines(results: Sequence[Assessment], limit: int) -> list[str]:
 
 def demo(preset: str, timezone: str, customers: int, seed: int, top: int) -> str:
     """The demo's report: counts by status and segment, by owner, and the top of the worklist."""
-    policy = presets.load(preset, timezone=timezone)
+    policy = presets.load(preset, calendar=timezone)
     data = sample.generate(policy, customers=customers, seed=seed)
     results = assess_many(policy, data.customers, data.contacts, as_of=data.as_of)
     contacts = sum(len(c) for c in data.contacts.values())

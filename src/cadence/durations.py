@@ -5,12 +5,17 @@ wall clock does. A calendar duration is counted in local calendar dates, as peop
 17:00" is due on the next Friday's date, from the start of that day, whether or not a daylight-saving change lies
 between. The two are different types so that code (and readers) always know which rule applies.
 
+Business durations are counted on a `Calendar`'s working time: `BusinessDays` on working dates (day-granular, like
+calendar days), `BusinessHours` inside working hours (exact-granular). See docs/calendars.md.
+
 >>> parse_duration("7d")
 days(7)
 >>> parse_duration("PT24H")
 hours(24)
 >>> str(parse_duration("1mo"))
 '1 month'
+>>> parse_duration("3 business days")
+business_days(3)
 """
 
 from __future__ import annotations
@@ -23,9 +28,14 @@ import attrs
 from cadence.errors import DurationError, InputTypeError
 
 __all__ = [
+    "BusinessDays",
+    "BusinessHours",
     "CalendarDuration",
     "Duration",
     "ExactDuration",
+    "business_days",
+    "business_hours",
+    "business_minutes",
     "days",
     "hours",
     "minutes",
@@ -55,6 +65,11 @@ class ExactDuration:
     @property
     def is_calendar(self) -> bool:
         """False: an exact duration is added to instants, not to local dates."""
+        return False
+
+    @property
+    def is_business(self) -> bool:
+        """False: an exact duration counts every second, working or not."""
         return False
 
     @property
@@ -104,6 +119,11 @@ class CalendarDuration:
         """True: a calendar duration moves local dates, and the result is the start of a local day."""
         return True
 
+    @property
+    def is_business(self) -> bool:
+        """False: a calendar duration counts every date (unless the rule says ``days_off="pause"``)."""
+        return False
+
     def _pieces(self) -> list[tuple[int, str, str]]:
         pieces: list[tuple[int, str, str]] = []
         if self.months:
@@ -127,8 +147,92 @@ class CalendarDuration:
         return "".join(f"{n}{suffix}" for n, _, suffix in self._pieces())
 
 
-Duration: TypeAlias = "ExactDuration | CalendarDuration"
-"""Either kind of duration; check ``duration.is_calendar`` to tell them apart."""
+@attrs.frozen(repr=False)
+class BusinessDays:
+    """A number of working dates on a `Calendar`: ``n`` business days after an anchor is the n-th working date
+    after the anchor's local date, due from the start of that date (or of its working hours).
+
+    >>> business_days(3)
+    business_days(3)
+    >>> str(business_days(1)), business_days(1).short()
+    ('1 business day', '1bd')
+    """
+
+    days: int = attrs.field(validator=attrs.validators.instance_of(int))
+
+    @property
+    def is_calendar(self) -> bool:
+        """True: business days are counted on local dates, and the result is day-granular."""
+        return True
+
+    @property
+    def is_business(self) -> bool:
+        """True: only working dates are counted."""
+        return True
+
+    def __repr__(self) -> str:
+        return f"business_days({self.days})"
+
+    def __str__(self) -> str:
+        return _plural(self.days, "business day")
+
+    def short(self) -> str:
+        """The short form that `parse_duration` reads back: ``"3bd"``."""
+        return f"{self.days}bd"
+
+
+@attrs.frozen(repr=False)
+class BusinessHours:
+    """Working time on a `Calendar`, in whole seconds: only time inside working hours is counted, and an anchor
+    outside them starts counting at the next opening. The result is an exact instant.
+
+    >>> business_hours(4)
+    business_hours(4)
+    >>> str(business_minutes(90)), business_minutes(90).short()
+    ('90 business minutes', '90bm')
+    """
+
+    seconds: int = attrs.field(validator=attrs.validators.instance_of(int))
+
+    @property
+    def is_calendar(self) -> bool:
+        """False: business hours end at an exact instant, not at the start of a day."""
+        return False
+
+    @property
+    def is_business(self) -> bool:
+        """True: only time inside working hours is counted."""
+        return True
+
+    @property
+    def microseconds(self) -> int:
+        """The working time in microseconds."""
+        return self.seconds * 1_000_000
+
+    def _parts(self) -> tuple[int, str, str]:
+        s = self.seconds
+        if s % 3600 == 0:
+            return s // 3600, "hour", "h"
+        if s % 60 == 0:
+            return s // 60, "minute", "m"
+        return s, "second", "s"
+
+    def __repr__(self) -> str:
+        n, unit, _ = self._parts()
+        return f"business_{unit}s({n})"
+
+    def __str__(self) -> str:
+        n, unit, _ = self._parts()
+        return _plural(n, f"business {unit}")
+
+    def short(self) -> str:
+        """The short form that `parse_duration` reads back: ``"4bh"``, ``"90bm"``, ``"30bs"``."""
+        n, _, suffix = self._parts()
+        return f"{n}b{suffix}"
+
+
+Duration: TypeAlias = "ExactDuration | CalendarDuration | BusinessDays | BusinessHours"
+"""Any kind of duration; ``duration.is_calendar`` and ``duration.is_business`` tell them apart."""
 
 
 def seconds(n: int) -> ExactDuration:
@@ -161,6 +265,21 @@ def months(n: int) -> CalendarDuration:
     return CalendarDuration(months=n)
 
 
+def business_days(n: int) -> BusinessDays:
+    """``n`` working dates on the policy's calendar."""
+    return BusinessDays(n)
+
+
+def business_hours(n: int) -> BusinessHours:
+    """``n`` hours of working time on the policy's calendar."""
+    return BusinessHours(n * 3600)
+
+
+def business_minutes(n: int) -> BusinessHours:
+    """``n`` minutes of working time on the policy's calendar."""
+    return BusinessHours(n * 60)
+
+
 _UNITS: dict[str, tuple[str, int]] = {}
 for _names, _kind, _factor in (
     (("s", "sec", "secs", "second", "seconds"), "s", 1),
@@ -170,21 +289,36 @@ for _names, _kind, _factor in (
     (("w", "wk", "wks", "week", "weeks"), "d", 7),
     (("mo", "mon", "month", "months"), "mo", 1),
     (("y", "yr", "year", "years"), "mo", 12),
+    (("bd", "bday", "bdays"), "bd", 1),
+    (("bs", "bsec", "bsecs", "bsecond", "bseconds"), "bs", 1),
+    (("bm", "bmin", "bmins", "bminute", "bminutes"), "bs", 60),
+    (("bh", "bhr", "bhrs", "bhour", "bhours"), "bs", 3600),
 ):
     for _name in _names:
         _UNITS[_name] = (_kind, _factor)
 
 _SHORT_PART = re.compile(r"\s*(\d+)\s*([a-z]+)\s*")
+_BUSINESS_WORD = re.compile(r"business\s+")
+# What each unit kind is called in the error for a mixed duration.
+_KIND_NAMES = {
+    "d": "calendar units (days, weeks, months)",
+    "s": "exact units (hours, minutes, seconds)",
+    "bd": "business days",
+    "bs": "business hours",
+}
 _ISO = re.compile(
     r"P(?:(?P<y>\d+)Y)?(?:(?P<mo>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?"
     r"(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<mi>\d+)M)?(?:(?P<s>\d+)S)?)?"
 )
 
 
-def parse_duration(text: str | ExactDuration | CalendarDuration, *, field: str = "duration") -> Duration:
-    """Read a duration from a short string (``"7d"``, ``"24h"``, ``"2w"``, ``"1mo"``, ``"3 days"``) or ISO 8601.
+def parse_duration(
+    text: str | ExactDuration | CalendarDuration | BusinessDays | BusinessHours, *, field: str = "duration"
+) -> Duration:
+    """Read a duration from a short string (``"7d"``, ``"24h"``, ``"2w"``, ``"1mo"``, ``"3 days"``, ``"3bd"``,
+    ``"4 business hours"``) or ISO 8601 (``"P7D"``, ``"PT24H"``; ISO has no business units).
 
-    A duration that is already parsed is returned as it is. Calendar and exact units cannot be mixed in one
+    A duration that is already parsed is returned as it is. Units of different kinds cannot be mixed in one
     value (``"1d12h"`` is refused: say ``"36h"``). A leading ``-`` makes a negative duration, which the places
     that need a positive one then refuse with their own message. ``field`` names the value in error messages.
 
@@ -192,12 +326,14 @@ def parse_duration(text: str | ExactDuration | CalendarDuration, *, field: str =
     days(3)
     >>> parse_duration("P1M2D")
     CalendarDuration(months=1, days=2)
+    >>> parse_duration("4bh")
+    business_hours(4)
     >>> parse_duration("7x")
     Traceback (most recent call last):
     ...
     cadence.errors.DurationError: duration: "7x" is not a duration (try "7d" or "P7D")
     """
-    if isinstance(text, (ExactDuration, CalendarDuration)):
+    if isinstance(text, (ExactDuration, CalendarDuration, BusinessDays, BusinessHours)):
         return text
     if not isinstance(text, str):
         raise InputTypeError(f'{field}: expected a duration or a string such as "7d" (got {text!r})')
@@ -206,7 +342,7 @@ def parse_duration(text: str | ExactDuration | CalendarDuration, *, field: str =
     sign = 1
     if body.startswith("-"):
         sign, body = -1, body[1:].lstrip()
-    totals = {"s": 0, "d": 0, "mo": 0}
+    totals = {"s": 0, "d": 0, "mo": 0, "bd": 0, "bs": 0}
     if body.startswith("p"):
         match = _ISO.fullmatch(body.upper())
         if match is None or body in ("p", "pt"):
@@ -217,6 +353,7 @@ def parse_duration(text: str | ExactDuration | CalendarDuration, *, field: str =
         totals["s"] = parts.get("h", 0) * 3600 + parts.get("mi", 0) * 60 + parts.get("s", 0)
         kinds = {"s" if k in ("h", "mi", "s") else "d" for k in parts}
     else:
+        body = _BUSINESS_WORD.sub("b", body)
         kinds = set()
         pos = 0
         while pos < len(body) or not kinds:
@@ -225,13 +362,18 @@ def parse_duration(text: str | ExactDuration | CalendarDuration, *, field: str =
                 raise DurationError(f'{field}: "{raw}" is not a duration (try "7d" or "P7D")')
             kind, factor = _UNITS[part.group(2)]
             totals[kind] += int(part.group(1)) * factor
-            kinds.add("s" if kind == "s" else "d")
+            kinds.add("d" if kind == "mo" else kind)
             pos = part.end()
     if len(kinds) > 1:
+        first, second = sorted(kinds, key=list(_KIND_NAMES).index)[:2]
         raise DurationError(
-            f'{field}: "{raw}" mixes calendar units (days, weeks, months) with exact ones (hours, minutes, '
-            "seconds); use one kind, such as 36h or 2d"
+            f'{field}: "{raw}" mixes {_KIND_NAMES[first]} with {_KIND_NAMES[second]}; use one kind, such as 36h or 2d'
         )
-    if kinds == {"s"}:
+    (kind,) = kinds
+    if kind == "s":
         return ExactDuration(sign * totals["s"])
+    if kind == "bd":
+        return BusinessDays(sign * totals["bd"])
+    if kind == "bs":
+        return BusinessHours(sign * totals["bs"])
     return CalendarDuration(months=sign * totals["mo"], days=sign * totals["d"])

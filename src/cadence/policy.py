@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from cadence._time import Zone, get_zone
+from cadence.calendars import Calendar
 from cadence.errors import PolicyError
 from cadence.model import DEFAULT_LIFECYCLE, Lifecycle, Segment
 from cadence.rules import Compiled, Rule
@@ -96,6 +97,14 @@ def _segments(value: object) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
+def _calendar(value: object) -> Calendar:
+    if isinstance(value, Calendar):
+        return value
+    get_zone(value, "Policy.calendar")  # a zone name: check it here, so the error names this field
+    assert isinstance(value, str)
+    return Calendar(value)
+
+
 def _unknown(kind: str, value: str, known: Iterable[str]) -> str:
     known = list(known)
     close = difflib.get_close_matches(value, known, n=1)
@@ -109,12 +118,15 @@ class Policy:
 
     Resolution order: (segment, stage) > (segment, any stage) > (any segment, stage) > default (``("*", "*")``).
     The policy is checked when built: keys must name known segments and stages, no rule may target a terminal
-    stage, and every segment x non-terminal stage must resolve to a rule. ``timezone`` is the IANA zone in which
-    day-based durations are counted, unless a customer carries its own.
+    stage, and every segment x non-terminal stage must resolve to a rule.
+
+    ``calendar`` is where day-based durations are counted and what business durations count: a `Calendar`, or
+    an IANA zone name for a Monday-to-Friday calendar in that zone without hours or holidays. A customer that
+    carries its own time zone is counted in it, with this calendar's working days, hours and holidays.
 
     >>> policy = Policy(
     ...     name="abc",
-    ...     timezone="Europe/Berlin",
+    ...     calendar="Europe/Berlin",
     ...     segments=[Segment("A", rank=0), Segment("B", rank=1)],
     ...     rules={("A", "*"): Rule.every("3d"), ("*", "*"): Rule.every("7d")},
     ... )
@@ -125,7 +137,7 @@ class Policy:
     """
 
     name: str
-    timezone: str
+    calendar: Calendar = attrs.field(converter=_calendar)
     segments: tuple[Segment, ...] = attrs.field(converter=_segments)
     rules: tuple[tuple[RuleKey, Rule], ...] = attrs.field(converter=_rules)
     lifecycle: Lifecycle = DEFAULT_LIFECYCLE
@@ -138,7 +150,6 @@ class Policy:
             raise PolicyError(f"Policy.name must be a non-empty string (got {self.name!r})")
         if not isinstance(self.lifecycle, Lifecycle):
             raise PolicyError(f"Policy.lifecycle must be a Lifecycle (got {self.lifecycle!r})")
-        zone = get_zone(self.timezone, "Policy.timezone")
         if not self.segments:
             raise PolicyError("Policy.segments must name at least one segment")
         ranks: dict[str, int] = {}
@@ -167,15 +178,20 @@ class Policy:
                     missing.append(f"{segment.id}/{stage.id}")
                 else:
                     if match.key not in compiled:
-                        compiled[match.key] = match.rule.compiled()
+                        compiled[match.key] = match.rule.compiled(self.calendar._work)
                     table[segment.id, stage.id] = (match, compiled[match.key], segment.rank)
         if missing:
             raise PolicyError(
                 f'Policy {self.name!r} has no rule for {", ".join(missing)}; add those keys or a default ("*", "*")'
             )
-        object.__setattr__(self, "_zone", zone)
+        object.__setattr__(self, "_zone", self.calendar._zone)
         object.__setattr__(self, "_table", table)
         object.__setattr__(self, "_ranks", ranks)
+
+    @property
+    def timezone(self) -> str:
+        """The IANA zone of the policy's calendar."""
+        return self.calendar.timezone
 
     @staticmethod
     def _resolve(rules: Mapping[RuleKey, Rule], segment: str, stage: str) -> RuleMatch | None:

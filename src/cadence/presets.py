@@ -5,7 +5,7 @@ Load one by name, in your time zone, then adjust it:
 >>> from cadence import presets, Rule
 >>> presets.names()
 ['abc', 'customer-types', 'fmcg-distribution', 'machinery', 'saas', 'value-tiers']
->>> policy = presets.load("abc", timezone="America/New_York")
+>>> policy = presets.load("abc", calendar="America/New_York")
 >>> policy.rule_for("A", "lead").rule.intervals
 (days(3),)
 >>> faster = policy.with_rules({("A", "*"): Rule.every("2d", churn_after="60d")})
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from cadence.calendars import Calendar
 from cadence.errors import PolicyError
 from cadence.model import Segment
 from cadence.policy import ANY, Policy
@@ -63,7 +64,7 @@ TIERS: dict[str, dict[str, str]] = {
 """Tier cycles: A/B/C and the high-value/potential/dormant variant."""
 
 
-def _customer_types(timezone: str) -> Policy:
+def _customer_types(calendar: Calendar | str) -> Policy:
     rules: dict[tuple[str, str], Rule] = {}
     for kind, (first, second, intent, negotiation, care) in CUSTOMER_TYPES.items():
         presale = {"churn_after": "14d"}
@@ -77,22 +78,22 @@ def _customer_types(timezone: str) -> Policy:
             rules[kind, stage] = Rule.every(care, **aftersale)
         rules[kind, "dormant"] = Rule.every("3mo" if care == "3mo" else "1mo", **aftersale)
     segments = [Segment(kind, rank=rank) for rank, kind in enumerate(CUSTOMER_TYPES)]
-    return Policy(name="customer-types", timezone=timezone, segments=segments, rules=rules)
+    return Policy(name="customer-types", calendar=calendar, segments=segments, rules=rules)
 
 
-def _cycles(name: str, cycles: dict[str, str]) -> Callable[[str], Policy]:
-    def build(timezone: str) -> Policy:
+def _cycles(name: str, cycles: dict[str, str]) -> Callable[[Calendar | str], Policy]:
+    def build(calendar: Calendar | str) -> Policy:
         rules = {
             (tier, ANY): Rule.every(cycle, heads_up="1d", churn_after="120d" if cycle == "60d" else "60d")
             for tier, cycle in cycles.items()
         }
         segments = [Segment(tier, rank=rank) for rank, tier in enumerate(cycles)]
-        return Policy(name=name, timezone=timezone, segments=segments, rules=rules)
+        return Policy(name=name, calendar=calendar, segments=segments, rules=rules)
 
     return build
 
 
-_BUILDERS: dict[str, Callable[[str], Policy]] = {
+_BUILDERS: dict[str, Callable[[Calendar | str], Policy]] = {
     "customer-types": _customer_types,
     **{name: _cycles(name, cycles) for name, cycles in {**INDUSTRY_TIERS, **TIERS}.items()},
 }
@@ -103,9 +104,12 @@ def names() -> list[str]:
     return sorted(_BUILDERS)
 
 
-def load(name: str, *, timezone: str) -> Policy:
-    """The preset called ``name``, counting local dates in ``timezone`` (an IANA name)."""
+def load(name: str, *, calendar: Calendar | str) -> Policy:
+    """The preset called ``name`` on ``calendar``: a `Calendar`, or an IANA zone name.
+
+    The calendar is required on purpose: assuming UTC is how tasks end up overdue a day early.
+    """
     builder = _BUILDERS.get(name)
     if builder is None:
         raise PolicyError(f"unknown preset {name!r} (choose from {', '.join(names())})")
-    return builder(timezone)
+    return builder(calendar)

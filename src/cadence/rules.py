@@ -9,12 +9,20 @@ from typing import Any, TypeAlias, TypeVar
 
 import attrs
 
-from cadence._plan import Plan
-from cadence.durations import CalendarDuration, Duration, ExactDuration, parse_duration
+from cadence._plan import DaysOff, Plan
+from cadence._workdays import Workdays
+from cadence.durations import (
+    BusinessDays,
+    BusinessHours,
+    CalendarDuration,
+    Duration,
+    ExactDuration,
+    parse_duration,
+)
 from cadence.errors import DurationError, InputError, InputTypeError, PolicyError
 from cadence.model import NON_REACH, Channel, Direction, Outcome, contact_code, to_enum
 
-__all__ = ["ContactFilter", "Rule"]
+__all__ = ["ContactFilter", "DaysOff", "Rule"]
 
 _E = TypeVar("_E", bound=enum.Enum)
 
@@ -96,6 +104,9 @@ def _duration(value: object, field: str) -> Duration:
         raise PolicyError(str(error)) from None
 
 
+_DURATION_TYPES = (ExactDuration, CalendarDuration, BusinessDays, BusinessHours)
+
+
 def _first_response(value: object) -> Duration | None:
     return None if value is None else _duration(value, "Rule.first_response")
 
@@ -113,24 +124,43 @@ def _churn_after(value: object) -> Duration | None:
 
 
 def _intervals(value: object) -> tuple[Duration, ...]:
-    if isinstance(value, (str, ExactDuration, CalendarDuration)):
+    if isinstance(value, (str, *_DURATION_TYPES)):
         value = [value]
     if not isinstance(value, Iterable):
         raise PolicyError(f"Rule.intervals must be a duration or a sequence of durations (got {value!r})")
     return tuple(_duration(item, f"Rule.intervals[{i}]") for i, item in enumerate(value))
 
 
+def _days_off(value: object) -> DaysOff:
+    try:
+        return DaysOff(value.value if isinstance(value, DaysOff) else value)
+    except ValueError:
+        raise PolicyError(f'Rule.days_off must be "count", "skip" or "pause" (got {value!r})') from None
+
+
 def _bounds(duration: Duration) -> tuple[int, int]:
-    """The shortest and longest a duration can be, in seconds (a month is 28 to 31 days)."""
+    """The shortest and longest a duration nominally is, in seconds, for the consistency checks of a rule.
+
+    A month is 28 to 31 days. Business durations are bounded for a Monday-to-Friday week without holidays:
+    n business days span n to n + 2 * ceil(n / 5) days; n business hours, n hours up to the business days that
+    hold them at 8 hours a day, plus a day.
+    """
     if isinstance(duration, ExactDuration):
         return duration.seconds, duration.seconds
+    if isinstance(duration, BusinessDays):
+        n = duration.days
+        return n * 86_400, (n + 2 * -(-n // 5)) * 86_400
+    if isinstance(duration, BusinessHours):
+        return duration.seconds, _bounds(BusinessDays(-(-duration.seconds // (8 * 3600))))[1] + 86_400
     base = duration.days * 86_400
     return base + duration.months * 28 * 86_400, base + duration.months * 31 * 86_400
 
 
 def _is_negative(duration: Duration) -> bool:
-    if isinstance(duration, ExactDuration):
+    if isinstance(duration, (ExactDuration, BusinessHours)):
         return duration.seconds < 0
+    if isinstance(duration, BusinessDays):
+        return duration.days < 0
     return duration.months < 0 or duration.days < 0
 
 
@@ -151,13 +181,18 @@ class Rule:
       of the due date);
     - ``heads_up``: how long before the due time the status becomes ``due_soon``;
     - ``churn_after``: silence (since the last counted contact, or creation) after which churn risk is flagged;
-    - ``counts``: which contacts reset the clock.
+    - ``counts``: which contacts reset the clock;
+    - ``days_off``: what calendar-day deadlines and grace do with the calendar's days off: ``"count"`` them
+      (plain calendar days, the default), ``"skip"`` them (a due date on a day off moves to the next working
+      date), or ``"pause"`` on them (``n`` days are ``n`` business days). See `DaysOff`.
 
-    Durations take `Duration` values or strings (``"7d"``, ``"24h"``, ``"P1M"``).
+    Durations take `Duration` values or strings (``"7d"``, ``"24h"``, ``"P1M"``, ``"3bd"``, ``"4bh"``). Business
+    durations may be deadlines and grace; the heads-up and the churn threshold are counted in plain hours or
+    days, since a reminder window and a customer's silence do not stop at weekends.
 
     >>> Rule.every("7d", heads_up="1d", churn_after="60d")
     Rule(intervals=(days(7),), first_response=None, grace=seconds(0), heads_up=days(1), churn_after=days(60), \
-counts=ContactFilter(...))
+counts=ContactFilter(...), days_off=<DaysOff.COUNT: 'count'>)
     >>> Rule.every("7d", grace="-1d")
     Traceback (most recent call last):
     ...
@@ -170,6 +205,7 @@ counts=ContactFilter(...))
     heads_up: Duration = attrs.field(default=ExactDuration(0), converter=_heads_up)
     churn_after: Duration | None = attrs.field(default=None, converter=_churn_after)
     counts: ContactFilter = attrs.field(default=ContactFilter(), repr=lambda _: "ContactFilter(...)")
+    days_off: DaysOff = attrs.field(default=DaysOff.COUNT, converter=_days_off)
 
     def __attrs_post_init__(self) -> None:
         if not self.intervals:
@@ -182,6 +218,19 @@ counts=ContactFilter(...))
             value = getattr(self, name)
             if _is_negative(value):
                 raise PolicyError(f"Rule.{name} must be >= 0 (got {value})")
+        for name in ("heads_up", "churn_after"):
+            value = getattr(self, name)
+            if value is not None and value.is_business:
+                raise PolicyError(
+                    f"Rule.{name} is counted in plain time: use hours or days, not business units (got {value})"
+                )
+        if self.days_off is DaysOff.PAUSE:
+            for name, value in self._day_counts():
+                if isinstance(value, CalendarDuration) and value.months:
+                    raise PolicyError(
+                        f"Rule.{name}: {value} cannot pause on days off (a month of working days is not defined); "
+                        'use days, or days_off="skip"'
+                    )
         if not isinstance(self.counts, ContactFilter):
             raise PolicyError(f"Rule.counts must be a ContactFilter (got {self.counts!r})")
         deadlines = [*self.intervals, *([self.first_response] if self.first_response is not None else [])]
@@ -227,18 +276,31 @@ counts=ContactFilter(...))
         chain = [*([self.first_response] if self.first_response is not None else []), *self.intervals]
         return all(_never_shorter(later, earlier) for earlier, later in itertools.pairwise(chain))
 
-    def compiled(self) -> Compiled:
-        """The rule as the calculator reads it: the first plan, one plan per step, the filter mask."""
-        plans = tuple(Plan(d, self.grace, self.heads_up, self.churn_after) for d in self.intervals)
-        first = plans[0]
+    def _day_counts(self) -> list[tuple[str, Duration]]:
+        """The durations ``days_off`` applies to, with their field names."""
+        named = [(f"intervals[{i}]", d) for i, d in enumerate(self.intervals)]
         if self.first_response is not None:
-            first = Plan(self.first_response, self.grace, self.heads_up, self.churn_after)
+            named.append(("first_response", self.first_response))
+        return [*named, ("grace", self.grace)]
+
+    def compiled(self, work: Workdays) -> Compiled:
+        """The rule as the calculator reads it on a calendar: the first plan, one plan per step, the filter mask."""
+
+        def plan(deadline: Duration) -> Plan:
+            return Plan(deadline, self.grace, self.heads_up, self.churn_after, work, self.days_off)
+
+        plans = tuple(plan(d) for d in self.intervals)
+        first = plans[0] if self.first_response is None else plan(self.first_response)
         return first, plans, self.counts.mask
 
 
 def _never_shorter(later: Duration, earlier: Duration) -> bool:
-    if later.is_calendar != earlier.is_calendar:
+    if type(later) is not type(earlier):
         return False
+    if isinstance(later, BusinessDays):
+        return later.days >= earlier.days  # type: ignore[union-attr]
+    if isinstance(later, BusinessHours):
+        return later.seconds >= earlier.seconds  # type: ignore[union-attr]
     return later == earlier or _bounds(later)[0] >= _bounds(earlier)[1]
 
 

@@ -4,7 +4,7 @@ The same arguments always give the same data, so tests, the demo and benchmarks 
 sets on demand:
 
 >>> from cadence import sample, presets
->>> data = sample.generate(presets.load("abc", timezone="Europe/Berlin"), customers=50, seed=7)
+>>> data = sample.generate(presets.load("abc", calendar="Europe/Berlin"), customers=50, seed=7)
 >>> len(data.customers), sum(map(len, data.contacts.values())) > 200
 (50, True)
 """
@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 
 import attrs
 
-from cadence.durations import ExactDuration
+from cadence.durations import BusinessDays, BusinessHours, ExactDuration
 from cadence.model import Channel, Contact, Customer, Direction, Outcome
 from cadence.policy import Policy
 
@@ -70,8 +70,10 @@ def _norm_days(policy: Policy, segment: str, stage: str) -> float:
     if policy.lifecycle[stage].terminal:
         return 30.0
     interval = policy.rule_for(segment, stage).rule.intervals[-1]
-    if isinstance(interval, ExactDuration):
+    if isinstance(interval, (ExactDuration, BusinessHours)):
         return max(interval.seconds / 86_400, 0.25)
+    if isinstance(interval, BusinessDays):
+        return interval.days * 7 / 5
     return interval.days + 30.4 * interval.months
 
 

@@ -1,0 +1,130 @@
+"""Working-date and working-hour arithmetic on integers, compiled once per `Calendar`.
+
+Dates are proleptic Gregorian ordinals (``date.toordinal()``), instants microseconds since the epoch. Adding n
+working dates never walks day by day: outside the span of the calendar's exceptions (holidays on working
+weekdays, extra working days on days off) the weekly pattern gives the answer by arithmetic; inside it, a sorted
+list of the working dates gives it by one bisection. Working hours are turned into instants per (zone, date) and
+cached on the zone, so daylight-saving days are counted in real time.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+
+from cadence._time import Zone, next_id
+
+Hours = tuple[tuple[int, int], ...]
+"""Working intervals of one weekday: (start, end) in seconds since local midnight, sorted, not overlapping."""
+
+
+def weekday(ordinal: int) -> int:
+    """Monday = 0 ... Sunday = 6 (ordinal 1, 1 January of year 1, was a Monday)."""
+    return (ordinal + 6) % 7
+
+
+class Workdays:
+    """The working dates and hours of a calendar, independent of any time zone."""
+
+    __slots__ = ("_after", "_dates", "_extras", "_high", "_holidays", "_low", "_pattern", "_per_week", "hours", "id")
+
+    def __init__(
+        self, workdays: Iterable[int], holidays: Iterable[int], extras: Iterable[int], hours: tuple[Hours, ...] | None
+    ) -> None:
+        self.id = next_id()
+        pattern = tuple(day in set(workdays) for day in range(7))
+        self._pattern = pattern
+        self._per_week = sum(pattern)
+        # _after[w][r]: how many days after a date of weekday w the (r + 1)-th pattern working date falls.
+        self._after = tuple(tuple(j for j in range(1, 8) if pattern[(w + j) % 7]) for w in range(7))
+        self._holidays = frozenset(holidays)
+        self._extras = frozenset(extras)
+        self.hours = hours
+        exceptions = [o for o in self._holidays if pattern[weekday(o)]]
+        exceptions += [o for o in self._extras if not pattern[weekday(o)]]
+        # Outside [_low, _high] the weekly pattern holds; inside, _dates lists the working dates.
+        self._low = min(exceptions, default=0)
+        self._high = max(exceptions, default=0)
+        self._dates = [o for o in range(self._low, self._high + 1) if exceptions and self.is_working(o)]
+
+    def is_working(self, ordinal: int) -> bool:
+        """True if the date is a working date: a working weekday that is not a holiday, or an extra working day."""
+        if ordinal in self._extras:
+            return True
+        return self._pattern[weekday(ordinal)] and ordinal not in self._holidays
+
+    def nth_after(self, ordinal: int, n: int) -> int:
+        """The n-th working date after ``ordinal`` (``ordinal`` itself for n = 0); n >= 0."""
+        if n <= 0:
+            return ordinal
+        high = self._high
+        if ordinal >= high:
+            return self._pattern_nth(ordinal, n)
+        low = self._low
+        if ordinal < low - 1:
+            before = self._pattern_count(ordinal, low - 1)
+            if n <= before:
+                return self._pattern_nth(ordinal, n)
+            n -= before
+            ordinal = low - 1
+        dates = self._dates
+        index = bisect_right(dates, ordinal) + n - 1
+        if index < len(dates):
+            return dates[index]
+        return self._pattern_nth(high, index - len(dates) + 1)
+
+    def next_working(self, ordinal: int) -> int:
+        """``ordinal`` if it is a working date, else the next working date."""
+        return ordinal if self.is_working(ordinal) else self.nth_after(ordinal, 1)
+
+    def _pattern_nth(self, ordinal: int, n: int) -> int:
+        weeks, rest = divmod(n - 1, self._per_week)
+        return ordinal + 7 * weeks + self._after[weekday(ordinal)][rest]
+
+    def _pattern_count(self, start: int, end: int) -> int:
+        """How many pattern working dates lie in (start, end]."""
+        weeks, rest = divmod(end - start, 7)
+        first = weekday(start)
+        return weeks * self._per_week + sum(self._pattern[(first + j) % 7] for j in range(1, rest + 1))
+
+    def intervals(self, zone: Zone, ordinal: int) -> tuple[tuple[int, int], ...]:
+        """The working intervals of a date as (start, end) instants in ``zone``; empty on a day off.
+
+        Without working hours a working date is working from its first instant to the next date's.
+        """
+        key = ordinal << 32 | self.id
+        hit: tuple[tuple[int, int], ...] | None = zone.cache.get(key)
+        if hit is None:
+            if not self.is_working(ordinal):
+                hit = ()
+            elif self.hours is None:
+                hit = ((zone.day_start(ordinal), zone.day_start(ordinal + 1)),)
+            else:
+                hit = tuple(
+                    (zone.wall_instant(ordinal, start), zone.wall_instant(ordinal, end))
+                    for start, end in self.hours[weekday(ordinal)]
+                )
+            zone.cache_put(key, hit)
+        return hit
+
+    def opening(self, zone: Zone, ordinal: int) -> int:
+        """When a working date's work starts: its first working hour, or its first instant without hours."""
+        if self.hours is None:
+            return zone.day_start(ordinal)
+        return self.intervals(zone, ordinal)[0][0]
+
+    def add_hours(self, zone: Zone, start: int, us: int) -> int:
+        """The instant after ``us`` microseconds of working time, counted from instant ``start``."""
+        if us <= 0:
+            return start
+        ordinal = zone.local_ordinal(start)
+        while True:
+            for begin, end in self.intervals(zone, ordinal):
+                if end <= start:
+                    continue
+                if begin < start:
+                    begin = start
+                if us <= end - begin:
+                    return begin + us
+                us -= end - begin
+            ordinal = self.nth_after(ordinal, 1)

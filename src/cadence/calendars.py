@@ -1,0 +1,357 @@
+"""Business calendars: a time zone, working weekdays, working hours, holidays and extra working days.
+
+A `Calendar` is where day-based durations are counted and what business durations (``"3bd"``, ``"4bh"``) count.
+A policy has one; a customer with its own time zone is counted in that zone, with the calendar's working days,
+hours and holidays read as local dates and wall times there. Holiday data for a country comes from the maintained
+`holidays <https://pypi.org/project/holidays/>`_ package through the ``cadence[holidays]`` extra
+(`Calendar.from_holidays`); it includes mainland China's official make-up working days.
+
+>>> from datetime import date
+>>> cal = Calendar("Asia/Shanghai", hours="09:00-12:00, 13:30-18:00", holidays=["2026-10-01"])
+>>> cal.is_working_day(date(2026, 10, 1)), cal.add_business_days(date(2026, 9, 30), 1)
+(False, datetime.date(2026, 10, 2))
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import itertools
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import TypeGuard
+
+import attrs
+import pendulum
+
+from cadence._plan import Offset
+from cadence._time import Zone, get_zone, instant_us
+from cadence._workdays import Hours, Workdays
+from cadence.durations import Duration, parse_duration
+from cadence.errors import InputError, InputTypeError, PolicyError
+
+__all__ = ["Calendar", "Weekday"]
+
+
+class Weekday(enum.IntEnum):
+    """A day of the week, Monday = 0 as in `datetime.date.weekday`."""
+
+    MON = 0
+    TUE = 1
+    WED = 2
+    THU = 3
+    FRI = 4
+    SAT = 5
+    SUN = 6
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    def __repr__(self) -> str:
+        return f"Weekday.{self.name}"
+
+
+_DAY_NAMES = {
+    **{day.name.lower(): day for day in Weekday},
+    **{name: day for day, name in zip(Weekday, ("monday", "tuesday", "wednesday", "thursday", "friday",
+                                                  "saturday", "sunday"), strict=True)},
+}  # fmt: skip
+WEEKDAYS = (Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI)
+
+
+def _weekday(value: object, field: str) -> Weekday:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6:
+        return Weekday(value)
+    if isinstance(value, str) and value.strip().lower() in _DAY_NAMES:
+        return _DAY_NAMES[value.strip().lower()]
+    raise PolicyError(f'{field}: {value!r} is not a weekday (use "mon" ... "sun", or 0 = Monday ... 6 = Sunday)')
+
+
+def _day_set(value: object, field: str) -> list[Weekday]:
+    """Weekdays from ``"mon-fri"``, ``"sat"``, ``"mon, wed"``, a weekday, or an iterable of those."""
+    if isinstance(value, str):
+        days: list[Weekday] = []
+        for part in value.split(","):
+            first, dash, last = part.partition("-")
+            start = _weekday(first, field)
+            end = _weekday(last, field) if dash else start
+            if end < start:
+                raise PolicyError(f"{field}: the range {part.strip()!r} runs backwards")
+            days.extend(Weekday(d) for d in range(start, end + 1))
+        return days
+    if isinstance(value, Iterable):
+        return [day for item in value for day in _day_set(item, field)]
+    return [_weekday(value, field)]
+
+
+def _workdays(value: object) -> tuple[Weekday, ...]:
+    return tuple(sorted(set(_day_set(value, "Calendar.workdays"))))
+
+
+_CLOCK = re.compile(r"\s*(\d{1,2}):(\d{2})\s*")
+
+
+def _clock(text: str, field: str) -> int:
+    match = _CLOCK.fullmatch(text)
+    if match is None or int(match.group(2)) >= 60 or int(match.group(1)) * 60 + int(match.group(2)) > 24 * 60:
+        raise PolicyError(f'{field}: {text.strip()!r} is not a time of day (use "HH:MM", from "00:00" to "24:00")')
+    return (int(match.group(1)) * 60 + int(match.group(2))) * 60
+
+
+def _intervals(value: object, field: str) -> Hours:
+    """``"09:00-12:00, 13:30-18:00"`` (or a list of such strings) as sorted (start, end) seconds of the day."""
+    texts: list[str] = []
+    for item in [value] if isinstance(value, str) else value if isinstance(value, Iterable) else [value]:
+        if not isinstance(item, str):
+            raise PolicyError(f'{field}: working hours must be strings such as "09:00-18:00" (got {item!r})')
+        texts.extend(part for part in item.split(",") if part.strip())
+    spans = []
+    for text in texts:
+        opens, dash, closes = text.partition("-")
+        if not dash:
+            raise PolicyError(f'{field}: {text.strip()!r} is not an interval (use "09:00-18:00")')
+        span = (_clock(opens, field), _clock(closes, field))
+        if span[0] >= span[1]:
+            raise PolicyError(f"{field}: {text.strip()!r} runs backwards or is empty")
+        spans.append(span)
+    spans.sort()
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        if start < end:
+            raise PolicyError(f"{field}: working hours {_span_text(spans)} overlap")
+    return tuple(spans)
+
+
+def _hours(value: object) -> tuple[Hours, ...] | None:
+    """Working hours for all seven weekdays, Monday first; a weekday without hours has ``()``."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        week: list[Hours | None] = [None] * 7
+        for key, spec in value.items():
+            field = f"Calendar.hours[{key}]"
+            for day in _day_set(key, field):
+                if week[day] is not None:
+                    raise PolicyError(f"{field}: {day} has working hours twice")
+                week[day] = _intervals(spec, field)
+        return tuple(hours or () for hours in week)
+    if _is_canonical(value):  # as stored, passed again by attrs.evolve
+        return tuple(_intervals(_span_text(day), f"Calendar.hours[{Weekday(i)}]") for i, day in enumerate(value))
+    same = _intervals(value, "Calendar.hours")
+    return (same,) * 7
+
+
+def _is_canonical(value: object) -> TypeGuard[tuple[Hours, ...]]:
+    return (
+        isinstance(value, tuple)
+        and len(value) == 7
+        and all(isinstance(day, tuple) and all(isinstance(span, tuple) for span in day) for day in value)
+    )
+
+
+def _holidays(value: object) -> frozenset[date]:
+    return _dates(value, "Calendar.holidays")
+
+
+def _extra_workdays(value: object) -> frozenset[date]:
+    return _dates(value, "Calendar.extra_workdays")
+
+
+def _dates(value: object, field: str) -> frozenset[date]:
+    if isinstance(value, (str, date)) or not isinstance(value, Iterable):
+        raise PolicyError(f"{field} must be a collection of dates (got {value!r})")
+    days = set()
+    for item in value:
+        if isinstance(item, str):
+            try:
+                item = date.fromisoformat(item.strip())
+            except ValueError:
+                raise PolicyError(f"{field}: {item!r} is not a date (use YYYY-MM-DD)") from None
+        if isinstance(item, datetime) or not isinstance(item, date):
+            raise PolicyError(f"{field}: {item!r} is not a date (a datetime.date or YYYY-MM-DD)")
+        days.add(date(item.year, item.month, item.day))
+    return frozenset(days)
+
+
+def _span_text(spans: Iterable[tuple[int, int]]) -> str:
+    return ", ".join(f"{_hhmm(start)}-{_hhmm(end)}" for start, end in spans)
+
+
+def _hhmm(second: int) -> str:
+    return f"{second // 3600:02d}:{second % 3600 // 60:02d}"
+
+
+def _hours_repr(hours: tuple[Hours, ...] | None) -> str:
+    if hours is None:
+        return "None"
+    if len(set(hours)) == 1:
+        return repr(_span_text(hours[0]))
+    return repr({str(Weekday(i)): _span_text(day) for i, day in enumerate(hours) if day})
+
+
+@attrs.frozen
+class Calendar:
+    """Working time in one IANA time zone: working weekdays, optional working hours, holidays, extra working days.
+
+    - ``workdays``: the working weekdays (``"mon-fri"``, ``["mon", "tue"]``, ``Weekday`` values or 0-6);
+      Monday to Friday by default;
+    - ``hours``: ``None`` (a working date is working all day), one schedule for every day
+      (``"09:00-12:00, 13:30-18:00"``), or a mapping by weekday (``{"mon-fri": "09:00-18:00", "sat":
+      "09:00-12:00"}``); intervals may not overlap or run backwards, and ``"24:00"`` ends a day;
+    - ``holidays``: dates off (``date`` values or ``"YYYY-MM-DD"``);
+    - ``extra_workdays``: dates on even though their weekday is off, such as the official make-up working
+      weekends in mainland China.
+
+    Wall times are read in the zone the calendar is applied in: one that exists twice is the first, one inside
+    a daylight-saving gap is the gap's end. Equal calendars compare and hash equal.
+
+    >>> Calendar("Europe/Berlin", hours={"mon-thu": "09:00-17:00", "fri": "09:00-13:00"})
+    Calendar(timezone='Europe/Berlin', workdays=(Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI), \
+hours={'mon': '09:00-17:00', 'tue': '09:00-17:00', 'wed': '09:00-17:00', 'thu': '09:00-17:00', 'fri': '09:00-13:00'}, \
+holidays=frozenset(), extra_workdays=frozenset())
+    """
+
+    timezone: str
+    workdays: tuple[Weekday, ...] = attrs.field(default=WEEKDAYS, converter=_workdays)
+    hours: tuple[Hours, ...] | None = attrs.field(default=None, converter=_hours, repr=_hours_repr)
+    holidays: frozenset[date] = attrs.field(default=frozenset(), converter=_holidays)
+    extra_workdays: frozenset[date] = attrs.field(default=frozenset(), converter=_extra_workdays)
+    _zone: Zone = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _work: Workdays = attrs.field(init=False, repr=False, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        zone = get_zone(self.timezone, "Calendar.timezone")
+        if not self.workdays:
+            raise PolicyError("Calendar.workdays must name at least one weekday: a calendar with no working day")
+        if self.hours is not None:
+            for day in self.workdays:
+                if not self.hours[day]:
+                    raise PolicyError(f"Calendar.hours: {day} is a working day but has no working hours")
+            for extra in sorted(self.extra_workdays):
+                if not self.hours[extra.weekday()]:
+                    raise PolicyError(
+                        f"Calendar.extra_workdays: {extra} is a {Weekday(extra.weekday())} and Calendar.hours "
+                        f"has no working hours for {Weekday(extra.weekday())}"
+                    )
+        both = self.holidays & self.extra_workdays
+        if both:
+            raise PolicyError(
+                f"Calendar.holidays and Calendar.extra_workdays both hold {', '.join(map(str, sorted(both)))}"
+            )
+        object.__setattr__(self, "_zone", zone)
+        object.__setattr__(self, "_work", _compile(self.workdays, self.hours, self.holidays, self.extra_workdays))
+
+    @classmethod
+    def from_holidays(
+        cls,
+        country: str,
+        *,
+        years: int | Iterable[int],
+        timezone: str,
+        subdiv: str | None = None,
+        workdays: object = None,
+        hours: object = None,
+    ) -> Calendar:
+        """A calendar with a country's (or region's) public holidays and official extra working days.
+
+        Holiday data comes from the ``holidays`` package (``pip install "cadence[holidays]"``) for the given
+        ``years``; dates outside them have no holidays, so cover every year the policy will count in.
+        ``workdays`` defaults to the country's working week (``holidays`` knows where the weekend is Friday and
+        Saturday). Mainland China's make-up working weekends (``CN``) come in as ``extra_workdays``.
+        """
+        try:
+            import holidays as holiday_data
+        except ImportError:
+            raise PolicyError(
+                'Calendar.from_holidays needs the "holidays" package: pip install "cadence[holidays]"'
+            ) from None
+        year_list = [years] if isinstance(years, int) else list(years) if isinstance(years, Iterable) else None
+        if not year_list or not all(isinstance(y, int) and not isinstance(y, bool) and 1 <= y <= 9999
+                                    for y in year_list):  # fmt: skip
+            raise PolicyError(f"Calendar.from_holidays years: expected a year or years such as range(2025, 2028) "
+                              f"(got {years!r})")  # fmt: skip
+        try:
+            source = holiday_data.country_holidays(country, subdiv=subdiv, years=year_list)
+        except NotImplementedError as error:
+            raise PolicyError(f"Calendar.from_holidays country/subdiv: {error}") from None
+        wanted = set(year_list)
+        extra = {day for day in getattr(source, "weekend_workdays", ()) if day.year in wanted}
+        if workdays is None:
+            workdays = [day for day in Weekday if day not in source.weekend]
+        return cls(timezone, workdays=workdays, hours=hours, holidays=set(source.keys()) - extra, extra_workdays=extra)
+
+    def in_zone(self, timezone: str) -> Calendar:
+        """The same working days, hours and holidays, read in another time zone (a customer's own)."""
+        return _in_zone(self, timezone)
+
+    def is_working_day(self, day: date) -> bool:
+        """True if ``day`` is a working date: a working weekday that is no holiday, or an extra working day."""
+        return self._work.is_working(_ordinal(day, "day"))
+
+    def next_working_day(self, day: date) -> date:
+        """``day`` if it is a working date, else the next working date."""
+        return date.fromordinal(self._work.next_working(_ordinal(day, "day")))
+
+    def add_business_days(self, day: date, n: int) -> date:
+        """The n-th working date after ``day`` (``day`` itself for n = 0), without walking day by day.
+
+        >>> from datetime import date
+        >>> Calendar("UTC").add_business_days(date(2026, 3, 6), 1)  # a Friday
+        datetime.date(2026, 3, 9)
+        """
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+            raise InputError(f"n must be a whole number of business days >= 0 (got {n!r})")
+        try:
+            return date.fromordinal(self._work.nth_after(_ordinal(day, "day"), n))
+        except (ValueError, OverflowError):
+            raise InputError(f"{n} business days after {day} is past the year 9999") from None
+
+    def working_hours(self, day: date) -> list[tuple[pendulum.DateTime, pendulum.DateTime]]:
+        """The working intervals of ``day`` as instants in this calendar's zone (empty on a day off)."""
+        zone = self._zone
+        intervals = self._work.intervals(zone, _ordinal(day, "day"))
+        return [(zone.to_datetime(start), zone.to_datetime(end)) for start, end in intervals]
+
+    def add(self, instant: datetime, duration: Duration | str) -> pendulum.DateTime:
+        """When a deadline of ``duration`` after ``instant`` is due, by the rules a `Rule` uses.
+
+        Exact durations add exact time; calendar days give the start of the local due date; business days the
+        start of the n-th working date after the local date (of its working hours, if any); business hours count
+        working time only.
+
+        >>> cal = Calendar("Europe/Berlin", hours="09:00-18:00")
+        >>> friday_evening = pendulum.datetime(2026, 3, 6, 17, tz="Europe/Berlin")
+        >>> cal.add(friday_evening, "4bh").isoformat()
+        '2026-03-09T12:00:00+01:00'
+        """
+        parsed = parse_duration(duration, field="duration")
+        if parsed.is_business and _is_negative(parsed):
+            raise InputError(f"duration must be >= 0 (got {parsed})")
+        due, _ = Offset(parsed, self._work).due(self._zone, instant_us(instant, "instant"))
+        return self._zone.to_datetime(due)
+
+
+def _is_negative(duration: Duration) -> bool:
+    return any(getattr(duration, name, 0) < 0 for name in ("days", "seconds", "months"))
+
+
+def _ordinal(day: object, field: str) -> int:
+    if isinstance(day, datetime) or not isinstance(day, date):
+        raise InputTypeError(f"{field} must be a date (got {day!r}); for a datetime, take .date() in the zone meant")
+    return day.toordinal()
+
+
+@functools.lru_cache(maxsize=256)
+def _in_zone(calendar: Calendar, timezone: str) -> Calendar:
+    return calendar if calendar.timezone == timezone else attrs.evolve(calendar, timezone=timezone)
+
+
+@functools.lru_cache(maxsize=256)
+def _compile(
+    workdays: tuple[Weekday, ...],
+    hours: tuple[Hours, ...] | None,
+    holidays: frozenset[date],
+    extras: frozenset[date],
+) -> Workdays:
+    """One compiled `Workdays` per distinct calendar (whatever its zone), so caches keyed by it are shared."""
+    return Workdays(workdays, (d.toordinal() for d in holidays), (d.toordinal() for d in extras), hours)
