@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pendulum
 from hypothesis import strategies as st
 
 from cadence import (
+    BusinessDays,
+    BusinessHours,
+    Calendar,
     CalendarDuration,
     Channel,
     Contact,
@@ -19,6 +22,8 @@ from cadence import (
     Policy,
     Rule,
     Segment,
+    business_days,
+    business_hours,
     days,
     hours,
     months,
@@ -67,19 +72,62 @@ def shift(value: datetime, **delta: float) -> datetime:
 
 exact_durations = st.integers(1, 240).map(hours) | st.integers(1, 60 * 24 * 3).map(lambda m: ExactDuration(m * 60))
 calendar_durations = st.integers(1, 60).map(days) | st.integers(1, 4).map(months)
-positive_durations = exact_durations | calendar_durations
+business_durations = st.integers(1, 30).map(business_days) | st.integers(1, 80).map(business_hours)
+positive_durations = exact_durations | calendar_durations | business_durations
+
+Durations = ExactDuration | CalendarDuration | BusinessDays | BusinessHours
 
 
-def _seconds_max(d: ExactDuration | CalendarDuration) -> int:
+def _seconds_max(d: Durations) -> int:
+    """The nominal longest, as `Rule` bounds it (business durations for a five-day week)."""
     if isinstance(d, ExactDuration):
         return d.seconds
+    if isinstance(d, BusinessDays):
+        return (d.days + 2 * -(-d.days // 5)) * 86_400
+    if isinstance(d, BusinessHours):
+        return _seconds_max(BusinessDays(-(-d.seconds // (8 * 3600)))) + 86_400
     return (d.days + 31 * d.months) * 86_400
 
 
-def _seconds_min(d: ExactDuration | CalendarDuration) -> int:
-    if isinstance(d, ExactDuration):
+def _seconds_min(d: Durations) -> int:
+    if isinstance(d, (ExactDuration, BusinessHours)):
         return d.seconds
+    if isinstance(d, BusinessDays):
+        return d.days * 86_400
     return (d.days + 28 * d.months) * 86_400
+
+
+def _clock(half_hours: int) -> str:
+    return f"{half_hours // 2:02d}:{30 * (half_hours % 2):02d}"
+
+
+@st.composite
+def working_hours(draw: st.DrawFn) -> list[str]:
+    """One to three intervals on half hours, some of them across the hours where daylight saving shifts."""
+    points = sorted(draw(st.sets(st.integers(0, 48), min_size=2, max_size=6)))
+    points = points[: len(points) // 2 * 2]
+    return [f"{_clock(a)}-{_clock(b)}" for a, b in zip(points[::2], points[1::2], strict=True)]
+
+
+_years = st.dates(date(2009, 1, 1), date(2032, 12, 31))
+
+
+@st.composite
+def calendars(draw: st.DrawFn, zone: str | None = None) -> Calendar:
+    """Calendars with any non-empty working week, optional hours, scattered holidays and holiday stretches
+    (up to three weeks), and extra working days."""
+    off: set[date] = set(draw(st.sets(_years, max_size=20)))
+    for start in draw(st.lists(_years, max_size=3)):
+        off.update(start + timedelta(days=i) for i in range(draw(st.integers(1, 21))))
+    extra = draw(st.sets(_years, max_size=8)) - off
+    schedule = draw(st.none() | working_hours())
+    return Calendar(
+        zone or draw(zone_names),
+        workdays=draw(st.sets(st.integers(0, 6), min_size=1)),
+        hours=schedule,
+        holidays=off,
+        extra_workdays=extra,
+    )
 
 
 @st.composite
@@ -89,18 +137,36 @@ def rules(draw: st.DrawFn, *, monotone: bool = False) -> Rule:
     With ``monotone``, the intervals are of one kind and never shrink, and the first response (if any) is of
     the same kind and not longer than the first interval: the precondition of DOMAIN property 4.
     """
+    days_off = draw(st.sampled_from(["count", "skip", "pause"]))
     if monotone:
-        kind = draw(st.sampled_from(["hours", "days", "months"]))
-        make, top = {"hours": (hours, 240), "days": (days, 45), "months": (months, 3)}[kind]
+        kind = draw(st.sampled_from(["hours", "days", "months", "bd", "bh"]))
+        if kind == "months" and days_off == "pause":
+            kind = "days"
+        make, top = {
+            "hours": (hours, 240),
+            "days": (days, 45),
+            "months": (months, 3),
+            "bd": (business_days, 30),
+            "bh": (business_hours, 80),
+        }[kind]
         values = sorted(draw(st.lists(st.integers(1, top), min_size=1, max_size=3)))
         intervals = [make(v) for v in values]
         first = draw(st.none() | st.integers(1, values[0]).map(make))
     else:
-        intervals = draw(st.lists(positive_durations, min_size=1, max_size=3))
-        first = draw(st.none() | positive_durations)
+        durations = positive_durations
+        if days_off == "pause":
+            durations = exact_durations | st.integers(1, 60).map(days) | business_durations
+        intervals = draw(st.lists(durations, min_size=1, max_size=3))
+        first = draw(st.none() | durations)
     deadlines = [*intervals, *([first] if first is not None else [])]
     shortest = min(_seconds_min(d) for d in deadlines)
-    grace = draw(st.just(hours(0)) | st.integers(0, 5).map(days) | st.integers(1, 48).map(hours))
+    grace = draw(
+        st.just(hours(0))
+        | st.integers(0, 5).map(days)
+        | st.integers(1, 48).map(hours)
+        | st.integers(0, 3).map(business_days)
+        | st.integers(1, 16).map(business_hours)
+    )
     heads_up = hours(0)
     if shortest > 86_400 and draw(st.booleans()):
         heads_up = draw(
@@ -111,7 +177,14 @@ def rules(draw: st.DrawFn, *, monotone: bool = False) -> Rule:
         longest = max(_seconds_max(d) for d in deadlines) + _seconds_max(grace)
         extra = draw(st.integers(1, 60))
         churn = days(longest // 86_400 + extra + 1) if draw(st.booleans()) else hours(longest // 3600 + extra + 1)
-    return Rule(intervals=intervals, first_response=first, grace=grace, heads_up=heads_up, churn_after=churn)
+    return Rule(
+        intervals=intervals,
+        first_response=first,
+        grace=grace,
+        heads_up=heads_up,
+        churn_after=churn,
+        days_off=days_off,
+    )
 
 
 @st.composite
@@ -124,7 +197,7 @@ def policies(draw: st.DrawFn, *, monotone: bool = False) -> Policy:
         rule_set[key] = draw(rules(monotone=monotone))
     return Policy(
         name="generated",
-        calendar=draw(zone_names),
+        calendar=draw(zone_names | calendars()),
         segments=[Segment("A", rank=0), Segment("B", rank=1)],
         rules=rule_set,
     )

@@ -7,10 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cadence import (
+    BusinessDays,
+    BusinessHours,
     CalendarDuration,
     DurationError,
     ExactDuration,
     InputTypeError,
+    business_days,
+    business_hours,
+    business_minutes,
     days,
     hours,
     minutes,
@@ -45,6 +50,14 @@ class TestParseDuration:
             ("-1d", days(-1)),
             ("0h", hours(0)),
             ("0d", days(0)),
+            ("3bd", business_days(3)),
+            ("3 business days", business_days(3)),
+            ("1 Business Day", business_days(1)),
+            ("4bh", business_hours(4)),
+            ("4 business hours", business_hours(4)),
+            ("90bm", business_minutes(90)),
+            ("1bh30bm", business_minutes(90)),
+            ("-2bd", business_days(-2)),
         ],
     )
     def test_short_and_iso_forms(self, text: str, expected: object) -> None:
@@ -58,6 +71,17 @@ class TestParseDuration:
         assert not parse_duration("24h").is_calendar
         assert parse_duration("1d").is_calendar
 
+    def test_business_kinds(self) -> None:
+        """Business days are day-granular like calendar days; business hours end at an exact instant."""
+        assert isinstance(parse_duration("3bd"), BusinessDays)
+        assert isinstance(parse_duration("4bh"), BusinessHours)
+        assert (business_days(1).is_calendar, business_days(1).is_business) == (True, True)
+        assert (business_hours(1).is_calendar, business_hours(1).is_business) == (False, True)
+        assert not days(1).is_business
+        assert not hours(1).is_business
+        assert business_days(1) != days(1)
+        assert business_hours(1) != hours(1)
+
     @pytest.mark.parametrize(
         ("text", "message"),
         [
@@ -70,6 +94,11 @@ class TestParseDuration:
             ("PT", r'"PT" is not an ISO 8601 duration'),
             ("1d12h", "mixes calendar units"),
             ("P1DT12H", "mixes calendar units"),
+            ("1bd4bh", "mixes business days with business hours"),
+            ("2d1bd", r"mixes calendar units \(days, weeks, months\) with business days"),
+            ("4h1bh", r"mixes exact units \(hours, minutes, seconds\) with business hours"),
+            ("3 business", r'"3 business" is not a duration'),
+            ("P3BD", "is not an ISO 8601 duration"),
         ],
     )
     def test_errors_name_the_text(self, text: str, message: str) -> None:
@@ -100,6 +129,11 @@ class TestRepresentations:
             (minutes(90), "90 minutes", "90m", "minutes(90)"),
             (seconds(45), "45 seconds", "45s", "seconds(45)"),
             (days(-1), "-1 day", "-1d", "days(-1)"),
+            (business_days(3), "3 business days", "3bd", "business_days(3)"),
+            (business_days(1), "1 business day", "1bd", "business_days(1)"),
+            (business_hours(4), "4 business hours", "4bh", "business_hours(4)"),
+            (business_minutes(90), "90 business minutes", "90bm", "business_minutes(90)"),
+            (BusinessHours(45), "45 business seconds", "45bs", "BusinessHours(45)"),
         ],
     )
     def test_str_short_and_repr(self, duration: object, text: str, short: str, rep: str) -> None:
@@ -111,6 +145,8 @@ class TestRepresentations:
         st.one_of(
             st.integers(0, 10**6).map(seconds),
             st.builds(CalendarDuration, months=st.integers(0, 200), days=st.integers(0, 5000)),
+            st.integers(0, 5000).map(business_days),
+            st.integers(0, 10**6).map(BusinessHours),
         )
     )
     def test_short_form_parses_back(self, duration: ExactDuration | CalendarDuration) -> None:

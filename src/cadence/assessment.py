@@ -75,7 +75,7 @@ def _span(us: int) -> str:
     return f"{rest // 60} min" if rest >= 60 else f"{rest} s"
 
 
-_DAYS_OFF = {DaysOff.COUNT: "", DaysOff.SKIP: " (moved off days off)", DaysOff.PAUSE: " (days off not counted)"}
+_DAYS_OFF = {DaysOff.COUNT: "", DaysOff.SKIP: " (due dates skip days off)", DaysOff.PAUSE: " (working days only)"}
 
 
 class Assessment:

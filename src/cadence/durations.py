@@ -219,7 +219,7 @@ class BusinessHours:
 
     def __repr__(self) -> str:
         n, unit, _ = self._parts()
-        return f"business_{unit}s({n})"
+        return f"BusinessHours({n})" if unit == "second" else f"business_{unit}s({n})"
 
     def __str__(self) -> str:
         n, unit, _ = self._parts()

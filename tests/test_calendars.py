@@ -1,0 +1,403 @@
+"""Business calendars: construction and errors, working-date and working-hour arithmetic, and the calculator on them.
+
+Dates used: 6 March 2026 is a Friday; Europe/Berlin switches to summer time on Sunday 29 March 2026 (02:00 ->
+03:00) and back on Sunday 25 October 2026; America/New_York switches on Sunday 8 March 2026.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime, timedelta, timezone
+
+import attrs
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cadence import (
+    Calendar,
+    Customer,
+    DaysOff,
+    InputError,
+    InputTypeError,
+    Policy,
+    PolicyError,
+    Rule,
+    Status,
+    Weekday,
+    assess,
+    business_days,
+)
+from cadence._time import get_zone, instant_us
+from strategies import aware_datetimes, calendars, zone_names
+
+BERLIN = "Europe/Berlin"
+
+
+def berlin(*args: int) -> pendulum.DateTime:
+    return pendulum.datetime(*args, tz=BERLIN)
+
+
+def lead(entered: datetime, tz: str | None = None) -> Customer:
+    return Customer("c-1", "A", "lead", stage_entered_at=entered, created_at=entered, timezone=tz)
+
+
+def policy_on(calendar: Calendar | str, rule: Rule) -> Policy:
+    return Policy(name="p", calendar=calendar, segments=["A"], rules={("*", "*"): rule})
+
+
+def naive_nth_after(calendar: Calendar, day: date, n: int) -> date:
+    """The reference: walk day by day, reading the calendar's fields directly."""
+
+    def working(d: date) -> bool:
+        return d in calendar.extra_workdays or (d.weekday() in calendar.workdays and d not in calendar.holidays)
+
+    while n:
+        day += timedelta(days=1)
+        n -= working(day)
+    return day
+
+
+class TestCalendar:
+    def test_defaults_are_monday_to_friday_all_day(self) -> None:
+        cal = Calendar(BERLIN)
+        assert cal.workdays == (Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI)
+        assert cal.hours is None
+        assert cal.is_working_day(date(2026, 3, 6))
+        assert not cal.is_working_day(date(2026, 3, 7))
+
+    @pytest.mark.parametrize(
+        "workdays",
+        ["mon-fri", "Mon - Fri", ["mon", "tue", "wed", "thu", "fri"], [0, 1, 2, 3, 4], "monday-thursday, fri"],
+    )
+    def test_workdays_spellings(self, workdays: object) -> None:
+        assert Calendar("UTC", workdays=workdays) == Calendar("UTC")
+
+    def test_hours_spellings(self) -> None:
+        one = Calendar("UTC", hours="09:00-12:00, 13:30-18:00")
+        assert one == Calendar("UTC", hours=["13:30-18:00", "09:00-12:00"])
+        assert one == Calendar("UTC", hours={"mon-sun": "09:00-12:00,13:30-18:00"})
+        assert one.hours is not None
+        assert one.hours[Weekday.MON] == ((9 * 3600, 12 * 3600), (13 * 3600 + 1800, 18 * 3600))
+
+    def test_equal_by_value_and_hashable(self) -> None:
+        a = Calendar(BERLIN, holidays=["2026-12-25", date(2026, 12, 24)], hours="09:00-17:00")
+        b = Calendar(BERLIN, holidays={date(2026, 12, 24), date(2026, 12, 25)}, hours=["09:00-17:00"])
+        assert a == b
+        assert len({a, b}) == 1
+        assert a != attrs.evolve(a, timezone="UTC")
+
+    def test_evolve_keeps_everything(self) -> None:
+        cal = Calendar(BERLIN, hours={"mon-thu": "09:00-17:00", "fri": "09:00-13:00"}, holidays=["2026-12-25"])
+        moved = cal.in_zone("America/New_York")
+        assert moved.timezone == "America/New_York"
+        assert (moved.hours, moved.holidays, moved.workdays) == (cal.hours, cal.holidays, cal.workdays)
+        assert attrs.evolve(moved, timezone=BERLIN) == cal
+
+    def test_repr_reads_like_the_call(self) -> None:
+        cal = Calendar("UTC", hours="09:00-18:00", holidays=["2026-01-01"])
+        assert repr(cal) == (
+            "Calendar(timezone='UTC', workdays=(Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI), "
+            "hours='09:00-18:00', holidays=frozenset({datetime.date(2026, 1, 1)}), extra_workdays=frozenset())"
+        )
+
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"timezone": "Mars/Olympus"}, r"Calendar.timezone: unknown time zone 'Mars/Olympus'"),
+            ({"timezone": None}, r"Calendar.timezone must be an IANA time zone name"),
+            ({"workdays": []}, r"Calendar.workdays must name at least one weekday: a calendar with no working day"),
+            ({"workdays": "fri-mon"}, r"Calendar.workdays: the range 'fri-mon' runs backwards"),
+            ({"workdays": ["mon", "funday"]}, r"Calendar.workdays: 'funday' is not a weekday"),
+            ({"workdays": [7]}, r"Calendar.workdays: 7 is not a weekday"),
+            ({"hours": "09:00-12:00, 11:00-13:00"}, r"Calendar.hours: working hours 09:00-12:00, 11:00-13:00 overlap"),
+            ({"hours": "18:00-09:00"}, r"Calendar.hours: '18:00-09:00' runs backwards or is empty"),
+            ({"hours": "09:00-09:00"}, r"runs backwards or is empty"),
+            ({"hours": "9am-5pm"}, r"Calendar.hours: '9am' is not a time of day"),
+            ({"hours": "09:00-24:30"}, r"'24:30' is not a time of day"),
+            ({"hours": "09:00"}, r"Calendar.hours: '09:00' is not an interval"),
+            ({"hours": [9, 17]}, r"Calendar.hours: working hours must be strings"),
+            ({"hours": {"mon-thu": "09:00-17:00"}}, r"Calendar.hours: fri is a working day but has no working hours"),
+            ({"hours": {"mon-fri": "09:00-17:00", "fri": "09:00-12:00"}}, r"Calendar.hours\[fri\]: fri has .* twice"),
+            ({"holidays": ["2026-13-01"]}, r"Calendar.holidays: '2026-13-01' is not a date \(use YYYY-MM-DD\)"),
+            ({"holidays": [datetime(2026, 1, 1, tzinfo=timezone.utc)]}, r"Calendar.holidays: .* is not a date"),
+            ({"holidays": "2026-01-01"}, r"Calendar.holidays must be a collection of dates"),
+            (
+                {"holidays": ["2026-10-10"], "extra_workdays": ["2026-10-10"]},
+                r"Calendar.holidays and Calendar.extra_workdays both hold 2026-10-10",
+            ),
+            (
+                {"hours": {"mon-fri": "09:00-18:00"}, "extra_workdays": ["2026-10-10"]},
+                r"Calendar.extra_workdays: 2026-10-10 is a sat and Calendar.hours has no working hours for sat",
+            ),
+        ],
+    )
+    def test_bad_input_names_the_field(self, kwargs: dict[str, object], message: str) -> None:
+        kwargs = {"timezone": "UTC", **kwargs}
+        with pytest.raises(PolicyError, match=message):
+            Calendar(**kwargs)  # type: ignore[arg-type]
+
+    def test_dates_must_be_dates(self) -> None:
+        cal = Calendar("UTC")
+        with pytest.raises(InputTypeError, match=r"day must be a date \(got datetime"):
+            cal.is_working_day(datetime(2026, 3, 6, tzinfo=timezone.utc))
+        with pytest.raises(InputError, match=r"n must be a whole number of business days >= 0 \(got -1\)"):
+            cal.add_business_days(date(2026, 3, 6), -1)
+        with pytest.raises(InputError, match=r"past the year 9999"):
+            cal.add_business_days(date(9999, 12, 30), 5)
+
+
+class TestFromHolidays:
+    def test_china_2026_has_national_day_and_its_make_up_working_days(self) -> None:
+        """The State Council's 2026 schedule: 1-7 October off, Sunday 20 September and Saturday 10 October on."""
+        cal = Calendar.from_holidays("CN", years=2026, timezone="Asia/Shanghai")
+        assert {date(2026, 9, 20), date(2026, 10, 10), date(2026, 2, 14), date(2026, 2, 28)} <= cal.extra_workdays
+        assert all(not cal.is_working_day(date(2026, 10, day)) for day in range(1, 8))
+        assert cal.is_working_day(date(2026, 10, 10))  # a Saturday
+        assert cal.add_business_days(date(2026, 9, 30), 1) == date(2026, 10, 8)
+        assert cal.add_business_days(date(2026, 9, 30), 3) == date(2026, 10, 10)
+        assert cal.add_business_days(date(2026, 9, 30), 4) == date(2026, 10, 12)
+        assert cal.add_business_days(date(2026, 9, 18), 1) == date(2026, 9, 20)  # Friday -> make-up Sunday
+
+    def test_region_and_country_weekend(self) -> None:
+        bavaria = Calendar.from_holidays("DE", subdiv="BY", years=[2026], timezone=BERLIN)
+        assert {date(2026, 4, 3), date(2026, 4, 6), date(2026, 1, 6)} <= bavaria.holidays  # Epiphany is Bavarian
+        assert date(2026, 1, 6) not in Calendar.from_holidays("DE", years=[2026], timezone=BERLIN).holidays
+        saudi = Calendar.from_holidays("SA", years=[2026], timezone="Asia/Riyadh")
+        assert Weekday.FRI not in saudi.workdays
+        assert Weekday.SUN in saudi.workdays
+
+    def test_unknown_country(self) -> None:
+        with pytest.raises(PolicyError, match=r"Calendar.from_holidays country/subdiv: .*XX"):
+            Calendar.from_holidays("XX", years=2026, timezone="UTC")
+
+    @pytest.mark.parametrize("years", [[], "2026", [2026.0], None, [0]])
+    def test_bad_years(self, years: object) -> None:
+        with pytest.raises(PolicyError, match=r"Calendar.from_holidays years: expected a year or years"):
+            Calendar.from_holidays("DE", years=years, timezone="UTC")  # type: ignore[arg-type]
+
+    def test_missing_extra_names_it(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setitem(sys.modules, "holidays", None)  # what an absent package looks like to import
+        with pytest.raises(PolicyError, match=r'needs the "holidays" package: pip install "cadence\[holidays\]"'):
+            Calendar.from_holidays("DE", years=2026, timezone=BERLIN)
+
+
+class TestBusinessDays:
+    def test_friday_plus_one_is_monday(self) -> None:
+        cal = Calendar(BERLIN)
+        assert cal.add_business_days(date(2026, 3, 6), 1) == date(2026, 3, 9)
+        assert cal.add_business_days(date(2026, 3, 7), 1) == date(2026, 3, 9)  # from a day off too
+        assert cal.add_business_days(date(2026, 3, 6), 0) == date(2026, 3, 6)
+        assert cal.add_business_days(date(2026, 3, 6), 500) == naive_nth_after(cal, date(2026, 3, 6), 500)
+
+    def test_holidays_are_not_counted_and_extra_days_are(self) -> None:
+        cal = Calendar(BERLIN, holidays=["2026-04-03", "2026-04-06"], extra_workdays=["2026-04-04"])
+        assert cal.add_business_days(date(2026, 4, 2), 1) == date(2026, 4, 4)
+        assert cal.add_business_days(date(2026, 4, 2), 2) == date(2026, 4, 7)
+        assert cal.next_working_day(date(2026, 4, 5)) == date(2026, 4, 7)
+        assert cal.next_working_day(date(2026, 4, 7)) == date(2026, 4, 7)
+
+    @given(calendars(), st.dates(date(2005, 1, 1), date(2035, 12, 31)), st.integers(0, 400))
+    def test_matches_a_day_by_day_walk(self, cal: Calendar, day: date, n: int) -> None:
+        """Week arithmetic and the bisection agree with walking one day at a time, on either side of the
+        holidays' span and across it."""
+        assert cal.add_business_days(day, n) == naive_nth_after(cal, day, n)
+
+    @given(calendars(), st.dates(date(2005, 1, 1), date(2035, 12, 31)), st.integers(0, 300), st.integers(0, 300))
+    def test_is_additive_and_monotone(self, cal: Calendar, day: date, a: int, b: int) -> None:
+        """Adding a then b business days is adding a + b; more days never give an earlier date."""
+        assert cal.add_business_days(cal.add_business_days(day, a), b) == cal.add_business_days(day, a + b)
+        assert cal.add_business_days(day, a) <= cal.add_business_days(day, a + b)
+        if a:
+            assert cal.is_working_day(cal.add_business_days(day, a))
+
+
+class TestWorkingHours:
+    def test_four_business_hours_from_friday_five_pm_is_monday_noon(self) -> None:
+        cal = Calendar(BERLIN, hours="09:00-18:00")
+        assert cal.add(berlin(2026, 3, 6, 17), "4bh") == berlin(2026, 3, 9, 12)
+
+    def test_an_anchor_outside_hours_starts_at_the_next_opening(self) -> None:
+        cal = Calendar(BERLIN, hours="09:00-12:00, 13:30-18:00")
+        assert cal.add(berlin(2026, 3, 7, 10), "1bh") == berlin(2026, 3, 9, 10)  # Saturday
+        assert cal.add(berlin(2026, 3, 9, 7), "3bh") == berlin(2026, 3, 9, 12)  # before opening
+        assert cal.add(berlin(2026, 3, 9, 12, 30), "1bh") == berlin(2026, 3, 9, 14, 30)  # lunch break
+        assert cal.add(berlin(2026, 3, 9, 11), "90 business minutes") == berlin(2026, 3, 9, 14)
+        assert cal.add(berlin(2026, 3, 9, 11), "1bh") == berlin(2026, 3, 9, 12)  # ends at closing time
+
+    def test_without_hours_a_working_date_works_all_day(self) -> None:
+        cal = Calendar(BERLIN)
+        assert cal.add(berlin(2026, 3, 6, 20), "8bh") == berlin(2026, 3, 9, 4)
+
+    def test_other_kinds(self) -> None:
+        cal = Calendar(BERLIN, hours="09:00-18:00")
+        friday = berlin(2026, 3, 6, 17)
+        assert cal.add(friday, "24h") == berlin(2026, 3, 7, 17)
+        assert cal.add(friday, "1d") == berlin(2026, 3, 7)
+        assert cal.add(friday, "1bd") == berlin(2026, 3, 9, 9)
+        with pytest.raises(InputError, match=r"duration must be >= 0 \(got -1 business day\)"):
+            cal.add(friday, business_days(-1))
+
+    def test_daylight_saving_days_count_real_time(self) -> None:
+        """A night shift 01:00-05:00 is 3 hours long on the spring-forward night, 5 on the fall-back one."""
+        cal = Calendar(BERLIN, workdays="mon-sun", hours="01:00-05:00")
+        spring, autumn = cal.working_hours(date(2026, 3, 29)), cal.working_hours(date(2026, 10, 25))
+        assert [(end - start).in_hours() for start, end in spring + autumn] == [3, 5]
+        assert cal.add(berlin(2026, 3, 29, 1), "4bh") == berlin(2026, 3, 30, 2)
+        desk = Calendar(BERLIN, workdays="mon-sun", hours="00:00-24:00")
+        assert cal.add(berlin(2026, 3, 29, 0), "4bh") != desk.add(berlin(2026, 3, 29, 0), "4bh")
+        assert desk.add(berlin(2026, 3, 29, 0), "4bh") == berlin(2026, 3, 29, 5)  # 4 real hours: 05:00 CEST
+
+    def test_an_opening_inside_a_gap_is_the_gap_end(self) -> None:
+        cal = Calendar(BERLIN, workdays="mon-sun", hours="02:30-10:00")
+        start, end = cal.working_hours(date(2026, 3, 29))[0]
+        assert start == berlin(2026, 3, 29, 3)
+        assert (start.hour, end.hour) == (3, 10)
+
+    def test_no_hours_on_a_day_off(self) -> None:
+        assert Calendar(BERLIN, hours="09:00-18:00").working_hours(date(2026, 3, 7)) == []
+
+    @given(calendars(), aware_datetimes(), st.integers(0, 80 * 60))
+    def test_business_hours_count_only_working_time(self, cal: Calendar, anchor: datetime, minutes: int) -> None:
+        """The working time between the anchor and the result is exactly the duration, and the result is the
+        first such instant: it lies inside a working interval (or at its end)."""
+        due = cal.add(anchor, f"{minutes}bm")
+        start_us, due_us = instant_us(anchor, "anchor"), instant_us(due, "due")
+        assert due_us >= start_us
+        zone = get_zone(cal.timezone, "zone")
+        first, last = zone.local_ordinal(start_us), zone.local_ordinal(due_us)
+        worked, inside = 0, minutes == 0
+        for ordinal in range(first, last + 1):
+            for begin, end in cal.working_hours(date.fromordinal(ordinal)):
+                b, e = instant_us(begin, "b"), instant_us(end, "e")
+                worked += max(0, min(e, due_us) - max(b, start_us))
+                inside = inside or b < due_us <= e
+        assert worked == minutes * 60 * 10**6
+        assert inside
+
+
+class TestPolicyOnACalendar:
+    def test_friday_evening_lead_with_one_business_day_is_due_monday(self) -> None:
+        rule = Rule.every("3bd", first_response="1bd")
+        entered = berlin(2026, 3, 6, 18, 30)
+        plain = assess(policy_on(BERLIN, rule), lead(entered), [], as_of=berlin(2026, 3, 9, 8))
+        assert (plain.status, plain.due_at, plain.overdue_at) == (Status.DUE, berlin(2026, 3, 9), berlin(2026, 3, 10))
+        hours = assess(policy_on(Calendar(BERLIN, hours="09:00-18:00"), rule), lead(entered), [], as_of=plain.as_of)
+        assert (hours.status, hours.due_at) == (Status.ON_TRACK, berlin(2026, 3, 9, 9))
+        assert hours.reason == (
+            'on track: first response due 2026-03-09 09:00 (1 business day after entry into "lead" on 2026-03-06 '
+            "18:30; rule */*)"
+        )
+
+    @pytest.mark.parametrize(
+        ("days_off", "due", "reason"),
+        [
+            ("count", date(2026, 4, 3), "7 days after"),  # Good Friday itself
+            ("skip", date(2026, 4, 7), "7 days (due dates skip days off) after"),  # past Easter Monday
+            ("pause", date(2026, 4, 9), "7 days (working days only) after"),  # seven working dates
+        ],
+    )
+    def test_a_due_date_on_a_holiday(self, days_off: str, due: date, reason: str) -> None:
+        cal = Calendar(BERLIN, holidays=["2026-04-03", "2026-04-06"])
+        result = assess(
+            policy_on(cal, Rule.every("7d", days_off=days_off)),
+            lead(berlin(2026, 3, 27, 11)),
+            [],
+            as_of=berlin(2026, 3, 28),
+        )
+        assert result.due_at == pendulum.datetime(due.year, due.month, due.day, tz=BERLIN)
+        assert reason in result.reason
+
+    def test_pause_counts_the_grace_in_working_days_and_skip_does_not(self) -> None:
+        cal = Calendar(BERLIN, holidays=["2026-04-03", "2026-04-06"])
+        entered = berlin(2026, 3, 26, 11)  # due Thursday 2 April with "7d"
+        skip = assess(policy_on(cal, Rule.every("7d", grace="1d", days_off="skip")), lead(entered), [], as_of=entered)
+        pause = assess(policy_on(cal, Rule.every("5d", grace="1d", days_off="pause")), lead(entered), [], as_of=entered)
+        assert (skip.due_at, skip.overdue_at) == (berlin(2026, 4, 2), berlin(2026, 4, 4))
+        assert (pause.due_at, pause.overdue_at) == (berlin(2026, 4, 2), berlin(2026, 4, 8))
+
+    def test_business_grace(self) -> None:
+        """Due Friday; one business day of grace is Monday; overdue from Tuesday's start. Business hours of
+        grace after a day deadline count from the end of the due date."""
+        entered = berlin(2026, 3, 5, 10)
+        cal = Calendar(BERLIN, hours="09:00-18:00")
+        days_grace = assess(policy_on(cal, Rule.every("1bd", grace="1bd")), lead(entered), [], as_of=entered)
+        hours_grace = assess(policy_on(cal, Rule.every("1bd", grace="4bh")), lead(entered), [], as_of=entered)
+        assert (days_grace.due_at, days_grace.overdue_at) == (berlin(2026, 3, 6, 9), berlin(2026, 3, 10))
+        assert hours_grace.overdue_at == berlin(2026, 3, 9, 13)
+
+    def test_china_national_day_with_a_make_up_saturday(self) -> None:
+        cal = Calendar(
+            "Asia/Shanghai",
+            hours="09:00-12:00, 13:30-18:00",
+            holidays=[f"2026-10-0{day}" for day in range(1, 8)],
+            extra_workdays=["2026-09-20", "2026-10-10"],
+        )
+        tz = "Asia/Shanghai"
+        entered = pendulum.datetime(2026, 9, 30, 19, tz=tz)
+        result = assess(policy_on(cal, Rule.every("3bd")), lead(entered), [], as_of=entered)
+        assert result.due_at == pendulum.datetime(2026, 10, 10, 9, tz=tz)  # Thu 8, Fri 9, Saturday 10 (make-up)
+        hours = assess(policy_on(cal, Rule.every("10bh")), lead(entered), [], as_of=entered)
+        assert hours.due_at == pendulum.datetime(2026, 10, 9, 11, 30, tz=tz)  # 7.5 h on the 8th, 2.5 h on the 9th
+
+    def test_a_customer_in_new_york_under_a_shanghai_policy_is_due_by_new_york_dates(self) -> None:
+        """Friday 20:00 in New York is Saturday 09:00 in Shanghai; the customer's zone decides, with the policy's
+        holidays read as New York dates; and the clocks went forward in New York on 8 March."""
+        cal = Calendar("Asia/Shanghai", holidays=["2026-03-09"])
+        ny = "America/New_York"
+        entered = pendulum.datetime(2026, 3, 6, 20, tz=ny)
+        policy = policy_on(cal, Rule.every("1bd"))
+        theirs = assess(policy, lead(entered, tz=ny), [], as_of=entered)
+        ours = assess(policy, lead(entered), [], as_of=entered)
+        assert theirs.due_at == pendulum.datetime(2026, 3, 10, tz=ny)
+        assert theirs.due_at.utcoffset() == timedelta(hours=-4)
+        assert ours.due_at == pendulum.datetime(2026, 3, 10, tz="Asia/Shanghai")
+        assert theirs.timezone == ny
+        assert theirs.calendar == cal.in_zone(ny)
+        assert ours.calendar is cal
+
+    def test_sequences_and_monotonicity_with_business_units(self) -> None:
+        assert Rule.sequence("1bd", "2bd", "5bd").is_monotone
+        assert not Rule.sequence("2bd", "1bd").is_monotone
+        assert not Rule.sequence("1bd", "2d").is_monotone
+        assert Rule.sequence("4bh", "8bh").is_monotone
+
+
+class TestRuleDaysOff:
+    def test_values(self) -> None:
+        assert Rule.every("7d").days_off is DaysOff.COUNT
+        assert Rule.every("7d", days_off=DaysOff.SKIP).days_off is DaysOff.SKIP
+        assert Rule.every("7d", days_off="pause").days_off is DaysOff.PAUSE
+
+    @pytest.mark.parametrize(
+        ("fields", "message"),
+        [
+            ({"days_off": "weekends"}, r'Rule.days_off must be "count", "skip" or "pause" \(got \'weekends\'\)'),
+            ({"days_off": "pause", "intervals": "1mo"}, r"Rule.intervals\[0\]: 1 month cannot pause on days off"),
+            ({"days_off": "pause", "grace": "1mo"}, r"Rule.grace: 1 month cannot pause on days off"),
+            ({"heads_up": "1bd"}, r"Rule.heads_up is counted in plain time: use hours or days, not business units"),
+            ({"churn_after": "60bd"}, r"Rule.churn_after is counted in plain time"),
+            ({"intervals": "0bd"}, r"Rule.intervals\[0\] must be > 0 \(got 0 business days\)"),
+            ({"grace": "-1bh"}, r"Rule.grace must be >= 0 \(got -1 business hour\)"),
+            ({"intervals": "5bd", "churn_after": "6d"}, r"Rule.churn_after \(6 days\) must be longer than"),
+        ],
+    )
+    def test_bad_rules(self, fields: dict[str, object], message: str) -> None:
+        fields = {"intervals": "7d", **fields}
+        with pytest.raises(PolicyError, match=message):
+            Rule(**fields)  # type: ignore[arg-type]
+
+
+@given(zone_names, st.dates(date(2010, 1, 1), date(2030, 12, 31)), st.integers(1, 86_399))
+def test_wall_instants_are_the_first_at_or_after_the_wall_time(zone_name: str, day: date, second: int) -> None:
+    """The instant of a working-hour boundary is the first whose local date and time is at or after it."""
+    zone = get_zone(zone_name, "zone")
+    us = zone.wall_instant(day.toordinal(), second)
+
+    def local(at: int) -> tuple[int, int]:
+        value = datetime.fromtimestamp(at // 10**6, zone.stdlib_tz)
+        return value.toordinal(), value.hour * 3600 + value.minute * 60 + value.second
+
+    assert local(us) >= (day.toordinal(), second)
+    assert local(us - 10**6) < (day.toordinal(), second)
