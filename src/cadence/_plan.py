@@ -29,6 +29,8 @@ class DaysOff(enum.Enum):
         return self.value
 
 
+UNKNOWN = -1  # a due date not looked up yet
+
 # Offset kinds. DAYS and BDAYS are day-granular: their result is the start of a local date (or of its hours).
 EXACT, DAYS, BDAYS, BHOURS = range(4)
 
@@ -159,6 +161,8 @@ class Plan:
         """``(due_soon_at, overdue_at)`` for a deadline due at ``due`` on local date ``due_date``."""
         grace, heads_up = self.grace, self.heads_up
         kind = grace.kind
+        if due_date == UNKNOWN and (kind in (DAYS, BDAYS) or heads_up.kind == DAYS):
+            due_date = zone.local_ordinal(due)
         if kind == DAYS:
             overdue = zone.day_start(add_calendar(due_date + 1, grace.months, grace.days))
         elif kind == BDAYS:

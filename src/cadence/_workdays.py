@@ -4,15 +4,18 @@ Dates are proleptic Gregorian ordinals (``date.toordinal()``), instants microsec
 working dates never walks day by day: outside the span of the calendar's exceptions (holidays on working
 weekdays, extra working days on days off) the weekly pattern gives the answer by arithmetic; inside it, a sorted
 list of the working dates gives it by one bisection. Working hours are turned into instants per (zone, date) and
-cached on the zone, so daylight-saving days are counted in real time.
+cached on the zone, so daylight-saving days are counted in real time; adding working time is one bisection on a
+per-zone ledger of the working time before each working date.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from datetime import date
 
 from cadence._time import Zone, next_id
+from cadence.errors import InputError
 
 Hours = tuple[tuple[int, int], ...]
 """Working intervals of one weekday: (start, end) in seconds since local midnight, sorted, not overlapping."""
@@ -57,17 +60,15 @@ class Workdays:
         """The n-th working date after ``ordinal`` (``ordinal`` itself for n = 0); n >= 0."""
         if n <= 0:
             return ordinal
-        high = self._high
+        dates, low, high = self._dates, self._low, self._high
         if ordinal >= high:
             return self._pattern_nth(ordinal, n)
-        low = self._low
         if ordinal < low - 1:
             before = self._pattern_count(ordinal, low - 1)
             if n <= before:
                 return self._pattern_nth(ordinal, n)
             n -= before
             ordinal = low - 1
-        dates = self._dates
         index = bisect_right(dates, ordinal) + n - 1
         if index < len(dates):
             return dates[index]
@@ -114,17 +115,64 @@ class Workdays:
         return self.intervals(zone, ordinal)[0][0]
 
     def add_hours(self, zone: Zone, start: int, us: int) -> int:
-        """The instant after ``us`` microseconds of working time, counted from instant ``start``."""
+        """The instant after ``us`` microseconds of working time, counted from instant ``start``.
+
+        Working time is measured on a cumulative axis (`_Ledger`), so the cost does not grow with ``us``.
+        """
         if us <= 0:
             return start
-        ordinal = zone.local_ordinal(start)
-        while True:
-            for begin, end in self.intervals(zone, ordinal):
-                if end <= start:
-                    continue
+        day = zone.local_ordinal(start)
+        ledger: _Ledger | None = zone.cache.get(-self.id)
+        if ledger is None or not ledger.first <= day <= ledger.last:
+            ledger = self._ledger(zone, day, day)
+        index = bisect_left(ledger.dates, day)
+        position = ledger.worked[index]
+        if index < len(ledger.dates) and ledger.dates[index] == day:
+            for begin, end in self.intervals(zone, day):
                 if begin < start:
-                    begin = start
-                if us <= end - begin:
-                    return begin + us
-                us -= end - begin
-            ordinal = self.nth_after(ordinal, 1)
+                    position += (end if end < start else start) - begin
+        target = position + us
+        while target > ledger.worked[-1]:
+            ledger = self._ledger(zone, day, ledger.last + max(732, ledger.last - ledger.first))
+        index = bisect_left(ledger.worked, target) - 1  # worked[index] < target <= worked[index + 1]
+        rest = target - ledger.worked[index]
+        for begin, end in self.intervals(zone, ledger.dates[index]):
+            if rest <= end - begin:
+                return begin + rest
+            rest -= end - begin
+        raise AssertionError("unreachable: the ledger's day holds the target")  # pragma: no cover
+
+    def _ledger(self, zone: Zone, low: int, high: int) -> _Ledger:
+        """This calendar's working-time ledger in ``zone``, covering dates ``low`` to ``high`` at least."""
+        key = -self.id  # negative: never a date-keyed entry
+        ledger: _Ledger | None = zone.cache.get(key)
+        if ledger is not None and ledger.first <= low and high <= ledger.last:
+            return ledger
+        first = low - 366 if ledger is None else min(ledger.first, low - 366)
+        last = high + 732 if ledger is None else max(ledger.last, high + 732)
+        first, last = max(first, 1), min(last, _LAST_ORDINAL)
+        if ledger is not None and (first, last) == (ledger.first, ledger.last):
+            raise InputError("date arithmetic left the supported range of years 1-9999 (business hours)")
+        return zone.cache_put(key, _Ledger(self, zone, first, last))
+
+
+_LAST_ORDINAL = date.max.toordinal() - 1  # the day start of the last date needs the next one
+
+
+class _Ledger:
+    """Working dates from ``first`` to ``last`` in one zone, with the working time before each one.
+
+    ``worked[i]`` is the working time (microseconds) of ``dates[:i]``; ``worked`` has one more entry than
+    ``dates``, the total.
+    """
+
+    __slots__ = ("dates", "first", "last", "worked")
+
+    def __init__(self, work: Workdays, zone: Zone, first: int, last: int) -> None:
+        self.first, self.last = first, last
+        self.dates = [o for o in range(first, last + 1) if work.is_working(o)]
+        self.worked = [0]
+        total = 0
+        for ordinal in self.dates:
+            total += sum(end - begin for begin, end in work.intervals(zone, ordinal))
+            self.worked.append(total)

@@ -299,10 +299,11 @@ holidays=frozenset(), extra_workdays=frozenset())
         >>> Calendar("UTC").add_business_days(date(2026, 3, 6), 1)  # a Friday
         datetime.date(2026, 3, 9)
         """
-        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+        if type(n) is not int or n < 0:
             raise InputError(f"n must be a whole number of business days >= 0 (got {n!r})")
+        ordinal = day.toordinal() if type(day) is date else _ordinal(day, "day")
         try:
-            return date.fromordinal(self._work.nth_after(_ordinal(day, "day"), n))
+            return date.fromordinal(self._work.nth_after(ordinal, n))
         except (ValueError, OverflowError):
             raise InputError(f"{n} business days after {day} is past the year 9999") from None
 
