@@ -255,6 +255,16 @@ class TestWorkingHours:
         assert start == berlin(2026, 3, 29, 3)
         assert (start.hour, end.hour) == (3, 10)
 
+    def test_long_durations_and_far_dates(self) -> None:
+        """The ledger of working time grows forward and backward as far as asked, up to the year 9999."""
+        cal = Calendar(BERLIN, hours="09:00-17:00")
+        last = cal.add_business_days(date(2026, 3, 8), 2000)  # 2,000 eight-hour days from Monday 9 March
+        assert cal.add(berlin(2026, 3, 9, 9), "16000bh") == berlin(last.year, last.month, last.day, 17)
+        assert cal.add(berlin(2011, 1, 3, 9), "8bh") == berlin(2011, 1, 3, 17)
+        assert cal.add(berlin(2026, 3, 9, 9), "1bh") == berlin(2026, 3, 9, 10)
+        with pytest.raises(InputError, match=r"supported range of years 1-9999"):
+            cal.add(pendulum.datetime(9999, 12, 1, 9, tz="UTC"), "1000bh")
+
     def test_no_hours_on_a_day_off(self) -> None:
         assert Calendar(BERLIN, hours="09:00-18:00").working_hours(date(2026, 3, 7)) == []
 

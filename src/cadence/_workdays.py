@@ -148,8 +148,10 @@ class Workdays:
         ledger: _Ledger | None = zone.cache.get(key)
         if ledger is not None and ledger.first <= low and high <= ledger.last:
             return ledger
-        first = low - 366 if ledger is None else min(ledger.first, low - 366)
-        last = high + 732 if ledger is None else max(ledger.last, high + 732)
+        first, last = low - 366, high + 732
+        if ledger is not None and ledger.first - 1100 <= high and low <= ledger.last + 1100:
+            # Near the current ledger: grow it. A far-away request starts a new one instead of spanning the gap.
+            first, last = min(ledger.first, first), max(ledger.last, last)
         first, last = max(first, 1), min(last, _LAST_ORDINAL)
         if ledger is not None and (first, last) == (ledger.first, ledger.last):
             raise InputError("date arithmetic left the supported range of years 1-9999 (business hours)")
