@@ -46,6 +46,15 @@ __all__ = [
 ]
 
 
+def _largest_unit(seconds: int) -> tuple[int, str, str]:
+    """``seconds`` in the largest whole unit: (count, unit name, short suffix)."""
+    if seconds and seconds % 3600 == 0:
+        return seconds // 3600, "hour", "h"
+    if seconds and seconds % 60 == 0:
+        return seconds // 60, "minute", "m"
+    return seconds, "second", "s"
+
+
 def _plural(n: int, unit: str) -> str:
     return f"{n} {unit}" if abs(n) == 1 else f"{n} {unit}s"
 
@@ -78,12 +87,7 @@ class ExactDuration:
         return self.seconds * 1_000_000
 
     def _parts(self) -> tuple[int, str, str]:
-        s = self.seconds
-        if s and s % 3600 == 0:
-            return s // 3600, "hour", "h"
-        if s and s % 60 == 0:
-            return s // 60, "minute", "m"
-        return s, "second", "s"
+        return _largest_unit(self.seconds)
 
     def __repr__(self) -> str:
         n, unit, _ = self._parts()
@@ -210,12 +214,7 @@ class BusinessHours:
         return self.seconds * 1_000_000
 
     def _parts(self) -> tuple[int, str, str]:
-        s = self.seconds
-        if s % 3600 == 0:
-            return s // 3600, "hour", "h"
-        if s % 60 == 0:
-            return s // 60, "minute", "m"
-        return s, "second", "s"
+        return _largest_unit(self.seconds)
 
     def __repr__(self) -> str:
         n, unit, _ = self._parts()
