@@ -265,6 +265,14 @@ class TestWorkingHours:
         with pytest.raises(InputError, match=r"supported range of years 1-9999"):
             cal.add(pendulum.datetime(9999, 12, 1, 9, tz="UTC"), "1000bh")
 
+    def test_the_ledger_can_grow_backward_while_counting_forward(self) -> None:
+        """A long duration from early in the ledger's span grows it both ways; the count stays right."""
+        cal = Calendar(BERLIN, hours="09:00-17:00", holidays=["2040-01-02"])  # a calendar of its own
+        assert cal.add(berlin(2026, 3, 9, 9), "1bh") == berlin(2026, 3, 9, 10)  # ledger from March 2025
+        last = cal.add_business_days(date(2025, 4, 6), 1250)
+        assert cal.add(berlin(2025, 4, 7, 9), "10000bh") == berlin(last.year, last.month, last.day, 17)
+        assert cal.add(berlin(2025, 4, 7, 9), "8bh") == berlin(2025, 4, 7, 17)
+
     def test_no_hours_on_a_day_off(self) -> None:
         assert Calendar(BERLIN, hours="09:00-18:00").working_hours(date(2026, 3, 7)) == []
 

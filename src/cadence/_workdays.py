@@ -29,7 +29,19 @@ def weekday(ordinal: int) -> int:
 class Workdays:
     """The working dates and hours of a calendar, independent of any time zone."""
 
-    __slots__ = ("_after", "_dates", "_extras", "_high", "_holidays", "_low", "_pattern", "_per_week", "hours", "id")
+    __slots__ = (
+        "_after",
+        "_dates",
+        "_extras",
+        "_high",
+        "_holidays",
+        "_last",
+        "_low",
+        "_pattern",
+        "_per_week",
+        "hours",
+        "id",
+    )
 
     def __init__(
         self, workdays: Iterable[int], holidays: Iterable[int], extras: Iterable[int], hours: tuple[Hours, ...] | None
@@ -43,6 +55,8 @@ class Workdays:
         self._holidays = frozenset(holidays)
         self._extras = frozenset(extras)
         self.hours = hours
+        # (zone, instant, ledger, position) of the last add_hours result, which a business-hour grace starts from.
+        self._last: tuple[Zone, int, _Ledger, int] | None = None
         exceptions = [o for o in self._holidays if pattern[weekday(o)]]
         exceptions += [o for o in self._extras if not pattern[weekday(o)]]
         # Outside [_low, _high] the weekly pattern holds; inside, _dates lists the working dates.
@@ -121,30 +135,35 @@ class Workdays:
         """
         if us <= 0:
             return start
-        day = zone.local_ordinal(start)
-        ledger: _Ledger | None = zone.cache.get(-self.id)
-        if ledger is None or not ledger.first <= day <= ledger.last:
-            ledger = self._ledger(zone, day, day)
-        index = bisect_left(ledger.dates, day)
-        position = ledger.worked[index]
-        if index < len(ledger.dates) and ledger.dates[index] == day:
-            for begin, end in self.intervals(zone, day):
-                if begin < start:
-                    position += (end if end < start else start) - begin
+        key = -self.id  # negative: never a date-keyed entry
+        memo = self._last
+        ledger: _Ledger
+        if memo is not None and memo[1] == start and memo[0] is zone and zone.cache.get(key) is memo[2]:
+            ledger, position = memo[2], memo[3]  # start is the last result: a grace after a deadline
+        else:
+            day = zone.local_ordinal(start)
+            cached: _Ledger | None = zone.cache.get(key)
+            ledger = (
+                cached if cached is not None and cached.first <= day <= cached.last else self._ledger(zone, day, day)
+            )
+            position = ledger.position(self, zone, day, start)
         target = position + us
         while target > ledger.worked[-1]:
+            day = zone.local_ordinal(start)
             ledger = self._ledger(zone, day, ledger.last + max(732, ledger.last - ledger.first))
+            target = ledger.position(self, zone, day, start) + us  # the ledger may start elsewhere now
         index = bisect_left(ledger.worked, target) - 1  # worked[index] < target <= worked[index + 1]
         rest = target - ledger.worked[index]
         for begin, end in self.intervals(zone, ledger.dates[index]):
             if rest <= end - begin:
+                self._last = (zone, begin + rest, ledger, target)
                 return begin + rest
             rest -= end - begin
         raise AssertionError("unreachable: the ledger's day holds the target")  # pragma: no cover
 
     def _ledger(self, zone: Zone, low: int, high: int) -> _Ledger:
         """This calendar's working-time ledger in ``zone``, covering dates ``low`` to ``high`` at least."""
-        key = -self.id  # negative: never a date-keyed entry
+        key = -self.id
         ledger: _Ledger | None = zone.cache.get(key)
         if ledger is not None and ledger.first <= low and high <= ledger.last:
             return ledger
@@ -178,3 +197,13 @@ class _Ledger:
         for ordinal in self.dates:
             total += sum(end - begin for begin, end in work.intervals(zone, ordinal))
             self.worked.append(total)
+
+    def position(self, work: Workdays, zone: Zone, day: int, start: int) -> int:
+        """Where instant ``start``, on local date ``day`` (covered), lies on this ledger's axis of working time."""
+        index = bisect_left(self.dates, day)
+        position = self.worked[index]
+        if index < len(self.dates) and self.dates[index] == day:
+            for begin, end in work.intervals(zone, day):
+                if begin < start:
+                    position += (end if end < start else start) - begin
+        return position
