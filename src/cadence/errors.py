@@ -6,6 +6,8 @@ either ``CadenceError`` or, say, ``ValueError``. Messages name the field, the va
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 __all__ = [
     "CadenceError",
     "CadenceWarning",
@@ -13,6 +15,8 @@ __all__ = [
     "InputError",
     "InputTypeError",
     "PolicyError",
+    "PolicyFileError",
+    "Problem",
 ]
 
 
@@ -26,6 +30,40 @@ class DurationError(CadenceError, ValueError):
 
 class PolicyError(CadenceError, ValueError):
     """A segment, stage, lifecycle, rule or policy that is inconsistent or refers to something unknown."""
+
+
+class Problem:
+    """One problem in a policy document: where (``rules[3].interval``), what, and the line when it is known."""
+
+    __slots__ = ("line", "message", "path")
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        self.path, self.message, self.line = path, message, line
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{where}{self.message}" + ("" if self.line is None else f" (line {self.line})")
+
+    def __repr__(self) -> str:
+        return f"Problem({self.path!r}, {self.message!r}, line={self.line!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Problem):
+            return NotImplemented
+        return (self.path, self.message, self.line) == (other.path, other.message, other.line)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.message, self.line))
+
+
+class PolicyFileError(PolicyError):
+    """A policy document (dict, TOML or JSON) with problems; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: Sequence[Problem], source: str = "policy") -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        lines = "\n".join(f"  {problem}" for problem in self.problems)
+        super().__init__(f"{source} has {count} problem{'s' * (count != 1)}:\n{lines}")
 
 
 class InputError(CadenceError, ValueError):

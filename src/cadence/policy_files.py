@@ -1,0 +1,658 @@
+"""Policies as data: load and dump a `Policy` as a plain dict, TOML or JSON, and the JSON Schema of the format.
+
+A document is checked as a whole: every problem is reported at once, with its path (``rules[3].interval``) and,
+for TOML, its line where it can be found, in one `PolicyFileError`; nothing is half-loaded. Loading is safe: the
+text is parsed by ``tomllib`` or ``json``, never evaluated; a document cannot name files, modules or addresses to
+read. (A calendar may ask for a country's holidays, which come from the installed ``holidays`` package.)
+
+>>> text = '''
+... version = 1
+... name = "abc"
+... calendar = "Europe/Berlin"
+... segments = ["A", "B"]
+...
+... [[rules]]
+... key = "A/*"
+... interval = "3d"
+...
+... [[rules]]
+... key = "*/*"
+... interval = "7d"
+... churn_after = "60d"
+... '''
+>>> policy = loads(text)
+>>> policy.rule_for("B", "lead").rule.churn_after
+days(60)
+>>> loads(text.replace('"3d"', '"3x"'))
+Traceback (most recent call last):
+...
+cadence.errors.PolicyFileError: policy has 1 problem:
+  rules[0].interval: "3x" is not a duration (try "7d" or "P7D") (line 9)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+
+from cadence.calendars import Calendar, Weekday, _span_text
+from cadence.durations import _UNITS, Duration, ExactDuration, parse_duration
+from cadence.errors import CadenceError, PolicyError, PolicyFileError, Problem
+from cadence.model import DEFAULT_LIFECYCLE, Channel, Direction, Lifecycle, Outcome, Segment, Stage
+from cadence.policy import ANY, Policy, RuleKey, _unknown
+from cadence.rules import ContactFilter, DaysOff, Rule
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+
+__all__ = ["FORMAT_VERSION", "dump", "dumps", "from_dict", "json_schema", "load", "loads", "to_dict"]
+
+FORMAT_VERSION = 1
+"""The version of the policy format this release reads and writes."""
+
+_T = TypeVar("_T")
+_MAX_TEXT = 5_000_000  # characters: a policy is a settings file, not a data set
+_TOP = ("version", "name", "calendar", "segments", "stages", "rules")
+_CALENDAR = ("timezone", "workdays", "hours", "holidays", "extra_workdays")
+_HOLIDAY_SOURCE = ("country", "years", "subdiv")
+_RULE = (
+    "key",
+    "segment",
+    "stage",
+    "interval",
+    "intervals",
+    "first_response",
+    "grace",
+    "heads_up",
+    "churn_after",
+    "days_off",
+    "counts",
+)
+_COUNTS = ("channels", "directions", "non_reach")
+
+
+class _Bad(Exception):
+    """A problem already recorded; stops reading one item."""
+
+
+class _Reader:
+    """Reads a document into a `Policy`, recording every problem on the way."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, message: str) -> _Bad:
+        self.problems.append(Problem(path, message))
+        return _Bad()
+
+    def table(self, value: object, path: str, known: Iterable[str], what: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail(path, f"expected a table of {what} (got {_show(value)})")
+        known = tuple(known)
+        for key in value:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), known, n=1)
+                hint = f'did you mean "{close[0]}"?' if close else f"known: {', '.join(known)}"
+                self.fail(_join(path, str(key)), f"unknown key ({hint})")
+        return value
+
+    def string(self, value: object, path: str) -> str:
+        if not isinstance(value, str) or not value:
+            raise self.fail(path, f"expected a non-empty string (got {_show(value)})")
+        return value
+
+    def items(self, value: object, path: str) -> list[Any]:
+        if not isinstance(value, list):
+            raise self.fail(path, f"expected a list (got {_show(value)})")
+        return value
+
+    def duration(self, value: object, path: str) -> Duration:
+        if not isinstance(value, str):
+            raise self.fail(path, f'expected a duration such as "7d", "24h", "3bd" or "P7D" (got {_show(value)})')
+        try:
+            return parse_duration(value, field=path)
+        except CadenceError as error:
+            raise self.fail(path, str(error).removeprefix(f"{path}: ")) from None
+
+    def each(self, values: list[Any], path: str, read: Callable[[Any, str], Any]) -> list[Any]:
+        """``read`` every item; a bad item is recorded and left out, and reading goes on."""
+        out = []
+        for index, value in enumerate(values):
+            with contextlib.suppress(_Bad):
+                out.append(read(value, f"{path}[{index}]"))
+        return out
+
+    def build(self, make: Callable[[], _T], path: str, owner: str) -> _T:
+        """Call a constructor and move its error to ``path`` (``Rule.grace must ...`` -> ``rules[2].grace``)."""
+        try:
+            return make()
+        except CadenceError as error:
+            message = str(error)
+            match = re.match(rf"{owner}\.(\w+)((?:\[\w+\])?):? (.*)", message, re.DOTALL)
+            if match is None:
+                raise self.fail(path, message) from None
+            raise self.fail(_join(path, match.group(1)) + match.group(2), match.group(3)) from None
+
+    # --- the parts of a document
+
+    def policy(self, data: object, calendar: Calendar | str | None) -> Policy:
+        top = self.table(data, "", _TOP, "policy settings")
+        version = top.get("version")
+        if version is None:
+            self.fail("version", f"missing (this format is version {FORMAT_VERSION}: add version = {FORMAT_VERSION})")
+        elif type(version) is not int or version != FORMAT_VERSION:
+            self.fail("version", f"{_show(version)} is not a known format version (this cadence reads version 1)")
+        name = self.attempt(lambda: self.string(top.get("name"), "name"))
+        if "calendar" in top:
+            chosen = self.attempt(lambda: self.calendar(top["calendar"], "calendar"))
+            calendar = calendar if calendar is not None else chosen
+        elif calendar is None:
+            self.fail("calendar", 'missing (a time zone name such as "Europe/Berlin" or a [calendar] table)')
+        segments = self.attempt(
+            lambda: self.each(self.items(top.get("segments"), "segments"), "segments", self.segment)
+        )
+        lifecycle = self.attempt(lambda: self.lifecycle(top["stages"])) if "stages" in top else DEFAULT_LIFECYCLE
+        rules = self.attempt(lambda: self.each(self.items(top.get("rules"), "rules"), "rules", self.rule)) or []
+        if segments is not None and lifecycle is not None:
+            self.check_keys(rules, segments, lifecycle)
+        if not self.problems:
+            pairs = [(key, rule) for key, rule, _ in rules]
+            policy = self.attempt(
+                lambda: self.build(lambda: Policy(name, calendar, segments, pairs, lifecycle), "rules", "Policy")
+            )
+        if self.problems:
+            raise PolicyFileError(self.problems)
+        assert isinstance(policy, Policy)
+        return policy
+
+    def attempt(self, read: Callable[[], Any]) -> Any:
+        try:
+            return read()
+        except _Bad:
+            return None
+
+    def calendar(self, value: object, path: str) -> Calendar:
+        if isinstance(value, str):
+            return self.build(lambda: Calendar(value), path, "Calendar")
+        table = self.table(value, path, _CALENDAR, "calendar settings")
+        fields = {key: table[key] for key in _CALENDAR[1:] if key in table}
+        zone = self.string(table.get("timezone"), _join(path, "timezone"))
+        source = fields.get("holidays")
+        if isinstance(source, Mapping):
+            where = _join(path, "holidays")
+            self.table(source, where, _HOLIDAY_SOURCE, "a holiday source (country, years, subdiv)")
+            country = self.string(source.get("country"), _join(where, "country"))
+            years: Any = source.get("years")  # from_holidays checks it
+            extra = {key: fields[key] for key in ("workdays", "hours") if key in fields}
+            built = self.build(
+                lambda: Calendar.from_holidays(
+                    country, years=years, subdiv=source.get("subdiv"), timezone=zone, **extra
+                ),
+                path,
+                "Calendar",
+            )
+            if "extra_workdays" not in fields:
+                return built
+            more = self.build(lambda: Calendar(zone, extra_workdays=fields["extra_workdays"]), path, "Calendar")
+            return self.build(
+                lambda: attrs.evolve(built, extra_workdays=built.extra_workdays | more.extra_workdays), path, "Calendar"
+            )
+        return self.build(lambda: Calendar(zone, **fields), path, "Calendar")
+
+    def segment(self, value: object, path: str) -> Segment:
+        if isinstance(value, str):  # a bare id: ranked by its place in the list
+            rank = int(path[path.rindex("[") + 1 : -1])
+            return self.build(lambda: Segment(value, rank=rank), path, "Segment")
+        table = self.table(value, path, ("id", "label", "rank"), "segment settings")
+        segment_id = self.string(table.get("id"), _join(path, "id"))
+        fields = {key: table[key] for key in ("label", "rank") if key in table}
+        if "rank" in fields and (not isinstance(fields["rank"], int) or isinstance(fields["rank"], bool)):
+            raise self.fail(_join(path, "rank"), f"expected a whole number >= 0 (got {_show(fields['rank'])})")
+        return self.build(lambda: Segment(segment_id, **fields), path, "Segment")
+
+    def lifecycle(self, value: object) -> Lifecycle:
+        stages = self.each(self.items(value, "stages"), "stages", self.stage)
+        if len(stages) != len(value):  # type: ignore[arg-type]
+            raise _Bad()
+        return self.build(lambda: Lifecycle(stages), "stages", "Lifecycle")
+
+    def stage(self, value: object, path: str) -> Stage:
+        if isinstance(value, str):
+            return self.build(lambda: Stage(value), path, "Stage")
+        table = self.table(value, path, ("id", "label", "terminal"), "stage settings")
+        stage_id = self.string(table.get("id"), _join(path, "id"))
+        fields = {key: table[key] for key in ("label", "terminal") if key in table}
+        if "terminal" in fields and not isinstance(fields["terminal"], bool):
+            raise self.fail(_join(path, "terminal"), f"expected true or false (got {_show(fields['terminal'])})")
+        return self.build(lambda: Stage(stage_id, **fields), path, "Stage")
+
+    def rule(self, value: object, path: str) -> tuple[RuleKey, Rule, str]:
+        table = self.table(value, path, _RULE, "rule settings")
+        if "key" in table:
+            if "segment" in table or "stage" in table:
+                raise self.fail(path, 'give either key = "segment/stage" or segment and stage, not both')
+            text = self.string(table["key"], _join(path, "key"))
+            if text.count("/") != 1 or not all(text.split("/")):
+                raise self.fail(
+                    _join(path, "key"), f'expected "segment/stage", such as "A/lead" or "*/*" (got {text!r})'
+                )
+            key = RuleKey(*text.split("/"))
+        else:
+            segment = self.string(table.get("segment", ANY), _join(path, "segment"))
+            stage = self.string(table.get("stage", ANY), _join(path, "stage"))
+            key = RuleKey(segment, stage)
+        if ("interval" in table) == ("intervals" in table):
+            raise self.fail(path, 'give interval = "7d" or intervals = ["2d", "5d", "15d"] (exactly one of them)')
+        if "interval" in table:
+            intervals = [self.duration(table["interval"], _join(path, "interval"))]
+        else:
+            where = _join(path, "intervals")
+            intervals = [
+                self.duration(item, f"{where}[{i}]") for i, item in enumerate(self.items(table["intervals"], where))
+            ]
+        fields: dict[str, Any] = {"intervals": intervals}
+        for name in ("first_response", "grace", "heads_up", "churn_after"):
+            if name in table:
+                fields[name] = self.duration(table[name], _join(path, name))
+        if "days_off" in table:
+            fields["days_off"] = table["days_off"]
+        if "counts" in table:
+            fields["counts"] = self.counts(table["counts"], _join(path, "counts"))
+        rule = self.build(lambda: Rule(**fields), path, "Rule")
+        return key, rule, path
+
+    def counts(self, value: object, path: str) -> ContactFilter:
+        table = self.table(value, path, _COUNTS, "which contacts count (channels, directions, non_reach)")
+        fields = {}
+        for key in _COUNTS:
+            if key in table:
+                items = self.items(table[key], _join(path, key))
+                if not all(isinstance(item, str) for item in items):
+                    raise self.fail(_join(path, key), f"expected a list of names (got {_show(items)})")
+                fields[key] = items
+        return self.build(lambda: ContactFilter(**fields), path, "ContactFilter")
+
+    def check_keys(self, rules: list[tuple[RuleKey, Rule, str]], segments: list[Segment], lifecycle: Lifecycle) -> None:
+        """Unknown segments and stages, terminal stages and duplicate keys, each with the rule's path."""
+        segment_ids = [segment.id for segment in segments]
+        seen: dict[RuleKey, str] = {}
+        for key, _, path in rules:
+            if key.segment != ANY and key.segment not in segment_ids:
+                self.fail(path, _unknown("segment", key.segment, segment_ids))
+            if key.stage != ANY and key.stage not in lifecycle:
+                self.fail(path, _unknown("stage", key.stage, lifecycle.ids))
+            elif key.stage != ANY and lifecycle[key.stage].terminal:
+                self.fail(path, f'stage "{key.stage}" is terminal and expects no follow-up')
+            if key in seen:
+                self.fail(path, f"the key {key} is already used by {seen[key]}")
+            seen.setdefault(key, path)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def from_dict(data: Mapping[str, Any], *, calendar: Calendar | str | None = None) -> Policy:
+    """The `Policy` a plain dict describes (as `to_dict` writes it, or as parsed from TOML or JSON).
+
+    ``calendar`` is used when the document has none (presets ship without one), and replaces the document's if
+    given. Raises `PolicyFileError` listing every problem.
+    """
+    try:
+        return _Reader().policy(data, calendar)
+    except RecursionError:
+        raise PolicyFileError([Problem("", "the document is nested too deeply")]) from None
+
+
+def loads(text: str, *, format: str = "toml", calendar: Calendar | str | None = None) -> Policy:
+    """Load a policy from TOML (the default) or JSON text; see `from_dict`."""
+    data = _parse(text, format)
+    try:
+        return from_dict(data, calendar=calendar)
+    except PolicyFileError as error:
+        if format != "toml":
+            raise
+        raise PolicyFileError([_locate(problem, text) for problem in error.problems]) from None
+
+
+def load(path: str | Path, *, calendar: Calendar | str | None = None) -> Policy:
+    """Load a policy file: ``.toml`` or ``.json`` by its suffix. Errors name the file."""
+    path = Path(path)
+    format = _format_of(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PolicyError(f"{path}: cannot read the policy file ({error})") from None
+    try:
+        return loads(text, format=format, calendar=calendar)
+    except PolicyFileError as error:
+        raise PolicyFileError(error.problems, source=str(path)) from None
+
+
+def to_dict(policy: Policy, *, calendar: bool = True) -> dict[str, Any]:
+    """A plain dict of ``policy`` in the current format (``calendar=False`` leaves the calendar out)."""
+    out: dict[str, Any] = {"version": FORMAT_VERSION, "name": policy.name}
+    if calendar:
+        out["calendar"] = _calendar_dict(policy.calendar)
+    out["segments"] = [_segment_dict(segment) for segment in policy.segments]
+    if policy.lifecycle != DEFAULT_LIFECYCLE:
+        out["stages"] = [_stage_dict(stage) for stage in policy.lifecycle]
+    out["rules"] = [_rule_dict(key, rule) for key, rule in policy.rules]
+    return out
+
+
+def dumps(policy: Policy, *, format: str = "toml", calendar: bool = True) -> str:
+    """``policy`` as TOML (the default) or JSON text, which `loads` reads back to an equal policy."""
+    data = to_dict(policy, calendar=calendar)
+    if format == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if format != "toml":
+        raise PolicyError(f'format must be "toml" or "json" (got {format!r})')
+    import tomli_w
+
+    return tomli_w.dumps(data)
+
+
+def dump(policy: Policy, path: str | Path) -> None:
+    """Write ``policy`` to a ``.toml`` or ``.json`` file, by its suffix."""
+    path = Path(path)
+    path.write_text(dumps(policy, format=_format_of(path)), encoding="utf-8")
+
+
+# --- reading text
+
+
+def _format_of(path: Path) -> str:
+    formats = {".toml": "toml", ".json": "json"}
+    if path.suffix.lower() not in formats:
+        raise PolicyError(f"{path}: a policy file must end in .toml or .json")
+    return formats[path.suffix.lower()]
+
+
+def _parse(text: object, format: str) -> Any:
+    if format not in ("toml", "json"):
+        raise PolicyError(f'format must be "toml" or "json" (got {format!r})')
+    if not isinstance(text, str):
+        raise PolicyFileError([Problem("", f"expected {format.upper()} text (got {type(text).__name__})")])
+    if len(text) > _MAX_TEXT:
+        raise PolicyFileError([Problem("", f"the document is longer than {_MAX_TEXT:,} characters")])
+    try:
+        if format == "json":
+            return json.loads(text)
+        return tomllib.loads(text)
+    except RecursionError:
+        raise PolicyFileError([Problem("", "the document is nested too deeply")]) from None
+    except json.JSONDecodeError as error:
+        raise PolicyFileError([Problem("", f"not valid JSON: {error.msg}", error.lineno)]) from None
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        found = re.search(r" \(at line (\d+), column \d+\)$", message)
+        line = int(found.group(1)) if found else None
+        reason = message[: found.start()] if found else message
+        raise PolicyFileError([Problem("", f"not valid TOML: {reason}", line)]) from None
+    except ValueError as error:  # e.g. a number too large for int() in JSON
+        raise PolicyFileError([Problem("", f"not valid {format.upper()}: {error}")]) from None
+
+
+_ARRAY = re.compile(r"^(rules|segments|stages)\[(\d+)\]\.?(\w*)")
+
+
+def _locate(problem: Problem, text: str) -> Problem:
+    """Add the TOML line of a problem where the text shows it: the key's line inside its table, else the
+    table's header, else the top-level key's line."""
+    if problem.line is not None:
+        return problem
+    start, end, key = 0, len(text), problem.path.split(".", 1)[0].split("[", 1)[0]
+    match = _ARRAY.match(problem.path)
+    if match:
+        header = re.compile(rf"^[ \t]*\[\[[ \t]*{match.group(1)}[ \t]*\]\]", re.MULTILINE)
+        headers = [found.start() for found in header.finditer(text)]
+        index = int(match.group(2))
+        if index >= len(headers):
+            return problem
+        start = headers[index]
+        following = re.compile(r"^[ \t]*\[", re.MULTILINE).search(
+            text, text.index("\n", start) + 1 if "\n" in text[start:] else end
+        )
+        end = following.start() if following else end
+        key = match.group(3)
+    found = (
+        re.compile(rf"^[ \t]*(\[[ \t]*{re.escape(key)}\b|{re.escape(key)}[ \t]*=)", re.MULTILINE).search(
+            text, start, end
+        )
+        if key
+        else None
+    )
+    at = found.start() if found else start if match else None
+    return problem if at is None else Problem(problem.path, problem.message, text.count("\n", 0, at) + 1)
+
+
+# --- writing
+
+
+def _calendar_dict(calendar: Calendar) -> str | dict[str, Any]:
+    if calendar == Calendar(calendar.timezone):
+        return calendar.timezone
+    out: dict[str, Any] = {"timezone": calendar.timezone}
+    if calendar.workdays != Calendar(calendar.timezone).workdays:
+        out["workdays"] = [str(day) for day in calendar.workdays]
+    if calendar.hours is not None:
+        if len(set(calendar.hours)) == 1:
+            out["hours"] = _span_text(calendar.hours[0])
+        else:
+            out["hours"] = {str(Weekday(i)): _span_text(day) for i, day in enumerate(calendar.hours) if day}
+    for name in ("holidays", "extra_workdays"):
+        dates: frozenset[date] = getattr(calendar, name)
+        if dates:
+            out[name] = [day.isoformat() for day in sorted(dates)]
+    return out
+
+
+def _segment_dict(segment: Segment) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": segment.id}
+    if segment.label != segment.id:
+        out["label"] = segment.label
+    out["rank"] = segment.rank
+    return out
+
+
+def _stage_dict(stage: Stage) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": stage.id}
+    if stage.label != Stage(stage.id).label:
+        out["label"] = stage.label
+    if stage.terminal:
+        out["terminal"] = True
+    return out
+
+
+def _rule_dict(key: RuleKey, rule: Rule) -> dict[str, Any]:
+    out: dict[str, Any] = {"key": str(key)}
+    if len(rule.intervals) == 1:
+        out["interval"] = rule.intervals[0].short()
+    else:
+        out["intervals"] = [interval.short() for interval in rule.intervals]
+    if rule.first_response is not None:
+        out["first_response"] = rule.first_response.short()
+    if rule.grace != ExactDuration(0):
+        out["grace"] = rule.grace.short()
+    if rule.heads_up != ExactDuration(0):
+        out["heads_up"] = rule.heads_up.short()
+    if rule.churn_after is not None:
+        out["churn_after"] = rule.churn_after.short()
+    if rule.days_off is not DaysOff.COUNT:
+        out["days_off"] = rule.days_off.value
+    if rule.counts != ContactFilter():
+        counts = rule.counts
+        out["counts"] = {
+            "channels": [c.value for c in Channel if c in counts.channels],
+            "directions": [d.value for d in Direction if d in counts.directions],
+            "non_reach": [o.value for o in Outcome if o in counts.non_reach],
+        }
+    return out
+
+
+# --- the schema
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the policy format, for validating and rendering settings forms.
+
+    It checks the shape (keys, types, duration and time spellings); the loader checks the meaning too (unknown
+    stages, inconsistent thresholds), so a document the schema accepts may still be refused, with a reason.
+    """
+    units = sorted({*_UNITS, *(f"business {name.removeprefix('b')}" for name in _UNITS if name.startswith("b"))},
+                   key=len, reverse=True)  # fmt: skip
+    unit = "|".join(re.escape(name) for name in units)
+    duration = {
+        "type": "string",
+        "description": 'A duration: "7d", "24h", "2w", "1mo", "3bd", "4bh", "3 business days", or ISO 8601 "P7D".',
+        "pattern": rf"^\s*-?\s*(?:(?:\d+\s*(?:{unit})\s*)+|[Pp](?=.)(?:\d+[Yy])?(?:\d+[Mm])?(?:\d+[Ww])?(?:\d+[Dd])?"
+        r"(?:[Tt](?=\d)(?:\d+[Hh])?(?:\d+[Mm])?(?:\d+[Ss])?)?)\s*$",
+    }
+    name = {"type": "string", "minLength": 1}
+    day = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    weekday = {
+        "type": "string",
+        "pattern": r"^\s*[A-Za-z]+\s*(-\s*[A-Za-z]+\s*)?(,\s*[A-Za-z]+\s*(-\s*[A-Za-z]+\s*)?)*$",
+    }
+    hours = {
+        "type": "string",
+        "pattern": r"^\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*(,\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*)*$",
+    }
+    hour_spec = {"oneOf": [hours, {"type": "array", "items": hours}]}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://cadence.invalid/policy-v1.schema.json",
+        "title": "cadence policy",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["version", "name", "segments", "rules"],
+        "properties": {
+            "version": {"const": FORMAT_VERSION},
+            "name": name,
+            "calendar": {
+                "oneOf": [
+                    name,
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["timezone"],
+                        "properties": {
+                            "timezone": name,
+                            "workdays": {
+                                "oneOf": [
+                                    weekday,
+                                    {
+                                        "type": "array",
+                                        "items": {"oneOf": [weekday, {"type": "integer", "minimum": 0, "maximum": 6}]},
+                                    },
+                                ]
+                            },
+                            "hours": {"oneOf": [hour_spec, {"type": "object", "additionalProperties": hour_spec}]},
+                            "holidays": {
+                                "oneOf": [
+                                    {"type": "array", "items": day},
+                                    {
+                                        "type": "object",
+                                        "additionalProperties": False,
+                                        "required": ["country", "years"],
+                                        "properties": {
+                                            "country": name,
+                                            "subdiv": name,
+                                            "years": {
+                                                "oneOf": [
+                                                    {"type": "integer"},
+                                                    {"type": "array", "items": {"type": "integer"}},
+                                                ]
+                                            },
+                                        },
+                                    },
+                                ]
+                            },
+                            "extra_workdays": {"type": "array", "items": day},
+                        },
+                    },
+                ]
+            },
+            "segments": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "oneOf": [
+                        name,
+                        {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["id"],
+                            "properties": {
+                                "id": name,
+                                "label": {"type": "string"},
+                                "rank": {"type": "integer", "minimum": 0},
+                            },
+                        },
+                    ]
+                },
+            },
+            "stages": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "oneOf": [
+                        name,
+                        {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["id"],
+                            "properties": {"id": name, "label": {"type": "string"}, "terminal": {"type": "boolean"}},
+                        },
+                    ]
+                },
+            },
+            "rules": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "oneOf": [{"required": ["interval"]}, {"required": ["intervals"]}],
+                    "properties": {
+                        "key": {"type": "string", "pattern": r"^[^/]+/[^/]+$"},
+                        "segment": name,
+                        "stage": name,
+                        "interval": duration,
+                        "intervals": {"type": "array", "minItems": 1, "items": duration},
+                        "first_response": duration,
+                        "grace": duration,
+                        "heads_up": duration,
+                        "churn_after": duration,
+                        "days_off": {"enum": [mode.value for mode in DaysOff]},
+                        "counts": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "properties": {
+                                "channels": {"type": "array", "items": {"enum": [c.value for c in Channel]}},
+                                "directions": {"type": "array", "items": {"enum": [d.value for d in Direction]}},
+                                "non_reach": {"type": "array", "items": {"enum": [o.value for o in Outcome]}},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    }
