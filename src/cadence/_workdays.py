@@ -92,6 +92,15 @@ class Workdays:
         """``ordinal`` if it is a working date, else the next working date."""
         return ordinal if self.is_working(ordinal) else self.nth_after(ordinal, 1)
 
+    def longest_span(self, n: int) -> int:
+        """The most days from a date to the n-th working date after it, anywhere on this calendar (for lint)."""
+        if n <= 0:
+            return 0
+        longest = max(self._pattern_nth(ordinal, n) - ordinal for ordinal in range(7, 14))  # each weekday once
+        if self._high:  # around the exceptions
+            longest = max(longest, *(self.nth_after(o, n) - o for o in range(self._low - 7, self._high + 1)))
+        return longest
+
     def _pattern_nth(self, ordinal: int, n: int) -> int:
         weeks, rest = divmod(n - 1, self._per_week)
         return ordinal + 7 * weeks + self._after[weekday(ordinal)][rest]

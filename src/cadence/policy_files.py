@@ -147,7 +147,10 @@ class _Reader:
     # --- the parts of a document
 
     def policy(self, data: object, calendar: Calendar | str | None) -> Policy:
-        top = self.table(data, "", _TOP, "policy settings")
+        try:
+            top = self.table(data, "", _TOP, "policy settings")
+        except _Bad:
+            raise PolicyFileError(self.problems) from None
         version = top.get("version")
         if version is None:
             self.fail("version", f"missing (this format is version {FORMAT_VERSION}: add version = {FORMAT_VERSION})")
@@ -183,8 +186,11 @@ class _Reader:
             return None
 
     def calendar(self, value: object, path: str) -> Calendar:
-        if isinstance(value, str):
-            return self.build(lambda: Calendar(value), path, "Calendar")
+        if isinstance(value, str):  # a zone name
+            try:
+                return Calendar(value)
+            except CadenceError as error:
+                raise self.fail(path, str(error).removeprefix("Calendar.timezone: ")) from None
         table = self.table(value, path, _CALENDAR, "calendar settings")
         fields = {key: table[key] for key in _CALENDAR[1:] if key in table}
         zone = self.string(table.get("timezone"), _join(path, "timezone"))
@@ -328,7 +334,9 @@ def loads(text: str, *, format: str = "toml", calendar: Calendar | str | None = 
     except PolicyFileError as error:
         if format != "toml":
             raise
-        raise PolicyFileError([_locate(problem, text) for problem in error.problems]) from None
+        located = [_locate(problem, text) for problem in error.problems]
+        located.sort(key=lambda problem: problem.line if problem.line is not None else len(text))
+        raise PolicyFileError(located) from None
 
 
 def load(path: str | Path, *, calendar: Calendar | str | None = None) -> Policy:
@@ -410,36 +418,29 @@ def _parse(text: object, format: str) -> Any:
         raise PolicyFileError([Problem("", f"not valid {format.upper()}: {error}")]) from None
 
 
-_ARRAY = re.compile(r"^(rules|segments|stages)\[(\d+)\]\.?(\w*)")
+_PATH = re.compile(r"^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?")
 
 
 def _locate(problem: Problem, text: str) -> Problem:
-    """Add the TOML line of a problem where the text shows it: the key's line inside its table, else the
-    table's header, else the top-level key's line."""
-    if problem.line is not None:
+    """Add the TOML line of a problem where the text shows it: the key's line inside its table (``[[rules]]``
+    number i, or ``[calendar]``), else the table's header, else the top-level key's line."""
+    match = _PATH.match(problem.path)
+    if problem.line is not None or match is None:
         return problem
-    start, end, key = 0, len(text), problem.path.split(".", 1)[0].split("[", 1)[0]
-    match = _ARRAY.match(problem.path)
-    if match:
-        header = re.compile(rf"^[ \t]*\[\[[ \t]*{match.group(1)}[ \t]*\]\]", re.MULTILINE)
-        headers = [found.start() for found in header.finditer(text)]
-        index = int(match.group(2))
-        if index >= len(headers):
-            return problem
-        start = headers[index]
-        following = re.compile(r"^[ \t]*\[", re.MULTILINE).search(
-            text, text.index("\n", start) + 1 if "\n" in text[start:] else end
-        )
-        end = following.start() if following else end
-        key = match.group(3)
-    found = (
-        re.compile(rf"^[ \t]*(\[[ \t]*{re.escape(key)}\b|{re.escape(key)}[ \t]*=)", re.MULTILINE).search(
-            text, start, end
-        )
-        if key
-        else None
-    )
-    at = found.start() if found else start if match else None
+    name, index, key = match.groups()
+    if index is not None:
+        headers = list(re.finditer(rf"^[ \t]*\[\[[ \t]*{name}[ \t]*\]\]", text, re.MULTILINE))
+        table = headers[int(index)] if int(index) < len(headers) else None
+    else:
+        table = re.search(rf"^[ \t]*\[[ \t]*{name}[ \t]*\]", text, re.MULTILINE)
+    if table is None:  # a top-level key, or an inline table: the line of the key itself
+        found = re.search(rf"^[ \t]*{name}[ \t]*=", text, re.MULTILINE)
+        at = found.start() if found else None
+    else:
+        following = re.compile(r"^[ \t]*\[", re.MULTILINE).search(text, table.end())
+        end = following.start() if following else len(text)
+        found = re.compile(rf"^[ \t]*{key}[ \t]*=", re.MULTILINE).search(text, table.end(), end) if key else None
+        at = found.start() if found else table.start()
     return problem if at is None else Problem(problem.path, problem.message, text.count("\n", 0, at) + 1)
 
 

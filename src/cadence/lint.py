@@ -1,0 +1,154 @@
+"""Lint a policy: legal settings that are probably not what was meant, each with a severity, key and sentence.
+
+A policy that builds is consistent (`Policy` and `Rule` refuse what is contradictory). `lint` looks further: at
+segment x stage combinations that quietly fall to the default rule, at sequences under which a later contact can
+bring the next follow-up forward, at first-response deadlines longer than the interval, and at churn thresholds
+that a long holiday on the policy's calendar pushes a due date past.
+
+>>> from cadence import Policy, Rule
+>>> policy = Policy("p", "Europe/Berlin", ["A", "B"],
+...                 {("A", "lead"): Rule.every("2d"), ("*", "*"): Rule.sequence("5d", "2d")})
+>>> for finding in lint(policy):
+...     print(finding)
+warning */*: the sequence 5 days, 2 days gets shorter: a later counted contact can bring the next follow-up \
+forward (DOMAIN property 4 does not hold for this rule)
+info */*: 17 segment x stage combinations fall to the default rule: A/contacted, A/qualified, A/proposal, ...
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+
+import attrs
+
+from cadence.durations import BusinessDays, BusinessHours, CalendarDuration, Duration
+from cadence.policy import ANY, Policy, RuleKey
+from cadence.rules import DaysOff, Rule, _bounds
+
+__all__ = ["Finding", "Severity", "lint"]
+
+
+class Severity(enum.Enum):
+    """How much a finding matters: ``warning`` is probably a mistake, ``info`` is worth knowing."""
+
+    WARNING = "warning"
+    INFO = "info"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@attrs.frozen
+class Finding:
+    """One thing `lint` noticed about a rule (``key``) or about the policy as a whole (``key`` is ``None``)."""
+
+    severity: Severity
+    key: RuleKey | None
+    message: str
+
+    def __str__(self) -> str:
+        where = "" if self.key is None else f" {self.key}"
+        return f"{self.severity}{where}: {self.message}"
+
+
+def lint(policy: Policy) -> list[Finding]:
+    """The findings for ``policy``: warnings first, then information, each group in rule order."""
+    findings: list[Finding] = []
+    for key, rule in policy.rules:
+        findings.extend(_rule_findings(policy, key, rule))
+    findings.extend(_fallthrough(policy))
+    return sorted(findings, key=lambda finding: finding.severity is Severity.INFO)
+
+
+def _rule_findings(policy: Policy, key: RuleKey, rule: Rule) -> list[Finding]:
+    found = []
+
+    def say(severity: Severity, message: str) -> None:
+        found.append(Finding(severity, key, message))
+
+    chain = [*([rule.first_response] if rule.first_response is not None else []), *rule.intervals]
+    shrinking = any(_bounds(b)[1] < _bounds(a)[0] for a, b in itertools.pairwise(rule.intervals))
+    first = rule.first_response
+    first_longer = first is not None and _bounds(first)[0] > _bounds(rule.intervals[0])[1]
+    if shrinking:
+        listed = ", ".join(str(d) for d in rule.intervals)
+        say(
+            Severity.WARNING,
+            f"the sequence {listed} gets shorter: a later counted contact can bring the next follow-up forward "
+            "(DOMAIN property 4 does not hold for this rule)",
+        )
+    if first_longer:
+        say(
+            Severity.WARNING,
+            f"the first-response deadline ({first}) is longer than the interval ({rule.intervals[0]}): the first "
+            "contact is allowed to wait longer than every later one",
+        )
+    if not (shrinking or first_longer or rule.is_monotone):
+        kinds = ", ".join(str(d) for d in chain)
+        say(
+            Severity.INFO,
+            f"the deadlines {kinds} do not compare for every start (different kinds, or months against days): a "
+            "later counted contact can sometimes bring the next follow-up forward",
+        )
+    if rule.churn_after is not None:
+        longest = max(_calendar_days(policy, d, rule.days_off) for d in chain) + _calendar_days(
+            policy, rule.grace, rule.days_off
+        )
+        churn_days = _bounds(rule.churn_after)[0] / 86_400
+        if churn_days <= longest:
+            say(
+                Severity.WARNING,
+                f"churn risk after {rule.churn_after} can come before the follow-up is overdue: on this calendar the "
+                f"longest deadline plus grace spans up to {longest:g} days (holidays included)",
+            )
+    counted = [d for d in (*chain, rule.grace) if isinstance(d, CalendarDuration) and (d.days or d.months)]
+    if rule.days_off is not DaysOff.COUNT and not counted:
+        say(Severity.INFO, f'days_off = "{rule.days_off}" has no effect: the rule has no durations in days')
+    if policy.calendar.hours is None and any(d.is_business and not d.is_calendar for d in (*chain, rule.grace)):
+        say(
+            Severity.INFO,
+            "business hours on a calendar without working hours count every hour of a working day",
+        )
+    return found
+
+
+def _calendar_days(policy: Policy, duration: Duration, days_off: DaysOff) -> float:
+    """The longest the duration can run on the policy's calendar, in days (for the churn check)."""
+    work = policy.calendar._work
+    if isinstance(duration, BusinessDays):
+        return float(work.longest_span(duration.days) + 1)
+    if isinstance(duration, CalendarDuration) and days_off is not DaysOff.COUNT:
+        if days_off is DaysOff.PAUSE and not duration.months:
+            return float(work.longest_span(duration.days) + 1)
+        return _bounds(duration)[1] / 86_400 + work.longest_span(1)
+    if isinstance(duration, BusinessHours):  # the working days that hold them, at the shortest day's hours
+        hours = policy.calendar.hours
+        shortest = (
+            86_400 if hours is None else min(sum(e - b for b, e in hours[day]) for day in policy.calendar.workdays)
+        )
+        return float(work.longest_span(-(-duration.seconds // max(shortest, 1)) + 1))
+    return _bounds(duration)[1] / 86_400
+
+
+def _fallthrough(policy: Policy) -> list[Finding]:
+    """Combinations that fall to the default rule while other rules exist: often a key that was forgotten."""
+    default = RuleKey(ANY, ANY)
+    if len(policy.rules) < 2 or default not in dict(policy.rules):
+        return []
+    fallen = [
+        f"{segment.id}/{stage.id}"
+        for segment in policy.segments
+        for stage in policy.lifecycle
+        if not stage.terminal and policy.rule_for(segment.id, stage.id).key == default
+    ]
+    if not fallen:
+        return []
+    shown = ", ".join(fallen[:3]) + (", ..." if len(fallen) > 3 else "")
+    return [
+        Finding(
+            Severity.INFO,
+            default,
+            f"{len(fallen)} segment x stage combination{'s' * (len(fallen) != 1)} fall to the default rule: {shown}",
+        )
+    ]

@@ -1,0 +1,78 @@
+"""Lint: each finding on a policy that shows it, and none on the presets that are fine."""
+
+from __future__ import annotations
+
+import pytest
+
+from cadence import Calendar, Policy, Rule, RuleKey, presets
+from cadence.lint import Finding, Severity, lint
+
+
+def policy_of(rules: dict[tuple[str, str], Rule], calendar: Calendar | str = "Europe/Berlin") -> Policy:
+    return Policy("p", calendar, ["A", "B"], rules)
+
+
+def messages(policy: Policy) -> list[str]:
+    return [str(finding) for finding in lint(policy)]
+
+
+class TestLint:
+    def test_a_decreasing_sequence_is_a_warning(self) -> None:
+        found = lint(policy_of({("*", "*"): Rule.sequence("5d", "2d")}))
+        assert found == [
+            Finding(
+                Severity.WARNING,
+                RuleKey("*", "*"),
+                "the sequence 5 days, 2 days gets shorter: a later counted contact can bring the next follow-up "
+                "forward (DOMAIN property 4 does not hold for this rule)",
+            )
+        ]
+
+    def test_deadlines_of_different_kinds_are_information(self) -> None:
+        assert messages(policy_of({("*", "*"): Rule.every("3d", first_response="24h")})) == [
+            "info */*: the deadlines 24 hours, 3 days do not compare for every start (different kinds, or months "
+            "against days): a later counted contact can sometimes bring the next follow-up forward"
+        ]
+
+    def test_a_first_response_longer_than_the_interval(self) -> None:
+        assert messages(policy_of({("*", "*"): Rule.every("2d", first_response="5d")})) == [
+            "warning */*: the first-response deadline (5 days) is longer than the interval (2 days): the first "
+            "contact is allowed to wait longer than every later one"
+        ]
+
+    def test_churn_before_overdue_over_a_long_holiday(self) -> None:
+        """Nominally 5 business days span 7 days, and churn after 10 days passes the rule's own check; over a
+        nine-day Spring Festival on this calendar they span more."""
+        rule = Rule.every("5bd", churn_after="10d")
+        assert lint(policy_of({("*", "*"): rule})) == []
+        festival = Calendar("Asia/Shanghai", holidays=[f"2026-02-{day}" for day in range(16, 24)])
+        assert messages(policy_of({("*", "*"): rule}, festival)) == [
+            "warning */*: churn risk after 10 days can come before the follow-up is overdue: on this calendar the "
+            "longest deadline plus grace spans up to 18 days (holidays included)"
+        ]
+
+    def test_combinations_that_fall_to_the_default(self) -> None:
+        policy = policy_of({("A", "*"): Rule.every("2d"), ("*", "*"): Rule.every("7d")})
+        assert messages(policy) == [
+            "info */*: 9 segment x stage combinations fall to the default rule: B/lead, B/contacted, B/qualified, ..."
+        ]
+        assert lint(policy_of({("*", "*"): Rule.every("7d")})) == []  # nothing else to fall from
+
+    def test_days_off_without_days_and_business_hours_without_hours(self) -> None:
+        assert messages(policy_of({("*", "*"): Rule.every("4bh", days_off="skip")})) == [
+            'info */*: days_off = "skip" has no effect: the rule has no durations in days',
+            "info */*: business hours on a calendar without working hours count every hour of a working day",
+        ]
+
+    def test_warnings_come_first(self) -> None:
+        policy = policy_of({("A", "*"): Rule.every("2d", first_response="5d"), ("*", "*"): Rule.every("7d")})
+        assert [finding.severity for finding in lint(policy)] == [Severity.WARNING, Severity.INFO]
+
+    @pytest.mark.parametrize("name", ["abc", "saas", "fmcg-distribution", "machinery", "value-tiers"])
+    def test_the_cycle_presets_are_clean(self, name: str) -> None:
+        assert lint(presets.load(name, calendar="UTC")) == []
+
+    def test_customer_types_mix_hours_and_days(self) -> None:
+        found = lint(presets.load("customer-types", calendar="UTC"))
+        assert found
+        assert {finding.severity for finding in found} == {Severity.INFO}
