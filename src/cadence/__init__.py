@@ -4,7 +4,7 @@ Model customers, contacts and a `Policy`; `assess` says whether a follow-up is d
 by when, and why.
 """
 
-from cadence import presets, sample
+from cadence import policy_files, presets, sample
 from cadence.assessment import AnchorKind, Assessment, Status
 from cadence.calculator import ACTIONABLE, assess, assess_many, worklist
 from cadence.calendars import Calendar, Weekday
@@ -25,7 +25,17 @@ from cadence.durations import (
     seconds,
     weeks,
 )
-from cadence.errors import CadenceError, CadenceWarning, DurationError, InputError, InputTypeError, PolicyError
+from cadence.errors import (
+    CadenceError,
+    CadenceWarning,
+    DurationError,
+    InputError,
+    InputTypeError,
+    PolicyError,
+    PolicyFileError,
+    Problem,
+)
+from cadence.lint import Finding, Severity, lint
 from cadence.model import (
     DEFAULT_LIFECYCLE,
     NON_REACH,
@@ -71,16 +81,20 @@ __all__ = [
     "Duration",
     "DurationError",
     "ExactDuration",
+    "Finding",
     "InputError",
     "InputTypeError",
     "Lifecycle",
     "Outcome",
     "Policy",
     "PolicyError",
+    "PolicyFileError",
+    "Problem",
     "Rule",
     "RuleKey",
     "RuleMatch",
     "Segment",
+    "Severity",
     "Stage",
     "Status",
     "Weekday",
@@ -91,9 +105,11 @@ __all__ = [
     "business_minutes",
     "days",
     "hours",
+    "lint",
     "minutes",
     "months",
     "parse_duration",
+    "policy_files",
     "presets",
     "sample",
     "seconds",

@@ -222,6 +222,45 @@ class Policy:
                 return segment
         raise PolicyError(f"Policy {self.name!r}: {_unknown('segment', str(segment_id), self._ranks)}")
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, calendar: Calendar | str | None = None) -> Policy:
+        """Read a policy document (see `cadence.policy_files`); every problem is reported at once."""
+        from cadence import policy_files
+
+        return policy_files.from_dict(data, calendar=calendar)
+
+    @classmethod
+    def from_toml(cls, text: str, *, calendar: Calendar | str | None = None) -> Policy:
+        """Read a policy from TOML text (see `cadence.policy_files`)."""
+        from cadence import policy_files
+
+        return policy_files.loads(text, format="toml", calendar=calendar)
+
+    @classmethod
+    def from_json(cls, text: str, *, calendar: Calendar | str | None = None) -> Policy:
+        """Read a policy from JSON text (see `cadence.policy_files`)."""
+        from cadence import policy_files
+
+        return policy_files.loads(text, format="json", calendar=calendar)
+
+    def to_dict(self) -> dict[str, Any]:
+        """This policy as a plain dict in the policy-file format."""
+        from cadence import policy_files
+
+        return policy_files.to_dict(self)
+
+    def to_toml(self) -> str:
+        """This policy as TOML text, which `Policy.from_toml` reads back to an equal policy."""
+        from cadence import policy_files
+
+        return policy_files.dumps(self, format="toml")
+
+    def to_json(self) -> str:
+        """This policy as JSON text, which `Policy.from_json` reads back to an equal policy."""
+        from cadence import policy_files
+
+        return policy_files.dumps(self, format="json")
+
     def with_rules(self, rules: Mapping[Any, Rule]) -> Policy:
         """A copy with some rules added or replaced: ``preset.with_rules({("A", "*"): Rule.every("2d")})``."""
         merged = dict(self.rules)
