@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -63,3 +72,236 @@ def test_bad_arguments() -> None:
     assert result.returncode == 2
     assert "--customers must be at least 1" in result.stderr
     assert run().returncode == 2
+
+
+# --- cadence sample, check, presets, lint
+
+AS_OF = "2026-03-31T07:00:00Z"  # the sample's instant
+
+
+@pytest.fixture(scope="module")
+def crm(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample CRM of the demo (2,000 customers, seed 2026) as CSV files."""
+    folder = tmp_path_factory.mktemp("crm")
+    result = run("sample", "--out", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("wrote 2,000 customers and ")
+    return folder
+
+
+def check(crm: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    files = ("--customers", str(crm / "customers.csv"), "--contacts", str(crm / "contacts.csv"))
+    return run("check", "--policy", "abc", "--timezone", "Europe/Berlin", *files, *args)
+
+
+def write(path: Path, text: str) -> str:
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+class TestCheck:
+    def test_the_sample_as_csv_gives_the_demo_counts(self, crm: Path) -> None:
+        """The CSV round trip of the sample loses nothing: the same golden counts as the demo."""
+        result = check(crm, "--as-of", AS_OF, "--top", "3")
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == ""  # no progress bar when stderr is not a terminal
+        lines = result.stdout.splitlines()
+        assert lines[1] == "as of 2026-03-31T09:00:00+02:00 (--as-of)"
+        assert lines[4:10] == [
+            "churn_risk        6      15      53      74",
+            "overdue         104     212     175     491",
+            "due              54      50       0     104",
+            "due_soon         78      73      15     166",
+            "on_track         79     277     708   1,064",
+            "inactive         19      37      45     101",
+        ]
+        assert "worklist, most urgent first (top 3 of 835):" in result.stdout
+
+    def test_as_of_defaults_to_now_and_says_so(self, crm: Path) -> None:
+        result = check(crm, "--format", "json", "--status", "inactive")
+        assert result.returncode == 0, result.stderr
+        document = json.loads(result.stdout)
+        assert document["as_of_source"] == "now"
+        assert document["as_of"] > "2026-11-01"
+        assert {row["status"] for row in document["assessments"]} == {"inactive"}
+
+    def test_json_filters(self, crm: Path) -> None:
+        result = check(crm, "--as-of", AS_OF, "--format", "json", "--owner", "ana", "--status", "overdue")
+        document = json.loads(result.stdout)
+        assert (document["as_of"], document["as_of_source"], document["policy"]) == (
+            "2026-03-31T09:00:00+02:00",
+            "given",
+            "abc",
+        )
+        rows = document["assessments"]
+        assert rows
+        assert {(row["owner"], row["status"]) for row in rows} == {("ana", "overdue")}
+        assert document["counts"]["overdue"] == len(rows)
+
+    def test_csv_to_a_file(self, crm: Path, tmp_path: Path) -> None:
+        out = tmp_path / "out.csv"
+        result = check(crm, "--as-of", AS_OF, "--format", "csv", "--output", str(out))
+        assert (result.returncode, result.stdout) == (0, "")
+        rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+        assert len(rows) == 2000
+        assert rows[0]["status"] == "churn_risk"
+        assert {row["as_of"] for row in rows} == {"2026-03-31T09:00:00+02:00"}
+
+    def test_csv_cells_that_look_like_formulas_are_neutralized(self, tmp_path: Path) -> None:
+        customers = write(
+            tmp_path / "c.csv",
+            "id,segment,stage,stage_entered_at,created_at,owner\n"
+            '"=HYPERLINK(""http://evil"")",A,lead,2026-03-01T10:00:00Z,2026-03-01T10:00:00Z,+ana\n'
+            "@sum,A,lead,2026-03-01T10:00:00Z,2026-03-01T10:00:00Z,-ben\n",
+        )
+        contacts = write(tmp_path / "k.csv", "customer_id,at,channel\n")
+        files = ("--customers", customers, "--contacts", contacts, "--as-of", AS_OF)
+        result = run("check", "--policy", "abc", "--timezone", "UTC", *files, "--format", "csv")
+        assert result.returncode == 0, result.stderr
+        rows = list(csv.reader(io.StringIO(result.stdout)))
+        cells = {(row[1], row[2]) for row in rows[1:]}
+        assert cells == {('\'=HYPERLINK("http://evil")', "'+ana"), ("'@sum", "'-ben")}
+        assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+    def test_ics_has_one_event_per_follow_up_due_in_the_window(self, crm: Path) -> None:
+        result = subprocess.run(
+            [sys.executable, "-m", "cadence", "check", "--policy", "abc", "--timezone", "Europe/Berlin",
+             "--customers", str(crm / "customers.csv"), "--contacts", str(crm / "contacts.csv"),
+             "--as-of", AS_OF, "--format", "ics", "--window", "7d", "--owner", "ben"],
+            capture_output=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        calendar = icalendar.Calendar.from_ical(result.stdout)
+        events = list(calendar.walk("VEVENT"))
+        rows = json.loads(check(crm, "--as-of", AS_OF, "--format", "json", "--owner", "ben").stdout)["assessments"]
+        # A window of 7 calendar days from Tuesday 31 March ends where Tuesday 7 April starts, in Berlin.
+        start, end = (
+            datetime(2026, 3, 31, 7, tzinfo=timezone.utc),
+            datetime(2026, 4, 7, tzinfo=ZoneInfo("Europe/Berlin")),
+        )
+        expected = {
+            row["customer_id"] for row in rows if row["due_at"] and start <= datetime.fromisoformat(row["due_at"]) < end
+        }
+        assert expected
+        assert {str(event["summary"]).split()[2] for event in events} == expected
+        assert len(events) == len(expected)
+        for event in events:
+            assert start <= event.decoded("dtstart") < end
+            assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(minutes=15)
+            (alarm,) = event.walk("VALARM")
+            assert alarm.decoded("trigger") == timedelta(minutes=-15)
+            assert str(event["categories"].cats[0]) == "ben"
+
+    def test_bad_rows_are_all_reported_with_file_line_and_column(self, tmp_path: Path) -> None:
+        customers = write(
+            tmp_path / "customers.csv",
+            "id,segment,stage,stage_entered_at,created_at\n"
+            "X1,A,lead,2026-01-01T10:00:00,2026-01-01T10:00:00+01:00\n"
+            "X2,Z,lead,2026-01-01T10:00:00Z,2026-01-01T10:00:00Z\n"
+            "X3,A,negociation,2026-01-01T10:00:00Z,2026-01-01T10:00:00Z\n"
+            "X4,A,lead,2026-01-01T10:00:00Z,2026-01-01T10:00:00Z,extra\n"
+            "X5,A,lead,2026-05-01T10:00:00Z,2026-01-01T10:00:00Z\n"
+            "X4,A,lead,2026-01-01T10:00:00Z,2026-01-01T10:00:00Z\n",
+        )
+        contacts = write(
+            tmp_path / "contacts.csv",
+            "customer_id,at,channel,outcome\nX1,2026-01-02T10:00:00Z,call,\nX4,2026-01-02T10:00:00Z,fax,\n"
+            "X4,yesterday,call,\nX4,2026-01-02T10:00:00Z,call,answered\nX9,2026-01-02T10:00:00Z,call,\n",
+        )
+        args = ("check", "--policy", "abc", "--timezone", "UTC", "--customers", customers, "--contacts", contacts)
+        result = run(*args, "--as-of", AS_OF)
+        assert result.returncode == 2
+        c, k = str(tmp_path / "customers.csv"), str(tmp_path / "contacts.csv")
+        assert result.stderr.splitlines() == [
+            f"{c}:2: column stage_entered_at: '2026-01-01T10:00:00' has no UTC offset; add one, such as +01:00 or Z",
+            f'{c}:3: column segment: unknown segment "Z" (known: A, B, C)',
+            f'{c}:4: column stage: unknown stage "negociation" (did you mean "negotiation"?)',
+            f"{c}:6: column stage_entered_at: is after the instant of assessment (2026-03-31T07:00:00+00:00)",
+            f"{c}:7: column id: duplicate customer id 'X4'",
+            f"{k}:2: column customer_id: unknown customer 'X1' (on a bad row of the customers file)",
+            f"{k}:3: column channel: Contact.channel: unknown channel 'fax' (choose from call, email, meeting, visit, "
+            "message, sms, other)",
+            f"{k}:4: column at: 'yesterday' is not an ISO 8601 instant (such as 2026-03-02T10:00:00+01:00)",
+            f"{k}:5: column outcome: Contact.outcome: unknown outcome 'answered' (choose from connected, replied, "
+            "sent, no_answer, bounced, failed, other)",
+            f"{k}:6: column customer_id: unknown customer 'X9' (not in the customers file)",
+            "cadence check: 10 bad rows; fix them or pass --skip-bad",
+        ]
+        assert result.stdout == ""
+        skipped = run(*args, "--as-of", AS_OF, "--skip-bad", "--format", "json")
+        assert skipped.returncode == 0, skipped.stderr
+        assert skipped.stderr == "cadence check: skipped 10 bad rows (--skip-bad)\n"
+        document = json.loads(skipped.stdout)
+        assert (document["customers"], document["skipped_rows"]) == (1, 10)
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (("--policy", "abc"), "cadence: error: --timezone is required with the preset 'abc'"),
+            (("--policy", "team.yaml"), "cadence: error: --policy 'team.yaml' is neither a policy file"),
+            (("--policy", "missing.toml"), "cadence: error: missing.toml: cannot read the policy file"),
+            (
+                ("--policy", "abc", "--timezone", "UTC", "--as-of", "2026-03-31 09:00"),
+                "cadence: error: --as-of: '2026-03-31 09:00' has no UTC offset",
+            ),
+        ],
+    )
+    def test_errors_without_traceback(self, tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+        files = ("--customers", write(tmp_path / "c.csv", "id\n"), "--contacts", write(tmp_path / "k.csv", "x\n"))
+        result = run("check", *files, *args)
+        assert result.returncode == 2
+        assert result.stderr.startswith(message), result.stderr
+        assert "Traceback" not in result.stderr
+
+    def test_missing_columns_and_files(self, tmp_path: Path) -> None:
+        customers = write(tmp_path / "c.csv", "id,segment\nX,A\n")
+        contacts = write(tmp_path / "k.csv", "customer_id,at,channel\n")
+        result = run("check", "--policy", "abc", "--timezone", "UTC", "--customers", customers, "--contacts", contacts)
+        assert result.stderr.splitlines()[0] == (
+            f"{customers}:1: column stage, stage_entered_at, created_at: missing from the header (it has: id, segment)"
+        )
+        result = run("check", "--policy", "abc", "--timezone", "UTC", "--customers", "nope.csv", "--contacts", contacts)
+        assert (result.returncode, result.stderr) == (
+            2,
+            "cadence: error: cannot read nope.csv: No such file or directory\n",
+        )
+
+    def test_a_policy_file_with_problems(self, tmp_path: Path) -> None:
+        policy = write(
+            tmp_path / "team.toml",
+            'version = 1\nname = "t"\nsegments = ["A"]\n[[rules]]\nkey = "*/*"\ninterval = "7x"\n',
+        )
+        files = ("--customers", write(tmp_path / "c.csv", "id\n"), "--contacts", write(tmp_path / "k.csv", "x\n"))
+        result = run("check", "--policy", policy, "--timezone", "UTC", *files)
+        assert result.returncode == 2
+        assert result.stderr == (
+            f"cadence: {policy} has 1 problem:\n"
+            '  rules[0].interval: "7x" is not a duration (try "7d" or "P7D") (line 6)\n'
+        )
+
+
+class TestPresetsAndLint:
+    def test_presets_are_listed_and_shown(self) -> None:
+        result = run("presets")
+        assert result.returncode == 0
+        assert result.stdout.splitlines()[0] == "abc                A/B/C tiers: A every 2-3 days, B weekly, C monthly."
+        shown = run("presets", "saas")
+        assert shown.stdout.startswith('# cadence preset "saas"')
+        assert 'interval = "14d"' in shown.stdout
+        assert run("presets", "nope").returncode == 2
+
+    def test_lint(self, tmp_path: Path) -> None:
+        clean = run("lint", "abc")
+        assert (clean.returncode, clean.stdout) == (0, "abc: 0 warnings, 0 info\n")
+        policy = write(
+            tmp_path / "p.toml",
+            'version = 1\nname = "p"\ncalendar = "UTC"\nsegments = ["A"]\n'
+            '[[rules]]\nkey = "*/*"\nintervals = ["5d", "2d"]\n',
+        )
+        found = run("lint", policy)
+        assert found.returncode == 1
+        assert found.stdout.splitlines() == [
+            "warning */*: the sequence 5 days, 2 days gets shorter: a later counted contact can bring the next "
+            "follow-up forward (DOMAIN property 4 does not hold for this rule)",
+            f"{policy}: 1 warning, 0 info",
+        ]

@@ -1,17 +1,38 @@
-"""The command line: ``cadence demo`` assesses the built-in sample CRM with a preset and prints what is due."""
+"""The command line: ``cadence demo``, ``check``, ``presets``, ``lint`` and ``sample``.
+
+Exit status: 0 when all went well, 1 when ``lint`` has warnings, 2 for bad input (the message says what and where;
+never a traceback), 130 when interrupted.
+"""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import os
 import sys
 import textwrap
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
 
-from cadence import presets, sample
+import pendulum
+
+from cadence import policy_files, presets, sample
 from cadence.assessment import Assessment, Status
-from cadence.calculator import assess_many, worklist
-from cadence.errors import CadenceError
+from cadence.calculator import ACTIONABLE, assess_many, worklist
+from cadence.csv_files import (
+    RowError,
+    assessment_row,
+    parse_instant,
+    read_contacts,
+    read_customers,
+    write_assessments,
+)
+from cadence.errors import CadenceError, PolicyFileError
+from cadence.lint import Severity, lint
 from cadence.policy import Policy
 
 _ORDER = sorted(Status, reverse=True)
@@ -39,8 +60,9 @@ def _by_owner(results: Sequence[Assessment]) -> list[str]:
     return lines
 
 
-def _worklist_lines(results: Sequence[Assessment], limit: int) -> list[str]:
-    chosen = worklist(results, limit=limit)
+def _worklist_lines(ordered: Sequence[Assessment], limit: int) -> list[str]:
+    """The first ``limit`` rows of a worklist, and why the first one is there."""
+    chosen = ordered[:limit]
     lines = [f"{'customer':<9}{'segment':<9}{'stage':<12}{'owner':<7}{'status':<11}{'due':<11}{'silent':>8}"]
     for item in chosen:
         due = item.due_at.to_date_string() if item.due_at is not None else "-"
@@ -67,8 +89,9 @@ def demo(preset: str, timezone: str, customers: int, seed: int, top: int) -> str
         f"{customers:,} customers, {contacts:,} contacts, assessed as of {as_of}",
         "",
     ]
-    work = _worklist_lines(results, top)
-    shown = min(top, len(worklist(results)))
+    urgent = worklist(results)
+    work = _worklist_lines(urgent, top)
+    shown = min(top, len(urgent))
     return "\n".join(
         [
             *header,
@@ -82,25 +105,272 @@ def demo(preset: str, timezone: str, customers: int, seed: int, top: int) -> str
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+_MAX_SHOWN = 50  # bad rows listed before "... and N more"
+_CHUNK = 20_000  # customers assessed between progress updates
+
+
+def _policy(spec: str, timezone: str | None) -> Policy:
+    """A policy file (``.toml``/``.json``) or a preset name; ``timezone`` supplies or replaces the calendar."""
+    if spec in presets.names():
+        if timezone is None:
+            raise CadenceError(
+                f"--timezone is required with the preset {spec!r}: which local dates does your team count?"
+            )
+        return presets.load(spec, calendar=timezone)
+    path = Path(spec)
+    if path.suffix.lower() not in (".toml", ".json"):
+        raise CadenceError(
+            f"--policy {spec!r} is neither a policy file (.toml, .json) nor a preset ({', '.join(presets.names())})"
+        )
+    return policy_files.load(path, calendar=timezone)
+
+
+def _instant(text: str) -> pendulum.DateTime:
+    try:
+        return pendulum.instance(parse_instant(text))
+    except ValueError as error:
+        raise CadenceError(f"--as-of: {error}") from None
+
+
+@contextmanager
+def _progress(label: str, total: int | None = None) -> Iterator[Any]:
+    """A progress bar on stderr when it is a terminal; None (silence) otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm  # type: ignore[import-untyped, unused-ignore]
+
+    with tqdm(total=total, desc=label, unit=" rows", file=sys.stderr, mininterval=0.5, leave=False) as bar:
+        yield bar
+
+
+def _open(path: str) -> IO[str]:
+    try:
+        return open(path, encoding="utf-8-sig", newline="")
+    except OSError as error:
+        raise CadenceError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _report_bad_rows(errors: list[RowError], skip: bool) -> bool:
+    """Tell about bad rows on stderr; True when the run must stop."""
+    if not errors:
+        return False
+    if skip:
+        print(f"cadence check: skipped {len(errors):,} bad row{'s' * (len(errors) != 1)} (--skip-bad)", file=sys.stderr)
+        return False
+    for error in errors[:_MAX_SHOWN]:
+        print(error, file=sys.stderr)
+    if len(errors) > _MAX_SHOWN:
+        print(f"... and {len(errors) - _MAX_SHOWN:,} more", file=sys.stderr)
+    print(
+        f"cadence check: {len(errors):,} bad row{'s' * (len(errors) != 1)}; fix them or pass --skip-bad",
+        file=sys.stderr,
+    )
+    return True
+
+
+def check(args: argparse.Namespace, out: IO[str]) -> int:
+    """``cadence check``: assess the customers of CSV files under a policy file or preset."""
+    policy = _policy(args.policy, args.timezone)
+    as_of = _instant(args.as_of) if args.as_of else pendulum.now("UTC")
+    source = "given" if args.as_of else "now"
+    errors: list[RowError] = []
+    with _open(args.customers) as stream, _progress("customers") as bar:
+        customers = read_customers(stream, args.customers, policy, errors, bar, not_after=as_of)
+    with _open(args.contacts) as stream, _progress("contacts") as bar:
+        rejected = {error.key for error in errors if error.key is not None}
+        contacts = read_contacts(stream, args.contacts, {c.id for c in customers}, errors, bar, rejected)
+    if _report_bad_rows(errors, args.skip_bad):
+        return 2
+    results: list[Assessment] = []
+    with _progress("assess", total=len(customers)) as bar:
+        for start in range(0, len(customers), _CHUNK):
+            chunk = customers[start : start + _CHUNK]
+            results.extend(assess_many(policy, chunk, contacts, as_of=as_of))
+            if bar is not None:
+                bar.update(len(chunk))
+    owners = set(args.owner) if args.owner else None
+    statuses = {Status(s) for s in args.status} if args.status else None
+    chosen = [
+        r for r in results if (owners is None or r.owner in owners) and (statuses is None or r.status in statuses)
+    ]
+    stamp = as_of.in_tz(policy.timezone).isoformat()
+    if args.format == "csv":
+        write_assessments(out, worklist(chosen, statuses=set(Status)), stamp)
+    elif args.format == "json":
+        rows = [assessment_row(r, stamp) for r in worklist(chosen, statuses=set(Status))]
+        document = {
+            "as_of": stamp,
+            "as_of_source": source,
+            "policy": policy.name,
+            "customers": len(customers),
+            "contacts": sum(map(len, contacts.values())),
+            "skipped_rows": len(errors),
+            "counts": {status.value: sum(r.status is status for r in chosen) for status in _ORDER},
+            "assessments": [{k: v for k, v in row.items() if k != "as_of"} for row in rows],
+        }
+        json.dump(document, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    elif args.format == "ics":
+        from cadence.ics import to_ics
+
+        window = policy.calendar.add(as_of, args.window)
+        sys.stdout.flush()
+        data = to_ics(chosen, start=as_of, end=window)
+        if args.output == "-":
+            sys.stdout.buffer.write(data)
+        else:
+            Path(args.output).write_bytes(data)
+    else:
+        count = sum(map(len, contacts.values()))
+        urgent = worklist(chosen, statuses=statuses or ACTIONABLE)
+        lines = [
+            f'cadence check: policy "{policy.name}", {len(customers):,} customers, {count:,} contacts',
+            f"as of {stamp} ({'--as-of' if source == 'given' else 'now: pass --as-of to fix the instant'})",
+            "",
+            *_summary(policy, chosen),
+            "",
+            *_by_owner(chosen),
+            "",
+            f"worklist, most urgent first (top {min(args.top, len(urgent))} of {len(urgent):,}):",
+            *_worklist_lines(urgent, args.top),
+        ]
+        out.write("\n".join(lines) + "\n")
+    return 0
+
+
+def presets_command(args: argparse.Namespace, out: IO[str]) -> int:
+    """``cadence presets``: list the presets, or show one as TOML."""
+    if args.name:
+        out.write(presets.text(args.name))
+        return 0
+    for name in presets.names():
+        first = presets.text(name).splitlines()[0]
+        out.write(f"{name:<19}{first.split(': ', 1)[-1]}\n")
+    return 0
+
+
+def lint_command(args: argparse.Namespace, out: IO[str]) -> int:
+    """``cadence lint``: print the findings for a policy file or preset; 1 when there are warnings."""
+    policy = _policy(args.policy, args.timezone or ("UTC" if args.policy in presets.names() else None))
+    findings = lint(policy)
+    for finding in findings:
+        out.write(f"{finding}\n")
+    warnings = sum(f.severity is Severity.WARNING for f in findings)
+    out.write(f"{args.policy}: {warnings} warning{'s' * (warnings != 1)}, {len(findings) - warnings} info\n")
+    return 1 if warnings else 0
+
+
+def sample_command(args: argparse.Namespace, out: IO[str]) -> int:
+    """``cadence sample``: write the sample CRM as customers.csv and contacts.csv, to try ``cadence check`` on."""
+    policy = presets.load(args.preset, calendar=args.timezone)
+    data = sample.generate(policy, customers=args.customers, seed=args.seed)
+    folder = Path(args.out)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "customers.csv", "w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(["id", "segment", "stage", "stage_entered_at", "created_at", "timezone", "owner"])
+        for c in data.customers:
+            at = (c.stage_entered_at.isoformat(), c.created_at.isoformat())
+            writer.writerow([c.id, c.segment, c.stage, *at, c.timezone or "", c.owner or ""])
+    count = 0
+    with open(folder / "contacts.csv", "w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(["customer_id", "at", "channel", "direction", "outcome", "by"])
+        for customer_id, history in data.contacts.items():
+            for contact in history:
+                writer.writerow(
+                    [customer_id, contact.at.isoformat(), contact.channel.value, contact.direction.value,
+                     contact.outcome.value, contact.by or ""]
+                )  # fmt: skip
+                count += 1
+    out.write(
+        f"wrote {len(data.customers):,} customers and {count:,} contacts to {folder}/ (sample as of "
+        f"{data.as_of.isoformat()}: pass --as-of {data.as_of.isoformat()} to cadence check)\n"
+    )
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cadence", description="Follow-up cadences: due, overdue, churn risk.")
     commands = parser.add_subparsers(dest="command", required=True)
+
     run = commands.add_parser("demo", help="assess the built-in sample CRM with a preset and print the worklist")
     run.add_argument("--preset", default="abc", help=f"one of: {', '.join(presets.names())} (default: abc)")
     run.add_argument("--timezone", default="Europe/Berlin", help="IANA zone of the team (default: Europe/Berlin)")
     run.add_argument("--customers", type=int, default=2_000, help="customers to generate (default: 2000)")
     run.add_argument("--seed", type=int, default=2026, help="seed of the sample generator (default: 2026)")
     run.add_argument("--top", type=int, default=15, help="worklist rows to show (default: 15)")
+
+    run = commands.add_parser("check", help="assess the customers and contacts of CSV files")
+    run.add_argument("--policy", required=True, help="a policy file (.toml or .json) or a preset name")
+    run.add_argument("--customers", required=True, help="customers.csv (see cadence.csv_files for the columns)")
+    run.add_argument("--contacts", required=True, help="contacts.csv")
+    run.add_argument("--timezone", help="IANA zone: required with a preset; replaces a policy file's calendar")
+    run.add_argument("--as-of", help="the instant to assess at, with a UTC offset (default: now)")
+    run.add_argument("--format", choices=["table", "csv", "json", "ics"], default="table")
+    run.add_argument("--owner", action="append", help="keep this owner's customers (repeatable)")
+    run.add_argument(
+        "--status", action="append", choices=[s.value for s in Status], help="keep this status (repeatable)"
+    )
+    run.add_argument("--top", type=int, default=20, help="worklist rows in the table (default: 20)")
+    run.add_argument(
+        "--window", default="14d", help="ics: follow-ups due within this long after --as-of (default: 14d)"
+    )
+    run.add_argument("--skip-bad", action="store_true", help="skip bad rows (counted on stderr) instead of stopping")
+    run.add_argument("--output", default="-", help="write here instead of standard output")
+
+    run = commands.add_parser("presets", help="list the built-in presets, or show one as TOML")
+    run.add_argument("name", nargs="?", choices=presets.names(), help="the preset to show")
+
+    run = commands.add_parser("lint", help="report settings of a policy that are legal but probably wrong")
+    run.add_argument("policy", help="a policy file (.toml or .json) or a preset name")
+    run.add_argument("--timezone", help="IANA zone for a file without a calendar")
+
+    run = commands.add_parser("sample", help="write the sample CRM as CSV files for cadence check")
+    run.add_argument("--out", required=True, help="the folder to write customers.csv and contacts.csv to")
+    run.add_argument("--customers", type=int, default=2_000, help="customers to generate (default: 2000)")
+    run.add_argument("--seed", type=int, default=2026, help="seed of the generator (default: 2026)")
+    run.add_argument("--preset", default="abc", help="the preset whose segments and rhythms to use (default: abc)")
+    run.add_argument("--timezone", default="Europe/Berlin", help="IANA zone (default: Europe/Berlin)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = _parser()
     args = parser.parse_args(argv)
-    if args.customers < 1 or args.top < 0:
-        parser.error("--customers must be at least 1 and --top at least 0")
+    if args.command in ("demo", "sample") and args.customers < 1:
+        parser.error("--customers must be at least 1")
+    if args.command in ("demo", "check") and args.top < 0:
+        parser.error("--top must be at least 0")
+    commands: dict[str, Callable[[argparse.Namespace, IO[str]], int]] = {
+        "check": check,
+        "presets": presets_command,
+        "lint": lint_command,
+        "sample": sample_command,
+    }
     try:
-        print(demo(args.preset, args.timezone, args.customers, args.seed, args.top))
-    except CadenceError as error:
+        if args.command == "demo":
+            print(demo(args.preset, args.timezone, args.customers, args.seed, args.top))
+            return 0
+        output = getattr(args, "output", "-")
+        if output == "-" or args.format == "ics":
+            return commands[args.command](args, sys.stdout)
+        with open(output, "w", encoding="utf-8", newline="") as stream:
+            return commands[args.command](args, stream)
+    except BrokenPipeError:  # the reader went away (cadence check ... | head): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except PolicyFileError as error:
+        print(f"cadence: {error}", file=sys.stderr)
+        return 2
+    except (CadenceError, OSError) as error:
         print(f"cadence: error: {error}", file=sys.stderr)
         return 2
-    return 0
+    except KeyboardInterrupt:
+        print("cadence: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,273 @@
+"""CSV files of customers, contacts and assessments: what a CRM exports, and what a spreadsheet opens safely.
+
+**customers.csv** columns (a header row first; extra columns are ignored):
+
+- ``id``, ``segment``, ``stage``: required;
+- ``stage_entered_at``, ``created_at``: required instants in ISO 8601 with an offset (``2026-03-02T10:00:00+01:00``
+  or ``...Z``); a time without an offset is refused, since reading it as UTC is how follow-ups end up a day early;
+- ``timezone`` (IANA name) and ``owner``: optional, may be empty.
+
+**contacts.csv** columns:
+
+- ``customer_id``, ``at``: required;
+- ``channel``: required (call, email, meeting, visit, message, sms, other);
+- ``direction`` (outbound, the default, or inbound), ``outcome`` (connected, replied, sent, no_answer, bounced,
+  failed, other: the default) and ``by``: optional.
+
+Every bad row is reported as a `RowError` naming the file, line and column; a reader returns the good rows and the
+errors, and the caller decides whether to stop or skip. Cells written by `write_assessments` that a spreadsheet
+would run as a formula (beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) are prefixed with
+``'``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import IO, Any, TypeVar
+
+import attrs
+
+from cadence.assessment import Assessment
+from cadence.errors import CadenceError
+from cadence.model import Contact, Customer
+from cadence.policy import Policy, _unknown
+
+__all__ = [
+    "ASSESSMENT_COLUMNS",
+    "RowError",
+    "assessment_row",
+    "neutralize",
+    "parse_instant",
+    "read_contacts",
+    "read_customers",
+    "write_assessments",
+]
+
+_T = TypeVar("_T")
+
+CUSTOMER_COLUMNS = ("id", "segment", "stage", "stage_entered_at", "created_at")
+CONTACT_COLUMNS = ("customer_id", "at", "channel")
+ASSESSMENT_COLUMNS = (
+    "as_of",
+    "customer_id",
+    "owner",
+    "segment",
+    "stage",
+    "status",
+    "due_at",
+    "overdue_at",
+    "churn_risk_at",
+    "last_contact_at",
+    "rule",
+    "reason",
+)
+
+
+@attrs.frozen
+class RowError:
+    """A bad row: the file, the line (1 is the header), the column, and what is wrong."""
+
+    file: str
+    line: int
+    column: str
+    message: str
+    key: str | None = attrs.field(default=None, eq=False, repr=False)  # the row's customer id, when read
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: column {self.column}: {self.message}"
+
+
+class _Bad(Exception):
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+def parse_instant(text: str) -> datetime:
+    """An aware datetime from ISO 8601 text with a UTC offset (``Z`` too); ValueError saying what is wrong."""
+    text = text.strip()
+    try:
+        value = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO 8601 instant (such as 2026-03-02T10:00:00+01:00)") from None
+    if value.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset; add one, such as +01:00 or Z")
+    return value
+
+
+def _instant(row: Mapping[str, str | None], column: str) -> datetime:
+    text = (row.get(column) or "").strip()
+    if not text:
+        raise _Bad(column, "is empty (an instant such as 2026-03-02T10:00:00+01:00 is required)")
+    try:
+        return parse_instant(text)
+    except ValueError as error:
+        raise _Bad(column, str(error)) from None
+
+
+def _optional(row: Mapping[str, str | None], column: str) -> str | None:
+    text = (row.get(column) or "").strip()
+    return text or None
+
+
+def _required(row: Mapping[str, str | None], column: str) -> str:
+    text = (row.get(column) or "").strip()
+    if not text:
+        raise _Bad(column, "is empty")
+    return text
+
+
+_FIELD = re.compile(r"^(?:Customer|Contact)\.(\w+)")
+
+
+def _rows(stream: IO[str], name: str, required: Sequence[str], errors: list[RowError]) -> Iterator[tuple[int, Any]]:
+    """The rows of a CSV file with their line numbers; a missing column is one error for the file."""
+    reader = csv.DictReader(stream)
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as error:
+        errors.append(RowError(name, 1, "-", f"not a CSV file ({error})"))
+        return
+    missing = [column for column in required if column not in header]
+    if missing:
+        errors.append(RowError(name, 1, ", ".join(missing), f"missing from the header (it has: {', '.join(header)})"))
+        return
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as error:
+        errors.append(RowError(name, reader.line_num, "-", f"not valid CSV ({error})"))
+
+
+def read_customers(
+    stream: IO[str],
+    name: str,
+    policy: Policy,
+    errors: list[RowError],
+    progress: Any = None,
+    not_after: datetime | None = None,
+) -> list[Customer]:
+    """The customers of a CSV file whose segment and stage the policy knows, and (with ``not_after``, the
+    instant of assessment) who entered their stage by then; bad rows go to ``errors``."""
+    customers: list[Customer] = []
+    seen: set[str] = set()
+    for line, row in _rows(stream, name, CUSTOMER_COLUMNS, errors):
+        customer_id = None
+        try:
+            customer_id = _required(row, "id")
+            if customer_id in seen:
+                raise _Bad("id", f"duplicate customer id {customer_id!r}")
+            segment, stage = _required(row, "segment"), _required(row, "stage")
+            if segment not in policy._ranks:
+                raise _Bad("segment", _unknown("segment", segment, policy._ranks))
+            if stage not in policy.lifecycle:
+                raise _Bad("stage", _unknown("stage", stage, policy.lifecycle.ids))
+            customer = _build(
+                Customer,
+                customer_id,
+                segment,
+                stage,
+                stage_entered_at=_instant(row, "stage_entered_at"),
+                created_at=_instant(row, "created_at"),
+                timezone=_optional(row, "timezone"),
+                owner=_optional(row, "owner"),
+            )
+            if not_after is not None and customer.stage_entered_at > not_after:
+                raise _Bad("stage_entered_at", f"is after the instant of assessment ({not_after.isoformat()})")
+        except _Bad as bad:
+            errors.append(RowError(name, line, bad.column, str(bad), customer_id))
+            continue
+        seen.add(customer.id)
+        customers.append(customer)
+        if progress is not None:
+            progress.update(1)
+    return customers
+
+
+def read_contacts(
+    stream: IO[str],
+    name: str,
+    known: set[str],
+    errors: list[RowError],
+    progress: Any = None,
+    rejected: Collection[str] = (),
+) -> dict[str, list[Contact]]:
+    """The contacts of a CSV file by customer id; rows for customers not in ``known`` are bad rows (saying so
+    when the customer's own row was bad: ``rejected``)."""
+    contacts: dict[str, list[Contact]] = {}
+    for line, row in _rows(stream, name, CONTACT_COLUMNS, errors):
+        try:
+            customer_id = _required(row, "customer_id")
+            if customer_id not in known:
+                where = "on a bad row of" if customer_id in rejected else "not in"
+                raise _Bad("customer_id", f"unknown customer {customer_id!r} ({where} the customers file)")
+            contact = _build(
+                Contact,
+                _instant(row, "at"),
+                _required(row, "channel"),
+                _optional(row, "direction") or "outbound",
+                _optional(row, "outcome") or "other",
+                _optional(row, "by"),
+            )
+        except _Bad as bad:
+            errors.append(RowError(name, line, bad.column, str(bad)))
+            continue
+        contacts.setdefault(customer_id, []).append(contact)
+        if progress is not None:
+            progress.update(1)
+    return contacts
+
+
+def _build(make: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+    """Call a model constructor; its error becomes a bad cell in the column its message names."""
+    try:
+        return make(*args, **kwargs)
+    except CadenceError as error:
+        message = str(error)
+        match = _FIELD.match(message)
+        column = match.group(1) if match else "-"
+        raise _Bad(column, message) from None
+
+
+def neutralize(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one that would start a formula gets a leading ``'``.
+
+    >>> neutralize("=HYPERLINK(\\"http://x\\")"), neutralize("-3"), neutralize("ok")
+    ('\\'=HYPERLINK("http://x")', "'-3", 'ok')
+    """
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def assessment_row(item: Assessment, as_of: str) -> dict[str, str]:
+    """The cells of one assessment, as text."""
+
+    def instant(value: Any) -> str:
+        return "" if value is None else value.isoformat()
+
+    customer = item.customer
+    return {
+        "as_of": as_of,
+        "customer_id": customer.id,
+        "owner": item.owner or "",
+        "segment": customer.segment,
+        "stage": customer.stage,
+        "status": item.status.value,
+        "due_at": instant(item.due_at),
+        "overdue_at": instant(item.overdue_at),
+        "churn_risk_at": instant(item.churn_risk_at),
+        "last_contact_at": instant(item.last_contact_at),
+        "rule": "" if item.rule_key is None else str(item.rule_key),
+        "reason": item.reason,
+    }
+
+
+def write_assessments(out: IO[str], items: Iterable[Assessment], as_of: str) -> None:
+    """Write assessments as CSV, one row each, with every cell neutralized for spreadsheets."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ASSESSMENT_COLUMNS)
+    for item in items:
+        row = assessment_row(item, as_of)
+        writer.writerow([neutralize(row[column]) for column in ASSESSMENT_COLUMNS])
