@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
+from cadence import cli
+
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "cadence", *args], capture_output=True, text=True, timeout=120)
@@ -305,3 +307,19 @@ class TestPresetsAndLint:
             "follow-up forward (DOMAIN property 4 does not hold for this rule)",
             f"{policy}: 1 warning, 0 info",
         ]
+
+
+def test_progress_shows_on_a_terminal_only(crm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process, with a standard error that says it is a terminal: the progress bar writes to it."""
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    files = ["--customers", str(crm / "customers.csv"), "--contacts", str(crm / "contacts.csv")]
+    args = ["check", "--policy", "abc", "--timezone", "UTC", *files, "--as-of", AS_OF, "--format", "json"]
+    assert cli.main([*args, "--output", str(tmp_path / "out.json")]) == 0
+    assert "customers" in screen.getvalue()
+    assert "assess" in screen.getvalue()
