@@ -591,40 +591,8 @@ def json_schema() -> dict[str, Any]:
                     },
                 ]
             },
-            "segments": {
-                "type": "array",
-                "minItems": 1,
-                "items": {
-                    "oneOf": [
-                        name,
-                        {
-                            "type": "object",
-                            "additionalProperties": False,
-                            "required": ["id"],
-                            "properties": {
-                                "id": name,
-                                "label": {"type": "string"},
-                                "rank": {"type": "integer", "minimum": 0},
-                            },
-                        },
-                    ]
-                },
-            },
-            "stages": {
-                "type": "array",
-                "minItems": 1,
-                "items": {
-                    "oneOf": [
-                        name,
-                        {
-                            "type": "object",
-                            "additionalProperties": False,
-                            "required": ["id"],
-                            "properties": {"id": name, "label": {"type": "string"}, "terminal": {"type": "boolean"}},
-                        },
-                    ]
-                },
-            },
+            "segments": _listed(name, {"label": {"type": "string"}, "rank": {"type": "integer", "minimum": 0}}),
+            "stages": _listed(name, {"label": {"type": "string"}, "terminal": {"type": "boolean"}}),
             "rules": {
                 "type": "array",
                 "minItems": 1,
@@ -657,3 +625,14 @@ def json_schema() -> dict[str, Any]:
             },
         },
     }
+
+
+def _listed(name: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
+    """A non-empty list of ids, or of tables with an ``id`` and these other properties."""
+    table = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id"],
+        "properties": {"id": name, **properties},
+    }
+    return {"type": "array", "minItems": 1, "items": {"oneOf": [name, table]}}
