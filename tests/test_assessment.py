@@ -15,6 +15,7 @@ def test_status_order_is_urgency() -> None:
         Status.DUE,
         Status.DUE_SOON,
         Status.ON_TRACK,
+        Status.SNOOZED,
         Status.INACTIVE,
     ]
     assert Status.OVERDUE > Status.DUE

@@ -19,12 +19,13 @@ from cadence import cli
 # The status counts of the default demo at its fixed instant: any change in semantics shows up here.
 GOLDEN = [
     "status            A       B       C   total",
-    "churn_risk        6      15      53      74",
-    "overdue         104     212     175     491",
-    "due              54      50       0     104",
-    "due_soon         78      73      15     166",
-    "on_track         79     277     708   1,064",
-    "inactive         19      37      45     101",
+    "churn_risk        9      21      52      82",
+    "overdue         100     207     172     479",
+    "due              45      38       0      83",
+    "due_soon         84      48      15     147",
+    "on_track         59     272     686   1,017",
+    "snoozed          13      28      38      79",
+    "inactive         26      31      56     113",
 ]
 
 
@@ -112,8 +113,8 @@ class TestCheck:
         assert result.stderr == ""  # no progress bar when stderr is not a terminal
         lines = result.stdout.splitlines()
         assert lines[1] == "as of 2026-03-31T09:00:00+02:00 (--as-of)"
-        assert lines[3:10] == GOLDEN
-        assert "worklist, most urgent first (top 3 of 835):" in result.stdout
+        assert lines[3:11] == GOLDEN
+        assert "worklist, most urgent first (top 3 of 791):" in result.stdout
 
     def test_as_of_defaults_to_now_and_says_so(self, crm: Path) -> None:
         result = check(crm, "--format", "json", "--status", "inactive")

@@ -157,6 +157,12 @@ class Plan:
             return hit
         return hit[0], hit[1], hit[2], churn.at(zone, silent_since)
 
+    def resumed(self, zone: Zone, due: int, day_granular: bool) -> tuple[int, int, int]:
+        """``(due_soon_at, due_at, overdue_at)`` for a follow-up moved to ``due`` (a deferral's end), with this
+        plan's grace and heads-up; ``day_granular`` when ``due`` is the start of a date."""
+        due_soon, overdue = self._finish(zone, due, zone.local_ordinal(due), day_granular)
+        return due_soon, due, overdue
+
     def _finish(self, zone: Zone, due: int, due_date: int, day_granular: bool) -> tuple[int, int]:
         """``(due_soon_at, overdue_at)`` for a deadline due at ``due`` on local date ``due_date``."""
         grace, heads_up = self.grace, self.heads_up

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import itertools
 from datetime import timedelta
 from typing import Any
 
@@ -11,9 +12,10 @@ import pendulum
 
 from cadence._time import US, Zone, timedelta_us
 from cadence.calendars import Calendar
-from cadence.durations import Duration
-from cadence.model import Customer
+from cadence.durations import BusinessDays, BusinessHours, Duration, ExactDuration
+from cadence.model import Customer, Direction
 from cadence.policy import RuleKey, RuleMatch
+from cadence.rulebook import Recommendation, TouchpointState, TouchpointStatus, risk_score, shift
 from cadence.rules import DaysOff, Rule
 
 __all__ = ["AnchorKind", "Assessment", "Status"]
@@ -24,6 +26,7 @@ class Status(enum.Enum):
     """A customer's follow-up status. Members compare by urgency: ``Status.OVERDUE > Status.DUE``."""
 
     INACTIVE = "inactive"
+    SNOOZED = "snoozed"
     ON_TRACK = "on_track"
     DUE_SOON = "due_soon"
     DUE = "due"
@@ -54,6 +57,10 @@ class AnchorKind(enum.Enum):
     """No contact has counted since the customer entered the stage."""
     COUNTED_CONTACT = "counted_contact"
     """The last counted contact, which is at or after stage entry."""
+    DEFERRAL = "deferral"
+    """The end of a deferral the customer asked for: the follow-up is due then."""
+    DO_NOT_CONTACT = "do_not_contact"
+    """The end of a do-not-contact pause (or, while it lasts, the pause itself)."""
 
 
 def _instant(zone: Zone, us: int | None) -> pendulum.DateTime | None:
@@ -73,6 +80,59 @@ def _span(us: int) -> str:
     if hours:
         return f"{hours} h {rest // 60} min" if rest >= 60 else f"{hours} h"
     return f"{rest // 60} min" if rest >= 60 else f"{rest} s"
+
+
+_DAY = 86_400 * US
+_LOOKBACK = 365 * _DAY  # the customer's own rhythm is read from the last year of counted contacts
+_RECENT = 10  # and from its last ten gaps at most
+
+
+def _elapsed_us(duration: Duration) -> int:
+    """A duration as elapsed time (a day is 24 hours, a month 30.44 days, a business day 1.4 days)."""
+    if isinstance(duration, (ExactDuration, BusinessHours)):
+        return duration.seconds * US
+    if isinstance(duration, BusinessDays):
+        return duration.days * 7 * _DAY // 5
+    return duration.days * _DAY + duration.months * 2_630_016 * US
+
+
+def _elapsed(duration: Duration) -> ExactDuration:
+    return ExactDuration(_elapsed_us(duration) // US)
+
+
+class TouchpointView:
+    """A touchpoint as assessed, with instants in the assessment's zone."""
+
+    __slots__ = ("_status", "_zone")
+
+    def __init__(self, status: TouchpointStatus, zone: Zone) -> None:
+        self._status, self._zone = status, zone
+
+    @property
+    def label(self) -> str:
+        return self._status.touchpoint.label
+
+    @property
+    def state(self) -> TouchpointState:
+        """pending, completed or missed."""
+        return self._status.state
+
+    @property
+    def due_at(self) -> pendulum.DateTime:
+        return self._zone.to_datetime(self._status.due)
+
+    @property
+    def window(self) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+        """When a counted contact completes it: from the first instant, up to (not including) the second."""
+        return self._zone.to_datetime(self._status.opens), self._zone.to_datetime(self._status.closes)
+
+    @property
+    def completed_at(self) -> pendulum.DateTime | None:
+        done = self._status.completed_by
+        return None if done is None else self._zone.to_datetime(done)
+
+    def __repr__(self) -> str:
+        return f"<Touchpoint {self.label!r} {self.state.value} due={self.due_at.isoformat()}>"
 
 
 _DAYS_OFF = {DaysOff.COUNT: "", DaysOff.SKIP: " (due dates skip days off)", DaysOff.PAUSE: " (working days only)"}
@@ -107,6 +167,9 @@ class Assessment:
         int | None,  # 13 last counted contact
         int,  # 14 silence runs from
         Calendar,  # 15 the policy's calendar
+        tuple[Any, ...],  # 16 the history (contacts and deferrals), as given
+        int,  # 17 the mask of counted contacts
+        tuple[TouchpointStatus, ...],  # 18 touchpoints
     ]
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -249,32 +312,189 @@ class Assessment:
     @property
     def reason(self) -> str:
         """A one-line, human-readable explanation of the status."""
-        customer, status, match, kind, step, _, zone, as_of, anchor, _, due, overdue, _, _, silent, _ = self._r
+        customer, status, match, kind, step, _, zone, as_of, anchor, _, due, overdue, _, _, silent = self._r[:15]
         if match is None:
             return f'inactive: stage "{customer.stage}" is terminal and expects no follow-up'
+        if status is Status.INACTIVE:  # do not contact
+            until = "" if anchor is None else f" until {_when(zone, anchor)}"
+            return f"inactive: do not contact{until} (rule {match.key})"
         assert anchor is not None
         assert due is not None
         assert overdue is not None
         what = "first response" if step == 0 and match.rule.first_response is not None else "follow-up"
-        if kind is AnchorKind.STAGE_ENTRY:
-            source = f'entry into "{customer.stage}" on {_when(zone, anchor)}'
-        else:
-            source = f"the last counted contact on {_when(zone, anchor)}"
         deadline = self.deadline
         assert deadline is not None
-        moved = _DAYS_OFF[match.rule.days_off] if deadline.is_calendar and not deadline.is_business else ""
-        basis = f"{deadline}{moved} after {source}; rule {match.key}"
+        if kind is AnchorKind.DEFERRAL:
+            basis = f"deferred by the customer to {_when(zone, anchor)}; rule {match.key}"
+        elif kind is AnchorKind.DO_NOT_CONTACT:
+            basis = f"do-not-contact ended {_when(zone, anchor)}; rule {match.key}"
+        else:
+            if kind is AnchorKind.STAGE_ENTRY:
+                source = f'entry into "{customer.stage}" on {_when(zone, anchor)}'
+            else:
+                source = f"the last counted contact on {_when(zone, anchor)}"
+            moved = _DAYS_OFF[match.rule.days_off] if deadline.is_calendar and not deadline.is_business else ""
+            basis = f"{deadline}{moved} after {source}; rule {match.key}"
         if status is Status.CHURN_RISK:
-            return (
+            text = (
                 f"churn risk: no counted contact for {_span(as_of - silent)} "
                 f"(threshold {match.rule.churn_after}); {what} was due {_when(zone, due)} ({basis})"
             )
-        if status is Status.OVERDUE:
-            return f"overdue by {_span(as_of - overdue)}: {what} was due {_when(zone, due)} ({basis})"
-        if status is Status.DUE:
-            return f"due: {what} due since {_when(zone, due)} ({basis})"
-        label = "due soon" if status is Status.DUE_SOON else "on track"
-        return f"{label}: {what} due {_when(zone, due)} ({basis})"
+        elif status is Status.OVERDUE:
+            text = f"overdue by {_span(as_of - overdue)}: {what} was due {_when(zone, due)} ({basis})"
+        elif status is Status.DUE and as_of < due:
+            touch = next(t for t in self._r[18] if t.state is TouchpointState.PENDING and t.due <= as_of)
+            text = f"due: touchpoint {touch.touchpoint.label!r} due since {_when(zone, touch.due)} (rule {match.key})"
+        elif status is Status.DUE:
+            text = f"due: {what} due since {_when(zone, due)} ({basis})"
+        elif status is Status.SNOOZED:
+            text = f"snoozed: {basis}"
+        else:
+            label = "due soon" if status is Status.DUE_SOON else "on track"
+            text = f"{label}: {what} due {_when(zone, due)} ({basis})"
+        notes = []
+        allowed = self._next_allowed_us
+        if status >= Status.DUE_SOON and allowed is not None and allowed > as_of:
+            notes.append(f"contact not allowed before {_when(zone, allowed)} (frequency cap)")
+        if self.recommendation is not None:
+            notes.append(f"{self.unanswered_attempts} unanswered attempts: {self.recommendation}")
+        return "; ".join([text, *notes])
+
+    # --- the rest of the rulebook, worked out when read
+
+    def _times(self, outbound: bool) -> list[int]:
+        """Sorted instants at or before ``as_of`` of the outbound attempts, or of the counted contacts."""
+        as_of, mask = self._r[7], self._r[17]
+        if outbound:
+            return sorted(c._us for c in self._r[16] if c._us <= as_of and c._bit and c.direction is Direction.OUTBOUND)
+        return sorted({c._us for c in self._r[16] if c._us <= as_of and mask & c._bit})
+
+    @property
+    def _next_allowed_us(self) -> int | None:
+        rule = self.rule
+        if rule is None or rule.cap is None:
+            return None
+        return rule.cap.next_allowed(self._times(outbound=True))
+
+    @property
+    def contact_allowed(self) -> bool:
+        """False while the customer is under do-not-contact, or while a new attempt would break the rule's cap."""
+        if self._r[3] is AnchorKind.DO_NOT_CONTACT and self._r[1] is Status.INACTIVE:
+            return False
+        allowed = self._next_allowed_us
+        return allowed is None or allowed <= self._r[7]
+
+    @property
+    def next_allowed_at(self) -> pendulum.DateTime | None:
+        """The earliest instant, at or after ``as_of``, at which contacting the customer is allowed; ``None`` for
+        a do-not-contact with no end."""
+        zone, as_of = self._r[6], self._r[7]
+        if self._r[3] is AnchorKind.DO_NOT_CONTACT and self._r[1] is Status.INACTIVE:
+            return _instant(zone, self._r[8])
+        allowed = self._next_allowed_us
+        return zone.to_datetime(as_of if allowed is None or allowed < as_of else allowed)
+
+    @property
+    def unanswered_attempts(self) -> int:
+        """Outbound attempts since the later of the last counted contact and stage entry (none counted since)."""
+        since = max(self._r[13] or self._r[0]._entered_us, self._r[0]._entered_us)
+        return len({t for t in self._times(outbound=True) if t > since or (self._r[13] is None and t >= since)})
+
+    @property
+    def recommendation(self) -> Recommendation | None:
+        """The rule's change of strategy once its `Unanswered` count is reached, else ``None``."""
+        rule = self.rule
+        if rule is None or rule.unanswered is None or self._r[1] is Status.INACTIVE:
+            return None
+        return rule.unanswered.then if self.unanswered_attempts >= rule.unanswered.after else None
+
+    @property
+    def escalation_level(self) -> int:
+        """How many levels of the rule's escalation ladder have been reached (0: none, or not overdue)."""
+        return len(self._ladder()[0])
+
+    @property
+    def escalation(self) -> str | None:
+        """The action of the current escalation level, or ``None``."""
+        reached, _ = self._ladder()
+        return reached[-1] if reached else None
+
+    @property
+    def next_escalation_at(self) -> pendulum.DateTime | None:
+        """When the next escalation level starts, or ``None`` (top level reached, no ladder, or not applicable)."""
+        _, upcoming = self._ladder()
+        return _instant(self._r[6], upcoming)
+
+    def _ladder(self) -> tuple[list[str], int | None]:
+        rule, overdue, zone, as_of = self.rule, self._r[11], self._r[6], self._r[7]
+        if rule is None or not rule.escalation or overdue is None:
+            return [], None
+        reached: list[str] = []
+        for level in rule.escalation:
+            start = shift(zone, overdue, level.after)
+            if as_of < start:
+                return reached, start
+            reached.append(level.action)
+        return reached, None
+
+    @property
+    def reclaim_at(self) -> pendulum.DateTime | None:
+        """When the customer goes back to the shared pool under the rule's `Reclaim`, or ``None`` (no rule, or no
+        owner). Counted contacts by the owner since the claim (or creation) keep it."""
+        return _instant(self._r[6], self._reclaim_us)
+
+    @property
+    def reclaim(self) -> bool:
+        """True once ``reclaim_at`` has passed."""
+        at = self._reclaim_us
+        return at is not None and self._r[7] >= at
+
+    @property
+    def _reclaim_us(self) -> int | None:
+        customer, rule = self._r[0], self.rule
+        if rule is None or rule.reclaim is None or customer.owner is None:
+            return None
+        claimed = customer._claimed_us if customer._claimed_us is not None else customer._created_us
+        as_of, mask, owner = self._r[7], self._r[17], customer.owner
+        mine = [c._us for c in self._r[16] if claimed <= c._us <= as_of and mask & c._bit and c.by == owner]
+        return rule.reclaim.reclaim_at(self._r[6], claimed, mine)
+
+    @property
+    def touchpoints(self) -> tuple[TouchpointView, ...]:
+        """The rule's touchpoints: pending, completed or missed, with their instants."""
+        zone = self._r[6]
+        return tuple(TouchpointView(t, zone) for t in self._r[18])
+
+    @property
+    def risk_score(self) -> float:
+        """How far the silence has run past this customer's normal rhythm, in [0, 1]; see docs/risk.md."""
+        return self._risk()[0]
+
+    @property
+    def risk_inputs(self) -> dict[str, float]:
+        """What the risk score was computed from, in days: silence, the customer's own mean gap and how many gaps,
+        the rule's interval, the normal gap used, and the churn threshold (0 if none)."""
+        _, silence, own, norm, normal, churn = self._risk()
+        return {
+            "silence_days": silence / _DAY,
+            "own_gaps": float(len(own)),
+            "own_mean_gap_days": (sum(own) / len(own) / _DAY) if own else 0.0,
+            "rule_interval_days": norm / _DAY,
+            "normal_gap_days": normal / _DAY,
+            "churn_after_days": (churn or 0) / _DAY,
+        }
+
+    def _risk(self) -> tuple[float, int, list[int], int, int, int | None]:
+        rule, zone, as_of = self.rule, self._r[6], self._r[7]
+        silence = as_of - self._r[14]
+        times = [t for t in self._times(outbound=False) if t >= as_of - _LOOKBACK]
+        own = [b - a for a, b in itertools.pairwise(times)][-_RECENT:]
+        if rule is None:
+            return 0.0, silence, own, 0, 0, None
+        norm = max(shift(zone, as_of, _elapsed(rule.intervals[-1])) - as_of, 1)
+        churn = None if rule.churn_after is None else _elapsed_us(rule.churn_after)
+        score, normal = risk_score(silence, own, norm, churn)
+        return score, silence, own, norm, normal, churn
 
     def __repr__(self) -> str:
         due = self._r[10]

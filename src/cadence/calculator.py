@@ -13,8 +13,9 @@ from datetime import datetime
 from cadence._time import instant_us
 from cadence.assessment import AnchorKind, Assessment, Status, make_assessment
 from cadence.errors import InputError, InputTypeError
-from cadence.model import Contact, Customer
-from cadence.policy import Policy, _unknown
+from cadence.model import _FOREVER, Customer, Deferral, Event
+from cadence.policy import Policy, RuleMatch, _unknown
+from cadence.rulebook import TouchpointState, TouchpointStatus, assess_touchpoints
 from cadence.rules import ContactFilter
 
 __all__ = ["ACTIONABLE", "assess", "assess_many", "worklist"]
@@ -38,7 +39,7 @@ def _as_of_us(as_of: object) -> int:
     return us
 
 
-def assess(policy: Policy, customer: Customer, contacts: Iterable[Contact], *, as_of: datetime) -> Assessment:
+def assess(policy: Policy, customer: Customer, contacts: Iterable[Event], *, as_of: datetime) -> Assessment:
     """Assess one customer at ``as_of`` from its contact history.
 
     ``contacts`` may be in any order and may hold exact duplicates and contacts after ``as_of`` (which are not
@@ -63,7 +64,7 @@ def assess(policy: Policy, customer: Customer, contacts: Iterable[Contact], *, a
 def assess_many(
     policy: Policy,
     customers: Iterable[Customer],
-    contacts: Mapping[str, Iterable[Contact]],
+    contacts: Mapping[str, Iterable[Event]],
     *,
     as_of: datetime,
 ) -> list[Assessment]:
@@ -96,7 +97,7 @@ def worklist(
     return chosen if limit is None else chosen[:limit]
 
 
-def _assess(policy: Policy, customer: Customer, contacts: Iterable[Contact], as_of: int) -> Assessment:
+def _assess(policy: Policy, customer: Customer, contacts: Iterable[Event], as_of: int) -> Assessment:
     if not isinstance(customer, Customer):
         raise InputTypeError(f"customer must be a Customer (got {customer!r})")
     entry = customer._entered_us
@@ -109,11 +110,14 @@ def _assess(policy: Policy, customer: Customer, contacts: Iterable[Contact], as_
     resolved = policy._table.get(customer._rule_key)
     if resolved is None:
         return _inactive(policy, customer, contacts, as_of)
-    match, (first_plan, plans, mask), rank = resolved
+    match, (first_plan, plans, mask, touch), rank = resolved
 
-    if type(contacts) is not list and type(contacts) is not tuple:
-        contacts = _materialize(contacts)  # iterated twice for sequences: a generator would be used up
-    last, count = _scan(contacts, as_of, mask, entry)
+    if type(contacts) is not tuple:
+        contacts = _materialize(contacts)  # a snapshot: iterated twice, and kept for the answers read later
+    paused = customer._paused_until
+    if paused is not None and as_of < paused:
+        return _inactive(policy, customer, contacts, as_of, match, paused)
+    last, count, deferral = _scan(contacts, as_of, mask, entry)
     if count > 1 and len(plans) > 1:
         count = _distinct_since(contacts, as_of, mask, entry)
     if count == 0:
@@ -125,8 +129,21 @@ def _assess(policy: Policy, customer: Customer, contacts: Iterable[Contact], as_
     silence_from = last if last > created else created
     due_soon, due, overdue, churn_at = plan.thresholds(zone, anchor, silence_from)
 
+    # A deferral (until a counted contact after it) moves the follow-up to its end; so does the end of a
+    # do-not-contact pause that held the follow-up past its due time.
+    resume = None
+    if deferral is not None and last <= deferral._us:
+        resume, kind, by_date = deferral.until_us(zone), AnchorKind.DEFERRAL, deferral._until_us is None
+    if paused is not None and last < paused and paused > due and (resume is None or paused > resume):
+        resume, kind, by_date = paused, AnchorKind.DO_NOT_CONTACT, False
+    if resume is not None:
+        anchor = resume
+        due_soon, due, overdue = plan.resumed(zone, resume, by_date)
+
     if churn_at is not None and as_of >= churn_at:
         status = Status.CHURN_RISK
+    elif resume is not None and as_of < anchor:
+        status = Status.SNOOZED
     elif as_of >= overdue:
         status = Status.OVERDUE
     elif as_of >= due:
@@ -135,6 +152,15 @@ def _assess(policy: Policy, customer: Customer, contacts: Iterable[Contact], as_
         status = Status.DUE_SOON
     else:
         status = Status.ON_TRACK
+
+    touched: tuple[TouchpointStatus, ...] = ()
+    if touch:
+        counted = sorted(c._us for c in contacts if entry <= c._us <= as_of and mask & c._bit)
+        touched = assess_touchpoints(zone, entry, as_of, counted, touch)
+        if status in (Status.ON_TRACK, Status.DUE_SOON) and any(
+            t.state is TouchpointState.PENDING and t.due <= as_of for t in touched
+        ):
+            status = Status.DUE
 
     return make_assessment(
         (
@@ -154,29 +180,40 @@ def _assess(policy: Policy, customer: Customer, contacts: Iterable[Contact], as_
             None if last == _NONE else last,
             silence_from,
             policy.calendar,
+            contacts,
+            mask,
+            touched,
         )
     )
 
 
-def _scan(contacts: Iterable[Contact], as_of: int, mask: int, entry: int) -> tuple[int, int]:
-    """The last counted contact at or before ``as_of``, and how many counted since ``entry`` (duplicates too)."""
+def _scan(contacts: Iterable[Event], as_of: int, mask: int, entry: int) -> tuple[int, int, Deferral | None]:
+    """The last counted contact at or before ``as_of``, how many counted since ``entry`` (duplicates too), and the
+    latest deferral logged at or before ``as_of``."""
     last = _NONE
     since = 0
+    deferral: Deferral | None = None
     contact: object = None
     try:
         for contact in contacts:
             at = contact._us
-            if at <= as_of and mask & contact._bit:
-                if at > last:
-                    last = at
-                if at >= entry:
-                    since += 1
+            if at <= as_of:
+                bit = contact._bit
+                if mask & bit:
+                    if at > last:
+                        last = at
+                    if at >= entry:
+                        since += 1
+                elif not bit and (deferral is None or contact._rank > deferral._rank):  # type: ignore[union-attr]
+                    deferral = contact  # type: ignore[assignment]  # only a Deferral has no kind bit
     except AttributeError:
-        raise InputTypeError(f"contacts must hold Contact values (got {contact!r})") from None
-    return last, since
+        raise InputTypeError(f"contacts must hold Contact or Deferral values (got {contact!r})") from None
+    return last, since, deferral
 
 
-def _materialize(contacts: Iterable[Contact]) -> tuple[Contact, ...]:
+def _materialize(contacts: Iterable[Event]) -> tuple[Event, ...]:
+    if type(contacts) is list:
+        return tuple(contacts)
     if isinstance(contacts, (str, bytes)):
         raise InputTypeError(f"contacts must be an iterable of Contact (got {contacts!r})")
     try:
@@ -185,31 +222,43 @@ def _materialize(contacts: Iterable[Contact]) -> tuple[Contact, ...]:
         raise InputTypeError(f"contacts must be an iterable of Contact (got {contacts!r})") from None
 
 
-def _distinct_since(contacts: Iterable[Contact], as_of: int, mask: int, entry: int) -> int:
+def _distinct_since(contacts: Iterable[Event], as_of: int, mask: int, entry: int) -> int:
     """How many distinct contacts counted since ``entry``: exact duplicates count once."""
     return len({c._key for c in contacts if entry <= c._us <= as_of and mask & c._bit})
 
 
-def _inactive(policy: Policy, customer: Customer, contacts: Iterable[Contact], as_of: int) -> Assessment:
-    """The answer for a terminal stage, after checking that segment and stage are known at all."""
-    if customer.segment not in policy._ranks:
-        raise InputError(f"Customer.segment of {customer.id!r}: {_unknown('segment', customer.segment, policy._ranks)}")
-    if customer.stage not in policy.lifecycle:
-        raise InputError(
-            f"Customer.stage of {customer.id!r}: {_unknown('stage', customer.stage, policy.lifecycle.ids)}"
-        )
-    last, _ = _scan(_materialize(contacts), as_of, _DEFAULT_MASK, as_of + 1)
+def _inactive(
+    policy: Policy,
+    customer: Customer,
+    contacts: Iterable[Event],
+    as_of: int,
+    match: RuleMatch | None = None,
+    paused: int | None = None,
+) -> Assessment:
+    """The answer for a terminal stage (after checking that segment and stage are known at all), or for a
+    customer under do-not-contact (``paused`` until that instant; ``_FOREVER`` for no end)."""
+    if match is None:
+        if customer.segment not in policy._ranks:
+            raise InputError(
+                f"Customer.segment of {customer.id!r}: {_unknown('segment', customer.segment, policy._ranks)}"
+            )
+        if customer.stage not in policy.lifecycle:
+            raise InputError(
+                f"Customer.stage of {customer.id!r}: {_unknown('stage', customer.stage, policy.lifecycle.ids)}"
+            )
+    history = _materialize(contacts)
+    last, _, _ = _scan(history, as_of, _DEFAULT_MASK, as_of + 1)
     return make_assessment(
         (
             customer,
             Status.INACTIVE,
-            None,
-            None,
+            match,
+            None if paused is None else AnchorKind.DO_NOT_CONTACT,
             0,
             policy._ranks[customer.segment],
             customer._zone or policy._zone,
             as_of,
-            None,
+            None if paused is None or paused == _FOREVER else paused,
             None,
             None,
             None,
@@ -217,5 +266,8 @@ def _inactive(policy: Policy, customer: Customer, contacts: Iterable[Contact], a
             None if last == _NONE else last,
             max(last, customer._created_us),
             policy.calendar,
+            history,
+            _DEFAULT_MASK if match is None else policy._table[customer._rule_key][1][2],
+            (),
         )
     )

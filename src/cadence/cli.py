@@ -33,6 +33,7 @@ from cadence.csv_files import (
 )
 from cadence.errors import CadenceError, PolicyFileError
 from cadence.lint import Severity, lint
+from cadence.model import Deferral
 from cadence.policy import Policy
 
 _ORDER = sorted(Status, reverse=True)
@@ -82,7 +83,7 @@ def demo(preset: str, timezone: str, customers: int, seed: int, top: int) -> str
     policy = presets.load(preset, calendar=timezone)
     data = sample.generate(policy, customers=customers, seed=seed)
     results = assess_many(policy, data.customers, data.contacts, as_of=data.as_of)
-    contacts = sum(len(c) for c in data.contacts.values())
+    contacts = sum(not isinstance(e, Deferral) for history in data.contacts.values() for e in history)
     as_of = results[0].as_of.in_tz(timezone).format("YYYY-MM-DD HH:mm Z") if results else "-"
     header = [
         f'cadence demo: preset "{preset}" in {timezone}, sample CRM (seed {seed})',
@@ -222,7 +223,7 @@ def check(args: argparse.Namespace, out: IO[str]) -> int:
         else:
             Path(args.output).write_bytes(data)
     else:
-        count = sum(map(len, contacts.values()))
+        count = sum(not isinstance(e, Deferral) for history in contacts.values() for e in history)
         urgent = worklist(chosen, statuses=statuses or ACTIONABLE)
         lines = [
             f'cadence check: policy "{policy.name}", {len(customers):,} customers, {count:,} contacts',
@@ -276,12 +277,17 @@ def sample_command(args: argparse.Namespace, out: IO[str]) -> int:
     count = 0
     with open(folder / "contacts.csv", "w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(["customer_id", "at", "channel", "direction", "outcome", "by"])
+        writer.writerow(["customer_id", "at", "channel", "direction", "outcome", "by", "until"])
         for customer_id, history in data.contacts.items():
-            for contact in history:
+            for event in history:
+                if isinstance(event, Deferral):
+                    writer.writerow(
+                        [customer_id, event.at.isoformat(), "", "", "", event.by or "", event.until.isoformat()]
+                    )
+                    continue
                 writer.writerow(
-                    [customer_id, contact.at.isoformat(), contact.channel.value, contact.direction.value,
-                     contact.outcome.value, contact.by or ""]
+                    [customer_id, event.at.isoformat(), event.channel.value, event.direction.value,
+                     event.outcome.value, event.by or "", ""]
                 )  # fmt: skip
                 count += 1
     out.write(

@@ -12,7 +12,9 @@
 - ``customer_id``, ``at``: required;
 - ``channel``: required (call, email, meeting, visit, message, sms, other);
 - ``direction`` (outbound, the default, or inbound), ``outcome`` (connected, replied, sent, no_answer, bounced,
-  failed, other: the default) and ``by``: optional.
+  failed, other: the default) and ``by``: optional;
+- ``until``: optional; a row with a date (``2026-04-15``) or an instant here is a `Deferral` the customer asked
+  for at ``at`` ("call me then"), and its channel, direction and outcome are left empty.
 
 Every bad row is reported as a `RowError` naming the file, line and column; a reader returns the good rows and the
 errors, and the caller decides whether to stop or skip. Cells written by `write_assessments` that a spreadsheet
@@ -25,14 +27,14 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import IO, Any, TypeVar
 
 import attrs
 
 from cadence.assessment import Assessment
 from cadence.errors import CadenceError
-from cadence.model import Contact, Customer
+from cadence.model import Contact, Customer, Deferral, Event
 from cadence.policy import Policy, _unknown
 
 __all__ = [
@@ -120,7 +122,7 @@ def _required(row: Mapping[str, str | None], column: str) -> str:
     return text
 
 
-_FIELD = re.compile(r"^(?:Customer|Contact)\.(\w+)")
+_FIELD = re.compile(r"^(?:Customer|Contact|Deferral)\.(\w+)")
 
 
 def _rows(stream: IO[str], name: str, required: Sequence[str], errors: list[RowError]) -> Iterator[tuple[int, Any]]:
@@ -187,6 +189,19 @@ def read_customers(
     return customers
 
 
+def _until(row: Mapping[str, str | None]) -> date | datetime:
+    text = (row.get("until") or "").strip()
+    if len(text) == 10:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise _Bad("until", f"{text!r} is not a date (YYYY-MM-DD) or an instant") from None
+    try:
+        return parse_instant(text)
+    except ValueError as error:
+        raise _Bad("until", str(error)) from None
+
+
 def read_contacts(
     stream: IO[str],
     name: str,
@@ -194,16 +209,21 @@ def read_contacts(
     errors: list[RowError],
     progress: Any = None,
     rejected: Collection[str] = (),
-) -> dict[str, list[Contact]]:
+) -> dict[str, list[Event]]:
     """The contacts of a CSV file by customer id; rows for customers not in ``known`` are bad rows (saying so
     when the customer's own row was bad: ``rejected``)."""
-    contacts: dict[str, list[Contact]] = {}
+    contacts: dict[str, list[Event]] = {}
     for line, row in _rows(stream, name, CONTACT_COLUMNS, errors):
         try:
             customer_id = _required(row, "customer_id")
             if customer_id not in known:
                 where = "on a bad row of" if customer_id in rejected else "not in"
                 raise _Bad("customer_id", f"unknown customer {customer_id!r} ({where} the customers file)")
+            if _optional(row, "until") is not None:
+                contacts.setdefault(customer_id, []).append(
+                    _build(Deferral, _instant(row, "at"), _until(row), _optional(row, "by"))
+                )
+                continue
             contact = _build(
                 Contact,
                 _instant(row, "at"),

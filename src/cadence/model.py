@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeVar
 
 import attrs
 
 from cadence._time import Zone, get_zone, instant_us
-from cadence.errors import InputError, PolicyError
+from cadence.errors import InputError, InputTypeError, PolicyError
 
 __all__ = [
     "DEFAULT_LIFECYCLE",
@@ -22,7 +22,9 @@ __all__ = [
     "Channel",
     "Contact",
     "Customer",
+    "Deferral",
     "Direction",
+    "Event",
     "Lifecycle",
     "Outcome",
     "Segment",
@@ -269,12 +271,85 @@ class Contact:
         return hash(self._key)
 
 
+def _until(value: object) -> datetime | date:
+    if isinstance(value, datetime):
+        instant_us(value, "Deferral.until")  # refuses a naive datetime, naming the field
+        return value
+    if isinstance(value, date):
+        return value
+    raise InputTypeError(f"Deferral.until must be an aware datetime or a date (got {value!r})")
+
+
+@attrs.frozen(eq=False)
+class Deferral:
+    """A customer's request to be contacted later ("busy, talk next month"), logged in the history at ``at``.
+
+    Until ``until`` (an instant, or a date: the start of that local date) the status is ``snoozed``; from then the
+    follow-up is due. A counted contact after ``at`` ends the deferral. It does not reset the churn clock: the
+    customer has still been silent. Deferrals go in the same history as contacts.
+
+    >>> import pendulum
+    >>> Deferral(pendulum.datetime(2026, 3, 2, 10, tz="Europe/Berlin"), until=date(2026, 4, 1)).until
+    datetime.date(2026, 4, 1)
+    """
+
+    at: datetime
+    until: datetime | date = attrs.field(converter=_until)
+    by: str | None = None
+    _us: int = attrs.field(init=False, repr=False)
+    _bit: int = attrs.field(init=False, repr=False, default=0)
+    _key: tuple[int, int, object] = attrs.field(init=False, repr=False)
+    _until_us: int | None = attrs.field(init=False, repr=False)
+    _until_date: int | None = attrs.field(init=False, repr=False)
+    _rank: tuple[int, int, int, str] = attrs.field(init=False, repr=False)  # the latest deferral wins
+
+    def __attrs_post_init__(self) -> None:
+        us = instant_us(self.at, "Deferral.at")
+        _optional_str(self.by, "Deferral.by")
+        if isinstance(self.until, datetime):
+            until_us, until_date = instant_us(self.until, "Deferral.until"), None
+            key: object = until_us
+        else:
+            until_us, until_date = None, self.until.toordinal()
+            key = ("date", until_date)
+        object.__setattr__(self, "_us", us)
+        object.__setattr__(self, "_key", (us, -1, (key, self.by)))
+        object.__setattr__(self, "_until_us", until_us)
+        object.__setattr__(self, "_until_date", until_date)
+        order = (0, until_us) if until_us is not None else (1, until_date or 0)
+        object.__setattr__(self, "_rank", (us, *order, self.by or ""))
+
+    def until_us(self, zone: Zone) -> int:
+        """``until`` as microseconds: a date is the start of that local date in ``zone``."""
+        if self._until_us is not None:
+            return self._until_us
+        assert self._until_date is not None
+        return zone.day_start(self._until_date)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Deferral):
+            return NotImplemented
+        return self._key == other._key
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+
+_FOREVER = 2**62  # a pause with no end
+
+
+def _optional_instant(value: object, field: str) -> int | None:
+    return None if value is None else instant_us(value, field)
+
+
 @attrs.frozen
 class Customer:
     """A customer as the calculator sees it: segment and stage ids, when the stage was entered, and who owns it.
 
     ``timezone`` (an IANA name) overrides the policy's zone for this customer's local dates. ``created_at`` starts
-    the churn clock while the customer has no counted contact.
+    the churn clock while the customer has no counted contact. ``do_not_contact`` pauses all follow-up (until
+    ``do_not_contact_until`` if given: from then the follow-up is due). ``claimed_at`` is when the owner took the
+    customer from the shared pool (for a rule's pool reclaim).
 
     >>> import pendulum
     >>> Customer("c-1", "A", "lead", stage_entered_at=pendulum.datetime(2026, 3, 2, tz="UTC"),
@@ -289,10 +364,15 @@ class Customer:
     created_at: datetime
     timezone: str | None = None
     owner: str | None = None
+    do_not_contact: bool = False
+    do_not_contact_until: datetime | None = None
+    claimed_at: datetime | None = None
     _entered_us: int = attrs.field(init=False, repr=False, eq=False, hash=False)
     _created_us: int = attrs.field(init=False, repr=False, eq=False, hash=False)
     _zone: Zone | None = attrs.field(init=False, repr=False, eq=False, hash=False)
     _rule_key: tuple[str, str] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _paused_until: int | None = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _claimed_us: int | None = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         for name in ("id", "segment", "stage"):
@@ -312,3 +392,17 @@ class Customer:
         object.__setattr__(self, "_created_us", created)
         object.__setattr__(self, "_zone", zone)
         object.__setattr__(self, "_rule_key", (self.segment, self.stage))
+        if not isinstance(self.do_not_contact, bool):
+            raise InputError(f"Customer.do_not_contact must be True or False (got {self.do_not_contact!r})")
+        until = _optional_instant(self.do_not_contact_until, "Customer.do_not_contact_until")
+        if until is not None and not self.do_not_contact:
+            raise InputError("Customer.do_not_contact_until needs Customer.do_not_contact=True")
+        # None: no pause; _FOREVER: paused with no end; else the end of the pause.
+        object.__setattr__(
+            self, "_paused_until", (_FOREVER if until is None else until) if self.do_not_contact else None
+        )
+        object.__setattr__(self, "_claimed_us", _optional_instant(self.claimed_at, "Customer.claimed_at"))
+
+
+Event = Contact | Deferral
+"""What a customer's history holds: contacts, and deferrals the customer asked for."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import warnings
 from collections.abc import Iterable
 from typing import Any, TypeAlias, TypeVar
 
@@ -19,16 +20,17 @@ from cadence.durations import (
     ExactDuration,
     parse_duration,
 )
-from cadence.errors import DurationError, InputError, InputTypeError, PolicyError
+from cadence.errors import CadenceWarning, DurationError, InputError, InputTypeError, PolicyError
 from cadence.model import NON_REACH, Channel, Direction, Outcome, contact_code, to_enum
+from cadence.rulebook import Cap, Level, Reclaim, Touchpoint, Unanswered, ladder, touchpoints
 
 __all__ = ["ContactFilter", "DaysOff", "Rule"]
 
 _E = TypeVar("_E", bound=enum.Enum)
 
-# A rule as the calculator reads it: the plan before the first counted contact, one plan per interval, and
-# the bit mask of counted contact kinds.
-Compiled: TypeAlias = tuple[Plan, tuple[Plan, ...], int]
+# A rule as the calculator reads it: the plan before the first counted contact, one plan per interval, the bit
+# mask of counted contact kinds, and the touchpoints (which can drive the status).
+Compiled: TypeAlias = tuple[Plan, tuple[Plan, ...], int, tuple[Touchpoint, ...]]
 
 
 def _enum_set(kind: type[_E], value: object, field: str) -> frozenset[_E]:
@@ -131,6 +133,14 @@ def _intervals(value: object) -> tuple[Duration, ...]:
     return tuple(_duration(item, f"Rule.intervals[{i}]") for i, item in enumerate(value))
 
 
+def _instance(kind: type, field: str) -> Any:
+    def check(_: object, __: object, value: object) -> None:
+        if not isinstance(value, kind):
+            raise PolicyError(f"{field} must be a {kind.__name__} (got {value!r})")
+
+    return check
+
+
 def _days_off(value: object) -> DaysOff:
     try:
         return DaysOff(value.value if isinstance(value, DaysOff) else value)
@@ -184,7 +194,12 @@ class Rule:
     - ``counts``: which contacts reset the clock;
     - ``days_off``: what calendar-day deadlines and grace do with the calendar's days off: ``"count"`` them
       (plain calendar days, the default), ``"skip"`` them (a due date on a day off moves to the next working
-      date), or ``"pause"`` on them (``n`` days are ``n`` business days). See `DaysOff`.
+      date), or ``"pause"`` on them (``n`` days are ``n`` business days). See `DaysOff`;
+    - ``cap``: a frequency `Cap` on outbound attempts (do not harass);
+    - ``unanswered``: after so many `Unanswered` attempts in a row, a change of strategy;
+    - ``escalation``: an escalation ladder of `Level` values by how long overdue;
+    - ``reclaim``: when the customer goes back to the shared pool (`Reclaim`);
+    - ``touchpoints``: fixed touches after stage entry (`Touchpoint`), each due on its own.
 
     Durations take `Duration` values or strings (``"7d"``, ``"24h"``, ``"P1M"``, ``"3bd"``, ``"4bh"``). Business
     durations may be deadlines and grace; the heads-up and the churn threshold are counted in plain hours or
@@ -192,7 +207,8 @@ class Rule:
 
     >>> Rule.every("7d", heads_up="1d", churn_after="60d")
     Rule(intervals=(days(7),), first_response=None, grace=seconds(0), heads_up=days(1), churn_after=days(60), \
-counts=ContactFilter(...), days_off=<DaysOff.COUNT: 'count'>)
+counts=ContactFilter(...), days_off=<DaysOff.COUNT: 'count'>, cap=None, unanswered=None, escalation=(), \
+reclaim=None, touchpoints=())
     >>> Rule.every("7d", grace="-1d")
     Traceback (most recent call last):
     ...
@@ -206,6 +222,15 @@ counts=ContactFilter(...), days_off=<DaysOff.COUNT: 'count'>)
     churn_after: Duration | None = attrs.field(default=None, converter=_churn_after)
     counts: ContactFilter = attrs.field(default=ContactFilter(), repr=lambda _: "ContactFilter(...)")
     days_off: DaysOff = attrs.field(default=DaysOff.COUNT, converter=_days_off)
+    cap: Cap | None = attrs.field(default=None, validator=attrs.validators.optional(_instance(Cap, "Rule.cap")))
+    unanswered: Unanswered | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_instance(Unanswered, "Rule.unanswered"))
+    )
+    escalation: tuple[Level, ...] = attrs.field(default=(), converter=ladder)
+    reclaim: Reclaim | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_instance(Reclaim, "Rule.reclaim"))
+    )
+    touchpoints: tuple[Touchpoint, ...] = attrs.field(default=(), converter=touchpoints)
 
     def __attrs_post_init__(self) -> None:
         if not self.intervals:
@@ -247,6 +272,18 @@ counts=ContactFilter(...), days_off=<DaysOff.COUNT: 'count'>)
                 raise PolicyError(
                     f"Rule.churn_after ({self.churn_after}) must be longer than the longest deadline plus grace "
                     f"({longest} + {self.grace}), or churn risk would be flagged before the follow-up is overdue"
+                )
+
+        if self.cap is not None:
+            last = self.intervals[-1]
+            if self.cap.shortest_cycle_us > _bounds(last)[1] * 1_000_000:
+                warnings.warn(
+                    CadenceWarning(
+                        f"Rule.cap allows an attempt only every {self.cap.shortest_cycle_us // 3_600_000_000} h at "
+                        f"best, so the interval {last} can never be met; a follow-up will wait for the cap (silence "
+                        "with warnings.filterwarnings('ignore', category=CadenceWarning) if that is intended)"
+                    ),
+                    stacklevel=4,
                 )
 
     @classmethod
@@ -291,7 +328,7 @@ counts=ContactFilter(...), days_off=<DaysOff.COUNT: 'count'>)
 
         plans = tuple(plan(d) for d in self.intervals)
         first = plans[0] if self.first_response is None else plan(self.first_response)
-        return first, plans, self.counts.mask
+        return first, plans, self.counts.mask, self.touchpoints
 
 
 def _never_shorter(later: Duration, earlier: Duration) -> bool:

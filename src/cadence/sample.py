@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 import attrs
 
 from cadence.durations import BusinessDays, BusinessHours, ExactDuration
-from cadence.model import Channel, Contact, Customer, Direction, Outcome
+from cadence.model import Channel, Contact, Customer, Deferral, Direction, Outcome
 from cadence.policy import Policy
 
 __all__ = ["AS_OF", "SampleData", "generate"]
@@ -46,7 +46,7 @@ class SampleData:
     """Customers and their contact histories (a mapping of customer id to contacts), made for `AS_OF`."""
 
     customers: tuple[Customer, ...]
-    contacts: dict[str, tuple[Contact, ...]]
+    contacts: dict[str, tuple[Contact | Deferral, ...]]
     as_of: datetime
 
 
@@ -81,13 +81,13 @@ def generate(policy: Policy, *, customers: int = 2_000, seed: int = 2026, as_of:
     """Make ``customers`` customers over the policy's segments, with about a year of contacts before ``as_of``.
 
     Each customer has a personal rhythm around its rule's interval, most are kept up and some have drifted
-    into silence, so that every status shows up.
+    into silence, so that every status shows up; a few asked to be called later (a `Deferral` to a date).
     """
     rng = random.Random(seed)
     segments = sorted(policy.segments, key=lambda s: s.rank)
     stage_ids, weights = zip(*[(s, w) for s, w in _STAGES if s in policy.lifecycle], strict=True)
     people: list[Customer] = []
-    histories: dict[str, tuple[Contact, ...]] = {}
+    histories: dict[str, tuple[Contact | Deferral, ...]] = {}
     for index in range(customers):
         segment = rng.choices(segments, [1 + s.rank for s in segments])[0]  # fewer key customers than others
         stage = rng.choices(stage_ids, weights)[0]
@@ -107,11 +107,15 @@ def generate(policy: Policy, *, customers: int = 2_000, seed: int = 2026, as_of:
         # Most customers are kept up; some have drifted and heard nothing for a while.
         quiet_days = rng.uniform(0, 0.6 * rhythm) if rng.random() < 0.75 else rng.expovariate(1 / 25)
         quiet_from = as_of - timedelta(days=quiet_days)
-        contacts = []
+        contacts: list[Contact | Deferral] = []
         at = max(created, as_of - timedelta(days=365)) + timedelta(hours=rng.uniform(1, 48))
         while at < quiet_from:
             contacts.append(_touch(rng, at, owner))
             at += timedelta(days=rhythm * rng.uniform(0.3, 1.0), minutes=rng.uniform(0, 600))
+        if contacts and rng.random() < 0.04:  # "busy, talk next month": the customer asked to be called later
+            asked = max(contacts[-1].at + timedelta(minutes=5), as_of - timedelta(days=rng.uniform(0.5, 20)))
+            if asked < as_of:
+                contacts.append(Deferral(asked, until=(as_of + timedelta(days=rng.uniform(2, 40))).date(), by=owner))
         histories[customer.id] = tuple(contacts)
         people.append(customer)
     return SampleData(tuple(people), histories, as_of)

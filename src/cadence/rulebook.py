@@ -1,0 +1,372 @@
+"""The rest of the rulebook: frequency caps, unanswered attempts, escalation ladders, pool reclaim, touchpoints,
+and the risk score. Each is an immutable value a `Rule` carries, and a function over a customer's history (integer
+microseconds) that the `Assessment` calls when its answer is read.
+
+Durations here are exact (``"48h"``) or in days and weeks (``"2d"``). A cap's gap and window are elapsed time (a
+day is 24 hours); escalation, reclaim and touchpoint offsets count local dates like a rule's deadlines (``"2d"``
+after an instant is the start of the local date two days later).
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import math
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from cadence._time import Zone, add_calendar
+from cadence.durations import CalendarDuration, ExactDuration, parse_duration
+from cadence.errors import CadenceError, PolicyError
+
+__all__ = [
+    "Cap",
+    "Level",
+    "Reclaim",
+    "Recommendation",
+    "Touchpoint",
+    "TouchpointState",
+    "TouchpointStatus",
+    "Unanswered",
+]
+
+
+def _plain(value: object, field: str, *, zero: bool = False) -> ExactDuration | CalendarDuration:
+    """A duration in hours or days (no months, no business units), > 0 (or >= 0 with ``zero``)."""
+    try:
+        duration = parse_duration(value, field=field)  # type: ignore[arg-type]
+    except CadenceError as error:
+        raise PolicyError(str(error)) from None
+    if not isinstance(duration, (ExactDuration, CalendarDuration)) or (
+        isinstance(duration, CalendarDuration) and duration.months
+    ):
+        raise PolicyError(f"{field} must be in hours, days or weeks (got {duration})")
+    us = _us(duration)
+    if us < 0 or (us == 0 and not zero):
+        raise PolicyError(f"{field} must be {'>=' if zero else '>'} 0 (got {duration})")
+    return duration
+
+
+def _us(duration: ExactDuration | CalendarDuration) -> int:
+    """Elapsed microseconds, a day being 24 hours (for caps and for comparing offsets)."""
+    if isinstance(duration, ExactDuration):
+        return duration.microseconds
+    return duration.days * 86_400_000_000
+
+
+def shift(zone: Zone, base: int, duration: ExactDuration | CalendarDuration, sign: int = 1) -> int:
+    """``base`` moved by ``duration``: exactly, or to the start of the local date ``sign * days`` away."""
+    if isinstance(duration, ExactDuration):
+        return base + sign * duration.microseconds
+    return zone.day_start(add_calendar(zone.local_ordinal(base), 0, sign * duration.days))
+
+
+# --- frequency cap
+
+Plain = ExactDuration | CalendarDuration
+
+
+def _gap(value: object) -> Plain | None:
+    return None if value is None else _plain(value, "Cap.min_gap")
+
+
+def _per(value: object) -> Plain | None:
+    return None if value is None else _plain(value, "Cap.per")
+
+
+@attrs.frozen
+class Cap:
+    """Do not harass: at least ``min_gap`` between outbound attempts, and/or at most ``attempts`` per rolling
+    ``per`` (both elapsed time). Any outbound contact is an attempt, reached or not.
+
+    >>> Cap(attempts=3, per="7d")
+    Cap(min_gap=None, attempts=3, per=days(7))
+    """
+
+    min_gap: Plain | None = attrs.field(default=None, converter=_gap)
+    attempts: int | None = None
+    per: Plain | None = attrs.field(default=None, converter=_per)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.attempts is None) != (self.per is None):
+            raise PolicyError("Cap.attempts and Cap.per go together: at most `attempts` per `per`")
+        if self.attempts is not None and (type(self.attempts) is not int or self.attempts < 1):
+            raise PolicyError(f"Cap.attempts must be a whole number >= 1 (got {self.attempts!r})")
+        if self.min_gap is None and self.attempts is None:
+            raise PolicyError("a Cap needs min_gap, or attempts and per")
+
+    def next_allowed(self, attempts: Sequence[int]) -> int | None:
+        """The earliest instant a new attempt is allowed after the sorted ``attempts``; None if no limit applies."""
+        earliest = None
+        if self.min_gap is not None and attempts:
+            earliest = attempts[-1] + _us(self.min_gap)
+        if self.attempts is not None and self.per is not None and len(attempts) >= self.attempts:
+            # The attempt that must leave the window before another fits in it.
+            leaving = attempts[-self.attempts] + _us(self.per)
+            earliest = leaving if earliest is None else max(earliest, leaving)
+        return earliest
+
+    @property
+    def shortest_cycle_us(self) -> int:
+        """The shortest time between attempts the cap allows on average."""
+        gap = 0 if self.min_gap is None else _us(self.min_gap)
+        rate = 0 if self.per is None or self.attempts is None else _us(self.per) // self.attempts
+        return max(gap, rate)
+
+
+# --- unanswered attempts
+
+
+class Recommendation(enum.Enum):
+    """A change of strategy after attempts that reach nobody."""
+
+    REASSIGN = "reassign"
+    """Hand the customer to another rep."""
+    NURTURE = "nurture"
+    """Move the customer to long-term nurture."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _recommendation(value: object) -> Recommendation:
+    try:
+        return Recommendation(value.value if isinstance(value, Recommendation) else value)
+    except ValueError:
+        raise PolicyError(f'Unanswered.then must be "reassign" or "nurture" (got {value!r})') from None
+
+
+@attrs.frozen
+class Unanswered:
+    """After ``after`` outbound attempts in a row without a counted contact, recommend ``then``.
+
+    >>> Unanswered(3, "nurture")
+    Unanswered(after=3, then=<Recommendation.NURTURE: 'nurture'>)
+    """
+
+    after: int
+    then: Recommendation = attrs.field(converter=_recommendation)
+
+    def __attrs_post_init__(self) -> None:
+        if type(self.after) is not int or self.after < 1:
+            raise PolicyError(f"Unanswered.after must be a whole number >= 1 (got {self.after!r})")
+
+
+# --- escalation ladder
+
+
+def _level_after(value: object) -> Plain:
+    return _plain(value, "Level.after", zero=True)
+
+
+@attrs.frozen
+class Level:
+    """A level of an escalation ladder: from ``after`` past the overdue instant, do ``action`` ("notify the
+    owner", "manager", "reassign": the words are yours)."""
+
+    after: Plain = attrs.field(converter=_level_after)
+    action: str = "escalate"
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.action, str) or not self.action.strip():
+            raise PolicyError(f"Level.action must be a non-empty string (got {self.action!r})")
+
+
+def ladder(value: object) -> tuple[Level, ...]:
+    """Escalation levels from ``[Level(...), ("2d", "manager"), ...]``, strictly increasing in ``after``."""
+    if value is None:
+        return ()
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise PolicyError(f"Rule.escalation must be a list of levels (got {value!r})")
+    levels = []
+    for index, item in enumerate(value):
+        if isinstance(item, Level):
+            levels.append(item)
+        elif isinstance(item, tuple) and len(item) == 2:
+            levels.append(Level(*item))
+        else:
+            raise PolicyError(f"Rule.escalation[{index}] must be a Level or an (after, action) pair (got {item!r})")
+    for index, (low, high) in enumerate(itertools.pairwise(levels), start=1):
+        if not _us(high.after) > _us(low.after):
+            raise PolicyError(f"Rule.escalation[{index}]: thresholds must increase ({high.after} after {low.after})")
+    return tuple(levels)
+
+
+# --- pool reclaim
+
+
+def _reclaim_after(value: object) -> Plain:
+    return _plain(value, "Reclaim.after")
+
+
+def _protect(value: object) -> Plain | None:
+    return None if value is None else _plain(value, "Reclaim.protect")
+
+
+def _extend(value: object) -> Plain | None:
+    return None if value is None else _plain(value, "Reclaim.extend")
+
+
+def _max_protect(value: object) -> Plain | None:
+    return None if value is None else _plain(value, "Reclaim.max_protect")
+
+
+@attrs.frozen
+class Reclaim:
+    """Return a customer to the shared pool when its owner has made no counted contact for ``after`` (or none since
+    it was claimed). Optionally, a claimed customer is protected for ``protect``; each counted contact by the owner
+    extends protection to the later of the current end and the contact plus ``extend``, never past the claim plus
+    ``max_protect``.
+
+    >>> Reclaim("30d")
+    Reclaim(after=days(30), protect=None, extend=None, max_protect=None)
+    """
+
+    after: Plain = attrs.field(converter=_reclaim_after)
+    protect: Plain | None = attrs.field(default=None, converter=_protect)
+    extend: Plain | None = attrs.field(default=None, converter=_extend)
+    max_protect: Plain | None = attrs.field(default=None, converter=_max_protect)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.extend is not None or self.max_protect is not None) and self.protect is None:
+            raise PolicyError("Reclaim.extend and Reclaim.max_protect need Reclaim.protect")
+        if self.max_protect is not None and self.protect is not None and _us(self.max_protect) < _us(self.protect):
+            raise PolicyError(
+                f"Reclaim.max_protect ({self.max_protect}) must not be shorter than protect ({self.protect})"
+            )
+
+    def reclaim_at(self, zone: Zone, claimed: int, owner_contacts: Iterable[int]) -> int:
+        """When the customer goes back to the pool: ``after`` past the latest of the claim and the owner's counted
+        contacts since (a back-dated contact cannot move it back), and not before protection ends."""
+        latest = claimed
+        protected = None if self.protect is None else shift(zone, claimed, self.protect)
+        ceiling = None if self.max_protect is None else shift(zone, claimed, self.max_protect)
+        for at in sorted(owner_contacts):
+            latest = max(latest, at)
+            if protected is not None and self.extend is not None:
+                protected = max(protected, shift(zone, at, self.extend))
+        if protected is not None and ceiling is not None:
+            protected = min(protected, ceiling)
+        due = shift(zone, latest, self.after)
+        return due if protected is None else max(due, protected)
+
+
+# --- touchpoints
+
+
+def _touch_after(value: object) -> Plain:
+    return _plain(value, "Touchpoint.after", zero=True)
+
+
+def _touch_window(value: object) -> Plain:
+    return _plain(value, "Touchpoint.window", zero=True)
+
+
+@attrs.frozen
+class Touchpoint:
+    """A fixed touch ``after`` stage entry (won: "1d" delivery preparation, "15d" satisfaction visit). A counted
+    contact within ``window`` either side of it completes it; it is due at its time and missed when the window
+    closes.
+
+    >>> Touchpoint("15d", window="3d", label="satisfaction visit")
+    Touchpoint(after=days(15), window=days(3), label='satisfaction visit')
+    """
+
+    after: Plain = attrs.field(converter=_touch_after)
+    window: Plain = attrs.field(default=ExactDuration(0), converter=_touch_window)
+    label: str = "touchpoint"
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.label, str) or not self.label.strip():
+            raise PolicyError(f"Touchpoint.label must be a non-empty string (got {self.label!r})")
+
+
+def touchpoints(value: object) -> tuple[Touchpoint, ...]:
+    """Touchpoints in time order, whose windows do not overlap."""
+    if value is None:
+        return ()
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise PolicyError(f"Rule.touchpoints must be a list of Touchpoint (got {value!r})")
+    items = list(value)
+    for index, item in enumerate(items):
+        if not isinstance(item, Touchpoint):
+            raise PolicyError(f"Rule.touchpoints[{index}] must be a Touchpoint (got {item!r})")
+    items.sort(key=lambda t: _us(t.after))
+    for low, high in itertools.pairwise(items):
+        if _us(low.after) + _us(low.window) >= _us(high.after) - _us(high.window):
+            raise PolicyError(
+                f"Rule.touchpoints: the windows of {low.label!r} ({low.after} +/- {low.window}) and {high.label!r} "
+                f"({high.after} +/- {high.window}) overlap"
+            )
+    return tuple(items)
+
+
+class TouchpointState(enum.Enum):
+    """Where a touchpoint stands at ``as_of``."""
+
+    PENDING = "pending"
+    COMPLETED = "completed"
+    MISSED = "missed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@attrs.frozen
+class TouchpointStatus:
+    """A touchpoint as assessed: its state and instants (microseconds inside; see `Assessment.touchpoints`)."""
+
+    touchpoint: Touchpoint
+    state: TouchpointState
+    opens: int
+    due: int
+    closes: int
+    completed_by: int | None
+
+
+def assess_touchpoints(
+    zone: Zone, entry: int, as_of: int, counted: Sequence[int], items: Sequence[Touchpoint]
+) -> tuple[TouchpointStatus, ...]:
+    """Each touchpoint's state from the sorted counted contacts at or before ``as_of``."""
+    out = []
+    for item in items:
+        due = shift(zone, entry, item.after)
+        opens, closes = shift(zone, due, item.window, -1), shift(zone, due, item.window)
+        if isinstance(item.window, CalendarDuration):
+            closes = zone.day_start(zone.local_ordinal(closes) + 1)  # the last day of the window is included
+        first = bisect_left(counted, opens)
+        done = counted[first] if first < len(counted) and counted[first] < closes and counted[first] <= as_of else None
+        if done is not None:
+            state = TouchpointState.COMPLETED
+        elif as_of >= closes:
+            state = TouchpointState.MISSED
+        else:
+            state = TouchpointState.PENDING
+        out.append(TouchpointStatus(item, state, opens, due, closes, done))
+    return tuple(out)
+
+
+# --- risk score
+
+_PRIOR_GAPS = 3  # how many gaps of the rule's interval the customer's own rhythm is pulled toward
+_STEEPNESS = 2.0
+
+
+def risk_score(silence_us: int, own_gaps: Sequence[int], norm_us: int, churn_us: int | None) -> tuple[float, int]:
+    """``(score, normal gap)``: how far the silence has run past this customer's normal rhythm.
+
+    The normal gap is the mean of the customer's recent gaps between counted contacts, pulled toward the rule's
+    interval as if the rule contributed three gaps of its own (so two or three gaps are mostly the rule, twenty are
+    mostly the customer). With ``r`` = silence / normal gap and ``c`` = churn threshold / rule interval (4 without
+    a churn threshold), the score is ``r^2 / (r^2 + c^2)``: 0 right after a counted contact, 0.5 when a customer
+    with the rule's rhythm reaches the churn threshold, rising toward 1, never decreasing as silence grows.
+    """
+    normal = (sum(own_gaps) + _PRIOR_GAPS * norm_us) / (len(own_gaps) + _PRIOR_GAPS)
+    scale = 4.0 if churn_us is None else churn_us / norm_us
+    if silence_us <= 0:
+        return 0.0, int(normal)
+    ratio = silence_us / normal
+    score = ratio**_STEEPNESS / (ratio**_STEEPNESS + scale**_STEEPNESS)
+    return (score if math.isfinite(score) else 1.0), int(normal)
