@@ -138,7 +138,7 @@ def _assess(policy: Policy, customer: Customer, contacts: Iterable[Event], as_of
         resume, kind, by_date = paused, AnchorKind.DO_NOT_CONTACT, False
     if resume is not None:
         anchor = resume
-        due_soon, due, overdue = plan.resumed(zone, resume, by_date)
+        due_soon, due, overdue = plan.resumed(zone, resume, by_date or plan.deadline.day_granular)
 
     if churn_at is not None and as_of >= churn_at:
         status = Status.CHURN_RISK

@@ -97,6 +97,16 @@ class Cap:
         if self.min_gap is None and self.attempts is None:
             raise PolicyError("a Cap needs min_gap, or attempts and per")
 
+    @property
+    def min_gap_us(self) -> int:
+        """The minimum gap in microseconds (0 without one)."""
+        return 0 if self.min_gap is None else _us(self.min_gap)
+
+    @property
+    def per_us(self) -> int:
+        """The rolling window in microseconds (0 without one)."""
+        return 0 if self.per is None else _us(self.per)
+
     def next_allowed(self, attempts: Sequence[int]) -> int | None:
         """The earliest instant a new attempt is allowed after the sorted ``attempts``; None if no limit applies."""
         earliest = None

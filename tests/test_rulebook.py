@@ -1,0 +1,394 @@
+"""The rest of the rulebook, with real dates: deferrals, do-not-contact, caps, unanswered attempts, escalation, pool
+reclaim, touchpoints and the risk score; and their properties.
+
+2 March 2026 is a Monday; the zone is Europe/Berlin (UTC+1 until 29 March, UTC+2 after).
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import date, datetime, timedelta, timezone
+
+import pendulum
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from cadence import (
+    CadenceWarning,
+    Contact,
+    Customer,
+    Deferral,
+    Policy,
+    PolicyError,
+    Rule,
+    Status,
+    assess,
+)
+from cadence.rulebook import Cap, Level, Reclaim, Recommendation, Touchpoint, TouchpointState, Unanswered
+from strategies import as_of_instants, customers, histories, policies, shift
+
+TZ = "Europe/Berlin"
+
+
+def at(*args: int) -> pendulum.DateTime:
+    return pendulum.datetime(*args, tz=TZ)
+
+
+def policy(rule: Rule) -> Policy:
+    return Policy(name="p", calendar=TZ, segments=["A"], rules={("*", "*"): rule})
+
+
+def person(stage: str = "retention", entered: pendulum.DateTime | None = None, **fields: object) -> Customer:
+    entered = entered or at(2026, 1, 5, 9)
+    return Customer("c-1", "A", stage, stage_entered_at=entered, created_at=at(2025, 6, 1), owner="ana", **fields)
+
+
+def call(when: pendulum.DateTime, outcome: str = "connected", by: str = "ana") -> Contact:
+    return Contact(when, "call", "outbound", outcome, by=by)
+
+
+class TestDeferral:
+    rule = Rule.every("7d", grace="1d", churn_after="60d")
+
+    def test_snoozed_until_the_date_then_due(self) -> None:
+        history = [call(at(2026, 3, 2, 10)), Deferral(at(2026, 3, 2, 10, 5), until=date(2026, 4, 1))]
+        snoozed = assess(policy(self.rule), person(), history, as_of=at(2026, 3, 20))
+        assert snoozed.status is Status.SNOOZED
+        assert (snoozed.due_at, snoozed.overdue_at) == (at(2026, 4, 1), at(2026, 4, 3))
+        assert snoozed.reason == "snoozed: deferred by the customer to 2026-04-01; rule */*"
+        due = assess(policy(self.rule), person(), history, as_of=at(2026, 4, 1, 9))
+        assert due.status is Status.DUE
+        assert assess(policy(self.rule), person(), history, as_of=at(2026, 4, 3)).status is Status.OVERDUE
+
+    def test_an_instant_until(self) -> None:
+        history = [Deferral(at(2026, 3, 2, 10, 5), until=at(2026, 3, 20, 15, 30))]
+        result = assess(policy(Rule.every("48h", grace="2h")), person(), history, as_of=at(2026, 3, 20, 15, 29))
+        assert (result.status, result.due_at, result.overdue_at) == (
+            Status.SNOOZED,
+            at(2026, 3, 20, 15, 30),
+            at(2026, 3, 20, 17, 30),
+        )
+
+    def test_a_later_counted_contact_ends_it(self) -> None:
+        history = [Deferral(at(2026, 3, 2, 10, 5), until=date(2026, 4, 1)), call(at(2026, 3, 10, 11))]
+        result = assess(policy(self.rule), person(), history, as_of=at(2026, 3, 18))
+        assert (result.status, result.due_at) == (Status.DUE, at(2026, 3, 17))
+        unreached = [
+            call(at(2026, 3, 2, 10)),
+            Deferral(at(2026, 3, 2, 10, 5), until=date(2026, 4, 1)),
+            call(at(2026, 3, 10), "no_answer"),
+        ]
+        assert assess(policy(self.rule), person(), unreached, as_of=at(2026, 3, 18)).status is Status.SNOOZED
+
+    def test_the_churn_clock_runs_on(self) -> None:
+        """The customer has still been silent: churn risk shows through a deferral."""
+        rule = Rule.every("7d", churn_after="20d")
+        history = [call(at(2026, 3, 2, 10)), Deferral(at(2026, 3, 2, 10, 5), until=date(2026, 4, 15))]
+        assert assess(policy(rule), person(), history, as_of=at(2026, 3, 25)).status is Status.CHURN_RISK
+
+    def test_the_latest_deferral_wins_whatever_the_order(self) -> None:
+        first, second = (
+            Deferral(at(2026, 3, 2), until=date(2026, 5, 1)),
+            Deferral(at(2026, 3, 3), until=date(2026, 4, 1)),
+        )
+        one = assess(policy(self.rule), person(), [first, second], as_of=at(2026, 3, 10))
+        two = assess(policy(self.rule), person(), [second, first, second], as_of=at(2026, 3, 10))
+        assert one.due_at == two.due_at == at(2026, 4, 1)
+
+    def test_bad_deferrals(self) -> None:
+        with pytest.raises(Exception, match=r"Deferral.until must be an aware datetime or a date"):
+            Deferral(at(2026, 3, 2), until="next month")  # type: ignore[arg-type]
+        with pytest.raises(Exception, match=r"Deferral.until is a naive datetime"):
+            Deferral(at(2026, 3, 2), until=datetime(2026, 4, 1))
+
+
+class TestDoNotContact:
+    def test_paused_without_end(self) -> None:
+        result = assess(policy(Rule.every("7d")), person(do_not_contact=True), [], as_of=at(2026, 3, 20))
+        assert result.status is Status.INACTIVE
+        assert result.reason == "inactive: do not contact (rule */*)"
+        assert (result.contact_allowed, result.next_allowed_at) == (False, None)
+
+    def test_paused_until_then_due(self) -> None:
+        customer = person(do_not_contact=True, do_not_contact_until=at(2026, 4, 1, 9))
+        during = assess(policy(Rule.every("7d")), customer, [call(at(2026, 3, 2, 10))], as_of=at(2026, 3, 20))
+        assert during.reason == "inactive: do not contact until 2026-04-01 09:00 (rule */*)"
+        assert (during.contact_allowed, during.next_allowed_at) == (False, at(2026, 4, 1, 9))
+        after = assess(policy(Rule.every("7d")), customer, [call(at(2026, 3, 2, 10))], as_of=at(2026, 4, 1, 10))
+        assert (after.status, after.due_at, after.overdue_at) == (Status.DUE, at(2026, 4, 1, 9), at(2026, 4, 2))
+        assert after.contact_allowed
+        assert after.reason.startswith("due: follow-up due since 2026-04-01 09:00 (do-not-contact ended")
+
+    def test_until_needs_the_flag(self) -> None:
+        with pytest.raises(Exception, match=r"Customer.do_not_contact_until needs Customer.do_not_contact=True"):
+            person(do_not_contact_until=at(2026, 4, 1))
+
+
+class TestCap:
+    def test_three_per_week(self) -> None:
+        rule = Rule.every("3d", cap=Cap(attempts=3, per="7d"))
+        tries = [call(at(2026, 3, d, 10), "no_answer") for d in (2, 3, 4)]
+        result = assess(policy(rule), person(), tries, as_of=at(2026, 3, 6, 9))
+        assert result.status is Status.OVERDUE
+        assert (result.contact_allowed, result.next_allowed_at) == (False, at(2026, 3, 9, 10))
+        assert result.reason.endswith("; contact not allowed before 2026-03-09 10:00 (frequency cap)")
+        assert assess(policy(rule), person(), tries, as_of=at(2026, 3, 9, 10)).contact_allowed
+
+    def test_a_minimum_gap(self) -> None:
+        rule = Rule.every("7d", cap=Cap(min_gap="1d"))
+        result = assess(policy(rule), person(), [call(at(2026, 3, 4, 10))], as_of=at(2026, 3, 4, 18))
+        assert (result.contact_allowed, result.next_allowed_at) == (False, at(2026, 3, 5, 10))
+        free = assess(policy(Rule.every("7d")), person(), [call(at(2026, 3, 4, 10))], as_of=at(2026, 3, 4, 18))
+        assert (free.contact_allowed, free.next_allowed_at) == (True, at(2026, 3, 4, 18))
+
+    def test_a_cap_that_makes_the_interval_impossible_warns(self) -> None:
+        with pytest.warns(CadenceWarning, match=r"the interval 1 day can never be met"):
+            Rule.every("1d", cap=Cap(min_gap="2d"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            Rule.every("7d", cap=Cap(attempts=3, per="7d"))
+
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"attempts": 0, "per": "7d"}, r"Cap.attempts must be a whole number >= 1 \(got 0\)"),
+            ({"attempts": 3}, r"Cap.attempts and Cap.per go together"),
+            ({"min_gap": "0h"}, r"Cap.min_gap must be > 0 \(got 0 seconds\)"),
+            ({"attempts": 3, "per": "0d"}, r"Cap.per must be > 0"),
+            ({"min_gap": "1mo"}, r"Cap.min_gap must be in hours, days or weeks \(got 1 month\)"),
+            ({}, r"a Cap needs min_gap, or attempts and per"),
+        ],
+    )
+    def test_bad_caps(self, kwargs: dict[str, object], message: str) -> None:
+        with pytest.raises(PolicyError, match=message):
+            Cap(**kwargs)  # type: ignore[arg-type]
+
+
+class TestUnanswered:
+    def test_three_unanswered_attempts_in_a_week_recommend_nurture(self) -> None:
+        rule = Rule.every("2d", unanswered=Unanswered(3, "nurture"))
+        history = [call(at(2026, 2, 27, 10)), *[call(at(2026, 3, d, 10), "no_answer") for d in (2, 4, 6)]]
+        result = assess(policy(rule), person(), history, as_of=at(2026, 3, 6, 12))
+        assert (result.unanswered_attempts, result.recommendation) == (3, Recommendation.NURTURE)
+        assert result.reason.endswith("; 3 unanswered attempts: nurture")
+        replied = [*history, Contact(at(2026, 3, 6, 11), "email", "inbound", "replied")]
+        after = assess(policy(rule), person(), replied, as_of=at(2026, 3, 6, 12))
+        assert (after.unanswered_attempts, after.recommendation) == (0, None)
+
+    def test_bad(self) -> None:
+        with pytest.raises(PolicyError, match=r"Unanswered.after must be a whole number >= 1"):
+            Unanswered(0, "nurture")
+        with pytest.raises(PolicyError, match=r'Unanswered.then must be "reassign" or "nurture"'):
+            Unanswered(3, "give up")
+
+
+class TestEscalation:
+    rule = Rule.every("7d", escalation=[("0d", "notify owner"), ("2d", "manager"), ("4d", "reassign")])
+
+    def test_a_ladder_of_0_2_4_days(self) -> None:
+        history = [call(at(2026, 3, 2, 10))]  # due 9 March, overdue from 10 March
+        levels = []
+        for day in (9, 10, 11, 12, 14):
+            result = assess(policy(self.rule), person(), history, as_of=at(2026, 3, day, 8))
+            levels.append((result.escalation_level, result.escalation, result.next_escalation_at))
+        assert levels == [
+            (0, None, at(2026, 3, 10)),
+            (1, "notify owner", at(2026, 3, 12)),
+            (1, "notify owner", at(2026, 3, 12)),
+            (2, "manager", at(2026, 3, 14)),
+            (3, "reassign", None),
+        ]
+
+    def test_thresholds_must_increase(self) -> None:
+        with pytest.raises(
+            PolicyError, match=r"Rule.escalation\[2\]: thresholds must increase \(2 days after 4 days\)"
+        ):
+            Rule.every("7d", escalation=[("0d", "owner"), ("4d", "manager"), ("2d", "reassign")])
+        with pytest.raises(PolicyError, match=r"Level.after must be >= 0"):
+            Level("-1d", "owner")
+
+
+class TestReclaim:
+    def test_thirty_days_and_a_back_dated_contact(self) -> None:
+        rule = Rule.every("7d", reclaim=Reclaim("30d"))
+        customer = person(claimed_at=at(2026, 3, 1, 9))
+        history = [call(at(2026, 3, 10, 11)), call(at(2026, 3, 15, 9), by="ben")]
+        result = assess(policy(rule), customer, history, as_of=at(2026, 4, 1))
+        assert (result.reclaim_at, result.reclaim) == (at(2026, 4, 9), False)
+        # Logged on 5 April but dated 20 February: it cannot move the clock back.
+        late = assess(policy(rule), customer, [*history, call(at(2026, 2, 20, 9))], as_of=at(2026, 4, 9))
+        assert (late.reclaim_at, late.reclaim) == (at(2026, 4, 9), True)
+
+    def test_never_contacted_since_claimed(self) -> None:
+        result = assess(policy(Rule.every("7d", reclaim=Reclaim("30d"))), person(claimed_at=at(2026, 3, 1, 9)), [],
+                        as_of=at(2026, 4, 1))  # fmt: skip
+        assert result.reclaim_at == at(2026, 3, 31)
+        assert result.reclaim
+
+    def test_protection_extends_to_a_maximum(self) -> None:
+        rule = Rule.every("7d", reclaim=Reclaim("10d", protect="20d", extend="15d", max_protect="40d"))
+        customer = person(claimed_at=at(2026, 3, 1, 9))
+        quiet = assess(policy(rule), customer, [], as_of=at(2026, 3, 15))
+        assert quiet.reclaim_at == at(2026, 3, 21)  # protected for 20 days, though 10 days pass sooner
+        busy = [call(at(2026, 3, d, 10)) for d in (5, 15, 25)]
+        assert assess(policy(rule), customer, busy, as_of=at(2026, 3, 26)).reclaim_at == at(2026, 4, 9)  # 25 + 15
+        busier = [call(at(2026, 3, d, 10)) for d in (5, 15, 28)]
+        assert assess(policy(rule), customer, busier, as_of=at(2026, 3, 29)).reclaim_at == at(2026, 4, 10)  # at most 40
+
+    def test_no_owner_no_reclaim(self) -> None:
+        customer = Customer("c", "A", "retention", at(2026, 1, 5), at(2026, 1, 1))
+        assert (
+            assess(policy(Rule.every("7d", reclaim=Reclaim("30d"))), customer, [], as_of=at(2026, 4, 1)).reclaim_at
+            is None
+        )
+
+    def test_bad(self) -> None:
+        with pytest.raises(PolicyError, match=r"Reclaim.extend and Reclaim.max_protect need Reclaim.protect"):
+            Reclaim("30d", extend="5d")
+        with pytest.raises(PolicyError, match=r"Reclaim.max_protect \(5 days\) must not be shorter than protect"):
+            Reclaim("30d", protect="10d", max_protect="5d")
+
+
+class TestTouchpoints:
+    rule = Rule.every("1mo", touchpoints=[Touchpoint("1d", "1d", "delivery preparation"),
+                                          Touchpoint("15d", "3d", "satisfaction visit")])  # fmt: skip
+
+    def test_won_plus_1_and_15_days(self) -> None:
+        won = person("won", entered=at(2026, 3, 2, 10))
+        early = assess(policy(self.rule), won, [], as_of=at(2026, 3, 3, 12))
+        assert early.status is Status.DUE
+        assert early.reason == "due: touchpoint 'delivery preparation' due since 2026-03-03 (rule */*)"
+        states = [(t.label, t.state, t.due_at) for t in early.touchpoints]
+        assert states == [
+            ("delivery preparation", TouchpointState.PENDING, at(2026, 3, 3)),
+            ("satisfaction visit", TouchpointState.PENDING, at(2026, 3, 17)),
+        ]
+        done = assess(policy(self.rule), won, [call(at(2026, 3, 3, 15))], as_of=at(2026, 3, 3, 16))
+        assert done.touchpoints[0].state is TouchpointState.COMPLETED
+        assert done.touchpoints[0].completed_at == at(2026, 3, 3, 15)
+        later = assess(policy(self.rule), won, [call(at(2026, 3, 3, 15))], as_of=at(2026, 3, 25))
+        assert [t.state for t in later.touchpoints] == [TouchpointState.COMPLETED, TouchpointState.MISSED]
+        assert later.touchpoints[1].window == (at(2026, 3, 14), at(2026, 3, 21))
+
+    def test_overlapping_touchpoints_are_refused(self) -> None:
+        with pytest.raises(PolicyError, match=r"the windows of 'a' \(3 days \+/- 2 days\) and 'b' \(5 days"):
+            Rule.every("1mo", touchpoints=[Touchpoint("3d", "2d", "a"), Touchpoint("5d", "1d", "b")])
+
+
+class TestRiskScore:
+    def test_zero_after_a_contact_and_half_at_the_churn_threshold(self) -> None:
+        rule = Rule.every("7d", churn_after="60d")
+        weekly = [call(at(2026, 1, 5, 10).add(weeks=w)) for w in range(10)]
+        last = weekly[-1].at
+        assert assess(policy(rule), person(), weekly, as_of=last).risk_score == 0.0
+        half = assess(policy(rule), person(), weekly, as_of=last.add(hours=60 * 24))  # across the DST change
+        assert half.risk_score == pytest.approx(0.5, abs=0.01)
+        inputs = half.risk_inputs
+        assert inputs["own_gaps"] == 9
+        assert inputs["own_mean_gap_days"] == pytest.approx(7.0)
+        assert inputs["silence_days"] == pytest.approx(60.0)
+
+    def test_a_chatty_customer_worries_sooner(self) -> None:
+        rule = Rule.every("7d", churn_after="60d")
+        daily = [call(at(2026, 1, 5, 10).add(days=d)) for d in range(30)]
+        weekly = [call(at(2025, 11, 10, 10).add(weeks=w)) for w in range(13)]
+        quiet_days = 20
+        chatty = assess(policy(rule), person(), daily, as_of=daily[-1].at.add(days=quiet_days)).risk_score
+        steady = assess(policy(rule), person(), weekly, as_of=weekly[-1].at.add(days=quiet_days)).risk_score
+        assert chatty > steady
+
+
+# --- properties
+
+
+@given(policies(), as_of_instants, st.data())
+def test_snoozed_never_turns_overdue_before_until(policy_: Policy, as_of: datetime, data: st.DataObject) -> None:
+    """Before a deferral's end, the status is snoozed (or churn risk, or inactive), never due or overdue."""
+    customer = data.draw(customers(as_of=as_of))
+    history = data.draw(histories(around=as_of))
+    asked = shift(as_of, minutes=-data.draw(st.integers(0, 60 * 24 * 30)))
+    until = shift(as_of, minutes=data.draw(st.integers(1, 60 * 24 * 60)))
+    history = [c for c in history if c.at <= asked] + [Deferral(asked, until=until)]
+    result = assess(policy_, customer, history, as_of=as_of)
+    assert result.status in (Status.SNOOZED, Status.CHURN_RISK, Status.INACTIVE)
+
+
+def _allowed(cap: Cap, attempts: list[int], t: int) -> bool:
+    """The reference: may an attempt be made at ``t`` after these attempts? (brute force)"""
+    gap = 0 if cap.min_gap is None else cap.min_gap_us
+    if attempts and t - max(attempts) < gap:
+        return False
+    if cap.attempts is not None:
+        recent = [a for a in attempts if a > t - cap.per_us]
+        return len(recent) < cap.attempts
+    return True
+
+
+caps = st.builds(
+    Cap,
+    min_gap=st.none() | st.integers(1, 72).map(lambda h: f"{h}h"),
+    attempts=st.integers(1, 5),
+    per=st.integers(1, 14).map(lambda d: f"{d}d"),
+)
+
+
+@given(caps, st.lists(st.integers(0, 20 * 24 * 60), max_size=12), st.integers(0, 25 * 24 * 60))
+def test_next_allowed_at_is_exactly_when_the_cap_allows(cap: Cap, minutes: list[int], now: int) -> None:
+    """Contacting at next_allowed_at never breaks the cap, and one microsecond earlier would."""
+    start = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    tries = [call(pendulum.instance(start + timedelta(minutes=m)), "no_answer") for m in sorted(minutes) if m <= now]
+    as_of = start + timedelta(minutes=now)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CadenceWarning)
+        rule = Rule.every("30d", cap=cap)
+    result = assess(policy(rule), person(entered=pendulum.instance(start)), tries, as_of=as_of)
+    us = [t._us for t in tries]
+    allowed = int(result.next_allowed_at.timestamp() * 1_000_000)  # type: ignore[union-attr]
+    assert allowed >= int(as_of.timestamp() * 1_000_000)
+    assert _allowed(cap, us, allowed)
+    assert result.contact_allowed == _allowed(cap, us, int(as_of.timestamp() * 1_000_000))
+    if allowed > int(as_of.timestamp() * 1_000_000):
+        assert not _allowed(cap, us, allowed - 1)
+
+
+@given(policies(), as_of_instants, st.data(), st.integers(0, 400 * 24 * 3600))
+def test_risk_score_is_bounded_zero_after_contact_and_monotone(
+    policy_: Policy, as_of: datetime, data: st.DataObject, later: int
+) -> None:
+    customer = data.draw(customers(as_of=as_of))
+    history = data.draw(histories(around=as_of, after_days=0))
+    now = assess(policy_, customer, history, as_of=as_of)
+    assume(now.status is not Status.INACTIVE)
+    assert 0.0 <= now.risk_score <= 1.0
+    then = assess(policy_, customer, history, as_of=shift(as_of, seconds=later))
+    assert then.risk_score >= now.risk_score
+    if now.last_contact_at is not None and now.silence == timedelta(0):
+        assert now.risk_score == 0.0
+
+
+@given(as_of_instants, st.lists(st.integers(0, 10 * 24 * 3600), min_size=2, max_size=5, unique=True),
+       st.integers(0, 30 * 24 * 3600))  # fmt: skip
+def test_escalation_level_is_monotone_in_time(as_of: datetime, seconds: list[int], later: int) -> None:
+    levels = [(f"{s}s", f"level {i}") for i, s in enumerate(sorted(seconds))]
+    rule = Rule.every("2d", escalation=levels)
+    entered = shift(as_of, days=-30)
+    customer = Customer("c", "A", "retention", entered, entered)
+    first = assess(policy(rule), customer, [], as_of=as_of)
+    second = assess(policy(rule), customer, [], as_of=shift(as_of, seconds=later))
+    assert second.escalation_level >= first.escalation_level
+
+
+@given(st.integers(1, 60), st.lists(st.integers(1, 24 * 60), min_size=1, max_size=20), st.data())
+def test_reclaim_never_fires_while_the_owner_keeps_contacting(days: int, gaps: list[int], data: st.DataObject) -> None:
+    """Contacts by the owner less than N days apart, the last less than N days ago: never reclaimed."""
+    limit = days * 24 * 60 - 1
+    claimed = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+    when, history = claimed, []
+    for gap in gaps:
+        when += timedelta(minutes=min(gap * days, limit))
+        history.append(call(pendulum.instance(when)))
+    as_of = when + timedelta(minutes=data.draw(st.integers(0, limit)))
+    rule = Rule.every("1d", reclaim=Reclaim(f"{days * 24}h"))
+    customer = Customer("c", "A", "retention", claimed, claimed, owner="ana", claimed_at=claimed)
+    assert not assess(policy(rule), customer, history, as_of=as_of).reclaim
