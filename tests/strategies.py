@@ -13,6 +13,7 @@ from cadence import (
     BusinessHours,
     Calendar,
     CalendarDuration,
+    Cap,
     Channel,
     Contact,
     Customer,
@@ -20,8 +21,10 @@ from cadence import (
     ExactDuration,
     Outcome,
     Policy,
+    Reclaim,
     Rule,
     Segment,
+    Unanswered,
     business_days,
     business_hours,
     days,
@@ -177,6 +180,14 @@ def rules(draw: st.DrawFn, *, monotone: bool = False) -> Rule:
         longest = max(_seconds_max(d) for d in deadlines) + _seconds_max(grace)
         extra = draw(st.integers(1, 60))
         churn = days(longest // 86_400 + extra + 1) if draw(st.booleans()) else hours(longest // 3600 + extra + 1)
+    extras: dict[str, object] = {}
+    if draw(st.booleans()):  # the rest of the rulebook, which leaves the status alone (touchpoints excepted)
+        if _seconds_min(intervals[-1]) >= 86_400 and draw(st.booleans()):
+            extras["cap"] = Cap(min_gap=f"{draw(st.integers(1, 12))}h", attempts=3, per="1d")
+        then = st.sampled_from(["nurture", "reassign"])
+        extras["unanswered"] = draw(st.none() | st.builds(Unanswered, st.integers(1, 4), then))
+        extras["escalation"] = [(f"{d}d", f"level {d}") for d in sorted(draw(st.sets(st.integers(0, 9), max_size=3)))]
+        extras["reclaim"] = draw(st.none() | st.integers(1, 90).map(lambda d: Reclaim(f"{d}d")))
     return Rule(
         intervals=intervals,
         first_response=first,
@@ -184,6 +195,7 @@ def rules(draw: st.DrawFn, *, monotone: bool = False) -> Rule:
         heads_up=heads_up,
         churn_after=churn,
         days_off=days_off,
+        **extras,  # type: ignore[arg-type]
     )
 
 

@@ -13,7 +13,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cadence import Calendar, Policy, PolicyError, Rule, Segment, Stage, presets
+from cadence import (
+    Calendar,
+    Cap,
+    Policy,
+    PolicyError,
+    Reclaim,
+    Rule,
+    Segment,
+    Stage,
+    Touchpoint,
+    Unanswered,
+    presets,
+)
 from cadence.errors import PolicyFileError, Problem
 from cadence.model import Lifecycle
 from cadence.policy_files import dump, dumps, from_dict, json_schema, load, loads, to_dict
@@ -51,6 +63,13 @@ def full_policy() -> Policy:
                 "1mo",
                 churn_after="90d",
                 counts=ContactFilter(channels=["meeting", "visit"], non_reach=["no_answer"]),
+                cap=Cap(min_gap="1d", attempts=3, per="7d"),
+                unanswered=Unanswered(3, "reassign"),
+                escalation=[("0d", "notify owner"), ("2d", "manager"), ("96h", "reassign")],
+                reclaim=Reclaim("30d", protect="14d", extend="7d", max_protect="60d"),
+            ),
+            ("*", "customer"): Rule.every(
+                "1mo", touchpoints=[Touchpoint("1d", "1d", "delivery"), Touchpoint("15d", label="visit")]
             ),
         },
     )
@@ -126,6 +145,21 @@ class TestErrors:
         assert problems(text) == ["rules[0].grace: must be >= 0 (got -1 day) (line 10)"]
         text = HEADER + '\n[[rules]]\nkey = "*/*"\ninterval = "2d"\nheads_up = "3d"\n'
         assert problems(text)[0].startswith("rules[0].heads_up: (3 days) must be shorter than the shortest deadline")
+
+    def test_rulebook_records_report_their_fields(self) -> None:
+        text = (
+            HEADER
+            + '\n[[rules]]\nkey = "*/*"\ninterval = "7d"\ncap = { attempts = 0, per = "7x" }\n'
+            + 'escalation = [{ after = "2d", action = "manager" }, { after = "-1d", action = "owner" }]\n'
+        )
+        assert problems(text) == [
+            'rules[0].cap.per: "7x" is not a duration (try "7d" or "P7D") (line 9)',
+            "rules[0].escalation[1].after: must be >= 0 (got -1 day) (line 10)",
+        ]
+        text = HEADER + '\n[[rules]]\nkey = "*/*"\ninterval = "7d"\nescalation = [["2d", "x"], { after = "1d" }]\n'
+        assert problems(text) == [
+            "rules[0].escalation[0]: expected a table of escalation settings (got ['2d', 'x']) (line 9)"
+        ]
 
     def test_policy_level_problems(self) -> None:
         text = HEADER + '\n[[rules]]\nkey = "A/*"\ninterval = "2d"\n\n[[rules]]\nkey = "A/*"\ninterval = "3d"\n'

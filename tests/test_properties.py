@@ -52,6 +52,14 @@ def snapshot(result: Assessment) -> tuple[object, ...]:
         result.churn_risk_at,
         result.last_contact_at,
         result.silence,
+        result.contact_allowed,
+        result.next_allowed_at,
+        result.unanswered_attempts,
+        result.recommendation,
+        result.escalation_level,
+        result.next_escalation_at,
+        result.reclaim_at,
+        result.risk_score,
     )
 
 

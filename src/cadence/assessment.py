@@ -365,8 +365,9 @@ class Assessment:
     def _times(self, outbound: bool) -> list[int]:
         """Sorted instants at or before ``as_of`` of the outbound attempts, or of the counted contacts."""
         as_of, mask = self._r[7], self._r[17]
-        if outbound:
-            return sorted(c._us for c in self._r[16] if c._us <= as_of and c._bit and c.direction is Direction.OUTBOUND)
+        if outbound:  # distinct attempts: an exact duplicate is one attempt
+            keys = {c._key for c in self._r[16] if c._us <= as_of and c._bit and c.direction is Direction.OUTBOUND}
+            return sorted(key[0] for key in keys)
         return sorted({c._us for c in self._r[16] if c._us <= as_of and mask & c._bit})
 
     @property

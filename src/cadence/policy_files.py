@@ -49,6 +49,7 @@ from cadence.durations import _UNITS, Duration, ExactDuration, parse_duration
 from cadence.errors import CadenceError, PolicyError, PolicyFileError, Problem
 from cadence.model import DEFAULT_LIFECYCLE, Channel, Direction, Lifecycle, Outcome, Segment, Stage
 from cadence.policy import ANY, Policy, RuleKey, _unknown
+from cadence.rulebook import Cap, Level, Reclaim, Touchpoint, Unanswered
 from cadence.rules import ContactFilter, DaysOff, Rule
 
 if sys.version_info >= (3, 11):
@@ -78,8 +79,21 @@ _RULE = (
     "churn_after",
     "days_off",
     "counts",
+    "cap",
+    "unanswered",
+    "escalation",
+    "reclaim",
+    "touchpoints",
 )
 _COUNTS = ("channels", "directions", "non_reach")
+# The rulebook's records: their keys, and which of those are durations.
+_RECORDS: dict[str, tuple[type, tuple[str, ...], tuple[str, ...]]] = {
+    "cap": (Cap, ("min_gap", "attempts", "per"), ("min_gap", "per")),
+    "unanswered": (Unanswered, ("after", "then"), ()),
+    "reclaim": (Reclaim, ("after", "protect", "extend", "max_protect"), ("after", "protect", "extend", "max_protect")),
+    "escalation": (Level, ("after", "action"), ("after",)),
+    "touchpoints": (Touchpoint, ("after", "window", "label"), ("after", "window")),
+}
 
 
 class _Bad(Exception):
@@ -275,8 +289,37 @@ class _Reader:
             fields["days_off"] = table["days_off"]
         if "counts" in table:
             fields["counts"] = self.counts(table["counts"], _join(path, "counts"))
+        before = len(self.problems)  # read every record, then stop if any was bad
+        for name in ("cap", "unanswered", "reclaim", "escalation", "touchpoints"):
+            if name in table:
+                read = self.records if name in ("escalation", "touchpoints") else self.record
+                with contextlib.suppress(_Bad):
+                    fields[name] = read(table[name], _join(path, name), name)
+        if len(self.problems) > before:
+            raise _Bad()
         rule = self.build(lambda: Rule(**fields), path, "Rule")
         return key, rule, path
+
+    def record(self, value: object, path: str, name: str) -> Any:
+        """One of the rulebook's records (a cap, a ladder level, a touchpoint, ...) from its table."""
+        kind, keys, durations = _RECORDS[name]
+        table = self.table(value, path, keys, f"{name} settings")
+        fields = {key: table[key] for key in keys if key in table}
+        for key in durations:
+            if key in fields:
+                self.duration(fields[key], _join(path, key))  # reported here, with the file's path
+        for key, item in fields.items():
+            if key not in durations and isinstance(item, (list, dict)):
+                raise self.fail(_join(path, key), f"expected a number or a string (got {_show(item)})")
+        return self.build(lambda: kind(**fields), path, kind.__name__)
+
+    def records(self, value: object, path: str, name: str) -> list[Any]:
+        """A list of the rulebook's records (ladder levels, touchpoints); every bad one is reported."""
+        before = len(self.problems)
+        items = self.each(self.items(value, path), path, lambda item, at: self.record(item, at, name))
+        if len(self.problems) > before:
+            raise _Bad()
+        return items
 
     def counts(self, value: object, path: str) -> ContactFilter:
         table = self.table(value, path, _COUNTS, "which contacts count (channels, directions, non_reach)")
@@ -498,6 +541,14 @@ def _rule_dict(key: RuleKey, rule: Rule) -> dict[str, Any]:
         out["churn_after"] = rule.churn_after.short()
     if rule.days_off is not DaysOff.COUNT:
         out["days_off"] = rule.days_off.value
+    for name in ("cap", "unanswered", "reclaim"):
+        record = getattr(rule, name)
+        if record is not None:
+            out[name] = _record_dict(record)
+    for name in ("escalation", "touchpoints"):
+        records = getattr(rule, name)
+        if records:
+            out[name] = [_record_dict(record) for record in records]
     if rule.counts != ContactFilter():
         counts = rule.counts
         out["counts"] = {
@@ -505,6 +556,16 @@ def _rule_dict(key: RuleKey, rule: Rule) -> dict[str, Any]:
             "directions": [d.value for d in Direction if d in counts.directions],
             "non_reach": [o.value for o in Outcome if o in counts.non_reach],
         }
+    return out
+
+
+def _record_dict(record: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field in attrs.fields(type(record)):
+        value = getattr(record, field.name)
+        if value is None or value == field.default:
+            continue
+        out[field.name] = value.short() if hasattr(value, "short") else getattr(value, "value", value)
     return out
 
 
@@ -611,6 +672,25 @@ def json_schema() -> dict[str, Any]:
                         "heads_up": duration,
                         "churn_after": duration,
                         "days_off": {"enum": [mode.value for mode in DaysOff]},
+                        "cap": _record(
+                            {"min_gap": duration, "attempts": {"type": "integer", "minimum": 1}, "per": duration}
+                        ),
+                        "unanswered": _record(
+                            {"after": {"type": "integer", "minimum": 1}, "then": {"enum": ["reassign", "nurture"]}},
+                            ["after", "then"],
+                        ),
+                        "escalation": {
+                            "type": "array",
+                            "items": _record({"after": duration, "action": name}, ["after"]),
+                        },
+                        "reclaim": _record(
+                            {"after": duration, "protect": duration, "extend": duration, "max_protect": duration},
+                            ["after"],
+                        ),
+                        "touchpoints": {
+                            "type": "array",
+                            "items": _record({"after": duration, "window": duration, "label": name}, ["after"]),
+                        },
                         "counts": {
                             "type": "object",
                             "additionalProperties": False,
@@ -636,3 +716,11 @@ def _listed(name: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
         "properties": {"id": name, **properties},
     }
     return {"type": "array", "minItems": 1, "items": {"oneOf": [name, table]}}
+
+
+def _record(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    """A table with these properties and no others."""
+    out: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": properties}
+    if required:
+        out["required"] = required
+    return out
