@@ -83,7 +83,7 @@ def _span(us: int) -> str:
 
 
 _DAY = 86_400 * US
-_LOOKBACK = 365 * _DAY  # the customer's own rhythm is read from the last year of counted contacts
+_LOOKBACK = 365 * _DAY  # the customer's own rhythm is read from a year of counted contacts
 _RECENT = 10  # and from its last ten gaps at most
 
 
@@ -487,12 +487,14 @@ class Assessment:
 
     def _risk(self) -> tuple[float, int, list[int], int, int, int | None]:
         rule, zone, as_of = self.rule, self._r[6], self._r[7]
-        silence = as_of - self._r[14]
-        times = [t for t in self._times(outbound=False) if t >= as_of - _LOOKBACK]
+        since = self._r[14]
+        silence = as_of - since
+        # Read from the year before the silence began, so that only the silence changes as as_of moves on.
+        times = [t for t in self._times(outbound=False) if t >= since - _LOOKBACK]
         own = [b - a for a, b in itertools.pairwise(times)][-_RECENT:]
         if rule is None:
             return 0.0, silence, own, 0, 0, None
-        norm = max(shift(zone, as_of, _elapsed(rule.intervals[-1])) - as_of, 1)
+        norm = max(shift(zone, since, _elapsed(rule.intervals[-1])) - since, 1)
         churn = None if rule.churn_after is None else _elapsed_us(rule.churn_after)
         score, normal = risk_score(silence, own, norm, churn)
         return score, silence, own, norm, normal, churn
