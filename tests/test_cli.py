@@ -320,3 +320,23 @@ def test_progress_shows_on_a_terminal_only(crm: Path, tmp_path: Path, monkeypatc
     assert cli.main([*args, "--output", str(tmp_path / "out.json")]) == 0
     assert "customers" in screen.getvalue()
     assert "assess" in screen.getvalue()
+
+
+def test_do_not_contact_and_claims_from_the_customers_file(tmp_path: Path) -> None:
+    customers = write(
+        tmp_path / "c.csv",
+        "id,segment,stage,stage_entered_at,created_at,owner,do_not_contact,do_not_contact_until,claimed_at\n"
+        "X1,A,lead,2026-03-01T10:00:00Z,2026-03-01T10:00:00Z,ana,yes,2026-04-15T00:00:00Z,\n"
+        "X2,A,lead,2026-03-01T10:00:00Z,2026-03-01T10:00:00Z,ana,,,2026-03-02T10:00:00Z\n"
+        "X3,A,lead,2026-03-01T10:00:00Z,2026-03-01T10:00:00Z,ana,maybe,,\n",
+    )
+    contacts = write(tmp_path / "k.csv", "customer_id,at,channel,until\nX2,2026-03-20T10:00:00Z,call,\n"
+                     "X2,2026-03-20T10:05:00Z,,2026-04-20\n")  # fmt: skip
+    files = ("--customers", customers, "--contacts", contacts, "--as-of", AS_OF)
+    result = run("check", "--policy", "abc", "--timezone", "UTC", *files, "--format", "json", "--skip-bad")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "cadence check: skipped 1 bad row (--skip-bad)\n"
+    rows = {row["customer_id"]: row for row in json.loads(result.stdout)["assessments"]}
+    assert rows["X1"]["reason"] == "inactive: do not contact until 2026-04-15 (rule A/*)"
+    assert rows["X2"]["status"] == "snoozed"
+    assert rows["X2"]["due_at"] == "2026-04-20T00:00:00+00:00"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cadence import Calendar, Policy, Rule, RuleKey, presets
+from cadence import CadenceWarning, Calendar, Cap, Policy, Rule, RuleKey, Touchpoint, presets
 from cadence.lint import Finding, Severity, lint
 
 
@@ -62,6 +62,20 @@ class TestLint:
         assert messages(policy_of({("*", "*"): Rule.every("4bh", days_off="skip")})) == [
             'info */*: days_off = "skip" has no effect: the rule has no durations in days',
             "info */*: business hours on a calendar without working hours count every hour of a working day",
+        ]
+
+    def test_a_cap_that_makes_the_interval_impossible(self) -> None:
+        with pytest.warns(CadenceWarning):
+            rule = Rule.every("1d", cap=Cap(attempts=1, per="2d"))
+        assert messages(policy_of({("*", "*"): rule})) == [
+            "warning */*: the cap allows an attempt only every 48 hours, so the interval 1 day can never be met"
+        ]
+
+    def test_a_touchpoint_after_the_churn_threshold(self) -> None:
+        rule = Rule.every("7d", churn_after="30d", touchpoints=[Touchpoint("45d", label="renewal")])
+        assert messages(policy_of({("*", "*"): rule})) == [
+            "info */*: the touchpoint 'renewal' at 45 days comes after the churn threshold (30 days): a customer "
+            "left alone that long is flagged before it is due"
         ]
 
     def test_warnings_come_first(self) -> None:

@@ -5,7 +5,9 @@
 - ``id``, ``segment``, ``stage``: required;
 - ``stage_entered_at``, ``created_at``: required instants in ISO 8601 with an offset (``2026-03-02T10:00:00+01:00``
   or ``...Z``); a time without an offset is refused, since reading it as UTC is how follow-ups end up a day early;
-- ``timezone`` (IANA name) and ``owner``: optional, may be empty.
+- ``timezone`` (IANA name) and ``owner``: optional, may be empty;
+- ``do_not_contact`` (``true``/``false``, ``1``/``0``, ``yes``/``no``), ``do_not_contact_until`` and ``claimed_at``
+  (instants): optional.
 
 **contacts.csv** columns:
 
@@ -115,6 +117,18 @@ def _optional(row: Mapping[str, str | None], column: str) -> str | None:
     return text or None
 
 
+_FLAGS = {"true": True, "1": True, "yes": True, "y": True, "false": False, "0": False, "no": False, "n": False}
+
+
+def _flag(row: Mapping[str, str | None], column: str) -> bool:
+    text = (row.get(column) or "").strip().lower()
+    if not text:
+        return False
+    if text not in _FLAGS:
+        raise _Bad(column, f"{text!r} is not true or false")
+    return _FLAGS[text]
+
+
 def _required(row: Mapping[str, str | None], column: str) -> str:
     text = (row.get(column) or "").strip()
     if not text:
@@ -176,6 +190,11 @@ def read_customers(
                 created_at=_instant(row, "created_at"),
                 timezone=_optional(row, "timezone"),
                 owner=_optional(row, "owner"),
+                do_not_contact=_flag(row, "do_not_contact"),
+                do_not_contact_until=_instant(row, "do_not_contact_until")
+                if _optional(row, "do_not_contact_until")
+                else None,
+                claimed_at=_instant(row, "claimed_at") if _optional(row, "claimed_at") else None,
             )
             if not_after is not None and customer.stage_entered_at > not_after:
                 raise _Bad("stage_entered_at", f"is after the instant of assessment ({not_after.isoformat()})")

@@ -2,8 +2,9 @@
 
 A policy that builds is consistent (`Policy` and `Rule` refuse what is contradictory). `lint` looks further: at
 segment x stage combinations that quietly fall to the default rule, at sequences under which a later contact can
-bring the next follow-up forward, at first-response deadlines longer than the interval, and at churn thresholds
-that a long holiday on the policy's calendar pushes a due date past.
+bring the next follow-up forward, at first-response deadlines longer than the interval, at churn thresholds that
+a long holiday on the policy's calendar pushes a due date past, at caps that make the interval impossible, and at
+touchpoints later than the churn threshold.
 
 >>> from cadence import Policy, Rule
 >>> policy = Policy("p", "Europe/Berlin", ["A", "B"],
@@ -105,6 +106,21 @@ def _rule_findings(policy: Policy, key: RuleKey, rule: Rule) -> list[Finding]:
     counted = [d for d in (*chain, rule.grace) if isinstance(d, CalendarDuration) and (d.days or d.months)]
     if rule.days_off is not DaysOff.COUNT and not counted:
         say(Severity.INFO, f'days_off = "{rule.days_off}" has no effect: the rule has no durations in days')
+    if rule.cap is not None and rule.cap.shortest_cycle_us > _bounds(rule.intervals[-1])[1] * 1_000_000:
+        say(
+            Severity.WARNING,
+            f"the cap allows an attempt only every {rule.cap.shortest_cycle_us / 3_600_000_000:g} hours, so the "
+            f"interval {rule.intervals[-1]} can never be met",
+        )
+    if rule.churn_after is not None:
+        churn_days = _bounds(rule.churn_after)[0] / 86_400
+        for touch in rule.touchpoints:
+            if _bounds(touch.after)[1] / 86_400 >= churn_days:
+                say(
+                    Severity.INFO,
+                    f"the touchpoint {touch.label!r} at {touch.after} comes after the churn threshold "
+                    f"({rule.churn_after}): a customer left alone that long is flagged before it is due",
+                )
     if policy.calendar.hours is None and any(d.is_business and not d.is_calendar for d in (*chain, rule.grace)):
         say(
             Severity.INFO,
