@@ -5,8 +5,9 @@ from __future__ import annotations
 import enum
 import functools
 import itertools
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pendulum
 
@@ -15,7 +16,7 @@ from cadence.calendars import Calendar
 from cadence.durations import BusinessDays, BusinessHours, Duration, ExactDuration
 from cadence.model import Customer, Direction
 from cadence.policy import RuleKey, RuleMatch
-from cadence.rulebook import Recommendation, TouchpointState, TouchpointStatus, risk_score, shift
+from cadence.rulebook import Recommendation, TouchPlan, TouchpointState, TouchpointStatus, risk_score, shift
 from cadence.rules import DaysOff, Rule
 
 __all__ = ["AnchorKind", "Assessment", "Status"]
@@ -82,6 +83,7 @@ def _span(us: int) -> str:
     return f"{rest // 60} min" if rest >= 60 else f"{rest} s"
 
 
+_V = TypeVar("_V")
 _DAY = 86_400 * US
 _LOOKBACK = 365 * _DAY  # the customer's own rhythm is read from a year of counted contacts
 _RECENT = 10  # and from its last ten gaps at most
@@ -169,7 +171,8 @@ class Assessment:
         Calendar,  # 15 the policy's calendar
         tuple[Any, ...],  # 16 the history (contacts and deferrals), as given
         int,  # 17 the mask of counted contacts
-        tuple[TouchpointStatus, ...],  # 18 touchpoints
+        TouchPlan | None,  # 18 the rule's touchpoints, compiled
+        dict[str, Any],  # 19 answers worked out when first read (not part of the value)
     ]
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -181,10 +184,10 @@ class Assessment:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Assessment):
             return NotImplemented
-        return self._r[:6] == other._r[:6] and self._r[6].key == other._r[6].key and self._r[7:] == other._r[7:]
+        return self._r[:6] == other._r[:6] and self._r[6].key == other._r[6].key and self._r[7:18] == other._r[7:18]
 
     def __hash__(self) -> int:
-        return hash((self._r[0], self._r[1], self._r[6].key, self._r[7:]))
+        return hash((self._r[0], self._r[1], self._r[6].key, self._r[7:18]))
 
     @property
     def customer(self) -> Customer:
@@ -343,7 +346,7 @@ class Assessment:
         elif status is Status.OVERDUE:
             text = f"overdue by {_span(as_of - overdue)}: {what} was due {_when(zone, due)} ({basis})"
         elif status is Status.DUE and as_of < due:
-            touch = next(t for t in self._r[18] if t.state is TouchpointState.PENDING and t.due <= as_of)
+            touch = next(t for t in self._touch_states() if t.state is TouchpointState.PENDING and t.due <= as_of)
             text = f"due: touchpoint {touch.touchpoint.label!r} due since {_when(zone, touch.due)} (rule {match.key})"
         elif status is Status.DUE:
             text = f"due: {what} due since {_when(zone, due)} ({basis})"
@@ -362,20 +365,43 @@ class Assessment:
 
     # --- the rest of the rulebook, worked out when read
 
-    def _times(self, outbound: bool) -> list[int]:
-        """Sorted instants at or before ``as_of`` of the outbound attempts, or of the counted contacts."""
-        as_of, mask = self._r[7], self._r[17]
-        if outbound:  # distinct attempts: an exact duplicate is one attempt
-            keys = {c._key for c in self._r[16] if c._us <= as_of and c._bit and c.direction is Direction.OUTBOUND}
-            return sorted(key[0] for key in keys)
-        return sorted({c._us for c in self._r[16] if c._us <= as_of and mask & c._bit})
+    def _memo(self, name: str, work: Callable[[], _V]) -> _V:
+        """``work()``, computed once per assessment (the answers below are read many times, or never)."""
+        memo = self._r[19]
+        if name not in memo:
+            memo[name] = work()
+        return memo[name]  # type: ignore[no-any-return]
+
+    def _digest(self) -> tuple[list[int], list[int], list[int]]:
+        """One pass over the history: sorted distinct outbound attempts, sorted distinct counted instants, and the
+        owner's counted contacts since the claim (or creation), all at or before ``as_of``."""
+
+        def work() -> tuple[list[int], list[int], list[int]]:
+            customer, as_of, mask = self._r[0], self._r[7], self._r[17]
+            owner = customer.owner
+            claimed = customer._claimed_us if customer._claimed_us is not None else customer._created_us
+            attempts, counted, mine = set(), set(), []
+            for c in self._r[16]:
+                at, bit = c._us, c._bit
+                if at > as_of or not bit:
+                    continue
+                if c.direction is Direction.OUTBOUND:
+                    attempts.add(c._key)
+                if mask & bit:
+                    counted.add(at)
+                    if owner is not None and c.by == owner and at >= claimed:
+                        mine.append(at)
+            return sorted(key[0] for key in attempts), sorted(counted), mine
+
+        return self._memo("digest", work)
 
     @property
     def _next_allowed_us(self) -> int | None:
         rule = self.rule
         if rule is None or rule.cap is None:
             return None
-        return rule.cap.next_allowed(self._times(outbound=True))
+        cap = rule.cap
+        return self._memo("allowed", lambda: cap.next_allowed(self._digest()[0]))
 
     @property
     def contact_allowed(self) -> bool:
@@ -398,8 +424,10 @@ class Assessment:
     @property
     def unanswered_attempts(self) -> int:
         """Outbound attempts since the later of the last counted contact and stage entry (none counted since)."""
-        since = max(self._r[13] or self._r[0]._entered_us, self._r[0]._entered_us)
-        return len({t for t in self._times(outbound=True) if t > since or (self._r[13] is None and t >= since)})
+        entered, last = self._r[0]._entered_us, self._r[13]
+        if last is None or last < entered:
+            return sum(t >= entered for t in self._digest()[0])
+        return sum(t > last for t in self._digest()[0])
 
     @property
     def recommendation(self) -> Recommendation | None:
@@ -427,6 +455,9 @@ class Assessment:
         return _instant(self._r[6], upcoming)
 
     def _ladder(self) -> tuple[list[str], int | None]:
+        return self._memo("ladder", self._climb)
+
+    def _climb(self) -> tuple[list[str], int | None]:
         rule, overdue, zone, as_of = self.rule, self._r[11], self._r[6], self._r[7]
         if rule is None or not rule.escalation or overdue is None:
             return [], None
@@ -456,15 +487,22 @@ class Assessment:
         if rule is None or rule.reclaim is None or customer.owner is None:
             return None
         claimed = customer._claimed_us if customer._claimed_us is not None else customer._created_us
-        as_of, mask, owner = self._r[7], self._r[17], customer.owner
-        mine = [c._us for c in self._r[16] if claimed <= c._us <= as_of and mask & c._bit and c.by == owner]
-        return rule.reclaim.reclaim_at(self._r[6], claimed, mine)
+        reclaim = rule.reclaim
+        return self._memo("reclaim", lambda: reclaim.reclaim_at(self._r[6], claimed, self._digest()[2]))
 
     @property
     def touchpoints(self) -> tuple[TouchpointView, ...]:
         """The rule's touchpoints: pending, completed or missed, with their instants."""
         zone = self._r[6]
-        return tuple(TouchpointView(t, zone) for t in self._r[18])
+        return tuple(TouchpointView(t, zone) for t in self._touch_states())
+
+    def _touch_states(self) -> tuple[TouchpointStatus, ...]:
+        plan = self._r[18]
+        if plan is None:
+            return ()
+        entered, as_of = self._r[0]._entered_us, self._r[7]
+        counted = [t for t in self._digest()[1] if t >= entered]
+        return self._memo("touch", lambda: plan.states(self._r[6], entered, as_of, counted))
 
     @property
     def risk_score(self) -> float:
@@ -486,11 +524,14 @@ class Assessment:
         }
 
     def _risk(self) -> tuple[float, int, list[int], int, int, int | None]:
+        return self._memo("risk", self._weigh)
+
+    def _weigh(self) -> tuple[float, int, list[int], int, int, int | None]:
         rule, zone, as_of = self.rule, self._r[6], self._r[7]
         since = self._r[14]
         silence = as_of - since
         # Read from the year before the silence began, so that only the silence changes as as_of moves on.
-        times = [t for t in self._times(outbound=False) if t >= since - _LOOKBACK]
+        times = [t for t in self._digest()[1] if t >= since - _LOOKBACK]
         own = [b - a for a, b in itertools.pairwise(times)][-_RECENT:]
         if rule is None:
             return 0.0, silence, own, 0, 0, None

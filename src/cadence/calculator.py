@@ -15,7 +15,6 @@ from cadence.assessment import AnchorKind, Assessment, Status, make_assessment
 from cadence.errors import InputError, InputTypeError
 from cadence.model import _FOREVER, Customer, Deferral, Event
 from cadence.policy import Policy, RuleMatch, _unknown
-from cadence.rulebook import TouchpointState, TouchpointStatus, assess_touchpoints
 from cadence.rules import ContactFilter
 
 __all__ = ["ACTIONABLE", "assess", "assess_many", "worklist"]
@@ -153,14 +152,9 @@ def _assess(policy: Policy, customer: Customer, contacts: Iterable[Event], as_of
     else:
         status = Status.ON_TRACK
 
-    touched: tuple[TouchpointStatus, ...] = ()
-    if touch:
-        counted = sorted(c._us for c in contacts if entry <= c._us <= as_of and mask & c._bit)
-        touched = assess_touchpoints(zone, entry, as_of, counted, touch)
-        if status in (Status.ON_TRACK, Status.DUE_SOON) and any(
-            t.state is TouchpointState.PENDING and t.due <= as_of for t in touched
-        ):
-            status = Status.DUE
+    on_track = status is Status.ON_TRACK or status is Status.DUE_SOON
+    if on_track and touch is not None and touch.due_now(zone, entry, as_of, contacts, mask):
+        status = Status.DUE  # a touchpoint due now is more urgent than the cadence
 
     return make_assessment(
         (
@@ -182,7 +176,8 @@ def _assess(policy: Policy, customer: Customer, contacts: Iterable[Event], as_of
             policy.calendar,
             contacts,
             mask,
-            touched,
+            touch,
+            {},
         )
     )
 
@@ -268,6 +263,7 @@ def _inactive(
             policy.calendar,
             history,
             _DEFAULT_MASK if match is None else policy._table[customer._rule_key][1][2],
-            (),
+            None,
+            {},
         )
     )

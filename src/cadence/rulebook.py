@@ -14,10 +14,11 @@ import itertools
 import math
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 
-from cadence._time import Zone, add_calendar
+from cadence._time import Zone, add_calendar, next_id
 from cadence.durations import CalendarDuration, ExactDuration, parse_duration
 from cadence.errors import CadenceError, PolicyError
 
@@ -336,26 +337,60 @@ class TouchpointStatus:
     completed_by: int | None
 
 
-def assess_touchpoints(
-    zone: Zone, entry: int, as_of: int, counted: Sequence[int], items: Sequence[Touchpoint]
-) -> tuple[TouchpointStatus, ...]:
-    """Each touchpoint's state from the sorted counted contacts at or before ``as_of``."""
-    out = []
-    for item in items:
-        due = shift(zone, entry, item.after)
-        opens, closes = shift(zone, due, item.window, -1), shift(zone, due, item.window)
-        if isinstance(item.window, CalendarDuration):
-            closes = zone.day_start(zone.local_ordinal(closes) + 1)  # the last day of the window is included
-        first = bisect_left(counted, opens)
-        done = counted[first] if first < len(counted) and counted[first] < closes and counted[first] <= as_of else None
-        if done is not None:
-            state = TouchpointState.COMPLETED
-        elif as_of >= closes:
-            state = TouchpointState.MISSED
-        else:
-            state = TouchpointState.PENDING
-        out.append(TouchpointStatus(item, state, opens, due, closes, done))
-    return tuple(out)
+class TouchPlan:
+    """A rule's touchpoints compiled for the calculator: their windows after an entry instant, cached per zone and
+    entry date when every offset is in days."""
+
+    __slots__ = ("by_date", "id", "items")
+
+    def __init__(self, items: tuple[Touchpoint, ...]) -> None:
+        self.id = next_id()
+        self.items = items
+        self.by_date = all(
+            isinstance(t.after, CalendarDuration) and isinstance(t.window, CalendarDuration) for t in items
+        )
+
+    def windows(self, zone: Zone, entry: int) -> tuple[tuple[int, int, int], ...]:
+        """``(opens, due, closes)`` of each touchpoint after stage entry at ``entry``."""
+        if not self.by_date:
+            return self._windows(zone, entry)
+        key = zone.local_ordinal(entry) << 32 | self.id
+        hit: tuple[tuple[int, int, int], ...] | None = zone.cache.get(key)
+        if hit is None:
+            hit = zone.cache_put(key, self._windows(zone, entry))
+        return hit
+
+    def _windows(self, zone: Zone, entry: int) -> tuple[tuple[int, int, int], ...]:
+        out = []
+        for item in self.items:
+            due = shift(zone, entry, item.after)
+            opens, closes = shift(zone, due, item.window, -1), shift(zone, due, item.window)
+            if isinstance(item.window, CalendarDuration):
+                closes = zone.day_start(zone.local_ordinal(closes) + 1)  # the last day of the window is included
+            out.append((opens, due, closes))
+        return tuple(out)
+
+    def due_now(self, zone: Zone, entry: int, as_of: int, history: Iterable[Any], mask: int) -> bool:
+        """True if a touchpoint is due at ``as_of``: past its time, its window open, no counted contact in it."""
+        for opens, due, closes in self.windows(zone, entry):
+            if due <= as_of < closes and not any(opens <= c._us <= as_of and mask & c._bit for c in history):
+                return True
+        return False
+
+    def states(self, zone: Zone, entry: int, as_of: int, counted: Sequence[int]) -> tuple[TouchpointStatus, ...]:
+        """Each touchpoint's state from the sorted counted contacts at or before ``as_of``."""
+        out = []
+        for item, (opens, due, closes) in zip(self.items, self.windows(zone, entry), strict=True):
+            first = bisect_left(counted, opens)
+            done = counted[first] if first < len(counted) and counted[first] < closes else None
+            if done is not None:
+                state = TouchpointState.COMPLETED
+            elif as_of >= closes:
+                state = TouchpointState.MISSED
+            else:
+                state = TouchpointState.PENDING
+            out.append(TouchpointStatus(item, state, opens, due, closes, done))
+        return tuple(out)
 
 
 # --- risk score

@@ -22,7 +22,7 @@ from cadence.durations import (
 )
 from cadence.errors import CadenceWarning, DurationError, InputError, InputTypeError, PolicyError
 from cadence.model import NON_REACH, Channel, Direction, Outcome, contact_code, to_enum
-from cadence.rulebook import Cap, Level, Reclaim, Touchpoint, Unanswered, ladder, touchpoints
+from cadence.rulebook import Cap, Level, Reclaim, TouchPlan, Touchpoint, Unanswered, ladder, touchpoints
 
 __all__ = ["ContactFilter", "DaysOff", "Rule"]
 
@@ -30,7 +30,7 @@ _E = TypeVar("_E", bound=enum.Enum)
 
 # A rule as the calculator reads it: the plan before the first counted contact, one plan per interval, the bit
 # mask of counted contact kinds, and the touchpoints (which can drive the status).
-Compiled: TypeAlias = tuple[Plan, tuple[Plan, ...], int, tuple[Touchpoint, ...]]
+Compiled: TypeAlias = tuple[Plan, tuple[Plan, ...], int, TouchPlan | None]
 
 
 def _enum_set(kind: type[_E], value: object, field: str) -> frozenset[_E]:
@@ -328,7 +328,7 @@ reclaim=None, touchpoints=())
 
         plans = tuple(plan(d) for d in self.intervals)
         first = plans[0] if self.first_response is None else plan(self.first_response)
-        return first, plans, self.counts.mask, self.touchpoints
+        return first, plans, self.counts.mask, TouchPlan(self.touchpoints) if self.touchpoints else None
 
 
 def _never_shorter(later: Duration, earlier: Duration) -> bool:
