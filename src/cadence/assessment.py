@@ -506,7 +506,7 @@ class Assessment:
 
     @property
     def risk_score(self) -> float:
-        """How far the silence has run past this customer's normal rhythm, in [0, 1]; see docs/risk.md."""
+        """How far the silence has run past this customer's normal rhythm, in [0, 1]; see docs/rulebook.md."""
         return self._risk()[0]
 
     @property
