@@ -192,6 +192,8 @@ class TestEscalation:
         for day in (9, 10, 11, 12, 14):
             result = assess(policy(self.rule), person(), history, as_of=at(2026, 3, day, 8))
             levels.append((result.escalation_level, result.escalation, result.next_escalation_at))
+        top = assess(policy(self.rule), person(), history, as_of=at(2026, 3, 14, 8))
+        assert top.reason.endswith("; escalated to reassign (level 3)")
         assert levels == [
             (0, None, at(2026, 3, 10)),
             (1, "notify owner", at(2026, 3, 12)),
@@ -219,6 +221,7 @@ class TestReclaim:
         # Logged on 5 April but dated 20 February: it cannot move the clock back.
         late = assess(policy(rule), customer, [*history, call(at(2026, 2, 20, 9))], as_of=at(2026, 4, 9))
         assert (late.reclaim_at, late.reclaim) == (at(2026, 4, 9), True)
+        assert late.reason.endswith("; back to the shared pool since 2026-04-09 (no counted contact by ana)")
 
     def test_never_contacted_since_claimed(self) -> None:
         result = assess(policy(Rule.every("7d", reclaim=Reclaim("30d"))), person(claimed_at=at(2026, 3, 1, 9)), [],

@@ -361,6 +361,13 @@ class Assessment:
             notes.append(f"contact not allowed before {_when(zone, allowed)} (frequency cap)")
         if self.recommendation is not None:
             notes.append(f"{self.unanswered_attempts} unanswered attempts: {self.recommendation}")
+        if self.escalation_level:
+            notes.append(f"escalated to {self.escalation} (level {self.escalation_level})")
+        reclaim = self._reclaim_us
+        if reclaim is not None and as_of >= reclaim:
+            notes.append(
+                f"back to the shared pool since {_when(zone, reclaim)} (no counted contact by {customer.owner})"
+            )
         return "; ".join([text, *notes])
 
     # --- the rest of the rulebook, worked out when read
