@@ -19,7 +19,7 @@ from cadence.policy import RuleKey, RuleMatch
 from cadence.rulebook import Recommendation, TouchPlan, TouchpointState, TouchpointStatus, risk_score, shift
 from cadence.rules import DaysOff, Rule
 
-__all__ = ["AnchorKind", "Assessment", "Status"]
+__all__ = ["AnchorKind", "Assessment", "Status", "TouchpointView"]
 
 
 @functools.total_ordering
