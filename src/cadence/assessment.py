@@ -98,10 +98,6 @@ def _elapsed_us(duration: Duration) -> int:
     return duration.days * _DAY + duration.months * 2_630_016 * US
 
 
-def _elapsed(duration: Duration) -> ExactDuration:
-    return ExactDuration(_elapsed_us(duration) // US)
-
-
 class TouchpointView:
     """A touchpoint as assessed, with instants in the assessment's zone."""
 
@@ -534,7 +530,7 @@ class Assessment:
         return self._memo("risk", self._weigh)
 
     def _weigh(self) -> tuple[float, int, list[int], int, int, int | None]:
-        rule, zone, as_of = self.rule, self._r[6], self._r[7]
+        rule, as_of = self.rule, self._r[7]
         since = self._r[14]
         silence = as_of - since
         # Read from the year before the silence began, so that only the silence changes as as_of moves on.
@@ -542,7 +538,7 @@ class Assessment:
         own = [b - a for a, b in itertools.pairwise(times)][-_RECENT:]
         if rule is None:
             return 0.0, silence, own, 0, 0, None
-        norm = max(shift(zone, since, _elapsed(rule.intervals[-1])) - since, 1)
+        norm = max(_elapsed_us(rule.intervals[-1]), 1)
         churn = None if rule.churn_after is None else _elapsed_us(rule.churn_after)
         score, normal = risk_score(silence, own, norm, churn)
         return score, silence, own, norm, normal, churn

@@ -115,7 +115,7 @@ def _assess(policy: Policy, customer: Customer, contacts: Iterable[Event], as_of
         contacts = _materialize(contacts)  # a snapshot: iterated twice, and kept for the answers read later
     paused = customer._paused_until
     if paused is not None and as_of < paused:
-        return _inactive(policy, customer, contacts, as_of, match, paused)
+        return _inactive(policy, customer, contacts, as_of, match, paused, mask)
     last, count, deferral = _scan(contacts, as_of, mask, entry)
     if count > 1 and len(plans) > 1:
         count = _distinct_since(contacts, as_of, mask, entry)
@@ -229,6 +229,7 @@ def _inactive(
     as_of: int,
     match: RuleMatch | None = None,
     paused: int | None = None,
+    mask: int = _DEFAULT_MASK,
 ) -> Assessment:
     """The answer for a terminal stage (after checking that segment and stage are known at all), or for a
     customer under do-not-contact (``paused`` until that instant; ``_FOREVER`` for no end)."""
@@ -262,7 +263,7 @@ def _inactive(
             max(last, customer._created_us),
             policy.calendar,
             history,
-            _DEFAULT_MASK if match is None else policy._table[customer._rule_key][1][2],
+            mask,
             None,
             {},
         )

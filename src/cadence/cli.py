@@ -13,7 +13,7 @@ import os
 import sys
 import textwrap
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -37,6 +37,11 @@ from cadence.model import Deferral
 from cadence.policy import Policy
 
 _ORDER = sorted(Status, reverse=True)
+
+
+def _contact_count(histories: Iterable[Iterable[object]]) -> int:
+    """How many contacts the histories hold (deferrals are events, not contacts)."""
+    return sum(not isinstance(event, Deferral) for history in histories for event in history)
 
 
 def _summary(policy: Policy, results: Sequence[Assessment]) -> list[str]:
@@ -83,7 +88,7 @@ def demo(preset: str, timezone: str, customers: int, seed: int, top: int) -> str
     policy = presets.load(preset, calendar=timezone)
     data = sample.generate(policy, customers=customers, seed=seed)
     results = assess_many(policy, data.customers, data.contacts, as_of=data.as_of)
-    contacts = sum(not isinstance(e, Deferral) for history in data.contacts.values() for e in history)
+    contacts = _contact_count(data.contacts.values())
     as_of = results[0].as_of.in_tz(timezone).format("YYYY-MM-DD HH:mm Z") if results else "-"
     header = [
         f'cadence demo: preset "{preset}" in {timezone}, sample CRM (seed {seed})',
@@ -205,7 +210,7 @@ def check(args: argparse.Namespace, out: IO[str]) -> int:
             "as_of_source": source,
             "policy": policy.name,
             "customers": len(customers),
-            "contacts": sum(map(len, contacts.values())),
+            "contacts": _contact_count(contacts.values()),
             "skipped_rows": len(errors),
             "counts": {status.value: sum(r.status is status for r in chosen) for status in _ORDER},
             "assessments": [{k: v for k, v in row.items() if k != "as_of"} for row in rows],
@@ -223,7 +228,7 @@ def check(args: argparse.Namespace, out: IO[str]) -> int:
         else:
             Path(args.output).write_bytes(data)
     else:
-        count = sum(not isinstance(e, Deferral) for history in contacts.values() for e in history)
+        count = _contact_count(contacts.values())
         urgent = worklist(chosen, statuses=statuses or ACTIONABLE)
         lines = [
             f'cadence check: policy "{policy.name}", {len(customers):,} customers, {count:,} contacts',

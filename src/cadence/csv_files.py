@@ -112,6 +112,10 @@ def _instant(row: Mapping[str, str | None], column: str) -> datetime:
         raise _Bad(column, str(error)) from None
 
 
+def _optional_instant(row: Mapping[str, str | None], column: str) -> datetime | None:
+    return _instant(row, column) if _optional(row, column) else None
+
+
 def _optional(row: Mapping[str, str | None], column: str) -> str | None:
     text = (row.get(column) or "").strip()
     return text or None
@@ -191,10 +195,8 @@ def read_customers(
                 timezone=_optional(row, "timezone"),
                 owner=_optional(row, "owner"),
                 do_not_contact=_flag(row, "do_not_contact"),
-                do_not_contact_until=_instant(row, "do_not_contact_until")
-                if _optional(row, "do_not_contact_until")
-                else None,
-                claimed_at=_instant(row, "claimed_at") if _optional(row, "claimed_at") else None,
+                do_not_contact_until=_optional_instant(row, "do_not_contact_until"),
+                claimed_at=_optional_instant(row, "claimed_at"),
             )
             if not_after is not None and customer.stage_entered_at > not_after:
                 raise _Bad("stage_entered_at", f"is after the instant of assessment ({not_after.isoformat()})")

@@ -59,8 +59,39 @@ def _plural(n: int, unit: str) -> str:
     return f"{n} {unit}" if abs(n) == 1 else f"{n} {unit}s"
 
 
+class _InSeconds:
+    """What the durations counted in whole seconds share: exact time, and working time (``_word`` "business ")."""
+
+    __slots__ = ()
+    seconds: int
+    _word = ""
+
+    @property
+    def is_calendar(self) -> bool:
+        """False: the duration ends at an exact instant, not at the start of a local day."""
+        return False
+
+    @property
+    def microseconds(self) -> int:
+        """The length in microseconds."""
+        return self.seconds * 1_000_000
+
+    def __repr__(self) -> str:
+        n, unit, _ = _largest_unit(self.seconds)
+        return f"{self._word.replace(' ', '_')}{unit}s({n})"
+
+    def __str__(self) -> str:
+        n, unit, _ = _largest_unit(self.seconds)
+        return _plural(n, f"{self._word}{unit}")
+
+    def short(self) -> str:
+        """The short form that `parse_duration` reads back: ``"24h"``, ``"30m"``, ``"45s"``, ``"4bh"``."""
+        n, _, suffix = _largest_unit(self.seconds)
+        return f"{n}{self._word[:1]}{suffix}"
+
+
 @attrs.frozen(repr=False)
-class ExactDuration:
+class ExactDuration(_InSeconds):
     """A fixed length of time, in whole seconds: ``anchor + duration`` is an exact instant.
 
     Build one with `hours`, `minutes` or `seconds`, or parse ``"24h"``, ``"90m"``, ``"PT4H"``.
@@ -72,35 +103,9 @@ class ExactDuration:
     seconds: int = attrs.field(validator=attrs.validators.instance_of(int))
 
     @property
-    def is_calendar(self) -> bool:
-        """False: an exact duration is added to instants, not to local dates."""
-        return False
-
-    @property
     def is_business(self) -> bool:
         """False: an exact duration counts every second, working or not."""
         return False
-
-    @property
-    def microseconds(self) -> int:
-        """The length in microseconds."""
-        return self.seconds * 1_000_000
-
-    def _parts(self) -> tuple[int, str, str]:
-        return _largest_unit(self.seconds)
-
-    def __repr__(self) -> str:
-        n, unit, _ = self._parts()
-        return f"{unit}s({n})"
-
-    def __str__(self) -> str:
-        n, unit, _ = self._parts()
-        return _plural(n, unit)
-
-    def short(self) -> str:
-        """The short form that `parse_duration` reads back: ``"24h"``, ``"30m"``, ``"45s"``."""
-        n, _, suffix = self._parts()
-        return f"{n}{suffix}"
 
 
 @attrs.frozen(repr=False)
@@ -186,7 +191,7 @@ class BusinessDays:
 
 
 @attrs.frozen(repr=False)
-class BusinessHours:
+class BusinessHours(_InSeconds):
     """Working time on a `Calendar`, in whole seconds: only time inside working hours is counted, and an anchor
     outside them starts counting at the next opening. The result is an exact instant.
 
@@ -197,37 +202,16 @@ class BusinessHours:
     """
 
     seconds: int = attrs.field(validator=attrs.validators.instance_of(int))
-
-    @property
-    def is_calendar(self) -> bool:
-        """False: business hours end at an exact instant, not at the start of a day."""
-        return False
+    _word = "business "
 
     @property
     def is_business(self) -> bool:
         """True: only time inside working hours is counted."""
         return True
 
-    @property
-    def microseconds(self) -> int:
-        """The working time in microseconds."""
-        return self.seconds * 1_000_000
-
-    def _parts(self) -> tuple[int, str, str]:
-        return _largest_unit(self.seconds)
-
     def __repr__(self) -> str:
-        n, unit, _ = self._parts()
-        return f"BusinessHours({n})" if unit == "second" else f"business_{unit}s({n})"
-
-    def __str__(self) -> str:
-        n, unit, _ = self._parts()
-        return _plural(n, f"business {unit}")
-
-    def short(self) -> str:
-        """The short form that `parse_duration` reads back: ``"4bh"``, ``"90bm"``, ``"30bs"``."""
-        n, _, suffix = self._parts()
-        return f"{n}b{suffix}"
+        text = super().__repr__()
+        return f"BusinessHours({self.seconds})" if text.startswith("business_seconds") else text
 
 
 Duration: TypeAlias = "ExactDuration | CalendarDuration | BusinessDays | BusinessHours"

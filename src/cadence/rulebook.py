@@ -185,14 +185,19 @@ class Level:
             raise PolicyError(f"Level.action must be a non-empty string (got {self.action!r})")
 
 
+def _listed(value: object, field: str, what: str) -> list[Any]:
+    """The items of a list-valued rule field (``None`` is empty)."""
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise PolicyError(f"{field} must be a list of {what} (got {value!r})")
+    return list(value)
+
+
 def ladder(value: object) -> tuple[Level, ...]:
     """Escalation levels from ``[Level(...), ("2d", "manager"), ...]``, strictly increasing in ``after``."""
-    if value is None:
-        return ()
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise PolicyError(f"Rule.escalation must be a list of levels (got {value!r})")
     levels = []
-    for index, item in enumerate(value):
+    for index, item in enumerate(_listed(value, "Rule.escalation", "levels")):
         if isinstance(item, Level):
             levels.append(item)
         elif isinstance(item, tuple) and len(item) == 2:
@@ -296,11 +301,7 @@ class Touchpoint:
 
 def touchpoints(value: object) -> tuple[Touchpoint, ...]:
     """Touchpoints in time order, whose windows do not overlap."""
-    if value is None:
-        return ()
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise PolicyError(f"Rule.touchpoints must be a list of Touchpoint (got {value!r})")
-    items = list(value)
+    items = _listed(value, "Rule.touchpoints", "Touchpoint")
     for index, item in enumerate(items):
         if not isinstance(item, Touchpoint):
             raise PolicyError(f"Rule.touchpoints[{index}] must be a Touchpoint (got {item!r})")
