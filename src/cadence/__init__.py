@@ -5,6 +5,7 @@ by when, and why.
 """
 
 from cadence import policy_files, presets, sample
+from cadence._time import clear_caches, set_cache_budget
 from cadence.assessment import AnchorKind, Assessment, Status
 from cadence.calculator import ACTIONABLE, assess, assess_many, worklist
 from cadence.calendars import Calendar, Weekday
@@ -115,6 +116,8 @@ __all__ = [
     "business_days",
     "business_hours",
     "business_minutes",
+    # caches
+    "clear_caches",
     "days",
     "hours",
     "lint",
@@ -125,6 +128,7 @@ __all__ = [
     "presets",
     "sample",
     "seconds",
+    "set_cache_budget",
     "weeks",
     "worklist",
 ]

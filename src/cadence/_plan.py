@@ -94,7 +94,7 @@ class Offset:
         if self.kind == EXACT:
             return base + self.us
         date = zone.local_ordinal(base)
-        key = date << 32 | self.id
+        key = self.id << 22 | date  # `cache_key`, inlined: a local date is always in range
         hit: int | None = zone.cache.get(key)
         if hit is None:
             hit = zone.cache_put(key, zone.day_start(add_calendar(date, self.months, self.days)))
@@ -145,7 +145,7 @@ class Plan:
             due_soon, overdue = self._finish(zone, due, due_date, False)
             return due_soon, due, overdue, None if churn is None else churn.at(zone, silent_since)
         date = zone.local_ordinal(anchor)
-        key = date << 32 | self.id
+        key = self.id << 22 | date  # `cache_key`, inlined: a local date is always in range
         hit: tuple[int, int, int, int | None] | None = zone.cache.get(key)
         if hit is None:
             due, due_date = deadline.due(zone, anchor)

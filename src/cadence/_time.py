@@ -7,7 +7,9 @@ for wall times that do not exist or exist twice are spelled out in `Zone.day_sta
 from __future__ import annotations
 
 import itertools
+import weakref
 import zoneinfo
+from bisect import bisect_left, bisect_right
 from calendar import isleap
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -23,33 +25,120 @@ US = 1_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 HOUR_US = 3_600 * US
-_CACHE_LIMIT = 200_000
+DAY_US = 86_400 * US
+MAX_ORDINAL = date.max.toordinal()
+# The instants cadence accepts and makes: from 0001-01-02 to just before 9999-12-31 (UTC). UTC offsets are under
+# 24 hours, so the local date of each of them in every zone lies within the years 1-9999 that datetime can show.
+MIN_US = (date(1, 1, 2).toordinal() - EPOCH_ORDINAL) * DAY_US
+MAX_US = (date(9999, 12, 31).toordinal() - EPOCH_ORDINAL) * DAY_US - 1
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
 
 _ids = itertools.count(1)
 
 
 def next_id() -> int:
-    """A process-wide unique id for compiled objects whose results are cached per zone under ``key << 32 | id``."""
+    """A process-wide unique id for a compiled object whose results are cached per zone under `cache_key`."""
     return next(_ids)
 
 
+def cache_key(owner: int, ordinal: int) -> int:
+    """The zone-cache key of ``owner``'s (an id from `next_id`) result for a date ordinal or a year.
+
+    Ordinals and years lie in 1 ... 3,652,059 < 2**22, so keys of different owners or dates never collide, whatever
+    the number of owners; a key for anything outside that range is refused (never read from another's slot).
+    """
+    if not 0 < ordinal <= MAX_ORDINAL:
+        raise out_of_range(f"a date {ordinal - EPOCH_ORDINAL} days after 1970-01-01")
+    return owner << 22 | ordinal
+
+
+# The zone caches share one budget of entries (an entry is a day start, an offset, a threshold tuple, or one date
+# of a working-time table): when it is spent, every zone's cache is emptied and refilled as needed. Each entry
+# holds at most a few hundred bytes, so the default budget bounds the caches at about 100 MB in all.
+DEFAULT_CACHE_BUDGET = 400_000
+_budget = DEFAULT_CACHE_BUDGET
+_spent = 0
+_zones: weakref.WeakSet[Zone] = weakref.WeakSet()
+_clear_hooks: list[Any] = []
+
+
+def clear_caches() -> None:
+    """Empty every cache `cadence` keeps (zones, compiled calendars); results stay the same, only slower at first.
+
+    Caches never change an answer: they hold results computed from immutable inputs, under keys that cannot
+    collide. They are bounded together by `set_cache_budget`; call this to free their memory at once, for example
+    in a long-running server after a batch.
+    """
+    _flush()
+    for hook in _clear_hooks:
+        hook()
+
+
+def set_cache_budget(entries: int) -> int:
+    """Bound the entries that the per-zone caches hold together (default 400,000, about 100 MB at most); returns
+    the previous budget. A smaller budget saves memory and costs recomputation; 0 disables caching."""
+    global _budget
+    if type(entries) is not int or entries < 0:
+        raise InputTypeError(f"entries must be a whole number >= 0 (got {entries!r})")
+    previous, _budget = _budget, entries
+    _flush()
+    return previous
+
+
+def on_clear(hook: Any) -> None:
+    """Call ``hook()`` from `clear_caches` (for caches kept outside the zones, such as compiled calendars)."""
+    _clear_hooks.append(hook)
+
+
+def _flush() -> None:
+    global _spent
+    for zone in list(_zones):
+        zone.cache.clear()
+        zone._offsets.clear()
+        zone._varies.clear()
+    _spent = 0
+
+
+def _spend(weight: int) -> bool:
+    """Count ``weight`` entries against the budget, emptying every cache first when it is spent; False when
+    caching is off."""
+    global _spent
+    if _spent + weight > _budget:
+        _flush()
+        if weight > _budget:
+            return False
+    _spent += weight
+    return True
+
+
 def instant_us(value: object, field: str) -> int:
-    """Return ``value`` (an aware datetime) as microseconds since the epoch, or raise naming ``field``."""
+    """Return ``value`` (an aware datetime) as microseconds since the epoch, or raise naming ``field``.
+
+    Instants from 0001-01-02 to 9999-12-30 (UTC) are accepted: their local date in every zone is a date.
+    """
     if not isinstance(value, datetime):
         raise InputTypeError(f"{field} must be a timezone-aware datetime (got {value!r})")
-    if value.tzinfo is None or value.utcoffset() is None:
+    try:
+        offset = value.utcoffset()
+    except (ValueError, TypeError) as error:
+        raise InputError(f"{field}: its time zone {value.tzinfo!r} gives no valid UTC offset ({error})") from None
+    if offset is None:
         raise InputError(
             f"{field} is a naive datetime ({value.isoformat()}); give it a time zone, "
             "for example pendulum.datetime(..., tz='Europe/Berlin')"
         )
     # datetime.__sub__ rather than `-`: pendulum's subtraction builds a slow Interval object.
     delta = datetime.__sub__(value, _EPOCH)
-    return (delta.days * 86_400 + delta.seconds) * US + delta.microseconds
+    us = (delta.days * 86_400 + delta.seconds) * US + delta.microseconds
+    if not MIN_US <= us <= MAX_US:
+        raise InputError(
+            f"{field} ({value.isoformat()}) is outside the supported range: from 0001-01-02 to 9999-12-30 (UTC)"
+        )
+    return us
 
 
-def _out_of_range(what: str) -> InputError:
+def out_of_range(what: str) -> InputError:
+    """The error for a result outside years 1-9999."""
     return InputError(f"date arithmetic left the supported range of years 1-9999 ({what})")
 
 
@@ -61,7 +150,7 @@ def add_calendar(ordinal: int, months: int, days: int) -> int:
         year, month = divmod(month_index, 12)
         month += 1
         if not 1 <= year <= 9999:
-            raise _out_of_range(f"year {year}")
+            raise out_of_range(f"year {year}")
         last = 29 if month == 2 and isleap(year) else _MONTH_DAYS[month - 1]
         ordinal = date(year, month, min(d.day, last)).toordinal()
     return ordinal + days
@@ -70,7 +159,7 @@ def add_calendar(ordinal: int, months: int, days: int) -> int:
 class Zone:
     """An IANA time zone with the conversions the calculator needs, cached per zone."""
 
-    __slots__ = ("_offsets", "_varies", "cache", "key", "pendulum_tz", "stdlib_tz")
+    __slots__ = ("__weakref__", "_offsets", "_rules", "_varies", "cache", "key", "pendulum_tz", "stdlib_tz")
 
     def __init__(self, key: str) -> None:
         self.key = key
@@ -79,8 +168,10 @@ class Zone:
         # UTC offset in seconds per UTC hour (hour -> offset), absent for hours not seen or holding a transition.
         self._offsets: dict[int, int] = {}
         self._varies: set[int] = set()
-        # Day starts (keyed by date ordinal) and thresholds of compiled plans (keyed by date << 32 | plan id).
+        # Day starts (keyed by date ordinal) and results of compiled objects (keyed by `cache_key`).
         self.cache: dict[int, Any] = {}
+        self._rules: tuple[list[int], Any, int] | None = None
+        _zones.add(self)
 
     def __repr__(self) -> str:
         return f"Zone({self.key!r})"
@@ -108,15 +199,15 @@ class Zone:
             first = datetime.fromtimestamp(hour * 3600, self.stdlib_tz).utcoffset()
             last = datetime.fromtimestamp(hour * 3600 + 3599, self.stdlib_tz).utcoffset()
         except (ValueError, OverflowError):
-            raise _out_of_range(f"an instant {hour} hours after 1970-01-01") from None
+            raise out_of_range(f"an instant {hour} hours after 1970-01-01") from None
         assert first is not None
         assert last is not None
         if first != last:
             self._varies.add(hour)
             return None
-        if len(self._offsets) >= _CACHE_LIMIT:
-            self._offsets.clear()
-        offset = self._offsets[hour] = first.days * 86_400 + first.seconds
+        offset = first.days * 86_400 + first.seconds
+        if _spend(1):
+            self._offsets[hour] = offset
         return offset
 
     def day_start(self, ordinal: int) -> int:
@@ -132,15 +223,85 @@ class Zone:
         try:
             start = self._compute_wall(ordinal, 0)
         except (ValueError, OverflowError):
-            raise _out_of_range(f"a due date {ordinal - EPOCH_ORDINAL} days after 1970-01-01") from None
+            raise out_of_range(f"a due date {ordinal - EPOCH_ORDINAL} days after 1970-01-01") from None
         return self.cache_put(ordinal, start)
 
-    def cache_put(self, key: int, value: _T) -> _T:
-        """Remember ``value`` under ``key`` in this zone's cache (cleared when it grows past a bound)."""
-        if len(self.cache) >= _CACHE_LIMIT:
-            self.cache.clear()
-        self.cache[key] = value
+    def cache_put(self, key: int, value: _T, weight: int = 1) -> _T:
+        """Remember ``value`` under ``key`` (see `cache_key`) in this zone's cache, as ``weight`` entries of the
+        budget that all zones share."""
+        if _spend(weight):
+            self.cache[key] = value
         return value
+
+    def transition_dates(self, year: int) -> list[int]:
+        """The local dates (ordinals) of ``year`` that hold a change of UTC offset, so may be shorter or longer
+        than 24 hours: the local date just before each change and the one just after it. Every other date of the
+        year has 24 hours. (A date skipped by a change, such as 30 December 2011 in Pacific/Apia, is one of them: it
+        has none.)
+
+        The changes come from the zone's data as the standard library's zoneinfo reads it: the listed
+        transitions, then the zone's yearly rule.
+        """
+        key = cache_key(_TRANSITIONS, year)
+        hit: list[int] | None = self.cache.get(key)
+        if hit is None:
+            first, end = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal() + 1
+            low, high = (first - 1 - EPOCH_ORDINAL) * 86_400, (end + 1 - EPOCH_ORDINAL) * 86_400
+            dates: set[int] = set()
+            tz = self.stdlib_tz
+            for seconds in self._changes(year):
+                if low <= seconds <= high:
+                    before = datetime.fromtimestamp(seconds - 1, tz).toordinal()
+                    after = datetime.fromtimestamp(seconds, tz).toordinal()
+                    dates.update(range(min(before, after), max(before, after) + 1))  # a skipped date too
+            hit = sorted(day for day in dates if first <= day < end)
+            self.cache_put(key, hit)
+        return hit
+
+    def settled_from(self) -> int:
+        """The first year from which the zone's changes of UTC offset follow its yearly rule alone (or there are
+        none), so that a year's changes depend only on its calendar (its weekdays and leap years, and those of the
+        years beside it); 10000 when that is not known."""
+        return self._read_rules()[2]
+
+    def _read_rules(self) -> tuple[list[int], Any, int]:
+        if self._rules is None:
+            listed, rule = _zone_rules(self.key)
+            if rule is _UNKNOWN_RULES:
+                settled = 10_000
+            else:
+                settled = datetime.fromtimestamp(listed[-1], timezone.utc).year + 2 if listed else 1
+            self._rules = (listed, rule, settled)
+        return self._rules
+
+    def _changes(self, year: int) -> list[int]:
+        """The changes of UTC offset (seconds since the epoch, UTC) from about a day before ``year`` to a day
+        after it, and perhaps some more."""
+        listed, rule, _ = self._read_rules()
+        if rule is _UNKNOWN_RULES:  # no zone data to read: look at every date of these years
+            return self._scan_changes(year)
+        low = (date(max(year - 1, 1), 1, 1).toordinal() - EPOCH_ORDINAL) * 86_400
+        high = (date(min(year + 1, 9999), 12, 31).toordinal() - EPOCH_ORDINAL) * 86_400
+        changes = listed[bisect_left(listed, low) : bisect_right(listed, high)]
+        if rule is not None and (not listed or high > listed[-1]):
+            last_listed = listed[-1] if listed else low
+            for y in range(max(year - 1, 1), min(year + 1, 9999) + 1):
+                by_rule: list[int] | None = self.cache.get(cache_key(_RULE_YEARS, y))
+                if by_rule is None:
+                    by_rule = [s for s in rule(y) if s > last_listed]
+                    self.cache_put(cache_key(_RULE_YEARS, y), by_rule)
+                changes += by_rule
+        return changes
+
+    def _scan_changes(self, year: int) -> list[int]:
+        """The changes of UTC offset in ``year`` found from the offset at each UTC midnight (a fallback)."""
+        first = (date(year, 1, 1).toordinal() - EPOCH_ORDINAL) * 86_400
+        last = (date(year, 12, 31).toordinal() - EPOCH_ORDINAL) * 86_400
+        changes = []
+        for seconds in range(first, last + 86_400, 86_400):
+            if self._hour_offset(seconds // 3600 - 24) != self._hour_offset(seconds // 3600):
+                changes.append(seconds)
+        return changes
 
     def wall_instant(self, ordinal: int, second: int) -> int:
         """The first instant (in microseconds) whose local date and time is ``second`` seconds into local date
@@ -154,7 +315,7 @@ class Zone:
         try:
             return self._compute_wall(ordinal, second)
         except (ValueError, OverflowError):
-            raise _out_of_range(f"a date {ordinal - EPOCH_ORDINAL} days after 1970-01-01") from None
+            raise out_of_range(f"a date {ordinal - EPOCH_ORDINAL} days after 1970-01-01") from None
 
     def _compute_wall(self, ordinal: int, second: int) -> int:
         d = date.fromordinal(ordinal)
@@ -177,7 +338,10 @@ class Zone:
         return high * US
 
     def to_datetime(self, us: int) -> pendulum.DateTime:
-        """The pendulum ``DateTime`` for instant ``us``, expressed in this zone."""
+        """The pendulum ``DateTime`` for instant ``us``, expressed in this zone; an InputError for an instant
+        outside the supported range (see `instant_us`), which not every zone can show."""
+        if not MIN_US <= us <= MAX_US:
+            raise out_of_range(f"an instant {us // DAY_US} days after 1970-01-01")
         seconds, micro = divmod(us, US)
         local = datetime.fromtimestamp(seconds, self.stdlib_tz)
         return pendulum.DateTime(
@@ -191,6 +355,39 @@ class Zone:
             tzinfo=self.pendulum_tz,
             fold=local.fold,
         )
+
+
+_TRANSITIONS = next_id()
+_RULE_YEARS = next_id()
+_UNKNOWN_RULES: Any = object()
+
+
+def _zone_rules(key: str) -> tuple[list[int], Any]:
+    """A zone's listed changes of UTC offset (seconds since the epoch, UTC) and, for the years after them, a
+    function of a year giving that year's changes by the zone's rule (None for a zone without one).
+
+    Read with the standard library's pure-Python zoneinfo, which exposes them; ``_UNKNOWN_RULES`` where it is
+    not available (another Python), and the dates are then scanned.
+    """
+    try:
+        from zoneinfo import _zoneinfo  # type: ignore[attr-defined]
+
+        data = _zoneinfo.ZoneInfo.no_cache(key)
+        listed = sorted(int(seconds) for seconds in data._trans_utc)
+        after = data._tz_after
+        if not callable(getattr(after, "transitions", None)):
+            return listed, None
+        # The rule gives each change as the epoch seconds of its local wall time before the change.
+        std = int(after.std.utcoff.total_seconds())
+        dst = int(after.dst.utcoff.total_seconds())
+
+        def by_rule(year: int) -> list[int]:
+            start, end = after.transitions(year)
+            return [int(start) - std, int(end) - dst]
+
+        return listed, by_rule
+    except Exception:  # pragma: no cover - another Python's zoneinfo internals
+        return [], _UNKNOWN_RULES
 
 
 def _local(seconds: int, tz: zoneinfo.ZoneInfo) -> tuple[int, int]:

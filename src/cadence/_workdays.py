@@ -1,21 +1,28 @@
 """Working-date and working-hour arithmetic on integers, compiled once per `Calendar`.
 
-Dates are proleptic Gregorian ordinals (``date.toordinal()``), instants microseconds since the epoch. Adding n
-working dates never walks day by day: outside the span of the calendar's exceptions (holidays on working
-weekdays, extra working days on days off) the weekly pattern gives the answer by arithmetic; inside it, a sorted
-list of the working dates gives it by one bisection. Working hours are turned into instants per (zone, date) and
-cached on the zone, so daylight-saving days are counted in real time; adding working time is one bisection on a
-per-zone ledger of the working time before each working date.
+Dates are proleptic Gregorian ordinals (``date.toordinal()``), instants microseconds since the epoch. Nothing walks
+day by day, and no cost grows with the size of a duration or with the span of the holidays:
+
+- working dates follow the weekly pattern except at the calendar's exceptions (holidays on working weekdays, extra
+  working days on days off), kept sorted with running counts, so counting or adding working dates is arithmetic
+  on weeks plus one bisection over the exceptions;
+- working time is counted per year: a year's working time is its nominal working time (weeks and exceptions
+  again) corrected on the few dates around a change of UTC offset, where the working intervals are measured in
+  real time. Years are summed on a per-zone axis, and only the year where a duration ends is laid out date by
+  date (a ledger of the working time before each working date, answered by bisection).
+
+Results are cached on the zone (`Zone.cache_put`), under the budget that all caches share.
 """
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left, bisect_right
+from calendar import isleap
 from collections.abc import Iterable
 from datetime import date
 
-from cadence._time import Zone, next_id
-from cadence.errors import InputError
+from cadence._time import DAY_US, MAX_ORDINAL, US, Zone, cache_key, next_id, out_of_range
 
 Hours = tuple[tuple[int, int], ...]
 """Working intervals of one weekday: (start, end) in seconds since local midnight, sorted, not overlapping."""
@@ -26,19 +33,31 @@ def weekday(ordinal: int) -> int:
     return (ordinal + 6) % 7
 
 
+def _year_span(year: int) -> tuple[int, int]:
+    """The dates [first, end) of a year that working time is counted on (the last date of 9999 has no end)."""
+    return date(year, 1, 1).toordinal(), (date(year + 1, 1, 1).toordinal() if year < 9999 else MAX_ORDINAL)
+
+
 class Workdays:
     """The working dates and hours of a calendar, independent of any time zone."""
 
     __slots__ = (
         "_after",
-        "_dates",
+        "_axis_id",
+        "_count_before",
+        "_day_us",
+        "_exceptions",
         "_extras",
-        "_high",
         "_holidays",
-        "_last",
-        "_low",
+        "_kind_id",
+        "_last_exception_year",
+        "_ledger_id",
         "_pattern",
         "_per_week",
+        "_running_count",
+        "_running_us",
+        "_us_before",
+        "_week_us",
         "hours",
         "id",
     )
@@ -47,22 +66,45 @@ class Workdays:
         self, workdays: Iterable[int], holidays: Iterable[int], extras: Iterable[int], hours: tuple[Hours, ...] | None
     ) -> None:
         self.id = next_id()
-        pattern = tuple(day in set(workdays) for day in range(7))
+        self._ledger_id = next_id()
+        self._axis_id = next_id()
+        self._kind_id = next_id()
+        days = set(workdays)
+        pattern = tuple(day in days for day in range(7))
         self._pattern = pattern
         self._per_week = sum(pattern)
         # _after[w][r]: how many days after a date of weekday w the (r + 1)-th pattern working date falls.
         self._after = tuple(tuple(j for j in range(1, 8) if pattern[(w + j) % 7]) for w in range(7))
+        # _count_before[w][r]: pattern working dates among the r dates after a date of weekday w.
+        self._count_before = tuple(
+            tuple(sum(pattern[(w + j) % 7] for j in range(1, r + 1)) for r in range(7)) for w in range(7)
+        )
         self._holidays = frozenset(holidays)
         self._extras = frozenset(extras)
         self.hours = hours
-        # (zone, instant, ledger, position) of the last add_hours result, which a business-hour grace starts from.
-        self._last: tuple[Zone, int, _Ledger, int] | None = None
-        exceptions = [o for o in self._holidays if pattern[weekday(o)]]
-        exceptions += [o for o in self._extras if not pattern[weekday(o)]]
-        # Outside [_low, _high] the weekly pattern holds; inside, _dates lists the working dates.
-        self._low = min(exceptions, default=0)
-        self._high = max(exceptions, default=0)
-        self._dates = [o for o in range(self._low, self._high + 1) if exceptions and self.is_working(o)]
+        # Nominal working time of a working date of each weekday (wall-clock hours, or a whole day).
+        self._day_us = tuple(
+            DAY_US if hours is None else sum(end - start for start, end in hours[w]) * US for w in range(7)
+        )
+        self._week_us = sum(us for us, working in zip(self._day_us, pattern, strict=True) if working)
+        # _us_before[w][r]: nominal working time of the r dates from a date of weekday w on (itself included).
+        self._us_before = tuple(
+            tuple(sum(self._day_us[(w + j) % 7] for j in range(r) if pattern[(w + j) % 7]) for r in range(7))
+            for w in range(7)
+        )
+        # The exceptions to the weekly pattern, sorted, with running sums of what each changes: +1 working date
+        # (and its hours) for an extra working day on a day off, -1 for a holiday on a working weekday.
+        changes = sorted(
+            [(o, -1) for o in self._holidays if pattern[weekday(o)] and o not in self._extras]
+            + [(o, 1) for o in self._extras if not pattern[weekday(o)]]
+        )
+        self._exceptions = [o for o, _ in changes]
+        self._last_exception_year = date.fromordinal(changes[-1][0]).year if changes else 0
+        self._running_count = [0]
+        self._running_us = [0]
+        for o, sign in changes:
+            self._running_count.append(self._running_count[-1] + sign)
+            self._running_us.append(self._running_us[-1] + sign * self._day_us[weekday(o)])
 
     def is_working(self, ordinal: int) -> bool:
         """True if the date is a working date: a working weekday that is not a holiday, or an extra working day."""
@@ -70,23 +112,38 @@ class Workdays:
             return True
         return self._pattern[weekday(ordinal)] and ordinal not in self._holidays
 
+    def count(self, start: int, end: int) -> int:
+        """How many working dates lie in (start, end], for start <= end."""
+        running, exceptions = self._running_count, self._exceptions
+        return (
+            self._pattern_count(start, end)
+            + running[bisect_right(exceptions, end)]
+            - running[bisect_right(exceptions, start)]
+        )
+
     def nth_after(self, ordinal: int, n: int) -> int:
         """The n-th working date after ``ordinal`` (``ordinal`` itself for n = 0); n >= 0."""
         if n <= 0:
             return ordinal
-        dates, low, high = self._dates, self._low, self._high
-        if ordinal >= high:
+        exceptions, running = self._exceptions, self._running_count
+        first = bisect_right(exceptions, ordinal)
+        if first == len(exceptions):  # no exception ahead: the weekly pattern holds
             return self._pattern_nth(ordinal, n)
-        if ordinal < low - 1:
-            before = self._pattern_count(ordinal, low - 1)
-            if n <= before:
-                return self._pattern_nth(ordinal, n)
-            n -= before
-            ordinal = low - 1
-        index = bisect_right(dates, ordinal) + n - 1
-        if index < len(dates):
-            return dates[index]
-        return self._pattern_nth(high, index - len(dates) + 1)
+        base = running[first]
+        # The first exception by which n working dates are reached (counting it); the answer lies before it, or is
+        # it. Working dates counted up to exception j: pattern dates + running[j + 1] - base, growing with j.
+        low, high = first, len(exceptions)
+        while low < high:
+            mid = (low + high) // 2
+            if self._pattern_count(ordinal, exceptions[mid]) + running[mid + 1] - base >= n:
+                high = mid
+            else:
+                low = mid + 1
+        previous = exceptions[low - 1] if low > first else ordinal
+        done = self._pattern_count(ordinal, previous) + running[low] - base
+        # Between the previous exception and the next one only the pattern holds.
+        found = self._pattern_nth(previous, n - done)
+        return found if low == len(exceptions) or found < exceptions[low] else exceptions[low]
 
     def next_working(self, ordinal: int) -> int:
         """``ordinal`` if it is a working date, else the next working date."""
@@ -96,10 +153,14 @@ class Workdays:
         """The most days from a date to the n-th working date after it, anywhere on this calendar (for lint)."""
         if n <= 0:
             return 0
-        longest = max(self._pattern_nth(ordinal, n) - ordinal for ordinal in range(7, 14))  # each weekday once
-        if self._high:  # around the exceptions
-            longest = max(longest, *(self.nth_after(o, n) - o for o in range(self._low - 7, self._high + 1)))
-        return longest
+        span = max(self._pattern_nth(ordinal, n) - ordinal for ordinal in range(7, 14))  # each weekday once
+        # A date whose span is longer has an exception within its pattern span: look just before each one.
+        starts: set[int] = set()
+        for exception in self._exceptions:
+            starts.update(range(max(exception - span - 1, 1), exception))
+            if len(starts) > 200_000:  # a very long list of exceptions: a bound is enough for lint
+                break
+        return max([span, *(self.nth_after(o, n) - o for o in starts)])
 
     def _pattern_nth(self, ordinal: int, n: int) -> int:
         weeks, rest = divmod(n - 1, self._per_week)
@@ -108,15 +169,26 @@ class Workdays:
     def _pattern_count(self, start: int, end: int) -> int:
         """How many pattern working dates lie in (start, end]."""
         weeks, rest = divmod(end - start, 7)
-        first = weekday(start)
-        return weeks * self._per_week + sum(self._pattern[(first + j) % 7] for j in range(1, rest + 1))
+        return weeks * self._per_week + self._count_before[weekday(start)][rest]
+
+    def nominal_us(self, start: int, end: int) -> int:
+        """The wall-clock working time of the dates in [start, end), for start <= end: working hours as written,
+        before daylight-saving changes lengthen or shorten them."""
+        weeks, rest = divmod(end - start, 7)
+        running, exceptions = self._running_us, self._exceptions
+        return (
+            weeks * self._week_us
+            + self._us_before[weekday(start)][rest]
+            + running[bisect_left(exceptions, end)]
+            - running[bisect_left(exceptions, start)]
+        )
 
     def intervals(self, zone: Zone, ordinal: int) -> tuple[tuple[int, int], ...]:
         """The working intervals of a date as (start, end) instants in ``zone``; empty on a day off.
 
         Without working hours a working date is working from its first instant to the next date's.
         """
-        key = ordinal << 32 | self.id
+        key = cache_key(self.id, ordinal)
         hit: tuple[tuple[int, int], ...] | None = zone.cache.get(key)
         if hit is None:
             if not self.is_working(ordinal):
@@ -137,78 +209,102 @@ class Workdays:
             return zone.day_start(ordinal)
         return self.intervals(zone, ordinal)[0][0]
 
+    def _worked(self, zone: Zone, ordinal: int) -> int:
+        """The real working time of one date in ``zone``."""
+        return sum(end - begin for begin, end in self.intervals(zone, ordinal))
+
+    def year_us(self, zone: Zone, year: int) -> int:
+        """The real working time of a year in ``zone``: its nominal working time, corrected on the dates around
+        each change of UTC offset (`Zone.transition_dates`).
+
+        A year past this calendar's exceptions and past the zone's listed changes depends only on its calendar:
+        the weekday of 1 January and which of it and the years beside it are leap years. Such years are computed
+        once per kind, so summing centuries costs a few dozen years' work.
+        """
+        key = None
+        if year > self._last_exception_year and year >= zone.settled_from():
+            kind = (
+                weekday(date(year, 1, 1).toordinal()) * 8 + isleap(year - 1) * 4 + isleap(year) * 2 + isleap(year + 1)
+            )
+            key = cache_key(self._kind_id, 1 + kind)
+            hit: int | None = zone.cache.get(key)
+            if hit is not None:
+                return hit
+        total = self.nominal_us(*_year_span(year))
+        for ordinal in zone.transition_dates(year):
+            if self.is_working(ordinal):
+                total += self._worked(zone, ordinal) - self._day_us[weekday(ordinal)]
+        if key is not None:
+            zone.cache_put(key, total)
+        return total
+
     def add_hours(self, zone: Zone, start: int, us: int) -> int:
         """The instant after ``us`` microseconds of working time, counted from instant ``start``.
 
-        Working time is measured on a cumulative axis (`_Ledger`), so the cost does not grow with ``us``.
+        The cost is one year's ledger and, for a duration that ends in a later year, a bisection over the years'
+        working time: it does not grow with ``us``.
         """
         if us <= 0:
             return start
-        key = -self.id  # negative: never a date-keyed entry
-        memo = self._last
-        ledger: _Ledger
-        if memo is not None and memo[1] == start and memo[0] is zone and zone.cache.get(key) is memo[2]:
-            ledger, position = memo[2], memo[3]  # start is the last result: a grace after a deadline
-        else:
-            day = zone.local_ordinal(start)
-            cached: _Ledger | None = zone.cache.get(key)
-            ledger = (
-                cached if cached is not None and cached.first <= day <= cached.last else self._ledger(zone, day, day)
-            )
-            position = ledger.position(self, zone, day, start)
-        target = position + us
-        while target > ledger.worked[-1]:
-            day = zone.local_ordinal(start)
-            ledger = self._ledger(zone, day, ledger.last + max(732, ledger.last - ledger.first))
-            target = ledger.position(self, zone, day, start) + us  # the ledger may start elsewhere now
+        day = zone.local_ordinal(start)
+        if us > (MAX_ORDINAL - day + 1) * 25 * 3_600 * US:  # more than the days left could hold
+            raise out_of_range("business hours")
+        year = date.fromordinal(day).year
+        ledger = self._ledger(zone, year)
+        target = ledger.position(self, zone, day, start) + us
+        if target > ledger.worked[-1]:
+            year, target = self._axis(zone).find(self, zone, year + 1, target - ledger.worked[-1])
+            ledger = self._ledger(zone, year)
         index = bisect_left(ledger.worked, target) - 1  # worked[index] < target <= worked[index + 1]
         rest = target - ledger.worked[index]
         for begin, end in self.intervals(zone, ledger.dates[index]):
             if rest <= end - begin:
-                self._last = (zone, begin + rest, ledger, target)
                 return begin + rest
             rest -= end - begin
         raise AssertionError("unreachable: the ledger's day holds the target")  # pragma: no cover
 
-    def _ledger(self, zone: Zone, low: int, high: int) -> _Ledger:
-        """This calendar's working-time ledger in ``zone``, covering dates ``low`` to ``high`` at least."""
-        key = -self.id
+    def _ledger(self, zone: Zone, year: int) -> _Ledger:
+        """This calendar's working-time ledger of one year in ``zone``."""
+        key = cache_key(self._ledger_id, year)
         ledger: _Ledger | None = zone.cache.get(key)
-        if ledger is not None and ledger.first <= low and high <= ledger.last:
-            return ledger
-        first, last = low - 366, high + 732
-        if ledger is not None and ledger.first - 1100 <= high and low <= ledger.last + 1100:
-            # Near the current ledger: grow it. A far-away request starts a new one instead of spanning the gap.
-            first, last = min(ledger.first, first), max(ledger.last, last)
-        first, last = max(first, 1), min(last, _LAST_ORDINAL)
-        if ledger is not None and (first, last) == (ledger.first, ledger.last):
-            raise InputError("date arithmetic left the supported range of years 1-9999 (business hours)")
-        return zone.cache_put(key, _Ledger(self, zone, first, last))
+        if ledger is None:
+            ledger = _Ledger(self, zone, year)
+            zone.cache_put(key, ledger, len(ledger.dates) + 1)
+        return ledger
 
-
-_LAST_ORDINAL = date.max.toordinal() - 1  # the day start of the last date needs the next one
+    def _axis(self, zone: Zone) -> _Axis:
+        key = cache_key(self._axis_id, 1)
+        axis: _Axis | None = zone.cache.get(key)
+        if axis is None:
+            axis = _Axis()
+            zone.cache_put(key, axis, 64)  # grows by a few hundred bytes a year: counted as 64 entries
+        return axis
 
 
 class _Ledger:
-    """Working dates from ``first`` to ``last`` in one zone, with the working time before each one.
+    """The working dates of one year in one zone, with the working time before each one.
 
     ``worked[i]`` is the working time (microseconds) of ``dates[:i]``; ``worked`` has one more entry than
-    ``dates``, the total.
+    ``dates``, the year's total.
     """
 
-    __slots__ = ("dates", "first", "last", "worked")
+    __slots__ = ("dates", "worked")
 
-    def __init__(self, work: Workdays, zone: Zone, first: int, last: int) -> None:
-        self.first, self.last = first, last
-        self.dates = [o for o in range(first, last + 1) if work.is_working(o)]
+    def __init__(self, work: Workdays, zone: Zone, year: int) -> None:
+        first, end = _year_span(year)
+        self.dates = [o for o in range(first, end) if work.is_working(o)]
+        # Nominal hours, but measured in real time on the dates around a change of UTC offset.
+        measured = {o: work._worked(zone, o) for o in zone.transition_dates(year) if work.is_working(o)}
+        nominal = work._day_us
         self.worked = [0]
         total = 0
         for ordinal in self.dates:
-            total += sum(end - begin for begin, end in work.intervals(zone, ordinal))
+            worked = measured.get(ordinal)
+            total += nominal[(ordinal + 6) % 7] if worked is None else worked
             self.worked.append(total)
 
     def position(self, work: Workdays, zone: Zone, day: int, start: int) -> int:
-        """Where instant ``start``, on local date ``day`` (covered), lies on this ledger's axis of working time."""
+        """Where instant ``start``, on local date ``day`` of this year, lies on this ledger's axis."""
         index = bisect_left(self.dates, day)
         position = self.worked[index]
         if index < len(self.dates) and self.dates[index] == day:
@@ -216,3 +312,41 @@ class _Ledger:
                 if begin < start:
                     position += (end if end < start else start) - begin
         return position
+
+
+class _Axis:
+    """The working time of consecutive years in one zone, summed: with ``state`` = (first, running),
+    ``running[i]`` is the working time of the years ``first`` to ``first + i - 1``. It grows at either end as
+    durations reach further; ``state`` is replaced whole, so a thread reading it sees one consistent pair."""
+
+    __slots__ = ("state",)
+
+    def __init__(self) -> None:
+        self.state: tuple[int, list[int]] = (0, [0])
+
+    def find(self, work: Workdays, zone: Zone, year: int, us: int) -> tuple[int, int]:
+        """The year in which ``us`` of working time, counted from the start of ``year``, ends, and how much of it
+        falls in that year."""
+        first, running = self.state
+        if not first or year < first:
+            first, running = self._cover_from(work, zone, year)
+        base = running[year - first]
+        while running[-1] - base < us:
+            following = first + len(running) - 1
+            if following > 9999:
+                raise out_of_range("business hours")
+            running.append(running[-1] + work.year_us(zone, following))
+        index = bisect_left(running, base + us) - 1  # the year first + index holds the end
+        return first + index, base + us - running[index]
+
+    def _cover_from(self, work: Workdays, zone: Zone, year: int) -> tuple[int, list[int]]:
+        """Start the axis at ``year``, keeping the years it had after."""
+        first, running = self.state
+        known = [b - a for a, b in itertools.pairwise(running)] if first else []
+        years = [work.year_us(zone, y) for y in range(year, first if first else year)] + known
+        total, new = 0, [0]
+        for us in years:
+            total += us
+            new.append(total)
+        self.state = (year, new)
+        return self.state

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 
-from cadence._time import instant_us
+from cadence._time import MAX_US, MIN_US, instant_us
 from cadence.assessment import AnchorKind, Assessment, Status, make_assessment
 from cadence.errors import InputError, InputTypeError
 from cadence.model import _FOREVER, Customer, Deferral, Event
@@ -75,7 +75,11 @@ def assess_many(
         raise InputTypeError(f"contacts must be a mapping of customer id to contacts (got {type(contacts).__name__})")
     as_of_us = instant_us(as_of, "as_of")
     get = contacts.get
-    return [_assess(policy, customer, get(customer.id, ()), as_of_us) for customer in customers]
+    # A value that is not a Customer has no id to look up: _assess refuses it with its own message.
+    return [
+        _assess(policy, customer, get(customer.id, ()) if isinstance(customer, Customer) else (), as_of_us)
+        for customer in customers
+    ]
 
 
 def worklist(
@@ -138,6 +142,12 @@ def _assess(policy: Policy, customer: Customer, contacts: Iterable[Event], as_of
     if resume is not None:
         anchor = resume
         due_soon, due, overdue = plan.resumed(zone, resume, by_date or plan.deadline.day_granular)
+
+    if due_soon < MIN_US or overdue > MAX_US or (churn_at is not None and churn_at > MAX_US):
+        raise InputError(
+            f"customer {customer.id!r}: its follow-up thresholds fall outside the supported years 1-9999 "
+            f"(anchor {zone.to_datetime(anchor).isoformat()})"
+        )
 
     if churn_at is not None and as_of >= churn_at:
         status = Status.CHURN_RISK

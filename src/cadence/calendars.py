@@ -26,7 +26,7 @@ import attrs
 import pendulum
 
 from cadence._plan import Offset
-from cadence._time import Zone, get_zone, instant_us
+from cadence._time import Zone, get_zone, instant_us, on_clear
 from cadence._workdays import Hours, Workdays
 from cadence.durations import Duration, parse_duration
 from cadence.errors import InputError, InputTypeError, PolicyError
@@ -270,10 +270,18 @@ holidays=frozenset(), extra_workdays=frozenset())
                                     for y in year_list):  # fmt: skip
             raise PolicyError(f"Calendar.from_holidays years: expected a year or years such as range(2025, 2028) "
                               f"(got {years!r})")  # fmt: skip
+        if not isinstance(country, str) or not country:
+            raise PolicyError(f'Calendar.from_holidays country: expected a country code such as "DE" (got {country!r})')
+        if subdiv is not None and (not isinstance(subdiv, str) or not subdiv):
+            raise PolicyError(
+                f'Calendar.from_holidays subdiv: expected a region code such as "BY", or none (got {subdiv!r})'
+            )
         try:
             source = holiday_data.country_holidays(country, subdiv=subdiv, years=year_list)
-        except NotImplementedError as error:
-            raise PolicyError(f"Calendar.from_holidays country/subdiv: {error}") from None
+        except (NotImplementedError, KeyError, ValueError, TypeError) as error:
+            raise PolicyError(
+                f"Calendar.from_holidays country/subdiv: {error} (country {country!r}, subdiv {subdiv!r})"
+            ) from None
         wanted = set(year_list)
         extra = {day for day in getattr(source, "weekend_workdays", ()) if day.year in wanted}
         if workdays is None:
@@ -356,3 +364,7 @@ def _compile(
 ) -> Workdays:
     """One compiled `Workdays` per distinct calendar (whatever its zone), so caches keyed by it are shared."""
     return Workdays(workdays, (d.toordinal() for d in holidays), (d.toordinal() for d in extras), hours)
+
+
+on_clear(_compile.cache_clear)
+on_clear(_in_zone.cache_clear)

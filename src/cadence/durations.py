@@ -280,6 +280,7 @@ for _names, _kind, _factor in (
     for _name in _names:
         _UNITS[_name] = (_kind, _factor)
 
+_LONGEST = 100  # characters: a longer text is no duration (and Python refuses to read ints of 4,300 digits)
 _SHORT_PART = re.compile(r"\s*(\d+)\s*([a-z]+)\s*")
 _BUSINESS_WORD = re.compile(r"business\s+")
 # What each unit kind is called in the error for a mixed duration.
@@ -321,6 +322,8 @@ def parse_duration(
     if not isinstance(text, str):
         raise InputTypeError(f'{field}: expected a duration or a string such as "7d" (got {text!r})')
     raw = text.strip()
+    if len(raw) > _LONGEST:
+        raise DurationError(f'{field}: "{raw[:20]}..." is too long to be a duration ({len(raw):,} characters)')
     body = raw.lower()
     sign = 1
     if body.startswith("-"):

@@ -355,7 +355,7 @@ class TouchPlan:
         """``(opens, due, closes)`` of each touchpoint after stage entry at ``entry``."""
         if not self.by_date:
             return self._windows(zone, entry)
-        key = zone.local_ordinal(entry) << 32 | self.id
+        key = self.id << 22 | zone.local_ordinal(entry)  # `cache_key`, inlined: a local date is in range
         hit: tuple[tuple[int, int, int], ...] | None = zone.cache.get(key)
         if hit is None:
             hit = zone.cache_put(key, self._windows(zone, entry))
