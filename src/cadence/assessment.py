@@ -70,7 +70,8 @@ def _instant(zone: Zone, us: int | None) -> pendulum.DateTime | None:
 
 def _when(zone: Zone, us: int) -> str:
     value = zone.to_datetime(us)
-    return value.strftime("%Y-%m-%d") if value.hour == value.minute == 0 else value.strftime("%Y-%m-%d %H:%M")
+    day = f"{value.year:04d}-{value.month:02d}-{value.day:02d}"  # not strftime: it shows year 1 as "1" on Linux
+    return day if value.hour == value.minute == 0 else f"{day} {value.hour:02d}:{value.minute:02d}"
 
 
 def _span(us: int) -> str:

@@ -2,6 +2,10 @@
 
 Exit status: 0 when all went well, 1 when ``lint`` has warnings, 2 for bad input (the message says what and where;
 never a traceback), 130 when interrupted.
+
+An ``--output`` file (and the files of ``sample``) is written to a temporary file beside it and renamed over it only
+when the command succeeded: a failed or interrupted run leaves an existing file as it was. Text from the input files
+(ids, owners) is shown on a terminal with its control characters escaped.
 """
 
 from __future__ import annotations
@@ -10,7 +14,9 @@ import argparse
 import csv
 import json
 import os
+import re
 import sys
+import tempfile
 import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -26,6 +32,7 @@ from cadence.calculator import ACTIONABLE, assess_many, worklist
 from cadence.csv_files import (
     RowError,
     assessment_row,
+    decode_lines,
     parse_instant,
     read_contacts,
     read_customers,
@@ -33,7 +40,7 @@ from cadence.csv_files import (
 )
 from cadence.errors import CadenceError, PolicyFileError
 from cadence.lint import Severity, lint
-from cadence.model import Deferral
+from cadence.model import Customer, Deferral
 from cadence.policy import Policy
 
 _ORDER = sorted(Status, reverse=True)
@@ -62,8 +69,16 @@ def _by_owner(results: Sequence[Assessment]) -> list[str]:
     lines = [f"{'owner':<11}" + "".join(f"{s.value:>11}" for s in shown)]
     for owner in owners:
         key = None if owner == "-" else owner
-        lines.append(f"{owner:<11}" + "".join(f"{counts[key, s]:>11,}" for s in shown))
+        lines.append(f"{_shown(owner):<11}" + "".join(f"{counts[key, s]:>11,}" for s in shown))
     return lines
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _shown(text: str, keep_newlines: bool = False) -> str:
+    """``text`` with its control characters escaped (``\\x1b``), so that input data cannot drive the terminal."""
+    return _CONTROL.sub(lambda m: m[0] if keep_newlines and m[0] == "\n" else repr(m[0])[1:-1], text)
 
 
 def _worklist_lines(ordered: Sequence[Assessment], limit: int) -> list[str]:
@@ -71,15 +86,16 @@ def _worklist_lines(ordered: Sequence[Assessment], limit: int) -> list[str]:
     chosen = ordered[:limit]
     lines = [f"{'customer':<9}{'segment':<9}{'stage':<12}{'owner':<7}{'status':<11}{'due':<11}{'silent':>8}"]
     for item in chosen:
-        due = item.due_at.to_date_string() if item.due_at is not None else "-"
+        due = f"{item.due_at.year:04d}-{item.due_at.month:02d}-{item.due_at.day:02d}" if item.due_at else "-"
         silent = f"{item.silence.days}d"
         customer = item.customer
         lines.append(
-            f"{customer.id:<9.8}{customer.segment:<9.8}{customer.stage:<12.11}{item.owner or '-':<7.6}"
-            f"{item.status.value:<11}{due:<11}{silent:>8}"
+            f"{_shown(customer.id):<9.8}{_shown(customer.segment):<9.8}{_shown(customer.stage):<12.11}"
+            f"{_shown(item.owner or '-'):<7.6}{item.status.value:<11}{due:<11}{silent:>8}"
         )
     if chosen:
-        lines += ["", *textwrap.wrap(f"why {chosen[0].customer_id}: {chosen[0].reason}", 80, subsequent_indent="  ")]
+        why = _shown(f"why {chosen[0].customer_id}: {chosen[0].reason}")
+        lines += ["", *textwrap.wrap(why, 80, subsequent_indent="  ")]
     return lines
 
 
@@ -150,11 +166,62 @@ def _progress(label: str, total: int | None = None) -> Iterator[Any]:
         yield bar
 
 
-def _open(path: str) -> IO[str]:
+def _open(path: str) -> IO[bytes]:
     try:
-        return open(path, encoding="utf-8-sig", newline="")
+        return open(path, "rb")
     except OSError as error:
         raise CadenceError(f"cannot read {path}: {error.strerror}") from None
+
+
+class _Output:
+    """An output file replaced only on success: written to a temporary file in the same folder, then renamed over
+    the target by `commit`; closed without a commit, the temporary file is removed and the target left as it was.
+    """
+
+    def __init__(self, path: str, inputs: Sequence[str], binary: bool = False) -> None:
+        target = Path(path)
+        for source in inputs:
+            if _same_file(target, Path(source)):
+                raise CadenceError(f"--output {path} is also an input file: it would be overwritten")
+        folder = target.parent
+        try:
+            handle, self._temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        except OSError as error:
+            raise CadenceError(f"cannot write to {folder}: {error.strerror}") from None
+        self._target = target
+        self.stream: IO[Any] = (
+            os.fdopen(handle, "wb") if binary else os.fdopen(handle, "w", encoding="utf-8", newline="")
+        )
+
+    def commit(self) -> None:
+        """Replace the target with what was written, keeping the target's permissions if it existed."""
+        self.stream.flush()
+        os.fsync(self.stream.fileno())
+        self.stream.close()
+        try:
+            mode = self._target.stat().st_mode & 0o7777
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(self._temporary, mode)
+        os.replace(self._temporary, self._target)
+
+    def __enter__(self) -> _Output:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.stream.closed:
+            self.stream.close()
+        if os.path.exists(self._temporary):
+            os.unlink(self._temporary)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _report_bad_rows(errors: list[RowError], skip: bool) -> bool:
@@ -165,7 +232,7 @@ def _report_bad_rows(errors: list[RowError], skip: bool) -> bool:
         print(f"cadence check: skipped {len(errors):,} bad row{'s' * (len(errors) != 1)} (--skip-bad)", file=sys.stderr)
         return False
     for error in errors[:_MAX_SHOWN]:
-        print(error, file=sys.stderr)
+        print(_shown(str(error)), file=sys.stderr)
     if len(errors) > _MAX_SHOWN:
         print(f"... and {len(errors) - _MAX_SHOWN:,} more", file=sys.stderr)
     print(
@@ -175,26 +242,43 @@ def _report_bad_rows(errors: list[RowError], skip: bool) -> bool:
     return True
 
 
-def check(args: argparse.Namespace, out: IO[str]) -> int:
-    """``cadence check``: assess the customers of CSV files under a policy file or preset."""
-    policy = _policy(args.policy, args.timezone)
-    as_of = _instant(args.as_of) if args.as_of else pendulum.now("UTC")
-    source = "given" if args.as_of else "now"
-    errors: list[RowError] = []
-    with _open(args.customers) as stream, _progress("customers") as bar:
-        customers = read_customers(stream, args.customers, policy, errors, bar, not_after=as_of)
-    with _open(args.contacts) as stream, _progress("contacts") as bar:
-        rejected = {error.key for error in errors if error.key is not None}
-        contacts = read_contacts(stream, args.contacts, {c.id for c in customers}, errors, bar, rejected)
-    if _report_bad_rows(errors, args.skip_bad):
-        return 2
+def _assess_all(policy: Policy, customers: Sequence[Customer], contacts: Any, as_of: pendulum.DateTime) -> list[Any]:
+    """Assess in chunks (a progress bar on a terminal); an error names the customer it came from."""
     results: list[Assessment] = []
     with _progress("assess", total=len(customers)) as bar:
         for start in range(0, len(customers), _CHUNK):
             chunk = customers[start : start + _CHUNK]
-            results.extend(assess_many(policy, chunk, contacts, as_of=as_of))
+            try:
+                results.extend(assess_many(policy, chunk, contacts, as_of=as_of))
+            except CadenceError:
+                for customer in chunk:  # find the customer, and say which one it was
+                    try:
+                        assess_many(policy, [customer], contacts, as_of=as_of)
+                    except CadenceError as error:
+                        raise CadenceError(f"customer {customer.id!r}: {error}") from None
+                raise
             if bar is not None:
                 bar.update(len(chunk))
+    return results
+
+
+def check(args: argparse.Namespace, out: IO[str]) -> int:
+    """``cadence check``: assess the customers of CSV files under a policy file or preset."""
+    policy = _policy(args.policy, args.timezone)
+    as_of = _instant(args.as_of) if args.as_of is not None else pendulum.now("UTC")
+    source = "given" if args.as_of is not None else "now"
+    errors: list[RowError] = []
+    with _open(args.customers) as stream, _progress("customers") as bar:
+        customers = read_customers(
+            decode_lines(stream, args.encoding), args.customers, policy, errors, bar, not_after=as_of
+        )
+    with _open(args.contacts) as stream, _progress("contacts") as bar:
+        rejected = {error.key for error in errors if error.key is not None}
+        known = {c.id for c in customers}
+        contacts = read_contacts(decode_lines(stream, args.encoding), args.contacts, known, errors, bar, rejected)
+    if _report_bad_rows(errors, args.skip_bad):
+        return 2
+    results = _assess_all(policy, customers, contacts, as_of)
     owners = set(args.owner) if args.owner else None
     statuses = {Status(s) for s in args.status} if args.status else None
     chosen = [
@@ -226,7 +310,9 @@ def check(args: argparse.Namespace, out: IO[str]) -> int:
         if args.output == "-":
             sys.stdout.buffer.write(data)
         else:
-            Path(args.output).write_bytes(data)
+            with _Output(args.output, _inputs(args), binary=True) as output:
+                output.stream.write(data)
+                output.commit()
     else:
         count = _contact_count(contacts.values())
         urgent = worklist(chosen, statuses=statuses or ACTIONABLE)
@@ -273,15 +359,16 @@ def sample_command(args: argparse.Namespace, out: IO[str]) -> int:
     data = sample.generate(policy, customers=args.customers, seed=args.seed)
     folder = Path(args.out)
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / "customers.csv", "w", encoding="utf-8", newline="") as stream:
-        writer = csv.writer(stream, lineterminator="\n")
+    with _Output(str(folder / "customers.csv"), ()) as output:
+        writer = csv.writer(output.stream, lineterminator="\n")
         writer.writerow(["id", "segment", "stage", "stage_entered_at", "created_at", "timezone", "owner"])
         for c in data.customers:
             at = (c.stage_entered_at.isoformat(), c.created_at.isoformat())
             writer.writerow([c.id, c.segment, c.stage, *at, c.timezone or "", c.owner or ""])
+        output.commit()
     count = 0
-    with open(folder / "contacts.csv", "w", encoding="utf-8", newline="") as stream:
-        writer = csv.writer(stream, lineterminator="\n")
+    with _Output(str(folder / "contacts.csv"), ()) as output:
+        writer = csv.writer(output.stream, lineterminator="\n")
         writer.writerow(["customer_id", "at", "channel", "direction", "outcome", "by", "until"])
         for customer_id, history in data.contacts.items():
             for event in history:
@@ -295,6 +382,7 @@ def sample_command(args: argparse.Namespace, out: IO[str]) -> int:
                      event.outcome.value, event.by or "", ""]
                 )  # fmt: skip
                 count += 1
+        output.commit()
     out.write(
         f"wrote {len(data.customers):,} customers and {count:,} contacts to {folder}/ (sample as of "
         f"{data.as_of.isoformat()}: pass --as-of {data.as_of.isoformat()} to cadence check)\n"
@@ -329,7 +417,10 @@ def _parser() -> argparse.ArgumentParser:
         "--window", default="14d", help="ics: follow-ups due within this long after --as-of (default: 14d)"
     )
     run.add_argument("--skip-bad", action="store_true", help="skip bad rows (counted on stderr) instead of stopping")
-    run.add_argument("--output", default="-", help="write here instead of standard output")
+    run.add_argument(
+        "--encoding", help="the CSV files' encoding, such as cp1252 or gb18030 (default: UTF-8, or UTF-16 by its BOM)"
+    )
+    run.add_argument("--output", default="-", help="write here instead of standard output (replaced on success)")
 
     run = commands.add_parser("presets", help="list the built-in presets, or show one as TOML")
     run.add_argument("name", nargs="?", choices=presets.names(), help="the preset to show")
@@ -345,6 +436,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--preset", default="abc", help="the preset whose segments and rhythms to use (default: abc)")
     run.add_argument("--timezone", default="Europe/Berlin", help="IANA zone (default: Europe/Berlin)")
     return parser
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """The files a command reads, which its output must not replace."""
+    return [path for path in (args.customers, args.contacts, args.policy) if path]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -368,16 +464,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         output = getattr(args, "output", "-")
         if output == "-" or args.format == "ics":
             return commands[args.command](args, sys.stdout)
-        with open(output, "w", encoding="utf-8", newline="") as stream:
-            return commands[args.command](args, stream)
+        with _Output(output, _inputs(args)) as target:
+            status = commands[args.command](args, target.stream)
+            if status == 0:
+                target.commit()
+            return status
     except BrokenPipeError:  # the reader went away (cadence check ... | head): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except PolicyFileError as error:
-        print(f"cadence: {error}", file=sys.stderr)
+        print(_shown(f"cadence: {error}", keep_newlines=True), file=sys.stderr)
         return 2
     except (CadenceError, OSError) as error:
-        print(f"cadence: error: {error}", file=sys.stderr)
+        print(_shown(f"cadence: error: {error}", keep_newlines=True), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("cadence: interrupted", file=sys.stderr)

@@ -18,15 +18,21 @@
 - ``until``: optional; a row with a date (``2026-04-15``) or an instant here is a `Deferral` the customer asked
   for at ``at`` ("call me then"), and its channel, direction and outcome are left empty.
 
-Every bad row is reported as a `RowError` naming the file, line and column; a reader returns the good rows and the
-errors, and the caller decides whether to stop or skip. Cells written by `write_assessments` that a spreadsheet
-would run as a formula (beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) are prefixed with
-``'``.
+Files are read as UTF-8 (with or without a byte-order mark), or UTF-16 with its byte-order mark; another encoding
+is named with ``encoding=`` (``cp1252``, ``gb18030``, ...). Every bad row is reported as a `RowError` naming the
+file, line and column (a line that is not text in the encoding too); a reader returns the good rows and the errors,
+and the caller decides whether to stop or skip. A column named twice in the header is an error, not a guess.
+
+`write_assessments` quotes every cell, so no character in a cell (a quote, a comma, a bare carriage return, a
+newline) can end it early, and prefixes with ``'`` every cell, or line within a cell, that a spreadsheet would run
+as a formula (one beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
@@ -43,6 +49,7 @@ __all__ = [
     "ASSESSMENT_COLUMNS",
     "RowError",
     "assessment_row",
+    "decode_lines",
     "neutralize",
     "parse_instant",
     "read_contacts",
@@ -141,15 +148,69 @@ def _required(row: Mapping[str, str | None], column: str) -> str:
 
 
 _FIELD = re.compile(r"^(?:Customer|Contact|Deferral)\.(\w+)")
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
-def _rows(stream: IO[str], name: str, required: Sequence[str], errors: list[RowError]) -> Iterator[tuple[int, Any]]:
-    """The rows of a CSV file with their line numbers; a missing column is one error for the file."""
+class _Undecodable(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def decode_lines(stream: IO[bytes], encoding: str | None = None) -> Iterator[str]:
+    """The lines of a binary stream as text, each with its line ending, for the readers here.
+
+    Without ``encoding``: UTF-16 or UTF-8 by a byte-order mark, else UTF-8. A line that is not text in the
+    encoding stops the reading with a bad row naming the line (see `read_customers`). An unknown encoding name is
+    a CadenceError.
+    """
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise CadenceError(f"unknown encoding {encoding!r} (try utf-8, cp1252, gb18030 or utf-16)") from None
+    head = stream.peek(4)[:4] if hasattr(stream, "peek") else b""
+    chosen = encoding or next((name for bom, name in _BOMS if head.startswith(bom)), "utf-8")
+    if codecs.lookup(chosen).name.startswith("utf-16"):  # not line by line: a newline is two bytes
+        text = io.TextIOWrapper(stream, encoding=chosen, newline="")
+        line = 0
+        try:
+            for line, row in enumerate(text, 1):  # noqa: B007 - the line is reported on failure
+                yield row
+        except UnicodeDecodeError as error:
+            raise _Undecodable(line + 1, f"not {chosen} text ({error.reason})") from None
+        return
+    decoder = codecs.getincrementaldecoder(chosen)()
+    number = 0
+    for number, raw in enumerate(stream, 1):
+        try:
+            yield decoder.decode(raw)
+        except UnicodeDecodeError as error:
+            hint = "" if encoding else "; name the file's encoding (--encoding cp1252, gb18030, ...)"
+            bad = raw[error.start : error.start + 1].hex()
+            raise _Undecodable(number, f"not {chosen} text (byte 0x{bad} at column {error.start + 1}){hint}") from None
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:
+        raise _Undecodable(number, f"not {chosen} text: it ends inside a character ({error.reason})") from None
+
+
+def _rows(
+    stream: Iterable[str], name: str, required: Sequence[str], errors: list[RowError]
+) -> Iterator[tuple[int, Any]]:
+    """The rows of a CSV file with their line numbers; a missing or repeated column is one error for the file."""
     reader = csv.DictReader(stream)
     try:
         header = reader.fieldnames or []
     except csv.Error as error:
         errors.append(RowError(name, 1, "-", f"not a CSV file ({error})"))
+        return
+    except _Undecodable as error:
+        errors.append(RowError(name, error.line, "-", str(error)))
+        return
+    twice = sorted({column for column in header if header.count(column) > 1})
+    if twice:
+        errors.append(RowError(name, 1, ", ".join(twice), "named twice in the header: which one is meant?"))
         return
     missing = [column for column in required if column not in header]
     if missing:
@@ -160,10 +221,12 @@ def _rows(stream: IO[str], name: str, required: Sequence[str], errors: list[RowE
             yield reader.line_num, row
     except csv.Error as error:
         errors.append(RowError(name, reader.line_num, "-", f"not valid CSV ({error})"))
+    except _Undecodable as error:
+        errors.append(RowError(name, error.line, "-", str(error)))
 
 
 def read_customers(
-    stream: IO[str],
+    stream: Iterable[str],
     name: str,
     policy: Policy,
     errors: list[RowError],
@@ -224,7 +287,7 @@ def _until(row: Mapping[str, str | None]) -> date | datetime:
 
 
 def read_contacts(
-    stream: IO[str],
+    stream: Iterable[str],
     name: str,
     known: set[str],
     errors: list[RowError],
@@ -273,13 +336,19 @@ def _build(make: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
         raise _Bad(column, message) from None
 
 
+_FORMULA_START = re.compile(r"(?:^|(?<=[\r\n]))(?=[=+\-@\t\r])")
+
+
 def neutralize(cell: str) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula gets a leading ``'``.
+    """A cell a spreadsheet shows as text: one that would start a formula gets a leading ``'``, and so does each
+    line within it that would (a tool that splits lines itself then sees no formula either).
 
     >>> neutralize("=HYPERLINK(\\"http://x\\")"), neutralize("-3"), neutralize("ok")
     ('\\'=HYPERLINK("http://x")', "'-3", 'ok')
+    >>> neutralize("ana\\r=cmd|' /C calc'!A0")
+    "ana\\r'=cmd|' /C calc'!A0"
     """
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+    return _FORMULA_START.sub("'", cell)
 
 
 def assessment_row(item: Assessment, as_of: str) -> dict[str, str]:
@@ -306,8 +375,8 @@ def assessment_row(item: Assessment, as_of: str) -> dict[str, str]:
 
 
 def write_assessments(out: IO[str], items: Iterable[Assessment], as_of: str) -> None:
-    """Write assessments as CSV, one row each, with every cell neutralized for spreadsheets."""
-    writer = csv.writer(out, lineterminator="\n")
+    """Write assessments as CSV, one row each, every cell quoted and neutralized for spreadsheets."""
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(ASSESSMENT_COLUMNS)
     for item in items:
         row = assessment_row(item, as_of)

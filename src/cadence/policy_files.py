@@ -385,9 +385,13 @@ def load(path: str | Path, *, calendar: Calendar | str | None = None) -> Policy:
     path = Path(path)
     format = _format_of(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:  # at most one byte past the limit: never the whole of a huge file
+            data = stream.read(_MAX_TEXT * 4 + 1)
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise PolicyError(f"{path}: cannot read the policy file ({error})") from None
+    if len(data) > _MAX_TEXT * 4:
+        raise PolicyFileError([Problem("", f"the document is longer than {_MAX_TEXT:,} characters")], str(path))
     try:
         return loads(text, format=format, calendar=calendar)
     except PolicyFileError as error:
