@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -340,3 +341,288 @@ def test_do_not_contact_and_claims_from_the_customers_file(tmp_path: Path) -> No
     assert rows["X1"]["reason"] == "inactive: do not contact until 2026-04-15 (rule A/*)"
     assert rows["X2"]["status"] == "snoozed"
     assert rows["X2"]["due_at"] == "2026-04-20T00:00:00+00:00"
+
+
+# --- hostile input: every failure is exit 2 with a message, never a traceback, and never a lost file
+
+CUSTOMERS_HEADER = "id,segment,stage,stage_entered_at,created_at,owner\n"
+ONE_CUSTOMER = CUSTOMERS_HEADER + "X1,A,lead,2026-03-01T10:00:00Z,2026-03-01T10:00:00Z,ana\n"
+NO_CONTACTS = "customer_id,at,channel\n"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the command line in-process: (exit status, stdout, stderr)."""
+    status = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def check_args(customers: str, contacts: str, *more: str) -> list[str]:
+    return ["check", "--policy", "abc", "--timezone", "UTC", "--customers", customers, "--contacts", contacts, *more]
+
+
+class TestOutputIsReplacedOnlyOnSuccess:
+    """``--output`` is written beside the target and renamed over it when the run succeeded (issue 10, item 1)."""
+
+    @pytest.fixture
+    def report(self, tmp_path: Path) -> Path:
+        path = tmp_path / "report.csv"
+        path.write_text("yesterday's report\n", encoding="utf-8")
+        return path
+
+    def leftovers(self, folder: Path) -> list[str]:
+        return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            {"customers": CUSTOMERS_HEADER + "X1,A,lead,not-a-date,2026-03-01T10:00:00Z,ana\n"},
+            {"as_of": "yesterday"},
+            {"as_of": ""},
+            {"policy": "nope.toml"},
+            {"customers": None},
+        ],
+        ids=["bad row", "bad as-of", "empty as-of", "bad policy", "missing input"],
+    )
+    def test_a_failed_run_leaves_the_report_as_it_was(
+        self, tmp_path: Path, report: Path, capsys: pytest.CaptureFixture[str], change: dict[str, str | None]
+    ) -> None:
+        text = change.get("customers", ONE_CUSTOMER)
+        customers = str(tmp_path / "missing.csv") if text is None else write(tmp_path / "c.csv", text)
+        contacts = write(tmp_path / "k.csv", NO_CONTACTS)
+        args = ["check", "--policy", change.get("policy") or "abc", "--timezone", "UTC"]
+        args += ["--customers", customers, "--contacts", contacts, "--as-of", change.get("as_of", AS_OF) or ""]
+        status, _, err = main(capsys, *args, "--format", "csv", "--output", str(report))
+        assert status == 2, err
+        assert err.startswith(("cadence: error:", f"{customers}:2:")), err
+        assert report.read_text(encoding="utf-8") == "yesterday's report\n"
+        assert self.leftovers(tmp_path) == []
+
+    def test_an_interrupted_run_leaves_the_report_as_it_was(
+        self, tmp_path: Path, report: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def interrupt(*args: object, **kwargs: object) -> None:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(cli, "write_assessments", interrupt)
+        files = check_args(write(tmp_path / "c.csv", ONE_CUSTOMER), write(tmp_path / "k.csv", NO_CONTACTS))
+        status, _, err = main(capsys, *files, "--as-of", AS_OF, "--format", "csv", "--output", str(report))
+        assert (status, err) == (130, "cadence: interrupted\n")
+        assert report.read_text(encoding="utf-8") == "yesterday's report\n"
+        assert self.leftovers(tmp_path) == []
+
+    def test_a_successful_run_replaces_the_report_and_keeps_its_permissions(
+        self, tmp_path: Path, report: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        report.chmod(0o640)
+        files = check_args(write(tmp_path / "c.csv", ONE_CUSTOMER), write(tmp_path / "k.csv", NO_CONTACTS))
+        status, out, err = main(capsys, *files, "--as-of", AS_OF, "--format", "csv", "--output", str(report))
+        assert (status, out, err) == (0, "", "")
+        assert report.read_text(encoding="utf-8").startswith('"as_of","customer_id"')
+        assert report.stat().st_mode & 0o777 == 0o640
+        assert self.leftovers(tmp_path) == []
+
+    @pytest.mark.parametrize("which", ["customers", "contacts"])
+    def test_an_output_that_is_an_input_is_refused(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], which: str
+    ) -> None:
+        customers = write(tmp_path / "customers.csv", ONE_CUSTOMER)
+        contacts = write(tmp_path / "contacts.csv", NO_CONTACTS)
+        target = customers if which == "customers" else contacts
+        status, _, err = main(capsys, *check_args(customers, contacts, "--as-of", AS_OF), "--output", target)
+        assert status == 2
+        assert err == f"cadence: error: --output {target} is also an input file: it would be overwritten\n"
+        assert Path(customers).read_text(encoding="utf-8") == ONE_CUSTOMER
+
+    def test_ics_output_is_replaced_only_on_success(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        calendar = tmp_path / "ana.ics"
+        calendar.write_bytes(b"old calendar")
+        customers = write(tmp_path / "c.csv", CUSTOMERS_HEADER + "X1,A,lead,soon,2026-03-01T10:00:00Z,ana\n")
+        files = check_args(customers, write(tmp_path / "k.csv", NO_CONTACTS), "--as-of", AS_OF)
+        status, _, _ = main(capsys, *files, "--format", "ics", "--output", str(calendar))
+        assert status == 2
+        assert calendar.read_bytes() == b"old calendar"
+        write(tmp_path / "c.csv", ONE_CUSTOMER)
+        assert main(capsys, *files, "--format", "ics", "--output", str(calendar))[0] == 0
+        assert calendar.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+    def test_sample_files_are_replaced_whole(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        status, _, _ = main(capsys, "sample", "--out", str(tmp_path), "--customers", "20")
+        assert status == 0
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["contacts.csv", "customers.csv"]
+
+
+class TestSpreadsheetSafeCsv:
+    """Every cell quoted, and every line of a cell that could start a formula prefixed (issue 10, item 2)."""
+
+    def test_a_bare_carriage_return_cannot_start_a_row(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        owner = "ana\r=cmd|' /C calc'!A0"
+        customers = write(
+            tmp_path / "c.csv", CUSTOMERS_HEADER + f'X1,A,lead,2026-03-01T10:00:00Z,2026-03-01T10:00:00Z,"{owner}"\n'
+        )
+        files = check_args(customers, write(tmp_path / "k.csv", NO_CONTACTS), "--as-of", AS_OF)
+        status, out, err = main(capsys, *files, "--format", "csv")
+        assert status == 0, err
+        rows = list(csv.reader(io.StringIO(out, newline="")))
+        assert len(rows) == 2  # the header and the one customer: no row made of the payload
+        assert rows[1][2] == "ana\r'=cmd|' /C calc'!A0"
+        lines = re.split(r"\r\n|\r|\n", out)
+        assert not [line for line in lines if line.startswith(FORMULA_STARTS)]
+
+
+class TestHostileInputFiles:
+    """Encodings, control characters, duplicate columns and huge files (issue 10, items 3 and 15)."""
+
+    def customers_bytes(self, tmp_path: Path, data: bytes) -> str:
+        path = tmp_path / "c.csv"
+        path.write_bytes(data)
+        return str(path)
+
+    def test_a_windows_1252_file_is_a_bad_row_with_its_line(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        data = (ONE_CUSTOMER + "X2,A,lead,2026-03-01T10:00:00Z,2026-03-01T10:00:00Z,Jos\u00e9\n").encode("cp1252")
+        customers = self.customers_bytes(tmp_path, data)
+        files = check_args(customers, write(tmp_path / "k.csv", NO_CONTACTS), "--as-of", AS_OF)
+        status, _, err = main(capsys, *files)
+        assert status == 2
+        assert err.splitlines()[0] == (
+            f"{customers}:3: column -: not utf-8 text (byte 0xe9 at column 56); "
+            "name the file's encoding (--encoding cp1252, gb18030, ...)"
+        )
+        status, out, err = main(capsys, *files, "--encoding", "cp1252", "--format", "json")
+        assert status == 0, err
+        assert {row["owner"] for row in json.loads(out)["assessments"]} == {"ana", "Jos\u00e9"}
+
+    @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-be"])
+    def test_byte_order_marks_choose_the_encoding(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str
+    ) -> None:
+        text = ONE_CUSTOMER.replace("ana", "\u674e\u5a1c")
+        data = text.encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data
+        customers = self.customers_bytes(tmp_path, data)
+        files = check_args(customers, write(tmp_path / "k.csv", NO_CONTACTS), "--as-of", AS_OF, "--format", "json")
+        status, out, err = main(capsys, *files)
+        assert status == 0, err
+        assert json.loads(out)["assessments"][0]["owner"] == "\u674e\u5a1c"
+
+    def test_an_unknown_encoding_is_named(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        files = check_args(write(tmp_path / "c.csv", ONE_CUSTOMER), write(tmp_path / "k.csv", NO_CONTACTS))
+        status, _, err = main(capsys, *files, "--as-of", AS_OF, "--encoding", "klingon")
+        assert (status, err) == (
+            2,
+            "cadence: error: unknown encoding 'klingon' (try utf-8, cp1252, gb18030 or utf-16)\n",
+        )
+
+    def test_a_column_named_twice_is_refused(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        customers = write(tmp_path / "c.csv", ONE_CUSTOMER.replace(",owner", ",stage"))
+        files = check_args(customers, write(tmp_path / "k.csv", NO_CONTACTS), "--as-of", AS_OF)
+        status, _, err = main(capsys, *files)
+        assert status == 2
+        assert err.splitlines()[0] == f"{customers}:1: column stage: named twice in the header: which one is meant?"
+
+    def test_terminal_escapes_in_ids_and_owners_are_shown_escaped(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        customers = write(
+            tmp_path / "c.csv",
+            CUSTOMERS_HEADER + '"\x1b[2JX1",A,lead,2026-03-01T10:00:00Z,2026-03-01T10:00:00Z,"an\x07a"\n'
+            '"\x1b]0;pwned\x07",A,nope,2026-03-01T10:00:00Z,2026-03-01T10:00:00Z,ana\n',
+        )
+        files = check_args(customers, write(tmp_path / "k.csv", NO_CONTACTS), "--as-of", AS_OF)
+        status, out, err = main(capsys, *files, "--skip-bad")
+        assert status == 0
+        assert "\x1b" not in out + err
+        assert "\x07" not in out + err
+        assert "\\x1b[2JX" in out
+        status, _, err = main(capsys, *files)
+        assert status == 2
+        assert "\x1b" not in err
+
+    def test_nul_bytes_huge_fields_and_quoted_newlines(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        rows = [
+            'X1,A,lead,2026-03-01T10:00:00Z,2026-03-01T10:00:00Z,"multi\nline\n=owner"',
+            "X2\x00,A,lead,2026-03-01T10:00:00Z,2026-03-01T10:00:00Z,nul",
+            "X3,A,lead,2026-03-01T10:00:00Z,2026-03-01T10:00:00Z," + "x" * 200_000,
+        ]
+        customers = write(tmp_path / "c.csv", CUSTOMERS_HEADER + "\n".join(rows) + "\n")
+        files = check_args(customers, write(tmp_path / "k.csv", NO_CONTACTS), "--as-of", AS_OF)
+        status, _, err = main(capsys, *files)
+        assert status == 2
+        assert "field larger than field limit" in err
+        assert "Traceback" not in err
+
+    def test_a_huge_policy_file_is_refused_without_reading_it_all(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        policy = tmp_path / "huge.toml"
+        with policy.open("wb") as stream:
+            stream.truncate(400_000_000)  # sparse: 400 MB of zero bytes that take no disk
+        files = check_args(write(tmp_path / "c.csv", ONE_CUSTOMER), write(tmp_path / "k.csv", NO_CONTACTS))
+        files[2] = str(policy)
+        status, _, err = main(capsys, *files, "--as-of", AS_OF)
+        assert status == 2
+        assert "longer than 5,000,000 characters" in err or "cannot read the policy file" in err
+        link = tmp_path / "zero.toml"
+        link.symlink_to("/dev/zero")
+        files[2] = str(link)
+        status, _, err = main(capsys, *files, "--as-of", AS_OF)
+        assert status == 2
+        assert "Traceback" not in err
+
+
+class TestAssessmentErrorsAndRanges:
+    """Errors raised while assessing, and instants at the ends of the supported range (items 4, 6, 15)."""
+
+    def test_an_as_of_past_year_9999_in_the_team_zone_is_an_error(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        files = check_args(write(tmp_path / "c.csv", ONE_CUSTOMER), write(tmp_path / "k.csv", NO_CONTACTS))
+        files[4] = "Asia/Tokyo"
+        status, _, err = main(capsys, *files, "--as-of", "9999-12-31T23:00Z")
+        assert status == 2
+        assert err.startswith("cadence: error: --as-of: ")
+        assert "outside the supported range" in err
+
+    def test_an_error_while_assessing_names_the_customer(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        customers = write(
+            tmp_path / "c.csv",
+            ONE_CUSTOMER + "late,C,retention,9999-12-20T10:00:00Z,9999-12-20T10:00:00Z,ana\n",
+        )
+        files = check_args(customers, write(tmp_path / "k.csv", NO_CONTACTS), "--as-of", "9999-12-29T00:00Z")
+        status, _, err = main(capsys, *files)
+        assert status == 2
+        assert err.startswith("cadence: error: customer 'late': "), err
+        assert "left the supported range of years 1-9999" in err
+
+    def test_a_year_1_date_is_shown_with_four_digits(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        customers = write(tmp_path / "c.csv", CUSTOMERS_HEADER + "X1,A,lead,0001-01-02T10:00Z,0001-01-02T10:00Z,ana\n")
+        files = check_args(customers, write(tmp_path / "k.csv", NO_CONTACTS), "--as-of", "0001-01-10T00:00Z")
+        status, out, err = main(capsys, *files, "--format", "json")
+        assert status == 0, err
+        assert "0001-01-0" in json.loads(out)["assessments"][0]["reason"]
+
+    def test_bad_holiday_settings_in_a_policy_file_are_problems(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        policy = write(
+            tmp_path / "p.toml",
+            'version = 1\nname = "p"\nsegments = ["A"]\n'
+            '[calendar]\ntimezone = "Europe/Berlin"\n[calendar.holidays]\ncountry = "DE"\nyears = [2026]\n'
+            'subdiv = ["BY"]\n[[rules]]\nkey = "*/*"\ninterval = "7d"\n',
+        )
+        status, _, err = main(capsys, "lint", policy)
+        assert status == 2
+        assert err.startswith(
+            f"cadence: {policy} has 1 problem:\n  calendar.holidays.subdiv: expected a non-empty string (got ['BY'])"
+        )
+        assert "Traceback" not in err

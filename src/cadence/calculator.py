@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 
-from cadence._time import MAX_US, MIN_US, instant_us
+from cadence._time import MAX_US, MIN_US, instant_us, out_of_range
 from cadence.assessment import AnchorKind, Assessment, Status, make_assessment
 from cadence.errors import InputError, InputTypeError
 from cadence.model import _FOREVER, Customer, Deferral, Event
@@ -144,10 +144,7 @@ def _assess(policy: Policy, customer: Customer, contacts: Iterable[Event], as_of
         due_soon, due, overdue = plan.resumed(zone, resume, by_date or plan.deadline.day_granular)
 
     if due_soon < MIN_US or overdue > MAX_US or (churn_at is not None and churn_at > MAX_US):
-        raise InputError(
-            f"customer {customer.id!r}: its follow-up thresholds fall outside the supported years 1-9999 "
-            f"(anchor {zone.to_datetime(anchor).isoformat()})"
-        )
+        raise out_of_range(f"customer {customer.id!r}: a threshold after {zone.to_datetime(anchor).isoformat()}")
 
     if churn_at is not None and as_of >= churn_at:
         status = Status.CHURN_RISK

@@ -27,6 +27,7 @@ from typing import IO, Any
 import pendulum
 
 from cadence import policy_files, presets, sample
+from cadence._time import instant_us
 from cadence.assessment import Assessment, Status
 from cadence.calculator import ACTIONABLE, assess_many, worklist
 from cadence.csv_files import (
@@ -149,9 +150,11 @@ def _policy(spec: str, timezone: str | None) -> Policy:
 
 def _instant(text: str) -> pendulum.DateTime:
     try:
-        return pendulum.instance(parse_instant(text))
+        value = parse_instant(text)
+        instant_us(value, "the instant")  # in the supported range
     except ValueError as error:
         raise CadenceError(f"--as-of: {error}") from None
+    return pendulum.instance(value)
 
 
 @contextmanager

@@ -179,6 +179,8 @@ def decode_lines(stream: IO[bytes], encoding: str | None = None) -> Iterator[str
                 yield row
         except UnicodeDecodeError as error:
             raise _Undecodable(line + 1, f"not {chosen} text ({error.reason})") from None
+        finally:
+            text.detach()  # the caller closes the stream
         return
     decoder = codecs.getincrementaldecoder(chosen)()
     number = 0

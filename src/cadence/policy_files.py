@@ -211,12 +211,11 @@ class _Reader:
             where = _join(path, "holidays")
             self.table(source, where, _HOLIDAY_SOURCE, "a holiday source (country, years, subdiv)")
             country = self.string(source.get("country"), _join(where, "country"))
+            subdiv = None if source.get("subdiv") is None else self.string(source["subdiv"], _join(where, "subdiv"))
             years: Any = source.get("years")  # from_holidays checks it
             extra = {key: fields[key] for key in ("workdays", "hours") if key in fields}
             built = self.build(
-                lambda: Calendar.from_holidays(
-                    country, years=years, subdiv=source.get("subdiv"), timezone=zone, **extra
-                ),
+                lambda: Calendar.from_holidays(country, years=years, subdiv=subdiv, timezone=zone, **extra),
                 path,
                 "Calendar",
             )
