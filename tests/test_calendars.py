@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import cadence
 from cadence import (
     Calendar,
     Customer,
@@ -419,3 +420,42 @@ def test_wall_instants_are_the_first_at_or_after_the_wall_time(zone_name: str, d
 
     assert local(us) >= (day.toordinal(), second)
     assert local(us - 10**6) < (day.toordinal(), second)
+
+
+AXIS_ZONES = ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "America/Santiago", "Pacific/Apia", "UTC"]
+
+
+def walk_working_hours(calendar: Calendar, start: datetime, hours: int) -> datetime:
+    """Day by day over Calendar.working_hours: the slow reference."""
+    rest = timedelta(hours=hours)
+    day = start.astimezone(calendar._zone.stdlib_tz).date()
+    while True:
+        for begin, end in calendar.working_hours(day):
+            begin = max(begin, start)
+            if end <= begin:
+                continue
+            if rest <= end - begin:
+                return begin + rest
+            rest -= end - begin
+        day += timedelta(days=1)
+
+
+@given(
+    zone=st.sampled_from(AXIS_ZONES),
+    hours=st.sampled_from([None, "09:00-17:00", "08:00-12:00, 13:00-18:00", "00:00-03:00, 22:00-24:00"]),
+    starts=st.lists(
+        st.datetimes(min_value=datetime(1960, 1, 1), max_value=datetime(2080, 1, 1)), min_size=1, max_size=4
+    ),
+    amount=st.integers(1, 8 * 260 * 4),
+    holidays=st.lists(st.dates(min_value=date(1960, 1, 1), max_value=date(2090, 1, 1)), max_size=20),
+)
+def test_long_business_hours_equal_a_day_by_day_walk(
+    zone: str, hours: str | None, starts: list[datetime], amount: int, holidays: list[date]
+) -> None:
+    """Adding up to four years of business hours, from starts in any order over 120 years (so the per-zone tables
+    grow at either end, and skip years), gives what a day-by-day walk over the working intervals gives."""
+    cadence.clear_caches()
+    calendar = Calendar(zone, hours=hours, holidays=holidays)
+    for naive in starts:
+        start = pendulum.instance(naive.replace(tzinfo=timezone.utc))
+        assert calendar.add(start, f"{amount}bh") == walk_working_hours(calendar, start, amount)

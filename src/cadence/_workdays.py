@@ -330,14 +330,21 @@ class _Axis:
         first, running = self.state
         if not first or year < first:
             first, running = self._cover_from(work, zone, year)
+        while first + len(running) - 1 <= year:  # up to the start of ``year``
+            self._grow(work, zone, first, running)
         base = running[year - first]
         while running[-1] - base < us:
-            following = first + len(running) - 1
-            if following > 9999:
-                raise out_of_range("business hours")
-            running.append(running[-1] + work.year_us(zone, following))
+            self._grow(work, zone, first, running)
         index = bisect_left(running, base + us) - 1  # the year first + index holds the end
         return first + index, base + us - running[index]
+
+    @staticmethod
+    def _grow(work: Workdays, zone: Zone, first: int, running: list[int]) -> None:
+        """Add the next year to the axis."""
+        following = first + len(running) - 1
+        if following > 9999:
+            raise out_of_range("business hours")
+        running.append(running[-1] + work.year_us(zone, following))
 
     def _cover_from(self, work: Workdays, zone: Zone, year: int) -> tuple[int, list[int]]:
         """Start the axis at ``year``, keeping the years it had after."""
