@@ -16,6 +16,7 @@ Medians of several repeats; the machines are shared and noisy, so compare ratios
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import resource
 import statistics
@@ -42,10 +43,8 @@ def rss_mb() -> float:
 def timed(call: Callable[[], object]) -> float:
     """Milliseconds for one call (an InputError counts as the answer)."""
     start = time.perf_counter()
-    try:
+    with contextlib.suppress(InputError):
         call()
-    except InputError:
-        pass
     return (time.perf_counter() - start) * 1e3
 
 
@@ -56,12 +55,14 @@ def long_durations(repeat: int) -> None:
     start = pendulum.datetime(2026, 3, 6, 17)
     rows: dict[str, list[float]] = {}
     for hours in ("1000000bh", "100000000bh"):
-        cold = [timed(lambda z=z: Calendar(z, hours="09:00-17:00").add(start.in_tz(z), hours)) for z in cold_zones]
+        cold = [
+            timed(lambda z=z, h=hours: Calendar(z, hours="09:00-17:00").add(start.in_tz(z), h)) for z in cold_zones
+        ]
         fresh, again = [], []
         for i in range(repeat):
             calendar = Calendar("Europe/Berlin", hours=f"09:00-17:{i:02d}")  # a new calendar each time
-            fresh.append(timed(lambda c=calendar: c.add(start, hours)))
-            again.append(timed(lambda c=calendar: c.add(start, hours)))
+            fresh.append(timed(lambda c=calendar, h=hours: c.add(start, h)))
+            again.append(timed(lambda c=calendar, h=hours: c.add(start, h)))
         rows[hours] = [statistics.median(cold), statistics.median(fresh), statistics.median(again)]
         cadence.clear_caches()
     warm = Calendar("Europe/Berlin", hours="09:00-17:00")
@@ -125,7 +126,7 @@ def long_running(zones: int, years: int) -> None:
     rng = random.Random(30)
     first = pendulum.datetime(2026 - years, 1, 1)
     people = []
-    for i, zone in enumerate(names):
+    for zone in names:
         for segment in "ABC":
             entered = first.add(days=rng.randrange(30)).in_tz(zone)
             history = [Contact(entered.add(days=d), "call", outcome="connected")
@@ -145,7 +146,8 @@ def long_running(zones: int, years: int) -> None:
     after = rss_mb()
     budget = cadence.set_cache_budget(cadence._time.DEFAULT_CACHE_BUDGET)
     print(f"{steps * len(customers):,} assessments in {seconds:.1f} s; resident memory {before:.0f} MB -> "
-          f"{after:.0f} MB (+{after - before:.0f} MB; cache budget {budget:,} entries, documented as about 100 MB)")  # fmt: skip
+          f"{after:.0f} MB (+{after - before:.0f} MB; cache budget {budget:,} entries, documented as "
+          "about 100 MB)")  # fmt: skip
 
 
 def main() -> None:
