@@ -55,9 +55,7 @@ def long_durations(repeat: int) -> None:
     start = pendulum.datetime(2026, 3, 6, 17)
     rows: dict[str, list[float]] = {}
     for hours in ("1000000bh", "100000000bh"):
-        cold = [
-            timed(lambda z=z, h=hours: Calendar(z, hours="09:00-17:00").add(start.in_tz(z), h)) for z in cold_zones
-        ]
+        cold = [timed(lambda z=z, h=hours: Calendar(z, hours="09:00-17:00").add(start.in_tz(z), h)) for z in cold_zones]
         fresh, again = [], []
         for i in range(repeat):
             calendar = Calendar("Europe/Berlin", hours=f"09:00-17:{i:02d}")  # a new calendar each time
