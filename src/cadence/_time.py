@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import pendulum
 
-from cadence.errors import InputError, InputTypeError, PolicyError
+from cadence.errors import InputError, InputTypeError, PolicyError, show
 
 _T = TypeVar("_T")
 
@@ -79,7 +79,7 @@ def set_cache_budget(entries: int) -> int:
     the previous budget. A smaller budget saves memory and costs recomputation; 0 disables caching."""
     global _budget
     if type(entries) is not int or entries < 0:
-        raise InputTypeError(f"entries must be a whole number >= 0 (got {entries!r})")
+        raise InputTypeError(f"entries must be a whole number >= 0 (got {show(entries)})")
     previous, _budget = _budget, entries
     _flush()
     return previous
@@ -117,11 +117,11 @@ def instant_us(value: object, field: str) -> int:
     Instants from 0001-01-02 to 9999-12-30 (UTC) are accepted: their local date in every zone is a date.
     """
     if not isinstance(value, datetime):
-        raise InputTypeError(f"{field} must be a timezone-aware datetime (got {value!r})")
+        raise InputTypeError(f"{field} must be a timezone-aware datetime (got {show(value)})")
     try:
         offset = value.utcoffset()
     except (ValueError, TypeError) as error:
-        raise InputError(f"{field}: its time zone {value.tzinfo!r} gives no valid UTC offset ({error})") from None
+        raise InputError(f"{field}: its time zone {show(value.tzinfo)} gives no valid UTC offset ({error})") from None
     if offset is None:
         raise InputError(
             f"{field} is a naive datetime ({value.isoformat()}); give it a time zone, "
@@ -174,7 +174,7 @@ class Zone:
         _zones.add(self)
 
     def __repr__(self) -> str:
-        return f"Zone({self.key!r})"
+        return f"Zone({show(self.key)})"
 
     def local_ordinal(self, us: int) -> int:
         """The proleptic Gregorian ordinal of the local date at instant ``us``."""
@@ -409,11 +409,11 @@ def _zone_cached(key: str) -> Zone:
 def get_zone(key: object, field: str, error: type[Exception] = PolicyError) -> Zone:
     """The `Zone` for an IANA key, or an ``error`` naming ``field``."""
     if not isinstance(key, str) or not key:
-        raise error(f"{field} must be an IANA time zone name such as 'Europe/Berlin' (got {key!r})")
+        raise error(f"{field} must be an IANA time zone name such as 'Europe/Berlin' (got {show(key)})")
     try:
         return _zone_cached(key)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as cause:
-        raise error(f"{field}: unknown time zone {key!r} (use an IANA name such as 'Europe/Berlin')") from cause
+        raise error(f"{field}: unknown time zone {show(key)} (use an IANA name such as 'Europe/Berlin')") from cause
 
 
 def timedelta_us(us: int) -> timedelta:

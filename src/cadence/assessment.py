@@ -14,6 +14,7 @@ import pendulum
 from cadence._time import US, Zone, timedelta_us
 from cadence.calendars import Calendar
 from cadence.durations import BusinessDays, BusinessHours, Duration, ExactDuration
+from cadence.errors import show
 from cadence.model import Customer, Direction
 from cadence.policy import RuleKey, RuleMatch
 from cadence.rulebook import Recommendation, TouchPlan, TouchpointState, TouchpointStatus, risk_score, shift
@@ -131,7 +132,7 @@ class TouchpointView:
         return None if done is None else self._zone.to_datetime(done)
 
     def __repr__(self) -> str:
-        return f"<Touchpoint {self.label!r} {self.state.value} due={self.due_at.isoformat()}>"
+        return f"<Touchpoint {show(self.label)} {self.state.value} due={self.due_at.isoformat()}>"
 
 
 _DAYS_OFF = {DaysOff.COUNT: "", DaysOff.SKIP: " (due dates skip days off)", DaysOff.PAUSE: " (working days only)"}
@@ -173,10 +174,10 @@ class Assessment:
     ]
 
     def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"Assessment is immutable (cannot set {name!r})")
+        raise AttributeError(f"Assessment is immutable (cannot set {show(name)})")
 
     def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"Assessment is immutable (cannot delete {name!r})")
+        raise AttributeError(f"Assessment is immutable (cannot delete {show(name)})")
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Assessment):
@@ -344,7 +345,9 @@ class Assessment:
             text = f"overdue by {_span(as_of - overdue)}: {what} was due {_when(zone, due)} ({basis})"
         elif status is Status.DUE and as_of < due:
             touch = next(t for t in self._touch_states() if t.state is TouchpointState.PENDING and t.due <= as_of)
-            text = f"due: touchpoint {touch.touchpoint.label!r} due since {_when(zone, touch.due)} (rule {match.key})"
+            text = (
+                f"due: touchpoint {show(touch.touchpoint.label)} due since {_when(zone, touch.due)} (rule {match.key})"
+            )
         elif status is Status.DUE:
             text = f"due: {what} due since {_when(zone, due)} ({basis})"
         elif status is Status.SNOOZED:
@@ -547,7 +550,7 @@ class Assessment:
     def __repr__(self) -> str:
         due = self._r[10]
         when = "None" if due is None else _when(self._r[6], due)
-        return f"<Assessment {self.customer_id!r} {self.status.value} due={when} rule={self.rule_key}>"
+        return f"<Assessment {show(self.customer_id)} {self.status.value} due={when} rule={self.rule_key}>"
 
 
 _new = object.__new__

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from cadence._time import MAX_US, MIN_US, instant_us, out_of_range
 from cadence.assessment import AnchorKind, Assessment, Status, make_assessment
-from cadence.errors import InputError, InputTypeError
+from cadence.errors import InputError, InputTypeError, show
 from cadence.model import _FOREVER, Customer, Deferral, Event
 from cadence.policy import Policy, RuleMatch, _unknown
 from cadence.rules import ContactFilter
@@ -74,6 +74,8 @@ def assess_many(
     if not isinstance(contacts, Mapping):
         raise InputTypeError(f"contacts must be a mapping of customer id to contacts (got {type(contacts).__name__})")
     as_of_us = instant_us(as_of, "as_of")
+    if not isinstance(customers, Iterable) or isinstance(customers, (str, bytes, Customer)):
+        raise InputTypeError(f"customers must be an iterable of Customer (got {show(customers)})")
     get = contacts.get
     # A value that is not a Customer has no id to look up: _assess refuses it with its own message.
     return [
@@ -86,28 +88,56 @@ def worklist(
     assessments: Iterable[Assessment],
     *,
     owner: str | Collection[str] | None = None,
-    statuses: Collection[Status] = ACTIONABLE,
+    statuses: Status | str | Collection[Status | str] = ACTIONABLE,
     limit: int | None = None,
 ) -> list[Assessment]:
     """Order assessments by urgency: status, then segment rank, then how long overdue, then due time.
 
     ``owner`` keeps one rep's customers (a string) or a team's (a collection of owners); ``statuses`` keeps those
-    statuses (by default everything from ``due_soon`` up); ``limit`` keeps the first ones.
+    statuses, given as `Status` values or their names, one or a collection (by default everything from
+    ``due_soon`` up); ``limit`` keeps the first ones (a whole number >= 0).
+
+    >>> worklist([], statuses=["due", Status.OVERDUE], limit=10)
+    []
     """
     owners: Collection[str | None] | None = {owner} if isinstance(owner, str) else owner
-    chosen = [item for item in assessments if item.status in statuses and (owners is None or item.owner in owners)]
+    if owners is not None and (
+        not isinstance(owners, Collection)
+        or isinstance(owners, (bytes, bytearray))
+        or not all(isinstance(o, str) for o in owners)
+    ):
+        raise InputTypeError(f"owner must be an owner's name or a collection of them (got {show(owner)})")
+    wanted = _statuses(statuses)
+    if limit is not None and (type(limit) is not int or limit < 0):
+        raise InputError(f"limit must be a whole number >= 0 or None (got {show(limit)})")
+    chosen = [item for item in assessments if item.status in wanted and (owners is None or item.owner in owners)]
     chosen.sort(key=Assessment._urgency_key)
     return chosen if limit is None else chosen[:limit]
 
 
+def _statuses(statuses: object) -> frozenset[Status]:
+    """``statuses`` of `worklist` as a set of `Status`, or an error naming the value."""
+    if isinstance(statuses, (str, Status)):
+        statuses = (statuses,)
+    if not isinstance(statuses, Collection):
+        raise InputTypeError(f"statuses must be a Status, a status name or a collection of them (got {show(statuses)})")
+    try:
+        return frozenset(Status(status) for status in statuses)
+    except (ValueError, TypeError):
+        names = ", ".join(status.value for status in Status)
+        raise InputError(
+            f"statuses: {show(statuses)} names a status that does not exist (choose from {names})"
+        ) from None
+
+
 def _assess(policy: Policy, customer: Customer, contacts: Iterable[Event], as_of: int) -> Assessment:
     if not isinstance(customer, Customer):
-        raise InputTypeError(f"customer must be a Customer (got {customer!r})")
+        raise InputTypeError(f"customer must be a Customer (got {show(customer)})")
     entry = customer._entered_us
     if as_of < entry:
         raise InputError(
             f"as_of is before Customer.stage_entered_at ({customer.stage_entered_at.isoformat()}) "
-            f"for customer {customer.id!r}: the customer was not in that stage yet"
+            f"for customer {show(customer.id)}: the customer was not in that stage yet"
         )
     zone = customer._zone or policy._zone
     resolved = policy._table.get(customer._rule_key)
@@ -144,7 +174,7 @@ def _assess(policy: Policy, customer: Customer, contacts: Iterable[Event], as_of
         due_soon, due, overdue = plan.resumed(zone, resume, by_date or plan.deadline.day_granular)
 
     if due_soon < MIN_US or overdue > MAX_US or (churn_at is not None and churn_at > MAX_US):
-        raise out_of_range(f"customer {customer.id!r}: a threshold after {zone.to_datetime(anchor).isoformat()}")
+        raise out_of_range(f"customer {show(customer.id)}: a threshold after {zone.to_datetime(anchor).isoformat()}")
 
     if churn_at is not None and as_of >= churn_at:
         status = Status.CHURN_RISK
@@ -209,7 +239,7 @@ def _scan(contacts: Iterable[Event], as_of: int, mask: int, entry: int) -> tuple
                 elif not bit and (deferral is None or contact._rank > deferral._rank):  # type: ignore[union-attr]
                     deferral = contact  # type: ignore[assignment]  # only a Deferral has no kind bit
     except AttributeError:
-        raise InputTypeError(f"contacts must hold Contact or Deferral values (got {contact!r})") from None
+        raise InputTypeError(f"contacts must hold Contact or Deferral values (got {show(contact)})") from None
     return last, since, deferral
 
 
@@ -217,11 +247,11 @@ def _materialize(contacts: Iterable[Event]) -> tuple[Event, ...]:
     if type(contacts) is list:
         return tuple(contacts)
     if isinstance(contacts, (str, bytes)):
-        raise InputTypeError(f"contacts must be an iterable of Contact (got {contacts!r})")
+        raise InputTypeError(f"contacts must be an iterable of Contact (got {show(contacts)})")
     try:
         return tuple(contacts)
     except TypeError:
-        raise InputTypeError(f"contacts must be an iterable of Contact (got {contacts!r})") from None
+        raise InputTypeError(f"contacts must be an iterable of Contact (got {show(contacts)})") from None
 
 
 def _distinct_since(contacts: Iterable[Event], as_of: int, mask: int, entry: int) -> int:
@@ -243,11 +273,11 @@ def _inactive(
     if match is None:
         if customer.segment not in policy._ranks:
             raise InputError(
-                f"Customer.segment of {customer.id!r}: {_unknown('segment', customer.segment, policy._ranks)}"
+                f"Customer.segment of {show(customer.id)}: {_unknown('segment', customer.segment, policy._ranks)}"
             )
         if customer.stage not in policy.lifecycle:
             raise InputError(
-                f"Customer.stage of {customer.id!r}: {_unknown('stage', customer.stage, policy.lifecycle.ids)}"
+                f"Customer.stage of {show(customer.id)}: {_unknown('stage', customer.stage, policy.lifecycle.ids)}"
             )
     history = _materialize(contacts)
     last, _, _ = _scan(history, as_of, _DEFAULT_MASK, as_of + 1)

@@ -29,7 +29,7 @@ from cadence._plan import Offset
 from cadence._time import Zone, get_zone, instant_us, on_clear
 from cadence._workdays import Hours, Workdays
 from cadence.durations import Duration, parse_duration
-from cadence.errors import InputError, InputTypeError, PolicyError
+from cadence.errors import InputError, InputTypeError, PolicyError, show
 
 __all__ = ["Calendar", "Weekday"]
 
@@ -65,7 +65,7 @@ def _weekday(value: object, field: str) -> Weekday:
         return Weekday(value)
     if isinstance(value, str) and value.strip().lower() in _DAY_NAMES:
         return _DAY_NAMES[value.strip().lower()]
-    raise PolicyError(f'{field}: {value!r} is not a weekday (use "mon" ... "sun", or 0 = Monday ... 6 = Sunday)')
+    raise PolicyError(f'{field}: {show(value)} is not a weekday (use "mon" ... "sun", or 0 = Monday ... 6 = Sunday)')
 
 
 def _day_set(value: object, field: str) -> list[Weekday]:
@@ -77,7 +77,7 @@ def _day_set(value: object, field: str) -> list[Weekday]:
             start = _weekday(first, field)
             end = _weekday(last, field) if dash else start
             if end < start:
-                raise PolicyError(f"{field}: the range {part.strip()!r} runs backwards")
+                raise PolicyError(f"{field}: the range {show(part.strip())} runs backwards")
             days.extend(Weekday(d) for d in range(start, end + 1))
         return days
     if isinstance(value, Iterable):
@@ -95,7 +95,7 @@ _CLOCK = re.compile(r"\s*(\d{1,2}):(\d{2})\s*")
 def _clock(text: str, field: str) -> int:
     match = _CLOCK.fullmatch(text)
     if match is None or int(match.group(2)) >= 60 or int(match.group(1)) * 60 + int(match.group(2)) > 24 * 60:
-        raise PolicyError(f'{field}: {text.strip()!r} is not a time of day (use "HH:MM", from "00:00" to "24:00")')
+        raise PolicyError(f'{field}: {show(text.strip())} is not a time of day (use "HH:MM", from "00:00" to "24:00")')
     return (int(match.group(1)) * 60 + int(match.group(2))) * 60
 
 
@@ -104,16 +104,16 @@ def _intervals(value: object, field: str) -> Hours:
     texts: list[str] = []
     for item in [value] if isinstance(value, str) else value if isinstance(value, Iterable) else [value]:
         if not isinstance(item, str):
-            raise PolicyError(f'{field}: working hours must be strings such as "09:00-18:00" (got {item!r})')
+            raise PolicyError(f'{field}: working hours must be strings such as "09:00-18:00" (got {show(item)})')
         texts.extend(part for part in item.split(",") if part.strip())
     spans = []
     for text in texts:
         opens, dash, closes = text.partition("-")
         if not dash:
-            raise PolicyError(f'{field}: {text.strip()!r} is not an interval (use "09:00-18:00")')
+            raise PolicyError(f'{field}: {show(text.strip())} is not an interval (use "09:00-18:00")')
         span = (_clock(opens, field), _clock(closes, field))
         if span[0] >= span[1]:
-            raise PolicyError(f"{field}: {text.strip()!r} runs backwards or is empty")
+            raise PolicyError(f"{field}: {show(text.strip())} runs backwards or is empty")
         spans.append(span)
     spans.sort()
     for (_, end), (start, _) in itertools.pairwise(spans):
@@ -159,16 +159,16 @@ def _extra_workdays(value: object) -> frozenset[date]:
 
 def _dates(value: object, field: str) -> frozenset[date]:
     if isinstance(value, (str, date)) or not isinstance(value, Iterable):
-        raise PolicyError(f"{field} must be a collection of dates (got {value!r})")
+        raise PolicyError(f"{field} must be a collection of dates (got {show(value)})")
     days = set()
     for item in value:
         if isinstance(item, str):
             try:
                 item = date.fromisoformat(item.strip())
             except ValueError:
-                raise PolicyError(f"{field}: {item!r} is not a date (use YYYY-MM-DD)") from None
+                raise PolicyError(f"{field}: {show(item)} is not a date (use YYYY-MM-DD)") from None
         if isinstance(item, datetime) or not isinstance(item, date):
-            raise PolicyError(f"{field}: {item!r} is not a date (a datetime.date or YYYY-MM-DD)")
+            raise PolicyError(f"{field}: {show(item)} is not a date (a datetime.date or YYYY-MM-DD)")
         days.add(date(item.year, item.month, item.day))
     return frozenset(days)
 
@@ -269,18 +269,20 @@ holidays=frozenset(), extra_workdays=frozenset())
         if not year_list or not all(isinstance(y, int) and not isinstance(y, bool) and 1 <= y <= 9999
                                     for y in year_list):  # fmt: skip
             raise PolicyError(f"Calendar.from_holidays years: expected a year or years such as range(2025, 2028) "
-                              f"(got {years!r})")  # fmt: skip
+                              f"(got {show(years)})")  # fmt: skip
         if not isinstance(country, str) or not country:
-            raise PolicyError(f'Calendar.from_holidays country: expected a country code such as "DE" (got {country!r})')
+            raise PolicyError(
+                f'Calendar.from_holidays country: expected a country code such as "DE" (got {show(country)})'
+            )
         if subdiv is not None and (not isinstance(subdiv, str) or not subdiv):
             raise PolicyError(
-                f'Calendar.from_holidays subdiv: expected a region code such as "BY", or none (got {subdiv!r})'
+                f'Calendar.from_holidays subdiv: expected a region code such as "BY", or none (got {show(subdiv)})'
             )
         try:
             source = holiday_data.country_holidays(country, subdiv=subdiv, years=year_list)
         except (NotImplementedError, KeyError, ValueError, TypeError) as error:
             raise PolicyError(
-                f"Calendar.from_holidays country/subdiv: {error} (country {country!r}, subdiv {subdiv!r})"
+                f"Calendar.from_holidays country/subdiv: {error} (country {show(country)}, subdiv {show(subdiv)})"
             ) from None
         wanted = set(year_list)
         extra = {day for day in getattr(source, "weekend_workdays", ()) if day.year in wanted}
@@ -308,7 +310,7 @@ holidays=frozenset(), extra_workdays=frozenset())
         datetime.date(2026, 3, 9)
         """
         if type(n) is not int or n < 0:
-            raise InputError(f"n must be a whole number of business days >= 0 (got {n!r})")
+            raise InputError(f"n must be a whole number of business days >= 0 (got {show(n)})")
         ordinal = day.toordinal() if type(day) is date else _ordinal(day, "day")
         try:
             return date.fromordinal(self._work.nth_after(ordinal, n))
@@ -346,7 +348,9 @@ def _is_negative(duration: Duration) -> bool:
 
 def _ordinal(day: object, field: str) -> int:
     if isinstance(day, datetime) or not isinstance(day, date):
-        raise InputTypeError(f"{field} must be a date (got {day!r}); for a datetime, take .date() in the zone meant")
+        raise InputTypeError(
+            f"{field} must be a date (got {show(day)}); for a datetime, take .date() in the zone meant"
+        )
     return day.toordinal()
 
 

@@ -39,7 +39,7 @@ from cadence.csv_files import (
     read_customers,
     write_assessments,
 )
-from cadence.errors import CadenceError, PolicyFileError
+from cadence.errors import CadenceError, PolicyFileError, show
 from cadence.lint import Severity, lint
 from cadence.model import Customer, Deferral
 from cadence.policy import Policy
@@ -137,13 +137,13 @@ def _policy(spec: str, timezone: str | None) -> Policy:
     if spec in presets.names():
         if timezone is None:
             raise CadenceError(
-                f"--timezone is required with the preset {spec!r}: which local dates does your team count?"
+                f"--timezone is required with the preset {show(spec)}: which local dates does your team count?"
             )
         return presets.load(spec, calendar=timezone)
     path = Path(spec)
     if path.suffix.lower() not in (".toml", ".json"):
         raise CadenceError(
-            f"--policy {spec!r} is neither a policy file (.toml, .json) nor a preset ({', '.join(presets.names())})"
+            f"--policy {show(spec)} is neither a policy file (.toml, .json) nor a preset ({', '.join(presets.names())})"
         )
     return policy_files.load(path, calendar=timezone)
 
@@ -258,7 +258,7 @@ def _assess_all(policy: Policy, customers: Sequence[Customer], contacts: Any, as
                     try:
                         assess_many(policy, [customer], contacts, as_of=as_of)
                     except CadenceError as error:
-                        raise CadenceError(f"customer {customer.id!r}: {error}") from None
+                        raise CadenceError(f"customer {show(customer.id)}: {error}") from None
                 raise
             if bar is not None:
                 bar.update(len(chunk))

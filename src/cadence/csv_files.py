@@ -41,7 +41,7 @@ from typing import IO, Any, TypeVar
 import attrs
 
 from cadence.assessment import Assessment
-from cadence.errors import CadenceError
+from cadence.errors import CadenceError, show
 from cadence.model import Contact, Customer, Deferral, Event
 from cadence.policy import Policy, _unknown
 
@@ -103,9 +103,9 @@ def parse_instant(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text)
     except ValueError:
-        raise ValueError(f"{text!r} is not an ISO 8601 instant (such as 2026-03-02T10:00:00+01:00)") from None
+        raise ValueError(f"{show(text)} is not an ISO 8601 instant (such as 2026-03-02T10:00:00+01:00)") from None
     if value.tzinfo is None:
-        raise ValueError(f"{text!r} has no UTC offset; add one, such as +01:00 or Z")
+        raise ValueError(f"{show(text)} has no UTC offset; add one, such as +01:00 or Z")
     return value
 
 
@@ -136,7 +136,7 @@ def _flag(row: Mapping[str, str | None], column: str) -> bool:
     if not text:
         return False
     if text not in _FLAGS:
-        raise _Bad(column, f"{text!r} is not true or false")
+        raise _Bad(column, f"{show(text)} is not true or false")
     return _FLAGS[text]
 
 
@@ -168,7 +168,7 @@ def decode_lines(stream: IO[bytes], encoding: str | None = None) -> Iterator[str
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise CadenceError(f"unknown encoding {encoding!r} (try utf-8, cp1252, gb18030 or utf-16)") from None
+            raise CadenceError(f"unknown encoding {show(encoding)} (try utf-8, cp1252, gb18030 or utf-16)") from None
     head = stream.peek(4)[:4] if hasattr(stream, "peek") else b""
     chosen = encoding or next((name for bom, name in _BOMS if head.startswith(bom)), "utf-8")
     if codecs.lookup(chosen).name.startswith("utf-16"):  # not line by line: a newline is two bytes
@@ -177,8 +177,8 @@ def decode_lines(stream: IO[bytes], encoding: str | None = None) -> Iterator[str
         try:
             for line, row in enumerate(text, 1):  # noqa: B007 - the line is reported on failure
                 yield row
-        except UnicodeDecodeError as error:
-            raise _Undecodable(line + 1, f"not {chosen} text ({error.reason})") from None
+        except UnicodeError as error:  # a decoding error, or UTF-16 without its byte-order mark
+            raise _Undecodable(line + 1, f"not {chosen} text ({error})") from None
         finally:
             text.detach()  # the caller closes the stream
         return
@@ -244,7 +244,7 @@ def read_customers(
         try:
             customer_id = _required(row, "id")
             if customer_id in seen:
-                raise _Bad("id", f"duplicate customer id {customer_id!r}")
+                raise _Bad("id", f"duplicate customer id {show(customer_id)}")
             segment, stage = _required(row, "segment"), _required(row, "stage")
             if segment not in policy._ranks:
                 raise _Bad("segment", _unknown("segment", segment, policy._ranks))
@@ -281,7 +281,7 @@ def _until(row: Mapping[str, str | None]) -> date | datetime:
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise _Bad("until", f"{text!r} is not a date (YYYY-MM-DD) or an instant") from None
+            raise _Bad("until", f"{show(text)} is not a date (YYYY-MM-DD) or an instant") from None
     try:
         return parse_instant(text)
     except ValueError as error:
@@ -304,7 +304,7 @@ def read_contacts(
             customer_id = _required(row, "customer_id")
             if customer_id not in known:
                 where = "on a bad row of" if customer_id in rejected else "not in"
-                raise _Bad("customer_id", f"unknown customer {customer_id!r} ({where} the customers file)")
+                raise _Bad("customer_id", f"unknown customer {show(customer_id)} ({where} the customers file)")
             if _optional(row, "until") is not None:
                 contacts.setdefault(customer_id, []).append(
                     _build(Deferral, _instant(row, "at"), _until(row), _optional(row, "by"))

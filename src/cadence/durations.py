@@ -25,7 +25,7 @@ from typing import TypeAlias
 
 import attrs
 
-from cadence.errors import DurationError, InputTypeError
+from cadence.errors import DurationError, InputTypeError, show
 
 __all__ = [
     "BusinessDays",
@@ -320,7 +320,7 @@ def parse_duration(
     if isinstance(text, (ExactDuration, CalendarDuration, BusinessDays, BusinessHours)):
         return text
     if not isinstance(text, str):
-        raise InputTypeError(f'{field}: expected a duration or a string such as "7d" (got {text!r})')
+        raise InputTypeError(f'{field}: expected a duration or a string such as "7d" (got {show(text)})')
     raw = text.strip()
     if len(raw) > _LONGEST:
         raise DurationError(f'{field}: "{raw[:20]}..." is too long to be a duration ({len(raw):,} characters)')

@@ -20,6 +20,17 @@ __all__ = [
 ]
 
 
+def show(value: object, limit: int = 200) -> str:
+    """``repr(value)`` for an error message: never raising (Python refuses to show ints of over 4,300 digits),
+    and cut to ``limit`` characters."""
+    try:
+        text = repr(value)
+    except Exception:  # an int too long to show, or a repr that fails
+        size = f" of {value.bit_length():,} bits" if isinstance(value, int) else ""
+        text = f"<{type(value).__name__}{size}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class CadenceError(Exception):
     """Base class of every error raised by `cadence`."""
 

@@ -24,6 +24,7 @@ import itertools
 import attrs
 
 from cadence.durations import BusinessDays, BusinessHours, CalendarDuration, Duration
+from cadence.errors import show
 from cadence.policy import ANY, Policy, RuleKey
 from cadence.rules import DaysOff, Rule, _bounds
 
@@ -118,7 +119,7 @@ def _rule_findings(policy: Policy, key: RuleKey, rule: Rule) -> list[Finding]:
             if _bounds(touch.after)[1] / 86_400 >= churn_days:
                 say(
                     Severity.INFO,
-                    f"the touchpoint {touch.label!r} at {touch.after} comes after the churn threshold "
+                    f"the touchpoint {show(touch.label)} at {touch.after} comes after the churn threshold "
                     f"({rule.churn_after}): a customer left alone that long is flagged before it is due",
                 )
     if policy.calendar.hours is None and any(d.is_business and not d.is_calendar for d in (*chain, rule.grace)):

@@ -14,7 +14,7 @@ from typing import TypeVar
 import attrs
 
 from cadence._time import Zone, get_zone, instant_us
-from cadence.errors import InputError, InputTypeError, PolicyError
+from cadence.errors import InputError, InputTypeError, PolicyError, show
 
 __all__ = [
     "DEFAULT_LIFECYCLE",
@@ -89,14 +89,14 @@ def to_enum(kind: type[_E], value: object, field: str) -> _E:
         return kind(value)
     except ValueError:
         choices = ", ".join(member.value for member in kind)
-        raise InputError(f"{field}: unknown {kind.__name__.lower()} {value!r} (choose from {choices})") from None
+        raise InputError(f"{field}: unknown {kind.__name__.lower()} {show(value)} (choose from {choices})") from None
 
 
 def _check_id(value: object, field: str, error: type[Exception]) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise error(f"{field} must be a non-empty string (got {value!r})")
+        raise error(f"{field} must be a non-empty string (got {show(value)})")
     if value != value.strip() or "/" in value or value == "*":
-        raise error(f"{field} must not be '*', contain '/' or start or end with spaces (got {value!r})")
+        raise error(f"{field} must not be '*', contain '/' or start or end with spaces (got {show(value)})")
 
 
 @attrs.frozen
@@ -114,9 +114,9 @@ class Segment:
     def __attrs_post_init__(self) -> None:
         _check_id(self.id, "Segment.id", PolicyError)
         if not isinstance(self.label, str):
-            raise PolicyError(f"Segment.label must be a string (got {self.label!r})")
+            raise PolicyError(f"Segment.label must be a string (got {show(self.label)})")
         if not isinstance(self.rank, int) or isinstance(self.rank, bool) or self.rank < 0:
-            raise PolicyError(f"Segment.rank must be an integer >= 0 (got {self.rank!r})")
+            raise PolicyError(f"Segment.rank must be an integer >= 0 (got {show(self.rank)})")
 
 
 @attrs.frozen
@@ -130,20 +130,20 @@ class Stage:
     def __attrs_post_init__(self) -> None:
         _check_id(self.id, "Stage.id", PolicyError)
         if not isinstance(self.label, str):
-            raise PolicyError(f"Stage.label must be a string (got {self.label!r})")
+            raise PolicyError(f"Stage.label must be a string (got {show(self.label)})")
         if not isinstance(self.terminal, bool):
-            raise PolicyError(f"Stage.terminal must be True or False (got {self.terminal!r})")
+            raise PolicyError(f"Stage.terminal must be True or False (got {show(self.terminal)})")
 
 
 def _stages(value: Iterable[Stage | str]) -> tuple[Stage, ...]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise PolicyError(f"Lifecycle.stages must be a sequence of stages (got {value!r})")
+        raise PolicyError(f"Lifecycle.stages must be a sequence of stages (got {show(value)})")
     stages = []
     for index, item in enumerate(value):
         if isinstance(item, str):
             item = Stage(item)
         if not isinstance(item, Stage):
-            raise PolicyError(f"Lifecycle.stages[{index}] must be a Stage or a stage id (got {item!r})")
+            raise PolicyError(f"Lifecycle.stages[{index}] must be a Stage or a stage id (got {show(item)})")
         stages.append(item)
     return tuple(stages)
 
@@ -167,7 +167,7 @@ class Lifecycle:
         by_id: dict[str, Stage] = {}
         for index, stage in enumerate(self.stages):
             if stage.id in by_id:
-                raise PolicyError(f"Lifecycle.stages[{index}]: duplicate stage id {stage.id!r}")
+                raise PolicyError(f"Lifecycle.stages[{index}]: duplicate stage id {show(stage.id)}")
             by_id[stage.id] = stage
         object.__setattr__(self, "_by_id", by_id)
 
@@ -183,7 +183,7 @@ class Lifecycle:
         try:
             return self._by_id[stage_id]
         except KeyError:
-            raise PolicyError(f"unknown stage {stage_id!r} (the lifecycle has {', '.join(self.ids)})") from None
+            raise PolicyError(f"unknown stage {show(stage_id)} (the lifecycle has {', '.join(self.ids)})") from None
 
     def __iter__(self) -> Iterator[Stage]:
         return iter(self.stages)
@@ -211,7 +211,7 @@ DEFAULT_LIFECYCLE = Lifecycle(
 
 def _optional_str(value: object, field: str) -> None:
     if value is not None and (not isinstance(value, str) or not value):
-        raise InputError(f"{field} must be a non-empty string or None (got {value!r})")
+        raise InputError(f"{field} must be a non-empty string or None (got {show(value)})")
 
 
 def _channel(value: object) -> Channel:
@@ -277,7 +277,7 @@ def _until(value: object) -> datetime | date:
         return value
     if isinstance(value, date):
         return value
-    raise InputTypeError(f"Deferral.until must be an aware datetime or a date (got {value!r})")
+    raise InputTypeError(f"Deferral.until must be an aware datetime or a date (got {show(value)})")
 
 
 @attrs.frozen(eq=False)
@@ -378,13 +378,13 @@ class Customer:
         for name in ("id", "segment", "stage"):
             value = getattr(self, name)
             if not isinstance(value, str) or not value:
-                raise InputError(f"Customer.{name} must be a non-empty string (got {value!r})")
+                raise InputError(f"Customer.{name} must be a non-empty string (got {show(value)})")
         entered = instant_us(self.stage_entered_at, "Customer.stage_entered_at")
         created = instant_us(self.created_at, "Customer.created_at")
         if entered < created:
             raise InputError(
                 f"Customer.stage_entered_at ({self.stage_entered_at.isoformat()}) is before "
-                f"Customer.created_at ({self.created_at.isoformat()}) for customer {self.id!r}"
+                f"Customer.created_at ({self.created_at.isoformat()}) for customer {show(self.id)}"
             )
         _optional_str(self.owner, "Customer.owner")
         zone = None if self.timezone is None else get_zone(self.timezone, "Customer.timezone", InputError)
@@ -393,7 +393,7 @@ class Customer:
         object.__setattr__(self, "_zone", zone)
         object.__setattr__(self, "_rule_key", (self.segment, self.stage))
         if not isinstance(self.do_not_contact, bool):
-            raise InputError(f"Customer.do_not_contact must be True or False (got {self.do_not_contact!r})")
+            raise InputError(f"Customer.do_not_contact must be True or False (got {show(self.do_not_contact)})")
         until = _optional_instant(self.do_not_contact_until, "Customer.do_not_contact_until")
         if until is not None and not self.do_not_contact:
             raise InputError("Customer.do_not_contact_until needs Customer.do_not_contact=True")

@@ -10,7 +10,7 @@ import attrs
 
 from cadence._time import Zone, get_zone
 from cadence.calendars import Calendar
-from cadence.errors import PolicyError
+from cadence.errors import PolicyError, show
 from cadence.model import DEFAULT_LIFECYCLE, Lifecycle, Segment
 from cadence.rules import Compiled, Rule
 
@@ -58,7 +58,7 @@ def _to_key(value: object, field: str) -> RuleKey:
         value = tuple(value.split("/")) if "/" in value else (value, ANY) if value != ANY else (ANY, ANY)
     if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) and v for v in value):
         return RuleKey(value[0], value[1])
-    raise PolicyError(f"{field}: a rule key must be (segment, stage), 'segment/stage' or a RuleKey (got {value!r})")
+    raise PolicyError(f"{field}: a rule key must be (segment, stage), 'segment/stage' or a RuleKey (got {show(value)})")
 
 
 def _rules(value: object) -> tuple[tuple[RuleKey, Rule], ...]:
@@ -68,15 +68,15 @@ def _rules(value: object) -> tuple[tuple[RuleKey, Rule], ...]:
     elif isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
         items = value
     else:
-        raise PolicyError(f"Policy.rules must be a mapping of (segment, stage) to Rule (got {value!r})")
+        raise PolicyError(f"Policy.rules must be a mapping of (segment, stage) to Rule (got {show(value)})")
     pairs: list[tuple[RuleKey, Rule]] = []
     seen: set[RuleKey] = set()
     for index, item in enumerate(items):
         if not (isinstance(item, tuple) and len(item) == 2):
-            raise PolicyError(f"Policy.rules[{index}] must be a (key, Rule) pair (got {item!r})")
+            raise PolicyError(f"Policy.rules[{index}] must be a (key, Rule) pair (got {show(item)})")
         key = _to_key(item[0], f"Policy.rules[{index}]")
         if not isinstance(item[1], Rule):
-            raise PolicyError(f"Policy.rules[{key}] must be a Rule (got {item[1]!r})")
+            raise PolicyError(f"Policy.rules[{key}] must be a Rule (got {show(item[1])})")
         if key in seen:
             raise PolicyError(f"Policy.rules[{key}]: duplicate key (each segment/stage may have one rule)")
         seen.add(key)
@@ -86,13 +86,13 @@ def _rules(value: object) -> tuple[tuple[RuleKey, Rule], ...]:
 
 def _segments(value: object) -> tuple[Segment, ...]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise PolicyError(f"Policy.segments must be a sequence of Segment (got {value!r})")
+        raise PolicyError(f"Policy.segments must be a sequence of Segment (got {show(value)})")
     segments = []
     for index, item in enumerate(value):
         if isinstance(item, str):
             item = Segment(item, rank=index)
         if not isinstance(item, Segment):
-            raise PolicyError(f"Policy.segments[{index}] must be a Segment or a segment id (got {item!r})")
+            raise PolicyError(f"Policy.segments[{index}] must be a Segment or a segment id (got {show(item)})")
         segments.append(item)
     return tuple(segments)
 
@@ -147,15 +147,15 @@ class Policy:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
-            raise PolicyError(f"Policy.name must be a non-empty string (got {self.name!r})")
+            raise PolicyError(f"Policy.name must be a non-empty string (got {show(self.name)})")
         if not isinstance(self.lifecycle, Lifecycle):
-            raise PolicyError(f"Policy.lifecycle must be a Lifecycle (got {self.lifecycle!r})")
+            raise PolicyError(f"Policy.lifecycle must be a Lifecycle (got {show(self.lifecycle)})")
         if not self.segments:
             raise PolicyError("Policy.segments must name at least one segment")
         ranks: dict[str, int] = {}
         for index, segment in enumerate(self.segments):
             if segment.id in ranks:
-                raise PolicyError(f"Policy.segments[{index}]: duplicate segment id {segment.id!r}")
+                raise PolicyError(f"Policy.segments[{index}]: duplicate segment id {show(segment.id)}")
             ranks[segment.id] = segment.rank
         rules = dict(self.rules)
         for key in rules:
@@ -182,7 +182,7 @@ class Policy:
                     table[segment.id, stage.id] = (match, compiled[match.key], segment.rank)
         if missing:
             raise PolicyError(
-                f'Policy {self.name!r} has no rule for {", ".join(missing)}; add those keys or a default ("*", "*")'
+                f'Policy {show(self.name)} has no rule for {", ".join(missing)}; add those keys or a default ("*", "*")'
             )
         object.__setattr__(self, "_zone", self.calendar._zone)
         object.__setattr__(self, "_table", table)
@@ -210,17 +210,17 @@ class Policy:
         if resolved is not None:
             return resolved[0]
         if segment not in self._ranks:
-            raise PolicyError(f"Policy {self.name!r}: {_unknown('segment', str(segment), self._ranks)}")
+            raise PolicyError(f"Policy {show(self.name)}: {_unknown('segment', str(segment), self._ranks)}")
         if stage not in self.lifecycle:
-            raise PolicyError(f"Policy {self.name!r}: {_unknown('stage', str(stage), self.lifecycle.ids)}")
-        raise PolicyError(f'Policy {self.name!r}: stage "{stage}" is terminal and has no rule')
+            raise PolicyError(f"Policy {show(self.name)}: {_unknown('stage', str(stage), self.lifecycle.ids)}")
+        raise PolicyError(f'Policy {show(self.name)}: stage "{stage}" is terminal and has no rule')
 
     def segment(self, segment_id: str) -> Segment:
         """The `Segment` with this id."""
         for segment in self.segments:
             if segment.id == segment_id:
                 return segment
-        raise PolicyError(f"Policy {self.name!r}: {_unknown('segment', str(segment_id), self._ranks)}")
+        raise PolicyError(f"Policy {show(self.name)}: {_unknown('segment', str(segment_id), self._ranks)}")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, calendar: Calendar | str | None = None) -> Policy:

@@ -46,7 +46,7 @@ import attrs
 
 from cadence.calendars import Calendar, Weekday, _span_text
 from cadence.durations import Duration, ExactDuration, parse_duration
-from cadence.errors import CadenceError, PolicyError, PolicyFileError, Problem
+from cadence.errors import CadenceError, PolicyError, PolicyFileError, Problem, show
 from cadence.model import DEFAULT_LIFECYCLE, Channel, Direction, Lifecycle, Outcome, Segment, Stage
 from cadence.policy import ANY, Policy, RuleKey, _unknown
 from cadence.policy_schema import FORMAT_VERSION, json_schema
@@ -262,7 +262,7 @@ class _Reader:
             text = self.string(table["key"], _join(path, "key"))
             if text.count("/") != 1 or not all(text.split("/")):
                 raise self.fail(
-                    _join(path, "key"), f'expected "segment/stage", such as "A/lead" or "*/*" (got {text!r})'
+                    _join(path, "key"), f'expected "segment/stage", such as "A/lead" or "*/*" (got {show(text)})'
                 )
             key = RuleKey(*text.split("/"))
         else:
@@ -350,8 +350,7 @@ def _join(path: str, key: str) -> str:
 
 
 def _show(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return show(value, 60)
 
 
 def from_dict(data: Mapping[str, Any], *, calendar: Calendar | str | None = None) -> Policy:
@@ -415,7 +414,7 @@ def dumps(policy: Policy, *, format: str = "toml", calendar: bool = True) -> str
     if format == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if format != "toml":
-        raise PolicyError(f'format must be "toml" or "json" (got {format!r})')
+        raise PolicyError(f'format must be "toml" or "json" (got {show(format)})')
     import tomli_w
 
     return tomli_w.dumps(data)
@@ -439,7 +438,7 @@ def _format_of(path: Path) -> str:
 
 def _parse(text: object, format: str) -> Any:
     if format not in ("toml", "json"):
-        raise PolicyError(f'format must be "toml" or "json" (got {format!r})')
+        raise PolicyError(f'format must be "toml" or "json" (got {show(format)})')
     if not isinstance(text, str):
         raise PolicyFileError([Problem("", f"expected {format.upper()} text (got {type(text).__name__})")])
     if len(text) > _MAX_TEXT:

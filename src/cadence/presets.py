@@ -35,7 +35,7 @@ from __future__ import annotations
 from importlib import resources
 
 from cadence.calendars import Calendar
-from cadence.errors import PolicyError
+from cadence.errors import PolicyError, show
 from cadence.policy import Policy
 
 __all__ = ["load", "names", "text"]
@@ -51,7 +51,7 @@ def names() -> list[str]:
 def text(name: str) -> str:
     """The TOML text of the preset called ``name`` (it has no calendar)."""
     if name not in names():
-        raise PolicyError(f"unknown preset {name!r} (choose from {', '.join(names())})")
+        raise PolicyError(f"unknown preset {show(name)} (choose from {', '.join(names())})")
     return (_FILES / f"{name}.toml").read_text(encoding="utf-8")
 
 

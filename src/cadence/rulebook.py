@@ -20,7 +20,7 @@ import attrs
 
 from cadence._time import Zone, add_calendar, next_id
 from cadence.durations import CalendarDuration, ExactDuration, parse_duration
-from cadence.errors import CadenceError, PolicyError
+from cadence.errors import CadenceError, PolicyError, show
 
 __all__ = [
     "Cap",
@@ -94,7 +94,7 @@ class Cap:
         if (self.attempts is None) != (self.per is None):
             raise PolicyError("Cap.attempts and Cap.per go together: at most `attempts` per `per`")
         if self.attempts is not None and (type(self.attempts) is not int or self.attempts < 1):
-            raise PolicyError(f"Cap.attempts must be a whole number >= 1 (got {self.attempts!r})")
+            raise PolicyError(f"Cap.attempts must be a whole number >= 1 (got {show(self.attempts)})")
         if self.min_gap is None and self.attempts is None:
             raise PolicyError("a Cap needs min_gap, or attempts and per")
 
@@ -146,7 +146,7 @@ def _recommendation(value: object) -> Recommendation:
     try:
         return Recommendation(value.value if isinstance(value, Recommendation) else value)
     except ValueError:
-        raise PolicyError(f'Unanswered.then must be "reassign" or "nurture" (got {value!r})') from None
+        raise PolicyError(f'Unanswered.then must be "reassign" or "nurture" (got {show(value)})') from None
 
 
 @attrs.frozen
@@ -162,7 +162,7 @@ class Unanswered:
 
     def __attrs_post_init__(self) -> None:
         if type(self.after) is not int or self.after < 1:
-            raise PolicyError(f"Unanswered.after must be a whole number >= 1 (got {self.after!r})")
+            raise PolicyError(f"Unanswered.after must be a whole number >= 1 (got {show(self.after)})")
 
 
 # --- escalation ladder
@@ -182,7 +182,7 @@ class Level:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.action, str) or not self.action.strip():
-            raise PolicyError(f"Level.action must be a non-empty string (got {self.action!r})")
+            raise PolicyError(f"Level.action must be a non-empty string (got {show(self.action)})")
 
 
 def _listed(value: object, field: str, what: str) -> list[Any]:
@@ -190,7 +190,7 @@ def _listed(value: object, field: str, what: str) -> list[Any]:
     if value is None:
         return []
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise PolicyError(f"{field} must be a list of {what} (got {value!r})")
+        raise PolicyError(f"{field} must be a list of {what} (got {show(value)})")
     return list(value)
 
 
@@ -203,7 +203,7 @@ def ladder(value: object) -> tuple[Level, ...]:
         elif isinstance(item, tuple) and len(item) == 2:
             levels.append(Level(*item))
         else:
-            raise PolicyError(f"Rule.escalation[{index}] must be a Level or an (after, action) pair (got {item!r})")
+            raise PolicyError(f"Rule.escalation[{index}] must be a Level or an (after, action) pair (got {show(item)})")
     for index, (low, high) in enumerate(itertools.pairwise(levels), start=1):
         if not _us(high.after) > _us(low.after):
             raise PolicyError(f"Rule.escalation[{index}]: thresholds must increase ({high.after} after {low.after})")
@@ -296,7 +296,7 @@ class Touchpoint:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.label, str) or not self.label.strip():
-            raise PolicyError(f"Touchpoint.label must be a non-empty string (got {self.label!r})")
+            raise PolicyError(f"Touchpoint.label must be a non-empty string (got {show(self.label)})")
 
 
 def touchpoints(value: object) -> tuple[Touchpoint, ...]:
@@ -304,13 +304,13 @@ def touchpoints(value: object) -> tuple[Touchpoint, ...]:
     items = _listed(value, "Rule.touchpoints", "Touchpoint")
     for index, item in enumerate(items):
         if not isinstance(item, Touchpoint):
-            raise PolicyError(f"Rule.touchpoints[{index}] must be a Touchpoint (got {item!r})")
+            raise PolicyError(f"Rule.touchpoints[{index}] must be a Touchpoint (got {show(item)})")
     items.sort(key=lambda t: _us(t.after))
     for low, high in itertools.pairwise(items):
         if _us(low.after) + _us(low.window) >= _us(high.after) - _us(high.window):
             raise PolicyError(
-                f"Rule.touchpoints: the windows of {low.label!r} ({low.after} +/- {low.window}) and {high.label!r} "
-                f"({high.after} +/- {high.window}) overlap"
+                f"Rule.touchpoints: the windows of {show(low.label)} ({low.after} +/- {low.window}) and "
+                f"{show(high.label)} ({high.after} +/- {high.window}) overlap"
             )
     return tuple(items)
 

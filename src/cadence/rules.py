@@ -20,7 +20,7 @@ from cadence.durations import (
     ExactDuration,
     parse_duration,
 )
-from cadence.errors import CadenceWarning, DurationError, InputError, InputTypeError, PolicyError
+from cadence.errors import CadenceWarning, DurationError, InputError, InputTypeError, PolicyError, show
 from cadence.model import NON_REACH, Channel, Direction, Outcome, contact_code, to_enum
 from cadence.rulebook import Cap, Level, Reclaim, TouchPlan, Touchpoint, Unanswered, ladder, touchpoints
 
@@ -129,14 +129,14 @@ def _intervals(value: object) -> tuple[Duration, ...]:
     if isinstance(value, (str, *_DURATION_TYPES)):
         value = [value]
     if not isinstance(value, Iterable):
-        raise PolicyError(f"Rule.intervals must be a duration or a sequence of durations (got {value!r})")
+        raise PolicyError(f"Rule.intervals must be a duration or a sequence of durations (got {show(value)})")
     return tuple(_duration(item, f"Rule.intervals[{i}]") for i, item in enumerate(value))
 
 
 def _instance(kind: type, field: str) -> Any:
     def check(_: object, __: object, value: object) -> None:
         if not isinstance(value, kind):
-            raise PolicyError(f"{field} must be a {kind.__name__} (got {value!r})")
+            raise PolicyError(f"{field} must be a {kind.__name__} (got {show(value)})")
 
     return check
 
@@ -145,7 +145,7 @@ def _days_off(value: object) -> DaysOff:
     try:
         return DaysOff(value.value if isinstance(value, DaysOff) else value)
     except ValueError:
-        raise PolicyError(f'Rule.days_off must be "count", "skip" or "pause" (got {value!r})') from None
+        raise PolicyError(f'Rule.days_off must be "count", "skip" or "pause" (got {show(value)})') from None
 
 
 def _bounds(duration: Duration) -> tuple[int, int]:
@@ -257,7 +257,7 @@ reclaim=None, touchpoints=())
                         'use days, or days_off="skip"'
                     )
         if not isinstance(self.counts, ContactFilter):
-            raise PolicyError(f"Rule.counts must be a ContactFilter (got {self.counts!r})")
+            raise PolicyError(f"Rule.counts must be a ContactFilter (got {show(self.counts)})")
         deadlines = [*self.intervals, *([self.first_response] if self.first_response is not None else [])]
         shortest = min(deadlines, key=lambda d: _bounds(d)[0])
         if not _is_zero(self.heads_up) and _bounds(self.heads_up)[1] >= _bounds(shortest)[0]:
