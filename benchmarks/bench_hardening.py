@@ -8,7 +8,9 @@ Run: ``python benchmarks/bench_hardening.py [--repeat 7] [--zones 400] [--years 
 2. assessing customers whose anchors alternate between 1970 and 2026 (placeholder dates beside real ones, common in
    CRM exports), against the same customers all in 2026;
 3. a long-running process assessing across ``--years`` years in ``--zones`` zones: resident memory before and after,
-   against the documented cache budget (`cadence.set_cache_budget`).
+   against the documented cache budget (`cadence.set_cache_budget`);
+4. the caches filled past their budget (anchors spread over 70 years, day and business-day rules, five zones):
+   resident memory growth while the budget is spent and emptied again and again.
 
 Medians of several repeats; the machines are shared and noisy, so compare ratios, not absolute times.
 """
@@ -148,6 +150,32 @@ def long_running(zones: int, years: int) -> None:
           "about 100 MB)")  # fmt: skip
 
 
+def saturated(rounds: int) -> None:
+    print(f"4. caches filled past their budget ({rounds} rounds of 60,000 customers with anchors over 70 years)")
+    policy = Policy(
+        name="p",
+        calendar="UTC",
+        segments=["A", "B"],
+        rules={("A", "*"): Rule.every("7d", grace="2d", churn_after="60d"), ("B", "*"): Rule.every("3bd", grace="1bd")},
+    )
+    zones = ["Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC", "Australia/Sydney"]
+    rng = random.Random(1)
+    base = pendulum.datetime(1950, 1, 1)
+    entries = [base.add(days=rng.randrange(365 * 70)) for _ in range(60_000)]
+    cadence.clear_caches()
+    before = rss_mb()
+    peak = 0.0
+    for shift in range(rounds):
+        customers = [
+            Customer(f"c{i}", "AB"[i % 2], "retention", stage_entered_at=e.add(days=shift), created_at=e,
+                     timezone=zones[i % 5])
+            for i, e in enumerate(entries)
+        ]  # fmt: skip
+        assess_many(policy, customers, {}, as_of=pendulum.datetime(2026, 1, 1))
+        peak = max(peak, rss_mb() - before)
+    print(f"resident memory growth at most +{peak:.0f} MB (the customers of a round included)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7, help="repeats per measurement (median is reported)")
@@ -158,6 +186,7 @@ def main() -> None:
     long_durations(args.repeat)
     alternating(args.repeat, args.customers)
     long_running(args.zones, args.years)
+    saturated(6)
 
 
 if __name__ == "__main__":
