@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cadence import cli
 
@@ -626,3 +628,52 @@ class TestAssessmentErrorsAndRanges:
             f"cadence: {policy} has 1 problem:\n  calendar.holidays.subdiv: expected a non-empty string (got ['BY'])"
         )
         assert "Traceback" not in err
+
+
+PAYLOADS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "a\n=1", "a\r\n+1", '"=1"', "ok"]
+hostile_cells = st.one_of(
+    st.sampled_from(PAYLOADS),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=6),
+    st.sampled_from(["A", "B", "lead", "retention", "ana", "\x00", "\x1b[2J", "\ufeff", '"', ","]),
+)
+
+
+def csv_cell(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(st.tuples(hostile_cells, hostile_cells, hostile_cells, hostile_cells), min_size=1, max_size=4),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]),
+    skip_bad=st.booleans(),
+)
+def test_hostile_files_give_exit_2_or_a_safe_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list[tuple[str, ...]], encoding: str, skip_bad: bool
+) -> None:
+    """Any customers file, in any encoding: exit 0 with a report whose cells and lines start no formula, or exit 2
+    with a message; never a traceback, and a pre-existing report is replaced only on success."""
+    lines = [
+        ",".join([csv_cell(i), csv_cell(seg), "lead", "2026-03-01T10:00:00Z", "2026-03-01T10:00:00Z", csv_cell(o)])
+        for i, seg, _, o in rows
+    ]
+    try:
+        data = (CUSTOMERS_HEADER + "\n".join(lines) + "\n").encode(encoding)
+    except UnicodeEncodeError:
+        data = (CUSTOMERS_HEADER + "\n".join(lines) + "\n").encode("utf-8")
+    customers = tmp_path / "c.csv"
+    customers.write_bytes(data)
+    report = tmp_path / "report.csv"
+    report.write_text("before\n", encoding="utf-8")
+    args = check_args(str(customers), write(tmp_path / "k.csv", NO_CONTACTS), "--as-of", AS_OF, "--format", "csv")
+    status, _, err = main(capsys, *args, *(["--skip-bad"] if skip_bad else []), "--output", str(report))
+    assert status in (0, 2), err
+    assert "Traceback" not in err
+    text = report.read_text(encoding="utf-8")
+    if status == 2:
+        assert text == "before\n"
+        return
+    cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+    assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
+    assert not [line for line in re.split(r"\r\n|\r|\n", text) if line.startswith(FORMULA_STARTS)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv", "k.csv", "report.csv"]
