@@ -339,11 +339,12 @@ class Zone:
 
     def to_datetime(self, us: int) -> pendulum.DateTime:
         """The pendulum ``DateTime`` for instant ``us``, expressed in this zone; an InputError for an instant
-        outside the supported range (see `instant_us`), which not every zone can show."""
-        if not MIN_US <= us <= MAX_US:
-            raise out_of_range(f"an instant {us // DAY_US} days after 1970-01-01")
+        whose local date in this zone is outside the years 1-9999."""
         seconds, micro = divmod(us, US)
-        local = datetime.fromtimestamp(seconds, self.stdlib_tz)
+        try:
+            local = datetime.fromtimestamp(seconds, self.stdlib_tz)
+        except (ValueError, OverflowError, OSError):
+            raise out_of_range(f"an instant {us // DAY_US} days after 1970-01-01") from None
         return pendulum.DateTime(
             local.year,
             local.month,

@@ -300,7 +300,10 @@ holidays=frozenset(), extra_workdays=frozenset())
 
     def next_working_day(self, day: date) -> date:
         """``day`` if it is a working date, else the next working date."""
-        return date.fromordinal(self._work.next_working(_ordinal(day, "day")))
+        try:
+            return date.fromordinal(self._work.next_working(_ordinal(day, "day")))
+        except (ValueError, OverflowError):
+            raise InputError(f"the next working day after {day} is past the year 9999") from None
 
     def add_business_days(self, day: date, n: int) -> date:
         """The n-th working date after ``day`` (``day`` itself for n = 0), without walking day by day.
