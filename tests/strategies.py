@@ -138,7 +138,7 @@ def rules(draw: st.DrawFn, *, monotone: bool = False) -> Rule:
     """Valid rules: one to three intervals, optional first response, grace, heads-up and churn threshold.
 
     With ``monotone``, the intervals are of one kind and never shrink, and the first response (if any) is of
-    the same kind and not longer than the first interval: the precondition of DOMAIN property 4.
+    the same kind and not longer than the first interval: the precondition of property 4 (docs/semantics.md).
     """
     days_off = draw(st.sampled_from(["count", "skip", "pause"]))
     if monotone:

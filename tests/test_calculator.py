@@ -1,4 +1,4 @@
-"""Example tests with real dates for every semantic rule of DOMAIN.md section 4, and for the worklist."""
+"""Example tests with real dates for every rule of docs/semantics.md, and for the worklist."""
 
 from __future__ import annotations
 

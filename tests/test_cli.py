@@ -304,7 +304,7 @@ class TestPresetsAndLint:
         assert found.returncode == 1
         assert found.stdout.splitlines() == [
             "warning */*: the sequence 5 days, 2 days gets shorter: a later counted contact can bring the next "
-            "follow-up forward (DOMAIN property 4 does not hold for this rule)",
+            "follow-up forward (property 4 of the semantics does not hold for this rule)",
             f"{policy}: 1 warning, 0 info",
         ]
 

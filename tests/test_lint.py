@@ -24,7 +24,7 @@ class TestLint:
                 Severity.WARNING,
                 RuleKey("*", "*"),
                 "the sequence 5 days, 2 days gets shorter: a later counted contact can bring the next follow-up "
-                "forward (DOMAIN property 4 does not hold for this rule)",
+                "forward (property 4 of the semantics does not hold for this rule)",
             )
         ]
 

@@ -1,4 +1,4 @@
-"""The built-in presets match the reference numbers of DOMAIN.md section 2, written out again here."""
+"""The built-in presets match the reference numbers of docs/presets.md, written out again here."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from cadence import PolicyError, Rule, Status, assess, days, hours, months, parse_duration, presets
 from test_calculator import call, customer, t
 
-# DOMAIN.md, "Time nodes by customer type": first follow-up, second follow-up, after intent confirmed,
+# docs/presets.md, "Time nodes by customer type": first follow-up, second follow-up, after intent confirmed,
 # during contract negotiation, after-sales care.
 TIME_NODES = {
     "b2b-enterprise": (hours(24), days(3), days(7), days(2), months(1)),
@@ -16,7 +16,7 @@ TIME_NODES = {
     "key-account": (hours(6), days(1), days(3), days(1), days(7)),
 }
 
-# DOMAIN.md, "Contact cycle by industry and tier".
+# docs/presets.md, "Contact cycle by industry and tier".
 CYCLES = {
     "saas": {"key": days(14), "ordinary": days(30)},
     "fmcg-distribution": {"core-channel": days(7), "general": days(14)},

@@ -1,4 +1,4 @@
-"""The properties of DOMAIN.md section 5, each as a Hypothesis test named for it."""
+"""The properties of docs/semantics.md, each as a Hypothesis test named for it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Deadlines compiled for the calculator: where the threshold semantics of DOMAIN.md section 4 live.
+"""Deadlines compiled for the calculator: where the threshold semantics of docs/semantics.md live.
 
 A `Plan` is one deadline (a first-response deadline or one interval of a sequence) with the rule's grace and
 heads-up; `Offset` is one duration counted from a base instant. Both work on integer microseconds. Day-granular

@@ -12,7 +12,7 @@ touchpoints later than the churn threshold.
 >>> for finding in lint(policy):
 ...     print(finding)
 warning */*: the sequence 5 days, 2 days gets shorter: a later counted contact can bring the next follow-up \
-forward (DOMAIN property 4 does not hold for this rule)
+forward (property 4 of the semantics does not hold for this rule)
 info */*: 17 segment x stage combinations fall to the default rule: A/contacted, A/qualified, A/proposal, ...
 """
 
@@ -78,7 +78,7 @@ def _rule_findings(policy: Policy, key: RuleKey, rule: Rule) -> list[Finding]:
         say(
             Severity.WARNING,
             f"the sequence {listed} gets shorter: a later counted contact can bring the next follow-up forward "
-            "(DOMAIN property 4 does not hold for this rule)",
+            "(property 4 of the semantics does not hold for this rule)",
         )
     if first_longer:
         say(

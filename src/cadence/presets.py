@@ -1,4 +1,4 @@
-"""Built-in policies from the reference numbers practitioners publish (DOMAIN.md section 2).
+"""Built-in policies from the reference numbers practitioners publish (listed in docs/presets.md).
 
 Load one by name, in your time zone, then adjust it:
 

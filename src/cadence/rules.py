@@ -60,7 +60,7 @@ class ContactFilter:
 
     A contact counts when its channel is in ``channels``, its direction in ``directions``, and, for an outbound
     contact, its outcome is not in ``non_reach``. The default admits every inbound contact and every outbound one
-    that reached the customer (DOMAIN: a call nobody answered does not reset the clock).
+    that reached the customer (a call nobody answered does not reset the clock).
 
     >>> ContactFilter().admits("call", "outbound", "no_answer")
     False
@@ -301,8 +301,8 @@ reclaim=None, touchpoints=())
         """True when a later counted contact can never bring the next due time forward.
 
         That holds when each interval is never shorter than the one before and the first interval is never
-        shorter than the first-response deadline (DOMAIN property 4). "Never shorter" must hold for every start
-        date, so durations of different kinds do not compare (``1d`` after ``24h`` is due sooner when the
+        shorter than the first-response deadline (property 4 of docs/semantics.md). "Never shorter" must hold for
+        every start date, so durations of different kinds do not compare (``1d`` after ``24h`` is due sooner when the
         anchor is late in the day), and ``1mo`` after ``30d`` is shorter in February.
 
         >>> Rule.sequence("2d", "5d", "15d").is_monotone
