@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import string
 from collections.abc import Callable
 from pathlib import Path
@@ -220,6 +221,19 @@ class TestErrors:
         with pytest.raises(PolicyFileError) as caught:
             from_dict(data)  # type: ignore[arg-type]
         assert message in str(caught.value.problems[0])
+
+    def test_a_policy_file_error_pickles_with_its_problems(self) -> None:
+        """It crosses a process whole: made again from its problems and source, not from its message."""
+        error = PolicyFileError([Problem("rules[0].interval", "bad", 9)], source="team.toml")
+        again = pickle.loads(pickle.dumps(error))
+        assert (again.problems, again.source, str(again)) == (error.problems, "team.toml", str(error))
+
+    def test_errors_carry_field_and_value(self) -> None:
+        """Errors say which field and value they are about as attributes; None when they do not say."""
+        error = PolicyError("Rule.grace must be >= 0 (got -1 day)", field="Rule.grace", value="-1d")
+        assert (error.field, error.value) == ("Rule.grace", "-1d")
+        assert pickle.loads(pickle.dumps(error)).field == "Rule.grace"
+        assert (PolicyError("bad").field, PolicyError("bad").value) == (None, None)
 
     def test_problems_are_values(self) -> None:
         assert Problem("a", "b", 1) == Problem("a", "b", 1)

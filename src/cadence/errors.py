@@ -32,7 +32,24 @@ def show(value: object, limit: int = 200) -> str:
 
 
 class CadenceError(Exception):
-    """Base class of every error raised by `cadence`."""
+    """Base class of every error raised by `cadence`.
+
+    Where an error is about one value, ``field`` names it as the message does (``"Rule.grace"``,
+    ``"Customer.created_at"``, ``"rules[3].interval"``) and ``value`` holds the value given; both are None when the
+    error is not about one field (or the raiser does not say). Read them instead of parsing the message.
+
+    >>> error = PolicyError("Rule.grace must be >= 0 (got -1 day)", field="Rule.grace", value="-1d")
+    >>> error.field, error.value, str(error)
+    ('Rule.grace', '-1d', 'Rule.grace must be >= 0 (got -1 day)')
+    """
+
+    field: str | None
+    value: object
+
+    def __init__(self, *args: object, field: str | None = None, value: object = None) -> None:
+        super().__init__(*args)
+        self.field = field
+        self.value = value
 
 
 class DurationError(CadenceError, ValueError):
@@ -72,9 +89,13 @@ class PolicyFileError(PolicyError):
 
     def __init__(self, problems: Sequence[Problem], source: str = "policy") -> None:
         self.problems = tuple(problems)
+        self.source = source
         count = len(self.problems)
         lines = "\n".join(f"  {problem}" for problem in self.problems)
         super().__init__(f"{source} has {count} problem{'s' * (count != 1)}:\n{lines}")
+
+    def __reduce__(self) -> tuple[type[PolicyFileError], tuple[tuple[Problem, ...], str]]:
+        return PolicyFileError, (self.problems, self.source)  # made from its problems, not from its message
 
 
 class InputError(CadenceError, ValueError):
