@@ -10,6 +10,7 @@ from cadence import (
     BusinessDays,
     BusinessHours,
     CalendarDuration,
+    Duration,
     DurationError,
     ExactDuration,
     InputTypeError,
@@ -156,3 +157,45 @@ class TestRepresentations:
         assert {days(7), weeks(1), hours(1), minutes(60)} == {days(7), hours(1)}
         with pytest.raises(AttributeError):
             days(7).days = 8  # type: ignore[misc]
+
+
+# How long each kind of duration is: (duration, bounds in seconds, approx_seconds).
+SIZES = [
+    (hours(24), (86_400, 86_400), 86_400),  # exact: one length
+    (seconds(0), (0, 0), 0),
+    (days(1), (86_400, 86_400), 86_400),  # a day counts as 24 hours, even the 23- or 25-hour one
+    (weeks(2), (14 * 86_400, 14 * 86_400), 14 * 86_400),
+    (months(1), (28 * 86_400, 31 * 86_400), 2_630_016),  # 28 to 31 days; 30.44 days
+    (CalendarDuration(months=2, days=3), (59 * 86_400, 65 * 86_400), 2 * 2_630_016 + 3 * 86_400),
+    (business_days(1), (86_400, 3 * 86_400), 120_960),  # Friday to Monday; 7/5 of a day
+    (business_days(5), (5 * 86_400, 7 * 86_400), 7 * 86_400),
+    (business_days(6), (6 * 86_400, 10 * 86_400), 6 * 120_960),
+    (business_hours(4), (4 * 3600, 4 * 86_400), 4 * 3600),  # up to the business day that holds them, plus a day
+    (business_hours(9), (9 * 3600, 5 * 86_400), 9 * 3600),  # two business days at 8 hours a day
+    (business_hours(0), (0, 0), 0),
+    (days(-2), (-2 * 86_400, -2 * 86_400), -2 * 86_400),  # a negative duration: the negated bounds of its size
+    (months(-1), (-31 * 86_400, -28 * 86_400), -2_630_016),
+    (business_days(-1), (-3 * 86_400, -86_400), -120_960),
+    (business_hours(-4), (-4 * 86_400, -4 * 3600), -4 * 3600),
+]
+
+
+class TestSizes:
+    @pytest.mark.parametrize(("duration", "bounds", "approx"), SIZES)
+    def test_bounds_and_approximation(self, duration: Duration, bounds: tuple[int, int], approx: int) -> None:
+        assert duration.bounds() == bounds
+        assert duration.approx_seconds() == approx
+
+    @given(
+        st.one_of(
+            st.integers(-(10**6), 10**6).map(seconds),
+            st.builds(CalendarDuration, months=st.integers(-200, 200), days=st.integers(-5000, 5000)),
+            st.integers(-5000, 5000).map(business_days),
+            st.integers(-(10**6), 10**6).map(BusinessHours),
+        )
+    )
+    def test_the_approximation_lies_within_the_bounds(self, duration: Duration) -> None:
+        """Shortest <= typical <= longest, whatever the kind and sign (a typical month lies between 28 and 31
+        days; a business hour's working time is its shortest span)."""
+        low, high = duration.bounds()
+        assert low <= duration.approx_seconds() <= high

@@ -43,6 +43,13 @@ class TestRule:
         with pytest.raises(PolicyError, match=message):
             Rule(**kwargs)  # type: ignore[arg-type]
 
+    def test_zero_business_hours_are_refused_like_any_zero(self) -> None:
+        """Zero business hours span nothing (their bounds are 0 to 0), so they are no deadline."""
+        with pytest.raises(PolicyError, match=r"Rule.intervals\[0\] must be > 0 \(got 0 business seconds\)"):
+            Rule.every("0bh")
+        with pytest.raises(PolicyError, match=r"Rule.first_response must be > 0 \(got 0 business seconds\)"):
+            Rule.every("1d", first_response="0bh")
+
     def test_churn_just_past_interval_and_grace_is_valid(self) -> None:
         rule = Rule.every("30d", grace="2d", churn_after="33d")
         assert rule.churn_after == days(33)

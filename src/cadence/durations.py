@@ -8,6 +8,24 @@ between. The two are different types so that code (and readers) always know whic
 Business durations are counted on a `Calendar`'s working time: `BusinessDays` on working dates (day-granular, like
 calendar days), `BusinessHours` inside working hours (exact-granular). See docs/calendars.md.
 
+How long a duration is depends on where it starts, so no duration has one length in seconds. Each type answers
+with two methods that name their approximation, and nothing else in `cadence` measures a duration its own way:
+
+- ``bounds()``: the shortest and longest it nominally spans, in seconds, for comparing durations of different
+  kinds (the consistency checks of a `Rule`, `lint`). A day counts as 24 hours: a daylight-saving change makes a
+  local day 23 or 25 hours, but the checks compare counts of local dates, which such a day does not change. A month
+  is 28 to 31 days. Business durations are bounded for a Monday-to-Friday week without holidays: ``n`` business
+  days span ``n`` to ``n + 2 * ceil(n / 5)`` days; ``n`` business hours span ``n`` hours up to the business days
+  that hold them at 8 hours a day, plus a day. A negative duration has the negated bounds of its size.
+- ``approx_seconds()``: one typical length in seconds, for scales that need a single number (the risk model's
+  rhythm, the sample generator): a day is 24 hours, a month 30.44 days (the mean Gregorian month, rounded), a
+  business day 7/5 of a day (five working days spread over a week), a business hour one hour of working time.
+
+>>> months(1).bounds()
+(2419200, 2678400)
+>>> business_days(5).bounds(), business_days(5).approx_seconds()
+((432000, 604800), 604800)
+
 >>> parse_duration("7d")
 days(7)
 >>> parse_duration("PT24H")
@@ -59,6 +77,15 @@ def _plural(n: int, unit: str) -> str:
     return f"{n} {unit}" if abs(n) == 1 else f"{n} {unit}s"
 
 
+_DAY = 86_400  # seconds in a day of 24 hours
+_MONTH = 2_630_016  # seconds in 30.44 days: the mean Gregorian month (30.436875 days), rounded as the risk model has it
+_WORKDAY = 8 * 3600  # the working hours of a day, for bounding business hours
+
+
+def _ordered(low: int, high: int) -> tuple[int, int]:
+    return (low, high) if low <= high else (high, low)
+
+
 class _InSeconds:
     """What the durations counted in whole seconds share: exact time, and working time (``_word`` "business ")."""
 
@@ -107,6 +134,18 @@ class ExactDuration(_InSeconds):
         """False: an exact duration counts every second, working or not."""
         return False
 
+    def bounds(self) -> tuple[int, int]:
+        """``(shortest, longest)`` in seconds: both are the duration itself.
+
+        >>> hours(24).bounds()
+        (86400, 86400)
+        """
+        return self.seconds, self.seconds
+
+    def approx_seconds(self) -> int:
+        """The length in seconds, exactly."""
+        return self.seconds
+
 
 @attrs.frozen(repr=False)
 class CalendarDuration:
@@ -132,6 +171,19 @@ class CalendarDuration:
     def is_business(self) -> bool:
         """False: a calendar duration counts every date (unless the rule says ``days_off="pause"``)."""
         return False
+
+    def bounds(self) -> tuple[int, int]:
+        """``(shortest, longest)`` in seconds: a day is 24 hours, a month 28 to 31 days.
+
+        >>> CalendarDuration(months=1, days=2).bounds()
+        (2592000, 2851200)
+        """
+        base = self.days * _DAY
+        return _ordered(base + self.months * 28 * _DAY, base + self.months * 31 * _DAY)
+
+    def approx_seconds(self) -> int:
+        """A typical length in seconds: a day is 24 hours, a month 30.44 days."""
+        return self.days * _DAY + self.months * _MONTH
 
     def _pieces(self) -> list[tuple[int, str, str]]:
         pieces: list[tuple[int, str, str]] = []
@@ -179,6 +231,22 @@ class BusinessDays:
         """True: only working dates are counted."""
         return True
 
+    def bounds(self) -> tuple[int, int]:
+        """``(shortest, longest)`` in seconds, for a Monday-to-Friday week without holidays: ``n`` to
+        ``n + 2 * ceil(n / 5)`` days of 24 hours (a holiday makes the span longer: `lint` checks on the calendar).
+
+        >>> business_days(3).bounds()
+        (259200, 432000)
+        """
+        if self.days < 0:
+            low, high = BusinessDays(-self.days).bounds()
+            return -high, -low
+        return self.days * _DAY, (self.days + 2 * -(-self.days // 5)) * _DAY
+
+    def approx_seconds(self) -> int:
+        """A typical length in seconds: a business day is 7/5 of a day (five working days spread over a week)."""
+        return self.days * 7 * _DAY // 5
+
     def __repr__(self) -> str:
         return f"business_days({self.days})"
 
@@ -208,6 +276,24 @@ class BusinessHours(_InSeconds):
     def is_business(self) -> bool:
         """True: only time inside working hours is counted."""
         return True
+
+    def bounds(self) -> tuple[int, int]:
+        """``(shortest, longest)`` in seconds, for a Monday-to-Friday week without holidays: the working time
+        itself, up to the business days that hold it at 8 hours a day, plus a day.
+
+        >>> business_hours(4).bounds()
+        (14400, 345600)
+        """
+        if self.seconds < 0:
+            low, high = BusinessHours(-self.seconds).bounds()
+            return -high, -low
+        if self.seconds == 0:
+            return 0, 0
+        return self.seconds, BusinessDays(-(-self.seconds // _WORKDAY)).bounds()[1] + _DAY
+
+    def approx_seconds(self) -> int:
+        """A typical length in seconds: the working time itself (a business hour is one hour of work)."""
+        return self.seconds
 
     def __repr__(self) -> str:
         text = super().__repr__()
@@ -304,7 +390,8 @@ def parse_duration(
 
     A duration that is already parsed is returned as it is. Units of different kinds cannot be mixed in one
     value (``"1d12h"`` is refused: say ``"36h"``). A leading ``-`` makes a negative duration, which the places
-    that need a positive one then refuse with their own message. ``field`` names the value in error messages.
+    that need a positive one then refuse with their own message. ``field`` names the value in error messages and
+    in the error's ``field`` attribute.
 
     >>> parse_duration("3 days")
     days(3)
@@ -320,10 +407,16 @@ def parse_duration(
     if isinstance(text, (ExactDuration, CalendarDuration, BusinessDays, BusinessHours)):
         return text
     if not isinstance(text, str):
-        raise InputTypeError(f'{field}: expected a duration or a string such as "7d" (got {show(text)})')
+        raise InputTypeError(
+            f'{field}: expected a duration or a string such as "7d" (got {show(text)})',
+            field=field,
+            value=text,
+        )
     raw = text.strip()
     if len(raw) > _LONGEST:
-        raise DurationError(f'{field}: "{raw[:20]}..." is too long to be a duration ({len(raw):,} characters)')
+        raise DurationError(
+            f'{field}: "{raw[:20]}..." is too long to be a duration ({len(raw):,} characters)', field=field, value=text
+        )
     body = raw.lower()
     sign = 1
     if body.startswith("-"):
@@ -332,7 +425,9 @@ def parse_duration(
     if body.startswith("p"):
         match = _ISO.fullmatch(body.upper())
         if match is None or body in ("p", "pt"):
-            raise DurationError(f'{field}: "{raw}" is not an ISO 8601 duration (try "P7D" or "PT24H")')
+            raise DurationError(
+                f'{field}: "{raw}" is not an ISO 8601 duration (try "P7D" or "PT24H")', field=field, value=text
+            )
         parts = {k: int(v) for k, v in match.groupdict().items() if v is not None}
         totals["mo"] = parts.get("y", 0) * 12 + parts.get("mo", 0)
         totals["d"] = parts.get("w", 0) * 7 + parts.get("d", 0)
@@ -345,7 +440,7 @@ def parse_duration(
         while pos < len(body) or not kinds:
             part = _SHORT_PART.match(body, pos)
             if part is None or part.group(2) not in _UNITS:
-                raise DurationError(f'{field}: "{raw}" is not a duration (try "7d" or "P7D")')
+                raise DurationError(f'{field}: "{raw}" is not a duration (try "7d" or "P7D")', field=field, value=text)
             kind, factor = _UNITS[part.group(2)]
             totals[kind] += int(part.group(1)) * factor
             kinds.add("d" if kind == "mo" else kind)
@@ -353,7 +448,9 @@ def parse_duration(
     if len(kinds) > 1:
         first, second = sorted(kinds, key=list(_KIND_NAMES).index)[:2]
         raise DurationError(
-            f'{field}: "{raw}" mixes {_KIND_NAMES[first]} with {_KIND_NAMES[second]}; use one kind, such as 36h or 2d'
+            f'{field}: "{raw}" mixes {_KIND_NAMES[first]} with {_KIND_NAMES[second]}; use one kind, such as 36h or 2d',
+            field=field,
+            value=text,
         )
     (kind,) = kinds
     if kind == "s":

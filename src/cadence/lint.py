@@ -26,7 +26,7 @@ import attrs
 from cadence.durations import BusinessDays, BusinessHours, CalendarDuration, Duration
 from cadence.errors import show
 from cadence.policy import ANY, Policy, RuleKey
-from cadence.rules import DaysOff, Rule, _bounds
+from cadence.rules import DaysOff, Rule
 
 __all__ = ["Finding", "Severity", "lint"]
 
@@ -70,9 +70,9 @@ def _rule_findings(policy: Policy, key: RuleKey, rule: Rule) -> list[Finding]:
         found.append(Finding(severity, key, message))
 
     chain = [*([rule.first_response] if rule.first_response is not None else []), *rule.intervals]
-    shrinking = any(_bounds(b)[1] < _bounds(a)[0] for a, b in itertools.pairwise(rule.intervals))
+    shrinking = any(b.bounds()[1] < a.bounds()[0] for a, b in itertools.pairwise(rule.intervals))
     first = rule.first_response
-    first_longer = first is not None and _bounds(first)[0] > _bounds(rule.intervals[0])[1]
+    first_longer = first is not None and first.bounds()[0] > rule.intervals[0].bounds()[1]
     if shrinking:
         listed = ", ".join(str(d) for d in rule.intervals)
         say(
@@ -97,7 +97,7 @@ def _rule_findings(policy: Policy, key: RuleKey, rule: Rule) -> list[Finding]:
         longest = max(_calendar_days(policy, d, rule.days_off) for d in chain) + _calendar_days(
             policy, rule.grace, rule.days_off
         )
-        churn_days = _bounds(rule.churn_after)[0] / 86_400
+        churn_days = rule.churn_after.bounds()[0] / 86_400
         if churn_days <= longest:
             say(
                 Severity.WARNING,
@@ -107,16 +107,16 @@ def _rule_findings(policy: Policy, key: RuleKey, rule: Rule) -> list[Finding]:
     counted = [d for d in (*chain, rule.grace) if isinstance(d, CalendarDuration) and (d.days or d.months)]
     if rule.days_off is not DaysOff.COUNT and not counted:
         say(Severity.INFO, f'days_off = "{rule.days_off}" has no effect: the rule has no durations in days')
-    if rule.cap is not None and rule.cap.shortest_cycle_us > _bounds(rule.intervals[-1])[1] * 1_000_000:
+    if rule.cap is not None and rule.cap.shortest_cycle_us > rule.intervals[-1].bounds()[1] * 1_000_000:
         say(
             Severity.WARNING,
             f"the cap allows an attempt only every {rule.cap.shortest_cycle_us / 3_600_000_000:g} hours, so the "
             f"interval {rule.intervals[-1]} can never be met",
         )
     if rule.churn_after is not None:
-        churn_days = _bounds(rule.churn_after)[0] / 86_400
+        churn_days = rule.churn_after.bounds()[0] / 86_400
         for touch in rule.touchpoints:
-            if _bounds(touch.after)[1] / 86_400 >= churn_days:
+            if touch.after.bounds()[1] / 86_400 >= churn_days:
                 say(
                     Severity.INFO,
                     f"the touchpoint {show(touch.label)} at {touch.after} comes after the churn threshold "
@@ -138,14 +138,14 @@ def _calendar_days(policy: Policy, duration: Duration, days_off: DaysOff) -> flo
     if isinstance(duration, CalendarDuration) and days_off is not DaysOff.COUNT:
         if days_off is DaysOff.PAUSE and not duration.months:
             return float(work.longest_span(duration.days) + 1)
-        return _bounds(duration)[1] / 86_400 + work.longest_span(1)
+        return duration.bounds()[1] / 86_400 + work.longest_span(1)
     if isinstance(duration, BusinessHours):  # the working days that hold them, at the shortest day's hours
         hours = policy.calendar.hours
         shortest = (
             86_400 if hours is None else min(sum(e - b for b, e in hours[day]) for day in policy.calendar.workdays)
         )
         return float(work.longest_span(-(-duration.seconds // max(shortest, 1)) + 1))
-    return _bounds(duration)[1] / 86_400
+    return duration.bounds()[1] / 86_400
 
 
 def _fallthrough(policy: Policy) -> list[Finding]:

@@ -51,10 +51,9 @@ def _plain(value: object, field: str, *, zero: bool = False) -> ExactDuration | 
 
 
 def _us(duration: ExactDuration | CalendarDuration) -> int:
-    """Elapsed microseconds, a day being 24 hours (for caps and for comparing offsets)."""
-    if isinstance(duration, ExactDuration):
-        return duration.microseconds
-    return duration.days * 86_400_000_000
+    """Elapsed microseconds, a day being 24 hours (for caps and for comparing offsets): the duration's
+    `approx_seconds`, which is exact for hours and days, the only units `_plain` lets through."""
+    return duration.approx_seconds() * 1_000_000
 
 
 def shift(zone: Zone, base: int, duration: ExactDuration | CalendarDuration, sign: int = 1) -> int:

@@ -148,24 +148,6 @@ def _days_off(value: object) -> DaysOff:
         raise PolicyError(f'Rule.days_off must be "count", "skip" or "pause" (got {show(value)})') from None
 
 
-def _bounds(duration: Duration) -> tuple[int, int]:
-    """The shortest and longest a duration nominally is, in seconds, for the consistency checks of a rule.
-
-    A month is 28 to 31 days. Business durations are bounded for a Monday-to-Friday week without holidays:
-    n business days span n to n + 2 * ceil(n / 5) days; n business hours, n hours up to the business days that
-    hold them at 8 hours a day, plus a day.
-    """
-    if isinstance(duration, ExactDuration):
-        return duration.seconds, duration.seconds
-    if isinstance(duration, BusinessDays):
-        n = duration.days
-        return n * 86_400, (n + 2 * -(-n // 5)) * 86_400
-    if isinstance(duration, BusinessHours):
-        return duration.seconds, _bounds(BusinessDays(-(-duration.seconds // (8 * 3600))))[1] + 86_400
-    base = duration.days * 86_400
-    return base + duration.months * 28 * 86_400, base + duration.months * 31 * 86_400
-
-
 def _is_negative(duration: Duration) -> bool:
     if isinstance(duration, (ExactDuration, BusinessHours)):
         return duration.seconds < 0
@@ -175,7 +157,7 @@ def _is_negative(duration: Duration) -> bool:
 
 
 def _is_zero(duration: Duration) -> bool:
-    return _bounds(duration) == (0, 0)
+    return duration.bounds() == (0, 0)
 
 
 @attrs.frozen
@@ -259,16 +241,16 @@ reclaim=None, touchpoints=())
         if not isinstance(self.counts, ContactFilter):
             raise PolicyError(f"Rule.counts must be a ContactFilter (got {show(self.counts)})")
         deadlines = [*self.intervals, *([self.first_response] if self.first_response is not None else [])]
-        shortest = min(deadlines, key=lambda d: _bounds(d)[0])
-        if not _is_zero(self.heads_up) and _bounds(self.heads_up)[1] >= _bounds(shortest)[0]:
+        shortest = min(deadlines, key=lambda d: d.bounds()[0])
+        if not _is_zero(self.heads_up) and self.heads_up.bounds()[1] >= shortest.bounds()[0]:
             raise PolicyError(
                 f"Rule.heads_up ({self.heads_up}) must be shorter than the shortest deadline ({shortest}), "
                 "or every follow-up would be due soon right after the previous one"
             )
         if self.churn_after is not None:
             _require_positive(self.churn_after, "Rule.churn_after")
-            longest = max(deadlines, key=lambda d: _bounds(d)[1])
-            if _bounds(self.churn_after)[0] <= _bounds(longest)[1] + _bounds(self.grace)[1]:
+            longest = max(deadlines, key=lambda d: d.bounds()[1])
+            if self.churn_after.bounds()[0] <= longest.bounds()[1] + self.grace.bounds()[1]:
                 raise PolicyError(
                     f"Rule.churn_after ({self.churn_after}) must be longer than the longest deadline plus grace "
                     f"({longest} + {self.grace}), or churn risk would be flagged before the follow-up is overdue"
@@ -276,7 +258,7 @@ reclaim=None, touchpoints=())
 
         if self.cap is not None:
             last = self.intervals[-1]
-            if self.cap.shortest_cycle_us > _bounds(last)[1] * 1_000_000:
+            if self.cap.shortest_cycle_us > last.bounds()[1] * 1_000_000:
                 warnings.warn(
                     CadenceWarning(
                         f"Rule.cap allows an attempt only every {self.cap.shortest_cycle_us // 3_600_000_000} h at "
@@ -338,7 +320,7 @@ def _never_shorter(later: Duration, earlier: Duration) -> bool:
         return later.days >= earlier.days  # type: ignore[union-attr]
     if isinstance(later, BusinessHours):
         return later.seconds >= earlier.seconds  # type: ignore[union-attr]
-    return later == earlier or _bounds(later)[0] >= _bounds(earlier)[1]
+    return later == earlier or later.bounds()[0] >= earlier.bounds()[1]
 
 
 def _require_positive(duration: Duration, field: str) -> None:
