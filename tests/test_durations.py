@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,11 +12,14 @@ from hypothesis import strategies as st
 from cadence import (
     BusinessDays,
     BusinessHours,
+    Calendar,
     CalendarDuration,
+    Cap,
     Duration,
     DurationError,
     ExactDuration,
     InputTypeError,
+    Rule,
     business_days,
     business_hours,
     business_minutes,
@@ -110,12 +116,46 @@ class TestParseDuration:
         with pytest.raises(DurationError, match=r"^rules\[3\]\.interval: \"7x\""):
             parse_duration("7x", field="rules[3].interval")
 
+    @pytest.mark.parametrize("value", ["7x", "P1H", "1d12h", "9" * 101, 7])
+    def test_errors_carry_the_field_and_the_value(self, value: object) -> None:
+        with pytest.raises((DurationError, InputTypeError)) as caught:
+            parse_duration(value, field="rules[3].interval")  # type: ignore[arg-type]
+        assert (caught.value.field, caught.value.value) == ("rules[3].interval", value)  # type: ignore[union-attr]
+
     def test_not_a_string(self) -> None:
         with pytest.raises(InputTypeError, match="expected a duration or a string"):
             parse_duration(7)  # type: ignore[arg-type]
 
     def test_a_duration_passes_through(self) -> None:
         assert parse_duration(days(3)) == days(3)
+
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            (timedelta(hours=36), hours(36)),
+            (timedelta(days=1), hours(24)),  # elapsed time, never a count of local dates
+            (timedelta(minutes=90), minutes(90)),
+            (timedelta(0), seconds(0)),
+            (timedelta(hours=-2), hours(-2)),  # negative: refused where a positive duration is needed
+            (timedelta(days=-1, seconds=86_399), seconds(-1)),
+        ],
+    )
+    def test_a_timedelta_of_whole_seconds_is_exact(self, value: timedelta, expected: ExactDuration) -> None:
+        assert parse_duration(value) == expected
+
+    def test_a_timedelta_with_a_fraction_of_a_second_is_refused(self) -> None:
+        with pytest.raises(DurationError, match=r"^Rule.grace: datetime.timedelta\(seconds=1, microseconds=500\) is "
+                           r"not a whole number of seconds") as caught:  # fmt: skip
+            parse_duration(timedelta(seconds=1, microseconds=500), field="Rule.grace")
+        assert (caught.value.field, caught.value.value) == ("Rule.grace", timedelta(seconds=1, microseconds=500))
+
+    def test_a_timedelta_is_accepted_wherever_a_duration_is(self) -> None:
+        """Rule fields, the rulebook's records and `Calendar.add` all read durations with `parse_duration`."""
+        rule = Rule.every(timedelta(days=2), grace=timedelta(hours=4), cap=Cap(min_gap=timedelta(hours=12)))
+        assert (rule.intervals, rule.grace, rule.cap.min_gap) == ((hours(48),), hours(4), hours(12))  # type: ignore[union-attr]
+        assert Rule.sequence(timedelta(hours=1), "2h").intervals == (hours(1), hours(2))
+        start = pendulum.datetime(2026, 3, 28, 12, tz="Europe/Berlin")  # the day before clocks go forward
+        assert Calendar("Europe/Berlin").add(start, timedelta(days=1)) == start.add(hours=24)  # type: ignore[arg-type]
 
 
 class TestRepresentations:

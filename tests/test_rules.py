@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from cadence import ContactFilter, PolicyError, Rule, days, hours, months
@@ -49,6 +51,18 @@ class TestRule:
             Rule.every("0bh")
         with pytest.raises(PolicyError, match=r"Rule.first_response must be > 0 \(got 0 business seconds\)"):
             Rule.every("1d", first_response="0bh")
+
+    def test_timedeltas_follow_the_rules_of_durations(self) -> None:
+        """A timedelta is an exact duration: zero, negative and sub-second ones are refused, naming the field."""
+        assert Rule.every(timedelta(days=7), heads_up=timedelta(hours=1)) == Rule.every("168h", heads_up="1h")
+        with pytest.raises(
+            PolicyError, match=r"Rule.intervals\[0\]: datetime.timedelta\(microseconds=1\) is not a whole"
+        ):
+            Rule.every(timedelta(microseconds=1))
+        with pytest.raises(PolicyError, match=r"Rule.intervals\[0\] must be > 0 \(got 0 seconds\)"):
+            Rule.every(timedelta(0))
+        with pytest.raises(PolicyError, match=r"Rule.grace must be >= 0 \(got -2 hours\)"):
+            Rule.every("7d", grace=timedelta(hours=-2))
 
     def test_churn_just_past_interval_and_grace_is_valid(self) -> None:
         rule = Rule.every("30d", grace="2d", churn_after="33d")

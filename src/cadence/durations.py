@@ -26,6 +26,9 @@ with two methods that name their approximation, and nothing else in `cadence` me
 >>> business_days(5).bounds(), business_days(5).approx_seconds()
 ((432000, 604800), 604800)
 
+A `datetime.timedelta` is read as an exact duration of whole seconds (``timedelta(days=1)`` is ``hours(24)``, not
+``days(1)``: a timedelta is elapsed time, not a count of dates).
+
 >>> parse_duration("7d")
 days(7)
 >>> parse_duration("PT24H")
@@ -39,6 +42,7 @@ business_days(3)
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import TypeAlias
 
 import attrs
@@ -383,15 +387,18 @@ _ISO = re.compile(
 
 
 def parse_duration(
-    text: str | ExactDuration | CalendarDuration | BusinessDays | BusinessHours, *, field: str = "duration"
+    text: str | timedelta | ExactDuration | CalendarDuration | BusinessDays | BusinessHours,
+    *,
+    field: str = "duration",
 ) -> Duration:
     """Read a duration from a short string (``"7d"``, ``"24h"``, ``"2w"``, ``"1mo"``, ``"3 days"``, ``"3bd"``,
-    ``"4 business hours"``) or ISO 8601 (``"P7D"``, ``"PT24H"``; ISO has no business units).
+    ``"4 business hours"``), ISO 8601 (``"P7D"``, ``"PT24H"``; ISO has no business units) or a `timedelta`.
 
     A duration that is already parsed is returned as it is. Units of different kinds cannot be mixed in one
     value (``"1d12h"`` is refused: say ``"36h"``). A leading ``-`` makes a negative duration, which the places
-    that need a positive one then refuse with their own message. ``field`` names the value in error messages and
-    in the error's ``field`` attribute.
+    that need a positive one then refuse with their own message. A `timedelta` of whole seconds is an
+    `ExactDuration` (elapsed time: ``timedelta(days=1)`` is ``hours(24)``); one with a fraction of a second is
+    refused. ``field`` names the value in error messages and in the error's ``field`` attribute.
 
     >>> parse_duration("3 days")
     days(3)
@@ -403,9 +410,14 @@ def parse_duration(
     Traceback (most recent call last):
     ...
     cadence.errors.DurationError: duration: "7x" is not a duration (try "7d" or "P7D")
+    >>> from datetime import timedelta
+    >>> parse_duration(timedelta(hours=36))
+    hours(36)
     """
     if isinstance(text, (ExactDuration, CalendarDuration, BusinessDays, BusinessHours)):
         return text
+    if isinstance(text, timedelta):
+        return _from_timedelta(text, field)
     if not isinstance(text, str):
         raise InputTypeError(
             f'{field}: expected a duration or a string such as "7d" (got {show(text)})',
@@ -460,3 +472,14 @@ def parse_duration(
     if kind == "bs":
         return BusinessHours(sign * totals["bs"])
     return CalendarDuration(months=sign * totals["mo"], days=sign * totals["d"])
+
+
+def _from_timedelta(value: timedelta, field: str) -> ExactDuration:
+    """A timedelta of whole seconds as an exact duration."""
+    if value.microseconds:
+        raise DurationError(
+            f"{field}: {show(value)} is not a whole number of seconds (durations are counted in whole seconds)",
+            field=field,
+            value=value,
+        )
+    return ExactDuration(value.days * _DAY + value.seconds)

@@ -6,6 +6,7 @@ import enum
 import itertools
 import warnings
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any, TypeAlias, TypeVar
 
 import attrs
@@ -126,7 +127,7 @@ def _churn_after(value: object) -> Duration | None:
 
 
 def _intervals(value: object) -> tuple[Duration, ...]:
-    if isinstance(value, (str, *_DURATION_TYPES)):
+    if isinstance(value, (str, timedelta, *_DURATION_TYPES)):
         value = [value]
     if not isinstance(value, Iterable):
         raise PolicyError(f"Rule.intervals must be a duration or a sequence of durations (got {show(value)})")
@@ -183,9 +184,10 @@ class Rule:
     - ``reclaim``: when the customer goes back to the shared pool (`Reclaim`);
     - ``touchpoints``: fixed touches after stage entry (`Touchpoint`), each due on its own.
 
-    Durations take `Duration` values or strings (``"7d"``, ``"24h"``, ``"P1M"``, ``"3bd"``, ``"4bh"``). Business
-    durations may be deadlines and grace; the heads-up and the churn threshold are counted in plain hours or
-    days, since a reminder window and a customer's silence do not stop at weekends.
+    Durations take `Duration` values, strings (``"7d"``, ``"24h"``, ``"P1M"``, ``"3bd"``, ``"4bh"``) or a
+    `timedelta` of whole seconds (elapsed time: ``timedelta(days=1)`` is ``hours(24)``). Business durations may be
+    deadlines and grace; the heads-up and the churn threshold are counted in plain hours or days, since a reminder
+    window and a customer's silence do not stop at weekends.
 
     >>> Rule.every("7d", heads_up="1d", churn_after="60d")
     Rule(intervals=(days(7),), first_response=None, grace=seconds(0), heads_up=days(1), churn_after=days(60), \
@@ -269,12 +271,12 @@ reclaim=None, touchpoints=())
                 )
 
     @classmethod
-    def every(cls, interval: Duration | str, **fields: Any) -> Rule:
+    def every(cls, interval: Duration | str | timedelta, **fields: Any) -> Rule:
         """A rule with one interval that repeats: ``Rule.every("7d", heads_up="1d")``."""
         return cls(intervals=(interval,), **fields)
 
     @classmethod
-    def sequence(cls, *intervals: Duration | str, **fields: Any) -> Rule:
+    def sequence(cls, *intervals: Duration | str | timedelta, **fields: Any) -> Rule:
         """An escalating sequence whose last interval repeats: ``Rule.sequence("2d", "5d", "15d")``."""
         return cls(intervals=intervals, **fields)
 
