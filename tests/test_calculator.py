@@ -12,6 +12,7 @@ from cadence import (
     Contact,
     ContactFilter,
     Customer,
+    CustomerError,
     InputError,
     InputTypeError,
     Policy,
@@ -410,6 +411,35 @@ class TestAssessMany:
     def test_contacts_must_be_a_mapping(self) -> None:
         with pytest.raises(InputTypeError, match="contacts must be a mapping"):
             assess_many(policy_with(Rule.every("7d")), [], [], as_of=t("2026-03-05T12:00:00+01:00"))  # type: ignore[arg-type]
+
+    def test_integer_ids_are_refused_not_silently_missed(self) -> None:
+        """Customer ids are strings: histories keyed by integers would match no customer, so they are refused."""
+        one = Customer("1", "A", "retention", t("2026-01-05T09:00:00+01:00"), t("2026-01-05T09:00:00+01:00"))
+        with pytest.raises(InputTypeError, match=r"contacts: keys must be customer ids, which are strings \(got 1 of"):
+            assess_many(policy_with(Rule.every("7d")), [one], {1: [call("2026-03-02T10:00:00+01:00")]},  # type: ignore[dict-item]
+                        as_of=t("2026-03-05T12:00:00+01:00"))  # fmt: skip
+
+    def test_errors_can_be_collected_per_customer(self) -> None:
+        """With errors="collect", a customer that cannot be assessed (here: clock skew, it entered its stage after
+        as_of) gets a CustomerError naming it in its place, and everyone else is assessed."""
+        entered = t("2026-01-05T09:00:00+01:00")
+        customers = [
+            Customer("fine", "A", "retention", entered, entered),
+            Customer("skewed", "A", "retention", t("2026-03-05T12:00:01+01:00"), entered),
+            Customer("also-fine", "B", "retention", entered, entered),
+        ]
+        as_of = t("2026-03-05T12:00:00+01:00")
+        results = assess_many(policy_with(Rule.every("7d")), customers, {}, as_of=as_of, errors="collect")
+        assert [type(r).__name__ for r in results] == ["Assessment", "CustomerError", "Assessment"]
+        error = results[1]
+        assert isinstance(error, CustomerError)
+        assert (error.customer_id, error.index) == ("skewed", 1)
+        assert isinstance(error.error, InputError)
+        assert str(error).startswith("customer 'skewed' (customers[1]): as_of is before Customer.stage_entered_at")
+        with pytest.raises(InputError, match="as_of is before"):
+            assess_many(policy_with(Rule.every("7d")), customers, {}, as_of=as_of)
+        with pytest.raises(InputError, match='errors must be "raise" or "collect"'):
+            assess_many(policy_with(Rule.every("7d")), customers, {}, as_of=as_of, errors="ignore")  # type: ignore[call-overload]
 
 
 class TestWorklist:

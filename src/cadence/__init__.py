@@ -5,9 +5,10 @@ by when, and why.
 """
 
 from cadence import policy_files, presets, sample
+from cadence._history import History
 from cadence._time import clear_caches, set_cache_budget
-from cadence.assessment import AnchorKind, Assessment, Status
-from cadence.calculator import ACTIONABLE, assess, assess_many, worklist
+from cadence.assessment import AnchorKind, Assessment, RiskInputs, Status, TouchpointView
+from cadence.calculator import ACTIONABLE, CustomerError, assess, assess_many, worklist
 from cadence.calendars import Calendar, Weekday
 from cadence.durations import (
     BusinessDays,
@@ -81,6 +82,7 @@ __all__ = [
     "Contact",
     "ContactFilter",
     "Customer",
+    "CustomerError",
     "DaysOff",
     "Deferral",
     "Direction",
@@ -89,6 +91,7 @@ __all__ = [
     "Event",
     "ExactDuration",
     "Finding",
+    "History",
     "InputError",
     "InputTypeError",
     "Level",
@@ -100,6 +103,7 @@ __all__ = [
     "Problem",
     "Reclaim",
     "Recommendation",
+    "RiskInputs",
     "Rule",
     "RuleKey",
     "RuleMatch",
@@ -109,6 +113,7 @@ __all__ = [
     "Status",
     "Touchpoint",
     "TouchpointState",
+    "TouchpointView",
     "Unanswered",
     "Weekday",
     "assess",

@@ -176,6 +176,10 @@ class Zone:
     def __repr__(self) -> str:
         return f"Zone({show(self.key)})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Unpickled as the receiving process's own Zone of that key: caches never travel between processes.
+        return _zone_cached, (self.key,)
+
     def local_ordinal(self, us: int) -> int:
         """The proleptic Gregorian ordinal of the local date at instant ``us``."""
         hour = us // HOUR_US
@@ -336,6 +340,41 @@ class Zone:
             else:
                 low = mid
         return high * US
+
+    def offset(self, us: int) -> int:
+        """The UTC offset in seconds at instant ``us``."""
+        hour = us // HOUR_US
+        offset = self._offsets.get(hour)
+        if offset is None:
+            offset = self._hour_offset(hour)
+            if offset is None:
+                delta = datetime.fromtimestamp(us // US, self.stdlib_tz).utcoffset()
+                assert delta is not None
+                return delta.days * 86_400 + delta.seconds
+        return offset
+
+    def local(self, us: int) -> tuple[int, int, int]:
+        """``(local date ordinal, microsecond of the local day, UTC offset in seconds)`` at instant ``us``."""
+        offset = self.offset(us)
+        days, rest = divmod(us + offset * US, DAY_US)
+        ordinal = days + EPOCH_ORDINAL
+        if not 0 < ordinal <= MAX_ORDINAL:
+            raise out_of_range(f"an instant {us // DAY_US} days after 1970-01-01")
+        return ordinal, rest, offset
+
+    def iso(self, us: int) -> str:
+        """``self.to_datetime(us).isoformat()``, made from integers (ten times faster)."""
+        ordinal, rest, offset = self.local(us)
+        day = date.fromordinal(ordinal)
+        seconds, micro = divmod(rest, US)
+        hour, rest_s = divmod(seconds, 3600)
+        text = f"{day.year:04d}-{day.month:02d}-{day.day:02d}T{hour:02d}:{rest_s // 60:02d}:{rest_s % 60:02d}"
+        if micro:
+            text += f".{micro:06d}"
+        sign = "-" if offset < 0 else "+"
+        off_h, off_rest = divmod(abs(offset), 3600)
+        text += f"{sign}{off_h:02d}:{off_rest // 60:02d}"
+        return text + (f":{off_rest % 60:02d}" if off_rest % 60 else "")
 
     def to_datetime(self, us: int) -> pendulum.DateTime:
         """The pendulum ``DateTime`` for instant ``us``, expressed in this zone; an InputError for an instant

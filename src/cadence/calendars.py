@@ -20,7 +20,7 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 import attrs
 import pendulum
@@ -289,6 +289,10 @@ holidays=frozenset(), extra_workdays=frozenset())
         if workdays is None:
             workdays = [day for day in Weekday if day not in source.weekend]
         return cls(timezone, workdays=workdays, hours=hours, holidays=set(source.keys()) - extra, extra_workdays=extra)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its fields when unpickled: the compiled working days get ids of the receiving process.
+        return Calendar, (self.timezone, self.workdays, self.hours, self.holidays, self.extra_workdays)
 
     def in_zone(self, timezone: str) -> Calendar:
         """The same working days, hours and holidays, read in another time zone (a customer's own)."""

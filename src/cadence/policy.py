@@ -58,7 +58,11 @@ def _to_key(value: object, field: str) -> RuleKey:
         value = tuple(value.split("/")) if "/" in value else (value, ANY) if value != ANY else (ANY, ANY)
     if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) and v for v in value):
         return RuleKey(value[0], value[1])
-    raise PolicyError(f"{field}: a rule key must be (segment, stage), 'segment/stage' or a RuleKey (got {show(value)})")
+    raise PolicyError(
+        f"{field}: a rule key must be (segment, stage), 'segment/stage' or a RuleKey (got {show(value)})",
+        field=field,
+        value=value,
+    )
 
 
 def _rules(value: object) -> tuple[tuple[RuleKey, Rule], ...]:
@@ -68,17 +72,31 @@ def _rules(value: object) -> tuple[tuple[RuleKey, Rule], ...]:
     elif isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
         items = value
     else:
-        raise PolicyError(f"Policy.rules must be a mapping of (segment, stage) to Rule (got {show(value)})")
+        raise PolicyError(
+            f"Policy.rules must be a mapping of (segment, stage) to Rule (got {show(value)})",
+            field="Policy.rules",
+            value=value,
+        )
     pairs: list[tuple[RuleKey, Rule]] = []
     seen: set[RuleKey] = set()
     for index, item in enumerate(items):
         if not (isinstance(item, tuple) and len(item) == 2):
-            raise PolicyError(f"Policy.rules[{index}] must be a (key, Rule) pair (got {show(item)})")
+            raise PolicyError(
+                f"Policy.rules[{index}] must be a (key, Rule) pair (got {show(item)})",
+                field=f"Policy.rules[{index}]",
+                value=item,
+            )
         key = _to_key(item[0], f"Policy.rules[{index}]")
         if not isinstance(item[1], Rule):
-            raise PolicyError(f"Policy.rules[{key}] must be a Rule (got {show(item[1])})")
+            raise PolicyError(
+                f"Policy.rules[{key}] must be a Rule (got {show(item[1])})", field=f"Policy.rules[{key}]", value=item[1]
+            )
         if key in seen:
-            raise PolicyError(f"Policy.rules[{key}]: duplicate key (each segment/stage may have one rule)")
+            raise PolicyError(
+                f"Policy.rules[{key}]: duplicate key (each segment/stage may have one rule)",
+                field=f"Policy.rules[{key}]",
+                value=key,
+            )
         seen.add(key)
         pairs.append((key, item[1]))
     return tuple(sorted(pairs, key=lambda pair: (-pair[0].specificity, pair[0])))
@@ -86,13 +104,19 @@ def _rules(value: object) -> tuple[tuple[RuleKey, Rule], ...]:
 
 def _segments(value: object) -> tuple[Segment, ...]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise PolicyError(f"Policy.segments must be a sequence of Segment (got {show(value)})")
+        raise PolicyError(
+            f"Policy.segments must be a sequence of Segment (got {show(value)})", field="Policy.segments", value=value
+        )
     segments = []
     for index, item in enumerate(value):
         if isinstance(item, str):
             item = Segment(item, rank=index)
         if not isinstance(item, Segment):
-            raise PolicyError(f"Policy.segments[{index}] must be a Segment or a segment id (got {show(item)})")
+            raise PolicyError(
+                f"Policy.segments[{index}] must be a Segment or a segment id (got {show(item)})",
+                field=f"Policy.segments[{index}]",
+                value=item,
+            )
         segments.append(item)
     return tuple(segments)
 
@@ -147,25 +171,47 @@ class Policy:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
-            raise PolicyError(f"Policy.name must be a non-empty string (got {show(self.name)})")
+            raise PolicyError(
+                f"Policy.name must be a non-empty string (got {show(self.name)})", field="Policy.name", value=self.name
+            )
         if not isinstance(self.lifecycle, Lifecycle):
-            raise PolicyError(f"Policy.lifecycle must be a Lifecycle (got {show(self.lifecycle)})")
+            raise PolicyError(
+                f"Policy.lifecycle must be a Lifecycle (got {show(self.lifecycle)})",
+                field="Policy.lifecycle",
+                value=self.lifecycle,
+            )
         if not self.segments:
-            raise PolicyError("Policy.segments must name at least one segment")
+            raise PolicyError("Policy.segments must name at least one segment", field="Policy.segments", value=())
         ranks: dict[str, int] = {}
         for index, segment in enumerate(self.segments):
             if segment.id in ranks:
-                raise PolicyError(f"Policy.segments[{index}]: duplicate segment id {show(segment.id)}")
+                raise PolicyError(
+                    f"Policy.segments[{index}]: duplicate segment id {show(segment.id)}",
+                    field=f"Policy.segments[{index}]",
+                    value=segment,
+                )
             ranks[segment.id] = segment.rank
         rules = dict(self.rules)
         for key in rules:
             if key.segment != ANY and key.segment not in ranks:
-                raise PolicyError(f"Policy.rules[{key}]: {_unknown('segment', key.segment, ranks)}")
+                raise PolicyError(
+                    f"Policy.rules[{key}]: {_unknown('segment', key.segment, ranks)}",
+                    field=f"Policy.rules[{key}]",
+                    value=key,
+                )
             if key.stage != ANY:
                 if key.stage not in self.lifecycle:
-                    raise PolicyError(f"Policy.rules[{key}]: {_unknown('stage', key.stage, self.lifecycle.ids)}")
+                    raise PolicyError(
+                        f"Policy.rules[{key}]: {_unknown('stage', key.stage, self.lifecycle.ids)}",
+                        field=f"Policy.rules[{key}]",
+                        value=key,
+                    )
                 if self.lifecycle[key.stage].terminal:
-                    raise PolicyError(f'Policy.rules[{key}]: stage "{key.stage}" is terminal and expects no follow-up')
+                    raise PolicyError(
+                        f'Policy.rules[{key}]: stage "{key.stage}" is terminal and expects no follow-up',
+                        field=f"Policy.rules[{key}]",
+                        value=key,
+                    )
         table: dict[tuple[str, str], Resolved] = {}
         compiled: dict[RuleKey, Compiled] = {}
         missing = []
@@ -182,7 +228,8 @@ class Policy:
                     table[segment.id, stage.id] = (match, compiled[match.key], segment.rank)
         if missing:
             raise PolicyError(
-                f'Policy {show(self.name)} has no rule for {", ".join(missing)}; add those keys or a default ("*", "*")'
+                f'Policy {show(self.name)} has no rule for {", ".join(missing)}; add those keys or a default ("*", "*")',
+                field="Policy.rules",
             )
         object.__setattr__(self, "_zone", self.calendar._zone)
         object.__setattr__(self, "_table", table)
@@ -201,6 +248,10 @@ class Policy:
                 return RuleMatch(rule, key)
         return None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its fields when unpickled: the compiled rules get ids of the receiving process.
+        return Policy, (self.name, self.calendar, self.segments, self.rules, self.lifecycle)
+
     def rule_for(self, segment: str, stage: str) -> RuleMatch:
         """The rule for a segment x stage, and the key that matched.
 
@@ -210,17 +261,31 @@ class Policy:
         if resolved is not None:
             return resolved[0]
         if segment not in self._ranks:
-            raise PolicyError(f"Policy {show(self.name)}: {_unknown('segment', str(segment), self._ranks)}")
+            raise PolicyError(
+                f"Policy {show(self.name)}: {_unknown('segment', str(segment), self._ranks)}",
+                field="segment",
+                value=segment,
+            )
         if stage not in self.lifecycle:
-            raise PolicyError(f"Policy {show(self.name)}: {_unknown('stage', str(stage), self.lifecycle.ids)}")
-        raise PolicyError(f'Policy {show(self.name)}: stage "{stage}" is terminal and has no rule')
+            raise PolicyError(
+                f"Policy {show(self.name)}: {_unknown('stage', str(stage), self.lifecycle.ids)}",
+                field="stage",
+                value=stage,
+            )
+        raise PolicyError(
+            f'Policy {show(self.name)}: stage "{stage}" is terminal and has no rule', field="stage", value=stage
+        )
 
     def segment(self, segment_id: str) -> Segment:
         """The `Segment` with this id."""
         for segment in self.segments:
             if segment.id == segment_id:
                 return segment
-        raise PolicyError(f"Policy {show(self.name)}: {_unknown('segment', str(segment_id), self._ranks)}")
+        raise PolicyError(
+            f"Policy {show(self.name)}: {_unknown('segment', str(segment_id), self._ranks)}",
+            field="segment_id",
+            value=segment_id,
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, calendar: Calendar | str | None = None) -> Policy:

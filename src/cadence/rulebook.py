@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from cadence._history import History
 from cadence._time import Zone, add_calendar, next_id
 from cadence.durations import CalendarDuration, ExactDuration, parse_duration
 from cadence.errors import CadenceError, PolicyError, show
@@ -39,14 +40,14 @@ def _plain(value: object, field: str, *, zero: bool = False) -> ExactDuration | 
     try:
         duration = parse_duration(value, field=field)  # type: ignore[arg-type]
     except CadenceError as error:
-        raise PolicyError(str(error)) from None
+        raise PolicyError(str(error), field=error.field, value=error.value) from None
     if not isinstance(duration, (ExactDuration, CalendarDuration)) or (
         isinstance(duration, CalendarDuration) and duration.months
     ):
-        raise PolicyError(f"{field} must be in hours, days or weeks (got {duration})")
+        raise PolicyError(f"{field} must be in hours, days or weeks (got {duration})", field=field, value=duration)
     us = _us(duration)
     if us < 0 or (us == 0 and not zero):
-        raise PolicyError(f"{field} must be {'>=' if zero else '>'} 0 (got {duration})")
+        raise PolicyError(f"{field} must be {'>=' if zero else '>'} 0 (got {duration})", field=field, value=duration)
     return duration
 
 
@@ -370,10 +371,10 @@ class TouchPlan:
             out.append((opens, due, closes))
         return tuple(out)
 
-    def due_now(self, zone: Zone, entry: int, as_of: int, history: Iterable[Any], mask: int) -> bool:
+    def due_now(self, zone: Zone, entry: int, as_of: int, history: History, mask: int) -> bool:
         """True if a touchpoint is due at ``as_of``: past its time, its window open, no counted contact in it."""
         for opens, due, closes in self.windows(zone, entry):
-            if due <= as_of < closes and not any(opens <= c._us <= as_of and mask & c._bit for c in history):
+            if due <= as_of < closes and not history.any_counted(mask, opens, as_of):
                 return True
         return False
 

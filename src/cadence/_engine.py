@@ -1,0 +1,358 @@
+"""The engine: one pipeline from a customer's history to the facts of an assessment.
+
+history -> anchor -> thresholds -> classify, on integers: a `Policy` holds its rules compiled per (segment, stage)
+(the plans of `_plan`, the contact filter, the touchpoints), a `History` answers what happened before an instant,
+and `evaluate` returns the `Facts`. Every front end calls it: `assess` and `assess_many` for one instant, and the
+paths over many instants or many customers that build on it. The rules it follows are those of docs/semantics.md
+and docs/rulebook.md.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import itertools
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from typing import NamedTuple, TypeVar
+
+from cadence._history import NONE, History
+from cadence._time import MAX_US, MIN_US, Zone, out_of_range
+from cadence.durations import BusinessDays, BusinessHours, Duration, ExactDuration
+from cadence.errors import InputError
+from cadence.model import _FOREVER, Customer
+from cadence.policy import Policy, RuleMatch, _unknown
+from cadence.rulebook import Recommendation, TouchPlan, TouchpointStatus, risk_score, shift
+from cadence.rules import ContactFilter
+
+__all__ = ["AnchorKind", "Status"]
+
+
+@functools.total_ordering
+class Status(enum.Enum):
+    """A customer's follow-up status. Members compare by urgency: ``Status.OVERDUE > Status.DUE``."""
+
+    INACTIVE = "inactive"
+    SNOOZED = "snoozed"
+    ON_TRACK = "on_track"
+    DUE_SOON = "due_soon"
+    DUE = "due"
+    OVERDUE = "overdue"
+    CHURN_RISK = "churn_risk"
+
+    @property
+    def urgency(self) -> int:
+        """0 for ``inactive`` up to 6 for ``churn_risk``."""
+        return _URGENCY[self]
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Status):
+            return NotImplemented
+        return _URGENCY[self] < _URGENCY[other]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_URGENCY = {status: index for index, status in enumerate(Status)}
+
+
+class AnchorKind(enum.Enum):
+    """What the follow-up clock runs from."""
+
+    STAGE_ENTRY = "stage_entry"
+    """No contact has counted since the customer entered the stage."""
+    COUNTED_CONTACT = "counted_contact"
+    """The last counted contact, which is at or after stage entry."""
+    DEFERRAL = "deferral"
+    """The end of a deferral the customer asked for: the follow-up is due then."""
+    DO_NOT_CONTACT = "do_not_contact"
+    """The end of a do-not-contact pause (or, while it lasts, the pause itself)."""
+
+
+class Facts(NamedTuple):
+    """What the engine found for one customer at one instant; instants are microseconds since the epoch."""
+
+    customer: Customer
+    status: Status
+    match: RuleMatch | None  # the rule and key that applied; None for a terminal stage
+    anchor_kind: AnchorKind | None
+    step: int  # counted contacts since stage entry, capped at the length of the sequence
+    segment_rank: int
+    zone: Zone  # the customer's zone, else the policy's
+    as_of: int
+    anchor: int | None  # for do-not-contact while it lasts: its end (None for no end)
+    due_soon: int | None
+    due: int | None
+    overdue: int | None
+    churn_risk: int | None
+    last_contact: int | None  # the last counted contact at or before as_of, in any stage
+    silent_since: int  # the later of the last counted contact and creation
+    policy: Policy
+    history: History
+    mask: int  # the contact filter of the rule (the default filter for a terminal stage)
+    touch: TouchPlan | None  # the rule's touchpoints, compiled
+
+
+_DEFAULT_MASK = ContactFilter().mask
+
+
+def evaluate(policy: Policy, customer: Customer, history: History, as_of: int) -> Facts:
+    """The facts of ``customer`` at ``as_of`` (microseconds) under ``policy``: the one pipeline of the engine."""
+    entry = customer._entered_us
+    if as_of < entry:
+        raise InputError(
+            f"as_of is before Customer.stage_entered_at ({customer.stage_entered_at.isoformat()}) "
+            f"for customer {customer.id!r}: the customer was not in that stage yet"
+        )
+    zone = customer._zone or policy._zone
+    resolved = policy._table.get(customer._rule_key)
+    if resolved is None:
+        return _inactive(policy, customer, history, as_of, zone)
+    match, (first_plan, plans, mask, touch), rank = resolved
+
+    paused = customer._paused_until
+    if paused is not None and as_of < paused:
+        return _inactive(policy, customer, history, as_of, zone, match, paused, mask)
+    last, count, deferral = history.summary(mask, entry, as_of, len(plans) > 1)
+    # The anchor, and the deadline that runs from it.
+    if count == 0:
+        anchor, kind, step, plan = entry, AnchorKind.STAGE_ENTRY, 0, first_plan
+    else:
+        step = min(count, len(plans))
+        anchor, kind, plan = last, AnchorKind.COUNTED_CONTACT, plans[step - 1]
+    created = customer._created_us
+    silent_since = last if last > created else created
+    # The thresholds.
+    due_soon, due, overdue, churn_at = plan.thresholds(zone, anchor, silent_since)
+    # A deferral (until a counted contact after it) moves the follow-up to its end; so does the end of a
+    # do-not-contact pause that held the follow-up past its due time.
+    resume = None
+    if deferral is not None and last <= deferral._us:
+        resume, kind, by_date = deferral.until_us(zone), AnchorKind.DEFERRAL, deferral._until_us is None
+    if paused is not None and last < paused and paused > due and (resume is None or paused > resume):
+        resume, kind, by_date = paused, AnchorKind.DO_NOT_CONTACT, False
+    if resume is not None:
+        anchor = resume
+        due_soon, due, overdue = plan.resumed(zone, resume, by_date or plan.deadline.day_granular)
+    if due_soon < MIN_US or overdue > MAX_US or (churn_at is not None and churn_at > MAX_US):
+        raise out_of_range(f"customer {customer.id!r}: a threshold after {zone.to_datetime(anchor).isoformat()}")
+    # The status: the most urgent threshold passed.
+    if churn_at is not None and as_of >= churn_at:
+        status = Status.CHURN_RISK
+    elif resume is not None and as_of < anchor:
+        status = Status.SNOOZED
+    elif as_of >= overdue:
+        status = Status.OVERDUE
+    elif as_of >= due:
+        status = Status.DUE
+    elif as_of >= due_soon:
+        status = Status.DUE_SOON
+    else:
+        status = Status.ON_TRACK
+    on_track = status is Status.ON_TRACK or status is Status.DUE_SOON
+    if on_track and touch is not None and touch.due_now(zone, entry, as_of, history, mask):
+        status = Status.DUE  # a touchpoint due now is more urgent than the cadence
+    return Facts(
+        customer,
+        status,
+        match,
+        kind,
+        step,
+        rank,
+        zone,
+        as_of,
+        anchor,
+        due_soon,
+        due,
+        overdue,
+        churn_at,
+        None if last == NONE else last,
+        silent_since,
+        policy,
+        history,
+        mask,
+        touch,
+    )
+
+
+def _inactive(
+    policy: Policy,
+    customer: Customer,
+    history: History,
+    as_of: int,
+    zone: Zone,
+    match: RuleMatch | None = None,
+    paused: int | None = None,
+    mask: int = _DEFAULT_MASK,
+) -> Facts:
+    """The facts for a terminal stage (after checking that segment and stage are known at all), or for a
+    customer under do-not-contact (``paused`` until that instant; ``_FOREVER`` for no end)."""
+    if match is None:
+        if customer.segment not in policy._ranks:
+            raise InputError(
+                f"Customer.segment of {customer.id!r}: {_unknown('segment', customer.segment, policy._ranks)}"
+            )
+        if customer.stage not in policy.lifecycle:
+            raise InputError(
+                f"Customer.stage of {customer.id!r}: {_unknown('stage', customer.stage, policy.lifecycle.ids)}"
+            )
+    last, _, _ = history.summary(_DEFAULT_MASK, as_of + 1, as_of, False)
+    return Facts(
+        customer,
+        Status.INACTIVE,
+        match,
+        None if paused is None else AnchorKind.DO_NOT_CONTACT,
+        0,
+        policy._ranks[customer.segment],
+        zone,
+        as_of,
+        None if paused is None or paused == _FOREVER else paused,
+        None,
+        None,
+        None,
+        None,
+        None if last == NONE else last,
+        max(last, customer._created_us),
+        policy,
+        history,
+        mask,
+        None,
+    )
+
+
+# --- the rest of the rulebook: answers worked out from the facts when they are asked for
+
+_DAY = 86_400_000_000
+_LOOKBACK = 365 * _DAY  # the customer's own rhythm is read from a year of counted contacts
+_RECENT = 10  # and from its last ten gaps at most
+_T = TypeVar("_T")
+
+
+def deadline(facts: Facts) -> Duration | None:
+    """The duration that ran from the anchor: the first-response deadline or this step's interval."""
+    if facts.match is None:
+        return None
+    rule, step = facts.match.rule, facts.step
+    if step:
+        return rule.intervals[step - 1]
+    return rule.first_response if rule.first_response is not None else rule.intervals[0]
+
+
+class Answers:
+    """The facts of one assessment, and the rest of the rulebook's answers (caps, unanswered attempts, escalation,
+    reclaim, touchpoints, risk), each worked out from the facts once, when first asked for."""
+
+    __slots__ = ("facts", "memo")
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.memo: dict[str, object] = {}
+
+    def _once(self, name: str, work: Callable[[Facts], _T]) -> _T:
+        memo = self.memo
+        if name not in memo:
+            memo[name] = work(self.facts)
+        return memo[name]  # type: ignore[return-value]
+
+    def next_allowed(self) -> int | None:
+        """The earliest instant a new attempt is allowed by the rule's frequency cap (None: no cap applies)."""
+        return self._once("allowed", _next_allowed)
+
+    def unanswered_attempts(self) -> int:
+        """Outbound attempts since the later of the last counted contact and stage entry."""
+        return self._once("unanswered", _unanswered_attempts)
+
+    def recommendation(self) -> Recommendation | None:
+        """The rule's change of strategy once its `Unanswered` count is reached."""
+        facts = self.facts
+        match = facts.match
+        if match is None or match.rule.unanswered is None or facts.status is Status.INACTIVE:
+            return None
+        unanswered = match.rule.unanswered
+        return unanswered.then if self.unanswered_attempts() >= unanswered.after else None
+
+    def ladder(self) -> tuple[tuple[str, ...], int | None]:
+        """The actions of the escalation levels reached, and when the next one starts (None: none left)."""
+        return self._once("ladder", _ladder)
+
+    def reclaim_at(self) -> int | None:
+        """When the customer goes back to the shared pool under the rule's `Reclaim` (None: no rule or owner)."""
+        return self._once("reclaim", _reclaim_at)
+
+    def touch_states(self) -> tuple[TouchpointStatus, ...]:
+        """The rule's touchpoints, pending, completed or missed at ``as_of``."""
+        return self._once("touch", _touch_states)
+
+    def risk(self) -> tuple[float, int, list[int], int, int, int | None]:
+        """``(score, silence, own gaps, rule interval, normal gap, churn threshold)``, in microseconds."""
+        return self._once("risk", _risk)
+
+
+def _next_allowed(facts: Facts) -> int | None:
+    match = facts.match
+    if match is None or match.rule.cap is None:
+        return None
+    return match.rule.cap.next_allowed(facts.history.index().attempts(facts.as_of))
+
+
+def _unanswered_attempts(facts: Facts) -> int:
+    attempts = facts.history.index().attempts(facts.as_of)
+    entered, last = facts.customer._entered_us, facts.last_contact
+    if last is None or last < entered:
+        return len(attempts) - bisect_left(attempts, entered)
+    return len(attempts) - bisect_right(attempts, last)
+
+
+def _ladder(facts: Facts) -> tuple[tuple[str, ...], int | None]:
+    match, overdue = facts.match, facts.overdue
+    if match is None or not match.rule.escalation or overdue is None:
+        return (), None
+    reached: list[str] = []
+    for level in match.rule.escalation:
+        start = shift(facts.zone, overdue, level.after)
+        if facts.as_of < start:
+            return tuple(reached), start
+        reached.append(level.action)
+    return tuple(reached), None
+
+
+def _reclaim_at(facts: Facts) -> int | None:
+    customer, match = facts.customer, facts.match
+    if match is None or match.rule.reclaim is None or customer.owner is None:
+        return None
+    claimed = customer._claimed_us if customer._claimed_us is not None else customer._created_us
+    mine = facts.history.index().counted_by(facts.mask, customer.owner, claimed, facts.as_of)
+    return match.rule.reclaim.reclaim_at(facts.zone, claimed, mine)
+
+
+def _touch_states(facts: Facts) -> tuple[TouchpointStatus, ...]:
+    if facts.touch is None:
+        return ()
+    entered = facts.customer._entered_us
+    counted = facts.history.index().counted_until(facts.mask, facts.as_of)
+    return facts.touch.states(facts.zone, entered, facts.as_of, counted[bisect_left(counted, entered) :])
+
+
+def _risk(facts: Facts) -> tuple[float, int, list[int], int, int, int | None]:
+    silence = facts.as_of - facts.silent_since
+    # Read from the year before the silence began, so that only the silence changes as as_of moves on.
+    counted = facts.history.index().counted_until(facts.mask, facts.as_of)
+    times = counted[bisect_left(counted, facts.silent_since - _LOOKBACK) :]
+    own = [b - a for a, b in itertools.pairwise(times) if b != a][-_RECENT:]  # contacts at one instant: one
+    if facts.match is None:
+        return 0.0, silence, own, 0, 0, None
+    rule = facts.match.rule
+    norm = max(_elapsed_us(rule.intervals[-1]), 1)
+    churn = None if rule.churn_after is None else _elapsed_us(rule.churn_after)
+    score, normal = risk_score(silence, own, norm, churn)
+    return score, silence, own, norm, normal, churn
+
+
+def _elapsed_us(duration: Duration) -> int:
+    """A duration as elapsed time (a day is 24 hours, a month 30.44 days, a business day 1.4 days)."""
+    if isinstance(duration, (ExactDuration, BusinessHours)):
+        return duration.seconds * 1_000_000
+    if isinstance(duration, BusinessDays):
+        return duration.days * 7 * _DAY // 5
+    return duration.days * _DAY + duration.months * 2_630_016_000_000

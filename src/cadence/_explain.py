@@ -1,0 +1,97 @@
+"""The explainer: the one-line reason of an assessment, made from its facts with integer arithmetic (no datetime
+objects), so that a reason costs a few microseconds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cadence._engine import AnchorKind, Answers, Status, deadline
+from cadence._time import US, Zone
+from cadence.errors import show
+from cadence.rulebook import TouchpointState
+from cadence.rules import DaysOff
+
+__all__: list[str] = []
+
+_DAYS_OFF = {DaysOff.COUNT: "", DaysOff.SKIP: " (due dates skip days off)", DaysOff.PAUSE: " (working days only)"}
+
+
+def when(zone: Zone, us: int) -> str:
+    """The local date of ``us``, with hours and minutes unless it is midnight: ``2026-03-02 16:30``."""
+    ordinal, rest, _ = zone.local(us)
+    day = date.fromordinal(ordinal)
+    text = f"{day.year:04d}-{day.month:02d}-{day.day:02d}"  # not strftime: it shows year 1 as "1" on Linux
+    minutes = rest // (60 * US)
+    return text if minutes == 0 else f"{text} {minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def span(us: int) -> str:
+    """A length of time as people say it: ``3 days 4 h``, ``2 h 5 min``, ``40 s``."""
+    days, rest = divmod(us // US, 86_400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return f"{days} day{'s' * (days != 1)}" + (f" {hours} h" if hours else "")
+    if hours:
+        return f"{hours} h {rest // 60} min" if rest >= 60 else f"{hours} h"
+    return f"{rest // 60} min" if rest >= 60 else f"{rest} s"
+
+
+def reason(answers: Answers) -> str:
+    """A one-line, human-readable explanation of the status."""
+    facts = answers.facts
+    customer, status, match, kind, step, _, zone, as_of, anchor, _, due, overdue, _, _, silent = facts[:15]
+    if match is None:
+        return f'inactive: stage "{customer.stage}" is terminal and expects no follow-up'
+    if status is Status.INACTIVE:  # do not contact
+        until = "" if anchor is None else f" until {when(zone, anchor)}"
+        return f"inactive: do not contact{until} (rule {match.key})"
+    assert anchor is not None
+    assert due is not None
+    assert overdue is not None
+    rule = match.rule
+    what = "first response" if step == 0 and rule.first_response is not None else "follow-up"
+    ran = deadline(facts)
+    assert ran is not None
+    if kind is AnchorKind.DEFERRAL:
+        basis = f"deferred by the customer to {when(zone, anchor)}; rule {match.key}"
+    elif kind is AnchorKind.DO_NOT_CONTACT:
+        basis = f"do-not-contact ended {when(zone, anchor)}; rule {match.key}"
+    else:
+        if kind is AnchorKind.STAGE_ENTRY:
+            source = f'entry into "{customer.stage}" on {when(zone, anchor)}'
+        else:
+            source = f"the last counted contact on {when(zone, anchor)}"
+        moved = _DAYS_OFF[rule.days_off] if ran.is_calendar and not ran.is_business else ""
+        basis = f"{ran}{moved} after {source}; rule {match.key}"
+    if status is Status.CHURN_RISK:
+        text = (
+            f"churn risk: no counted contact for {span(as_of - silent)} "
+            f"(threshold {rule.churn_after}); {what} was due {when(zone, due)} ({basis})"
+        )
+    elif status is Status.OVERDUE:
+        text = f"overdue by {span(as_of - overdue)}: {what} was due {when(zone, due)} ({basis})"
+    elif status is Status.DUE and as_of < due:
+        touch = next(t for t in answers.touch_states() if t.state is TouchpointState.PENDING and t.due <= as_of)
+        label = show(touch.touchpoint.label)
+        text = f"due: touchpoint {label} due since {when(zone, touch.due)} (rule {match.key})"
+    elif status is Status.DUE:
+        text = f"due: {what} due since {when(zone, due)} ({basis})"
+    elif status is Status.SNOOZED:
+        text = f"snoozed: {basis}"
+    else:
+        label = "due soon" if status is Status.DUE_SOON else "on track"
+        text = f"{label}: {what} due {when(zone, due)} ({basis})"
+    notes = []
+    allowed = answers.next_allowed()
+    if status >= Status.DUE_SOON and allowed is not None and allowed > as_of:
+        notes.append(f"contact not allowed before {when(zone, allowed)} (frequency cap)")
+    advice = answers.recommendation()
+    if advice is not None:
+        notes.append(f"{answers.unanswered_attempts()} unanswered attempts: {advice}")
+    reached, _ = answers.ladder()
+    if reached:
+        notes.append(f"escalated to {reached[-1]} (level {len(reached)})")
+    back = answers.reclaim_at()
+    if back is not None and as_of >= back:
+        notes.append(f"back to the shared pool since {when(zone, back)} (no counted contact by {customer.owner})")
+    return "; ".join([text, *notes])
