@@ -10,7 +10,8 @@ SEGMENTS = [Segment("A", rank=0), Segment("B", rank=1)]
 
 
 def build(rules: object, **kwargs: object) -> Policy:
-    return Policy(name="p", calendar="Europe/Berlin", segments=kwargs.pop("segments", SEGMENTS), rules=rules, **kwargs)  # type: ignore[arg-type]
+    kwargs.setdefault("name", "p")
+    return Policy(calendar="Europe/Berlin", segments=kwargs.pop("segments", SEGMENTS), rules=rules, **kwargs)  # type: ignore[arg-type]
 
 
 class TestResolution:
@@ -87,6 +88,22 @@ class TestValidation:
         with pytest.raises(PolicyError, match=r"Policy.rules\[\*/\*\] must be a Rule"):
             build({(ANY, ANY): "7d"})
 
+    @pytest.mark.parametrize(
+        ("rules", "kwargs", "field"),
+        [
+            ({("A", "negociation"): Rule.every("1d"), (ANY, ANY): Rule.every("7d")}, {}, "Policy.rules[A/negociation]"),
+            ({(ANY, "lost"): Rule.every("1d"), (ANY, ANY): Rule.every("7d")}, {}, "Policy.rules[*/lost]"),
+            ({("A", ANY): Rule.every("1d")}, {}, "Policy.rules"),
+            ({(ANY, ANY): Rule.every("1d")}, {"segments": ["A", "A"]}, "Policy.segments[1]"),
+            ({(ANY, ANY): "7d"}, {}, "Policy.rules[*/*]"),
+            ({(ANY, ANY): Rule.every("1d")}, {"name": ""}, "Policy.name"),
+        ],
+    )
+    def test_errors_carry_the_field(self, rules: object, kwargs: dict[str, object], field: str) -> None:
+        with pytest.raises(PolicyError) as caught:
+            build(rules, **kwargs)
+        assert caught.value.field == field
+
     def test_custom_lifecycle(self) -> None:
         lifecycle = Lifecycle(["trial", "paying", Stage("cancelled", terminal=True)])
         policy = build({(ANY, "trial"): Rule.every("2d"), (ANY, ANY): Rule.every("30d")}, lifecycle=lifecycle)
@@ -105,3 +122,8 @@ class TestRuleFor:
     def test_terminal_stage(self) -> None:
         with pytest.raises(PolicyError, match='stage "lost" is terminal and has no rule'):
             build({(ANY, ANY): Rule.every("1d")}).rule_for("A", "lost")
+
+    def test_errors_name_the_argument(self) -> None:
+        with pytest.raises(PolicyError) as caught:
+            build({(ANY, ANY): Rule.every("1d")}).rule_for("A", "leed")
+        assert (caught.value.field, caught.value.value) == ("stage", "leed")

@@ -173,6 +173,19 @@ class TestErrors:
         text = HEADER + '\n[[rules]]\nkey = "A/*"\ninterval = "2d"\n'
         assert problems(text)[0].startswith("rules: Policy 'p' has no rule for B/lead, B/contacted")
 
+    def test_policy_errors_are_reported_at_their_field(self) -> None:
+        """Read from the error's ``field``: a duplicate segment is at segments[1] (it was at rules.segments[1])."""
+        text = HEADER.replace('["A", "B"]', '["A", "A"]') + 'rules = [{ key = "*/*", interval = "1d" }]\n'
+        assert problems(text) == ["segments[1]: duplicate segment id 'A' (line 4)"]
+
+    def test_errors_without_a_field_are_placed_by_their_message(self) -> None:
+        """The model's errors that do not say their field yet are placed by the field their message starts with."""
+        text = (
+            HEADER.replace('["A", "B"]', '["A", { id = "B", rank = -1 }]')
+            + 'rules = [{ key = "*/*", interval = "1d" }]\n'
+        )
+        assert problems(text) == ["segments[1].rank: must be an integer >= 0 (got -1) (line 4)"]
+
     def test_calendar_problems(self) -> None:
         text = (
             'version = 1\nname = "p"\nsegments = ["A"]\nrules = [{ key = "*/*", interval = "1bd" }]\n'

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 
-from cadence import ContactFilter, PolicyError, Rule, days, hours, months
+from cadence import ContactFilter, PolicyError, Rule, business_days, days, hours, months
 
 
 class TestRule:
@@ -44,6 +45,29 @@ class TestRule:
     def test_invalid_rules_name_the_field(self, kwargs: dict[str, object], message: str) -> None:
         with pytest.raises(PolicyError, match=message):
             Rule(**kwargs)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        ("kwargs", "field", "value"),
+        [
+            ({"intervals": []}, "Rule.intervals", ()),
+            ({"intervals": ["1d", "-2h"]}, "Rule.intervals[1]", hours(-2)),
+            ({"intervals": ["7x"]}, "Rule.intervals[0]", "7x"),
+            ({"intervals": 7}, "Rule.intervals", 7),
+            ({"intervals": ["7d"], "grace": "-1d"}, "Rule.grace", days(-1)),
+            ({"intervals": ["2d"], "heads_up": "2d"}, "Rule.heads_up", days(2)),
+            ({"intervals": ["30d"], "churn_after": "30d"}, "Rule.churn_after", days(30)),
+            ({"intervals": ["7d"], "churn_after": "4bd"}, "Rule.churn_after", business_days(4)),
+            ({"intervals": ["7d"], "days_off": "never"}, "Rule.days_off", "never"),
+            ({"intervals": ["1mo"], "days_off": "pause"}, "Rule.intervals[0]", months(1)),
+            ({"intervals": ["7d"], "counts": "calls"}, "Rule.counts", "calls"),
+            ({"intervals": ["7d"], "cap": 3}, "Rule.cap", 3),
+        ],
+    )
+    def test_errors_carry_the_field_and_the_value(self, kwargs: dict[str, object], field: str, value: object) -> None:
+        """Callers read ``error.field`` and ``error.value`` instead of parsing the message."""
+        with pytest.raises(PolicyError, match=rf"^{re.escape(field)}[: ]") as caught:
+            Rule(**kwargs)  # type: ignore[arg-type]
+        assert (caught.value.field, caught.value.value) == (field, value)
 
     def test_zero_business_hours_are_refused_like_any_zero(self) -> None:
         """Zero business hours span nothing (their bounds are 0 to 0), so they are no deadline."""
@@ -119,3 +143,11 @@ class TestContactFilter:
             ContactFilter(channels=["fax"])
         with pytest.raises(PolicyError, match=r"ContactFilter.channels must not be empty"):
             ContactFilter(channels=[])
+
+    def test_errors_carry_the_field_and_the_value(self) -> None:
+        with pytest.raises(PolicyError) as caught:
+            ContactFilter(directions=["sideways"])
+        assert (caught.value.field, caught.value.value) == ("ContactFilter.directions", ["sideways"])
+        with pytest.raises(PolicyError) as caught:
+            ContactFilter(directions=[])
+        assert (caught.value.field, caught.value.value) == ("ContactFilter.directions", frozenset())

@@ -333,7 +333,9 @@ def _build(make: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
         return make(*args, **kwargs)
     except CadenceError as error:
         message = str(error)
-        match = _FIELD.match(message)
+        # The field the error names (``Customer.timezone``), else, for an error raised without one, the field its
+        # message starts with.
+        match = _FIELD.match(error.field if error.field is not None else message)
         column = match.group(1) if match else "-"
         raise _Bad(column, message) from None
 

@@ -228,7 +228,8 @@ class Policy:
                     table[segment.id, stage.id] = (match, compiled[match.key], segment.rank)
         if missing:
             raise PolicyError(
-                f'Policy {show(self.name)} has no rule for {", ".join(missing)}; add those keys or a default ("*", "*")',
+                f"Policy {show(self.name)} has no rule for {', '.join(missing)}; "
+                'add those keys or a default ("*", "*")',
                 field="Policy.rules",
             )
         object.__setattr__(self, "_zone", self.calendar._zone)

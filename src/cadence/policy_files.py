@@ -146,15 +146,19 @@ class _Reader:
         return out
 
     def build(self, make: Callable[[], _T], path: str, owner: str) -> _T:
-        """Call a constructor and move its error to ``path`` (``Rule.grace must ...`` -> ``rules[2].grace``)."""
+        """Call a constructor and move its error to the path of its field: ``Rule.grace must ...`` raised with
+        ``field="Rule.grace"`` becomes ``rules[2].grace: must ...`` (an error about the whole value stays at
+        ``path``)."""
         try:
             return make()
         except CadenceError as error:
             message = str(error)
-            match = re.match(rf"{owner}\.(\w+)((?:\[\w+\])?):? (.*)", message, re.DOTALL)
-            if match is None:
+            field = error.field if error.field is not None else _field_named(message, owner)
+            if field is None or not field.startswith(f"{owner}."):
                 raise self.fail(path, message) from None
-            raise self.fail(_join(path, match.group(1)) + match.group(2), match.group(3)) from None
+            if message.startswith(field):
+                message = message[len(field) :].removeprefix(":").removeprefix(" ")
+            raise self.fail(_join(path, field[len(owner) + 1 :]), message) from None
 
     # --- the parts of a document
 
@@ -184,7 +188,7 @@ class _Reader:
         if not self.problems:
             pairs = [(key, rule) for key, rule, _ in rules]
             policy = self.attempt(
-                lambda: self.build(lambda: Policy(name, calendar, segments, pairs, lifecycle), "rules", "Policy")
+                lambda: self.build(lambda: Policy(name, calendar, segments, pairs, lifecycle), "", "Policy")
             )
         if self.problems:
             raise PolicyFileError(self.problems)
@@ -343,6 +347,12 @@ class _Reader:
             if key in seen:
                 self.fail(path, f"the key {key} is already used by {seen[key]}")
             seen.setdefault(key, path)
+
+
+def _field_named(message: str, owner: str) -> str | None:
+    """The field at the start of the message of an error raised without ``field`` (``Segment.id must ...``)."""
+    match = re.match(rf"{owner}\.\w+(?:\[\w+\])?(?=:? )", message)
+    return None if match is None else match.group()
 
 
 def _join(path: str, key: str) -> str:

@@ -40,7 +40,7 @@ def _enum_set(kind: type[_E], value: object, field: str) -> frozenset[_E]:
     try:
         return frozenset(to_enum(kind, item, field) for item in value)
     except InputError as error:
-        raise PolicyError(str(error)) from None
+        raise PolicyError(str(error), field=field, value=value) from None
 
 
 def _channels(value: object) -> frozenset[Channel]:
@@ -74,10 +74,13 @@ class ContactFilter:
     non_reach: frozenset[Outcome] = attrs.field(default=NON_REACH, converter=_non_reach)
 
     def __attrs_post_init__(self) -> None:
-        if not self.channels:
-            raise PolicyError("ContactFilter.channels must not be empty: no contact would ever count")
-        if not self.directions:
-            raise PolicyError("ContactFilter.directions must not be empty: no contact would ever count")
+        for name in ("channels", "directions"):
+            if not getattr(self, name):
+                raise PolicyError(
+                    f"ContactFilter.{name} must not be empty: no contact would ever count",
+                    field=f"ContactFilter.{name}",
+                    value=getattr(self, name),
+                )
 
     def admits(self, channel: Channel | str, direction: Direction | str, outcome: Outcome | str) -> bool:
         """True if a contact with this channel, direction and outcome counts."""
@@ -104,7 +107,7 @@ def _duration(value: object, field: str) -> Duration:
     try:
         return parse_duration(value, field=field)  # type: ignore[arg-type]
     except (DurationError, InputTypeError) as error:
-        raise PolicyError(str(error)) from None
+        raise PolicyError(str(error), field=error.field, value=error.value) from None
 
 
 _DURATION_TYPES = (ExactDuration, CalendarDuration, BusinessDays, BusinessHours)
@@ -130,14 +133,18 @@ def _intervals(value: object) -> tuple[Duration, ...]:
     if isinstance(value, (str, timedelta, *_DURATION_TYPES)):
         value = [value]
     if not isinstance(value, Iterable):
-        raise PolicyError(f"Rule.intervals must be a duration or a sequence of durations (got {show(value)})")
+        raise PolicyError(
+            f"Rule.intervals must be a duration or a sequence of durations (got {show(value)})",
+            field="Rule.intervals",
+            value=value,
+        )
     return tuple(_duration(item, f"Rule.intervals[{i}]") for i, item in enumerate(value))
 
 
 def _instance(kind: type, field: str) -> Any:
     def check(_: object, __: object, value: object) -> None:
         if not isinstance(value, kind):
-            raise PolicyError(f"{field} must be a {kind.__name__} (got {show(value)})")
+            raise PolicyError(f"{field} must be a {kind.__name__} (got {show(value)})", field=field, value=value)
 
     return check
 
@@ -146,7 +153,9 @@ def _days_off(value: object) -> DaysOff:
     try:
         return DaysOff(value.value if isinstance(value, DaysOff) else value)
     except ValueError:
-        raise PolicyError(f'Rule.days_off must be "count", "skip" or "pause" (got {show(value)})') from None
+        raise PolicyError(
+            f'Rule.days_off must be "count", "skip" or "pause" (got {show(value)})', field="Rule.days_off", value=value
+        ) from None
 
 
 def _is_negative(duration: Duration) -> bool:
@@ -218,7 +227,7 @@ reclaim=None, touchpoints=())
 
     def __attrs_post_init__(self) -> None:
         if not self.intervals:
-            raise PolicyError("Rule.intervals must hold at least one interval")
+            raise PolicyError("Rule.intervals must hold at least one interval", field="Rule.intervals", value=())
         for index, interval in enumerate(self.intervals):
             _require_positive(interval, f"Rule.intervals[{index}]")
         if self.first_response is not None:
@@ -226,28 +235,36 @@ reclaim=None, touchpoints=())
         for name in ("grace", "heads_up"):
             value = getattr(self, name)
             if _is_negative(value):
-                raise PolicyError(f"Rule.{name} must be >= 0 (got {value})")
+                raise PolicyError(f"Rule.{name} must be >= 0 (got {value})", field=f"Rule.{name}", value=value)
         for name in ("heads_up", "churn_after"):
             value = getattr(self, name)
             if value is not None and value.is_business:
                 raise PolicyError(
-                    f"Rule.{name} is counted in plain time: use hours or days, not business units (got {value})"
+                    f"Rule.{name} is counted in plain time: use hours or days, not business units (got {value})",
+                    field=f"Rule.{name}",
+                    value=value,
                 )
         if self.days_off is DaysOff.PAUSE:
             for name, value in self._day_counts():
                 if isinstance(value, CalendarDuration) and value.months:
                     raise PolicyError(
                         f"Rule.{name}: {value} cannot pause on days off (a month of working days is not defined); "
-                        'use days, or days_off="skip"'
+                        'use days, or days_off="skip"',
+                        field=f"Rule.{name}",
+                        value=value,
                     )
         if not isinstance(self.counts, ContactFilter):
-            raise PolicyError(f"Rule.counts must be a ContactFilter (got {show(self.counts)})")
+            raise PolicyError(
+                f"Rule.counts must be a ContactFilter (got {show(self.counts)})", field="Rule.counts", value=self.counts
+            )
         deadlines = [*self.intervals, *([self.first_response] if self.first_response is not None else [])]
         shortest = min(deadlines, key=lambda d: d.bounds()[0])
         if not _is_zero(self.heads_up) and self.heads_up.bounds()[1] >= shortest.bounds()[0]:
             raise PolicyError(
                 f"Rule.heads_up ({self.heads_up}) must be shorter than the shortest deadline ({shortest}), "
-                "or every follow-up would be due soon right after the previous one"
+                "or every follow-up would be due soon right after the previous one",
+                field="Rule.heads_up",
+                value=self.heads_up,
             )
         if self.churn_after is not None:
             _require_positive(self.churn_after, "Rule.churn_after")
@@ -255,7 +272,9 @@ reclaim=None, touchpoints=())
             if self.churn_after.bounds()[0] <= longest.bounds()[1] + self.grace.bounds()[1]:
                 raise PolicyError(
                     f"Rule.churn_after ({self.churn_after}) must be longer than the longest deadline plus grace "
-                    f"({longest} + {self.grace}), or churn risk would be flagged before the follow-up is overdue"
+                    f"({longest} + {self.grace}), or churn risk would be flagged before the follow-up is overdue",
+                    field="Rule.churn_after",
+                    value=self.churn_after,
                 )
 
         if self.cap is not None:
@@ -327,4 +346,4 @@ def _never_shorter(later: Duration, earlier: Duration) -> bool:
 
 def _require_positive(duration: Duration, field: str) -> None:
     if _is_negative(duration) or _is_zero(duration):
-        raise PolicyError(f"{field} must be > 0 (got {duration})")
+        raise PolicyError(f"{field} must be > 0 (got {duration})", field=field, value=duration)
