@@ -162,6 +162,34 @@ class TestErrors:
             "rules[0].escalation[0]: expected a table of escalation settings (got ['2d', 'x']) (line 9)"
         ]
 
+    @pytest.mark.parametrize(
+        ("record", "found"),
+        [
+            ('touchpoints = [{ after = "1d" }, { label = "visit" }]', ["rules[0].touchpoints[1].after: required"]),
+            ('escalation = [{ action = "manager" }]', ["rules[0].escalation[0].after: required"]),
+            ('reclaim = { protect = "14d" }', ["rules[0].reclaim.after: required"]),
+            ("unanswered = { after = 3 }", ["rules[0].unanswered.then: required"]),
+            ('unanswered = { then = "nurture" }', ["rules[0].unanswered.after: required"]),
+            ("unanswered = {}", ["rules[0].unanswered.after: required", "rules[0].unanswered.then: required"]),
+        ],
+    )
+    def test_a_record_without_a_required_field(self, record: str, found: list[str]) -> None:
+        """Reported at the missing field's path and the record's line (it was a TypeError)."""
+        text = HEADER + f'\n[[rules]]\nkey = "*/*"\ninterval = "7d"\n{record}\n'
+        assert problems(text) == [f"{problem} (line 9)" for problem in found]
+
+    @pytest.mark.parametrize("name", ["cap", "unanswered", "reclaim", "escalation", "touchpoints", "counts"])
+    def test_any_key_of_a_record_may_be_missing(self, name: str) -> None:
+        """Dropping any one key of any record of a full policy gives a policy or a PolicyFileError."""
+        data = to_dict(full_policy())
+        rule = next(rule for rule in data["rules"] if name in rule)
+        records = rule[name] if isinstance(rule[name], list) else [rule[name]]
+        for record in records:
+            for key in list(record):
+                value = record.pop(key)
+                policy_or_policy_error(lambda: from_dict(data))
+                record[key] = value
+
     def test_policy_level_problems(self) -> None:
         text = HEADER + '\n[[rules]]\nkey = "A/*"\ninterval = "2d"\n\n[[rules]]\nkey = "A/*"\ninterval = "3d"\n'
         assert problems(text) == ["rules[1]: the key A/* is already used by rules[0] (line 10)"]

@@ -45,13 +45,12 @@ from typing import Any, TypeVar
 import attrs
 
 from cadence.calendars import Calendar, Weekday, _span_text
-from cadence.durations import Duration, ExactDuration, parse_duration
+from cadence.durations import Duration, parse_duration
 from cadence.errors import CadenceError, PolicyError, PolicyFileError, Problem, show
-from cadence.model import DEFAULT_LIFECYCLE, Channel, Direction, Lifecycle, Outcome, Segment, Stage
+from cadence.model import DEFAULT_LIFECYCLE, Lifecycle, Segment, Stage
 from cadence.policy import ANY, Policy, RuleKey, _unknown
-from cadence.policy_schema import FORMAT_VERSION, json_schema
-from cadence.rulebook import Cap, Level, Reclaim, Touchpoint, Unanswered
-from cadence.rules import ContactFilter, DaysOff, Rule
+from cadence.policy_schema import FORMAT_VERSION, FileField, catalogue, json_schema
+from cadence.rules import Rule
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -65,33 +64,8 @@ _MAX_TEXT = 5_000_000  # characters: a policy is a settings file, not a data set
 _TOP = ("version", "name", "calendar", "segments", "stages", "rules")
 _CALENDAR = ("timezone", "workdays", "hours", "holidays", "extra_workdays")
 _HOLIDAY_SOURCE = ("country", "years", "subdiv")
-_RULE = (
-    "key",
-    "segment",
-    "stage",
-    "interval",
-    "intervals",
-    "first_response",
-    "grace",
-    "heads_up",
-    "churn_after",
-    "days_off",
-    "counts",
-    "cap",
-    "unanswered",
-    "escalation",
-    "reclaim",
-    "touchpoints",
-)
-_COUNTS = ("channels", "directions", "non_reach")
-# The rulebook's records: their keys, and which of those are durations.
-_RECORDS: dict[str, tuple[type, tuple[str, ...], tuple[str, ...]]] = {
-    "cap": (Cap, ("min_gap", "attempts", "per"), ("min_gap", "per")),
-    "unanswered": (Unanswered, ("after", "then"), ()),
-    "reclaim": (Reclaim, ("after", "protect", "extend", "max_protect"), ("after", "protect", "extend", "max_protect")),
-    "escalation": (Level, ("after", "action"), ("after",)),
-    "touchpoints": (Touchpoint, ("after", "window", "label"), ("after", "window")),
-}
+# A rule's key: key = "segment/stage", or the two apart; then the fields of `Rule`, from its catalogue.
+_RULE_KEY = ("key", *(field.name for field in attrs.fields(RuleKey)))
 
 
 class _Bad(Exception):
@@ -259,7 +233,7 @@ class _Reader:
         return self.build(lambda: Stage(stage_id, **fields), path, "Stage")
 
     def rule(self, value: object, path: str) -> tuple[RuleKey, Rule, str]:
-        table = self.table(value, path, _RULE, "rule settings")
+        table = self.table(value, path, (*_RULE_KEY, *_file_keys(Rule)), "rule settings")
         if "key" in table:
             if "segment" in table or "stage" in table:
                 raise self.fail(path, 'give either key = "segment/stage" or segment and stage, not both')
@@ -273,65 +247,65 @@ class _Reader:
             segment = self.string(table.get("segment", ANY), _join(path, "segment"))
             stage = self.string(table.get("stage", ANY), _join(path, "stage"))
             key = RuleKey(segment, stage)
-        if ("interval" in table) == ("intervals" in table):
-            raise self.fail(path, 'give interval = "7d" or intervals = ["2d", "5d", "15d"] (exactly one of them)')
-        if "interval" in table:
-            intervals = [self.duration(table["interval"], _join(path, "interval"))]
-        else:
-            where = _join(path, "intervals")
-            intervals = [
-                self.duration(item, f"{where}[{i}]") for i, item in enumerate(self.items(table["intervals"], where))
-            ]
-        fields: dict[str, Any] = {"intervals": intervals}
-        for name in ("first_response", "grace", "heads_up", "churn_after"):
-            if name in table:
-                fields[name] = self.duration(table[name], _join(path, name))
-        if "days_off" in table:
-            fields["days_off"] = table["days_off"]
-        if "counts" in table:
-            fields["counts"] = self.counts(table["counts"], _join(path, "counts"))
-        before = len(self.problems)  # read every record, then stop if any was bad
-        for name in ("cap", "unanswered", "reclaim", "escalation", "touchpoints"):
-            if name in table:
-                read = self.records if name in ("escalation", "touchpoints") else self.record
-                with contextlib.suppress(_Bad):
-                    fields[name] = read(table[name], _join(path, name), name)
-        if len(self.problems) > before:
-            raise _Bad()
+        fields = self.fields(Rule, table, path)
         rule = self.build(lambda: Rule(**fields), path, "Rule")
         return key, rule, path
 
-    def record(self, value: object, path: str, name: str) -> Any:
-        """One of the rulebook's records (a cap, a ladder level, a touchpoint, ...) from its table."""
-        kind, keys, durations = _RECORDS[name]
-        table = self.table(value, path, keys, f"{name} settings")
-        fields = {key: table[key] for key in keys if key in table}
-        for key in durations:
-            if key in fields:
-                self.duration(fields[key], _join(path, key))  # reported here, with the file's path
-        for key, item in fields.items():
-            if key not in durations and isinstance(item, (list, dict)):
-                raise self.fail(_join(path, key), f"expected a number or a string (got {_show(item)})")
-        return self.build(lambda: kind(**fields), path, kind.__name__)
-
-    def records(self, value: object, path: str, name: str) -> list[Any]:
-        """A list of the rulebook's records (ladder levels, touchpoints); every bad one is reported."""
+    def fields(self, kind: type, table: Mapping[str, Any], path: str) -> dict[str, Any]:
+        """The arguments of ``kind`` from its table, by its field catalogue; every bad field is recorded, then
+        reading stops if there was any."""
+        catalogued = catalogue(kind)
+        for field in catalogued:
+            if field.one is not None and (field.one in table) == (field.name in table):
+                raise self.fail(
+                    path, f'give {field.one} = "7d" or {field.name} = ["2d", "5d", "15d"] (exactly one of them)'
+                )
         before = len(self.problems)
-        items = self.each(self.items(value, path), path, lambda item, at: self.record(item, at, name))
+        out: dict[str, Any] = {}
+        for field in catalogued:
+            given = [key for key in field.keys if key in table]
+            if not given:
+                if field.required:
+                    self.fail(_join(path, field.name), "required")
+                continue
+            with contextlib.suppress(_Bad):
+                out[field.name] = self.value(field, table[given[0]], _join(path, given[0]), given[0] == field.one)
         if len(self.problems) > before:
             raise _Bad()
-        return items
+        return out
 
-    def counts(self, value: object, path: str) -> ContactFilter:
-        table = self.table(value, path, _COUNTS, "which contacts count (channels, directions, non_reach)")
-        fields = {}
-        for key in _COUNTS:
-            if key in table:
-                items = self.items(table[key], _join(path, key))
-                if not all(isinstance(item, str) for item in items):
-                    raise self.fail(_join(path, key), f"expected a list of names (got {_show(items)})")
-                fields[key] = items
-        return self.build(lambda: ContactFilter(**fields), path, "ContactFilter")
+    def value(self, field: FileField, value: object, path: str, single: bool) -> Any:
+        """One field's value, checked for its kind (its meaning is checked by the constructor)."""
+        if field.kind == "duration":
+            return self.duration(value, path)
+        if field.kind == "durations":
+            if single:
+                return [self.duration(value, path)]
+            return [self.duration(item, f"{path}[{i}]") for i, item in enumerate(self.items(value, path))]
+        if field.kind == "names":
+            items = self.items(value, path)
+            if not all(isinstance(item, str) for item in items):
+                raise self.fail(path, f"expected a list of names (got {_show(items)})")
+            return items
+        if field.kind == "record":
+            return self.record(field, value, path)
+        if field.kind == "records":
+            before = len(self.problems)
+            items = self.each(self.items(value, path), path, lambda item, at: self.record(field, item, at))
+            if len(self.problems) > before:
+                raise _Bad()
+            return items
+        if field.kind != "choice" and isinstance(value, (list, dict)):  # a choice's converter names the choices
+            raise self.fail(path, f"expected a number or a string (got {_show(value)})")
+        return value
+
+    def record(self, field: FileField, value: object, path: str) -> Any:
+        """One of the rulebook's records (a cap, a ladder level, a touchpoint, which contacts count, ...)."""
+        kind = field.of
+        keys = _file_keys(kind)
+        what = f"{field.name} settings" if field.what is None else f"{field.what} ({', '.join(keys)})"
+        arguments = self.fields(kind, self.table(value, path, keys, what), path)
+        return self.build(lambda: kind(**arguments), path, kind.__name__)
 
     def check_keys(self, rules: list[tuple[RuleKey, Rule, str]], segments: list[Segment], lifecycle: Lifecycle) -> None:
         """Unknown segments and stages, terminal stages and duplicate keys, each with the rule's path."""
@@ -536,44 +510,38 @@ def _stage_dict(stage: Stage) -> dict[str, Any]:
 
 
 def _rule_dict(key: RuleKey, rule: Rule) -> dict[str, Any]:
-    out: dict[str, Any] = {"key": str(key)}
-    if len(rule.intervals) == 1:
-        out["interval"] = rule.intervals[0].short()
-    else:
-        out["intervals"] = [interval.short() for interval in rule.intervals]
-    if rule.first_response is not None:
-        out["first_response"] = rule.first_response.short()
-    if rule.grace != ExactDuration(0):
-        out["grace"] = rule.grace.short()
-    if rule.heads_up != ExactDuration(0):
-        out["heads_up"] = rule.heads_up.short()
-    if rule.churn_after is not None:
-        out["churn_after"] = rule.churn_after.short()
-    if rule.days_off is not DaysOff.COUNT:
-        out["days_off"] = rule.days_off.value
-    for name in ("cap", "unanswered", "reclaim"):
-        record = getattr(rule, name)
-        if record is not None:
-            out[name] = _record_dict(record)
-    for name in ("escalation", "touchpoints"):
-        records = getattr(rule, name)
-        if records:
-            out[name] = [_record_dict(record) for record in records]
-    if rule.counts != ContactFilter():
-        counts = rule.counts
-        out["counts"] = {
-            "channels": [c.value for c in Channel if c in counts.channels],
-            "directions": [d.value for d in Direction if d in counts.directions],
-            "non_reach": [o.value for o in Outcome if o in counts.non_reach],
-        }
-    return out
+    return {"key": str(key), **_record_dict(rule)}
 
 
-def _record_dict(record: Any) -> dict[str, Any]:
+def _record_dict(record: object) -> dict[str, Any]:
+    """A catalogued value as a table: every field that is set and not its default."""
     out: dict[str, Any] = {}
-    for field in attrs.fields(type(record)):
+    for field in catalogue(type(record)):
         value = getattr(record, field.name)
-        if value is None or value == field.default:
-            continue
-        out[field.name] = value.short() if hasattr(value, "short") else getattr(value, "value", value)
+        if field.one is not None and len(value) == 1:
+            out[field.one] = value[0].short()
+        elif value is not None and (field.required or value != field.default):
+            out[field.name] = _written(field, value)
     return out
+
+
+def _written(field: FileField, value: Any) -> Any:
+    """One field's value as a file holds it."""
+    if field.kind == "duration":
+        return value.short()
+    if field.kind == "durations":
+        return [item.short() for item in value]
+    if field.kind == "names":
+        return [member.value for member in field.of if member in value]  # in the enum's order
+    if field.kind == "choice":
+        return value.value
+    if field.kind == "record":
+        return _record_dict(value)
+    if field.kind == "records":
+        return [_record_dict(item) for item in value]
+    return value
+
+
+def _file_keys(kind: type) -> tuple[str, ...]:
+    """The keys a table of the catalogued class ``kind`` may hold, in order."""
+    return tuple(key for field in catalogue(kind) for key in field.keys)

@@ -1,7 +1,21 @@
-"""The JSON Schema of the policy format, for a host CRM to validate and render its settings forms.
+"""The JSON Schema of the policy format, for a host CRM to validate and render its settings forms, and the field
+catalogue that the schema, the reader and the writer of `cadence.policy_files` are all made from.
 
 It checks the shape (keys, types, the spelling of durations, times and dates); `cadence.policy_files` checks the
 meaning too, so a document the schema accepts can still be refused, with a reason.
+
+The fields of a rule and of the rulebook's records say their own format, in their attrs ``metadata``:
+
+- ``"file"``: the kind of value in a file: ``"duration"`` (a duration string), ``"durations"`` (a list of them),
+  ``"count"`` (a whole number >= 1), ``"choice"`` (one name of the enum ``"of"``), ``"names"`` (a list of names of
+  the enum ``"of"``), ``"text"`` (a non-empty string), ``"record"`` (a table of the class ``"of"``, itself
+  catalogued) or ``"records"`` (a list of such tables);
+- ``"doc"``: what the field means, the description in the schema;
+- ``"one"``: for a list, the key that holds a single item instead (``interval = "7d"`` for ``intervals``);
+- ``"what"``: for a record, how errors describe its table (by default "<key> settings").
+
+A field is required when it has no default. A field added to `Rule` with such metadata is read, written and
+described in the schema without any other change.
 """
 
 from __future__ import annotations
@@ -9,14 +23,78 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cadence.durations import _UNITS
-from cadence.model import Channel, Direction, Outcome
-from cadence.rules import DaysOff
+import attrs
 
-__all__ = ["FORMAT_VERSION", "json_schema"]
+from cadence.durations import _UNITS
+from cadence.rules import Rule
+
+__all__ = ["FORMAT_VERSION", "FileField", "catalogue", "json_schema"]
 
 FORMAT_VERSION = 1
 """The version of the policy format this release reads and writes."""
+
+_KINDS = ("duration", "durations", "count", "choice", "names", "text", "record", "records")
+
+
+@attrs.frozen
+class FileField:
+    """One field of the policy format, as the metadata of an attrs field states it."""
+
+    name: str
+    """The attribute, and the key in a file."""
+    kind: str
+    """One of ``duration``, ``durations``, ``count``, ``choice``, ``names``, ``text``, ``record``, ``records``."""
+    required: bool
+    """True when the attribute has no default."""
+    default: Any
+    """The attribute's default (``attrs.NOTHING`` when required): a writer leaves out a value equal to it."""
+    doc: str
+    of: Any = None
+    """The enum of a choice or of names; the catalogued class of a record."""
+    one: str | None = None
+    """For a list, the key that holds a single item instead."""
+    what: str | None = None
+    """For a record, how errors describe its table."""
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The keys a file may give this field under."""
+        return (self.name,) if self.one is None else (self.one, self.name)
+
+
+_CATALOGUES: dict[type, tuple[FileField, ...]] = {}
+
+
+def catalogue(kind: type) -> tuple[FileField, ...]:
+    """The policy-file fields of an attrs class, in the order of its attributes, from their metadata.
+
+    >>> from cadence import Touchpoint
+    >>> [(field.name, field.kind, field.required) for field in catalogue(Touchpoint)]
+    [('after', 'duration', True), ('window', 'duration', False), ('label', 'text', False)]
+    """
+    known = _CATALOGUES.get(kind)
+    if known is not None:
+        return known
+    out = []
+    for field in attrs.fields(kind):
+        meta = field.metadata
+        if "file" not in meta:
+            continue
+        if meta["file"] not in _KINDS:  # pragma: no cover - a mistake in a field's metadata
+            raise TypeError(f"{kind.__name__}.{field.name}: unknown file kind {meta['file']!r}")
+        out.append(
+            FileField(
+                field.name,
+                meta["file"],
+                field.default is attrs.NOTHING,
+                field.default,
+                meta.get("doc", ""),
+                meta.get("of"),
+                meta.get("one"),
+                meta.get("what"),
+            )
+        )
+    return _CATALOGUES.setdefault(kind, tuple(out))
 
 
 def json_schema() -> dict[str, Any]:
@@ -25,8 +103,10 @@ def json_schema() -> dict[str, Any]:
     It checks the shape (keys, types, duration and time spellings); the loader checks the meaning too (unknown
     stages, inconsistent thresholds), so a document the schema accepts may still be refused, with a reason.
     """
+    # Longest first, so that the alternation tries "months" before "mo"; by name among equals, so that the schema
+    # is the same in every process.
     units = sorted({*_UNITS, *(f"business {name.removeprefix('b')}" for name in _UNITS if name.startswith("b"))},
-                   key=len, reverse=True)  # fmt: skip
+                   key=lambda unit: (-len(unit), unit))  # fmt: skip
     unit = "|".join(re.escape(name) for name in units)
     duration = {
         "type": "string",
@@ -101,55 +181,7 @@ def json_schema() -> dict[str, Any]:
             },
             "segments": _listed(name, {"label": {"type": "string"}, "rank": {"type": "integer", "minimum": 0}}),
             "stages": _listed(name, {"label": {"type": "string"}, "terminal": {"type": "boolean"}}),
-            "rules": {
-                "type": "array",
-                "minItems": 1,
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "oneOf": [{"required": ["interval"]}, {"required": ["intervals"]}],
-                    "properties": {
-                        "key": {"type": "string", "pattern": r"^[^/]+/[^/]+$"},
-                        "segment": name,
-                        "stage": name,
-                        "interval": duration,
-                        "intervals": {"type": "array", "minItems": 1, "items": duration},
-                        "first_response": duration,
-                        "grace": duration,
-                        "heads_up": duration,
-                        "churn_after": duration,
-                        "days_off": {"enum": [mode.value for mode in DaysOff]},
-                        "cap": _record(
-                            {"min_gap": duration, "attempts": {"type": "integer", "minimum": 1}, "per": duration}
-                        ),
-                        "unanswered": _record(
-                            {"after": {"type": "integer", "minimum": 1}, "then": {"enum": ["reassign", "nurture"]}},
-                            ["after", "then"],
-                        ),
-                        "escalation": {
-                            "type": "array",
-                            "items": _record({"after": duration, "action": name}, ["after"]),
-                        },
-                        "reclaim": _record(
-                            {"after": duration, "protect": duration, "extend": duration, "max_protect": duration},
-                            ["after"],
-                        ),
-                        "touchpoints": {
-                            "type": "array",
-                            "items": _record({"after": duration, "window": duration, "label": name}, ["after"]),
-                        },
-                        "counts": {
-                            "type": "object",
-                            "additionalProperties": False,
-                            "properties": {
-                                "channels": {"type": "array", "items": {"enum": [c.value for c in Channel]}},
-                                "directions": {"type": "array", "items": {"enum": [d.value for d in Direction]}},
-                                "non_reach": {"type": "array", "items": {"enum": [o.value for o in Outcome]}},
-                            },
-                        },
-                    },
-                },
-            },
+            "rules": {"type": "array", "minItems": 1, "items": _rule(duration, name)},
         },
     }
 
@@ -165,9 +197,54 @@ def _listed(name: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
     return {"type": "array", "minItems": 1, "items": {"oneOf": [name, table]}}
 
 
-def _record(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    """A table with these properties and no others."""
-    out: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": properties}
+def _rule(duration: dict[str, Any], name: dict[str, Any]) -> dict[str, Any]:
+    """A rule: its key (``key = "segment/stage"``, or the two apart), then the fields of `Rule`."""
+    table = _table(Rule, duration)
+    key = {"key": {"type": "string", "pattern": r"^[^/]+/[^/]+$"}, "segment": name, "stage": name}
+    return {**table, "properties": {**key, **table["properties"]}}
+
+
+def _table(kind: type, duration: dict[str, Any]) -> dict[str, Any]:
+    """A table of the catalogued class ``kind``: its properties and no others, the required ones, and one of the
+    two keys of a list that may be given as one item."""
+    properties: dict[str, Any] = {}
+    required = []
+    either = []
+    for field in catalogue(kind):
+        if field.one is not None:
+            properties[field.one] = _described(duration, field.doc)
+            either = [{"required": [field.one]}, {"required": [field.name]}]
+        elif field.required:
+            required.append(field.name)
+        properties[field.name] = _described(_value(field, duration), field.doc)
+    out: dict[str, Any] = {"type": "object", "additionalProperties": False}
+    if either:
+        out["oneOf"] = either
+    out["properties"] = properties
     if required:
         out["required"] = required
     return out
+
+
+def _value(field: FileField, duration: dict[str, Any]) -> dict[str, Any]:
+    """The schema of one field's value."""
+    if field.kind == "duration":
+        return duration
+    if field.kind == "durations":
+        return {"type": "array", "minItems": 1, "items": duration}
+    if field.kind == "count":
+        return {"type": "integer", "minimum": 1}
+    if field.kind == "text":
+        return {"type": "string", "minLength": 1}
+    if field.kind in ("choice", "names"):
+        names = {"enum": [member.value for member in field.of]}
+        return names if field.kind == "choice" else {"type": "array", "items": names}
+    table = _table(field.of, duration)
+    return table if field.kind == "record" else {"type": "array", "items": table}
+
+
+def _described(schema: dict[str, Any], doc: str) -> dict[str, Any]:
+    if not doc:
+        return schema
+    hint = schema.get("description")
+    return {**schema, "description": doc if hint is None else f"{doc} {hint}"}

@@ -86,9 +86,15 @@ class Cap:
     Cap(min_gap=None, attempts=3, per=days(7))
     """
 
-    min_gap: Plain | None = attrs.field(default=None, converter=_gap)
-    attempts: int | None = None
-    per: Plain | None = attrs.field(default=None, converter=_per)
+    min_gap: Plain | None = attrs.field(
+        default=None, converter=_gap, metadata={"file": "duration", "doc": "The least time between two attempts."}
+    )
+    attempts: int | None = attrs.field(
+        default=None, metadata={"file": "count", "doc": "At most this many attempts per rolling window (with per)."}
+    )
+    per: Plain | None = attrs.field(
+        default=None, converter=_per, metadata={"file": "duration", "doc": "The rolling window of attempts."}
+    )
 
     def __attrs_post_init__(self) -> None:
         if (self.attempts is None) != (self.per is None):
@@ -157,8 +163,11 @@ class Unanswered:
     Unanswered(after=3, then=<Recommendation.NURTURE: 'nurture'>)
     """
 
-    after: int
-    then: Recommendation = attrs.field(converter=_recommendation)
+    after: int = attrs.field(metadata={"file": "count", "doc": "Outbound attempts in a row without a counted contact."})
+    then: Recommendation = attrs.field(
+        converter=_recommendation,
+        metadata={"file": "choice", "of": Recommendation, "doc": "The change of strategy to recommend."},
+    )
 
     def __attrs_post_init__(self) -> None:
         if type(self.after) is not int or self.after < 1:
@@ -177,8 +186,10 @@ class Level:
     """A level of an escalation ladder: from ``after`` past the overdue instant, do ``action`` ("notify the
     owner", "manager", "reassign": the words are yours)."""
 
-    after: Plain = attrs.field(converter=_level_after)
-    action: str = "escalate"
+    after: Plain = attrs.field(
+        converter=_level_after, metadata={"file": "duration", "doc": "How long past the overdue instant."}
+    )
+    action: str = attrs.field(default="escalate", metadata={"file": "text", "doc": "What to do, in your words."})
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.action, str) or not self.action.strip():
@@ -240,10 +251,23 @@ class Reclaim:
     Reclaim(after=days(30), protect=None, extend=None, max_protect=None)
     """
 
-    after: Plain = attrs.field(converter=_reclaim_after)
-    protect: Plain | None = attrs.field(default=None, converter=_protect)
-    extend: Plain | None = attrs.field(default=None, converter=_extend)
-    max_protect: Plain | None = attrs.field(default=None, converter=_max_protect)
+    after: Plain = attrs.field(
+        converter=_reclaim_after,
+        metadata={"file": "duration", "doc": "Silence from the owner after which the customer goes back to the pool."},
+    )
+    protect: Plain | None = attrs.field(
+        default=None, converter=_protect, metadata={"file": "duration", "doc": "Protection after the claim."}
+    )
+    extend: Plain | None = attrs.field(
+        default=None,
+        converter=_extend,
+        metadata={"file": "duration", "doc": "Protection after each counted contact by the owner."},
+    )
+    max_protect: Plain | None = attrs.field(
+        default=None,
+        converter=_max_protect,
+        metadata={"file": "duration", "doc": "The longest protection after the claim."},
+    )
 
     def __attrs_post_init__(self) -> None:
         if (self.extend is not None or self.max_protect is not None) and self.protect is None:
@@ -290,9 +314,15 @@ class Touchpoint:
     Touchpoint(after=days(15), window=days(3), label='satisfaction visit')
     """
 
-    after: Plain = attrs.field(converter=_touch_after)
-    window: Plain = attrs.field(default=ExactDuration(0), converter=_touch_window)
-    label: str = "touchpoint"
+    after: Plain = attrs.field(
+        converter=_touch_after, metadata={"file": "duration", "doc": "When the touch is due after stage entry."}
+    )
+    window: Plain = attrs.field(
+        default=ExactDuration(0),
+        converter=_touch_window,
+        metadata={"file": "duration", "doc": "How early or late a counted contact still completes it."},
+    )
+    label: str = attrs.field(default="touchpoint", metadata={"file": "text", "doc": "What the touch is."})
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.label, str) or not self.label.strip():

@@ -69,9 +69,21 @@ class ContactFilter:
     False
     """
 
-    channels: frozenset[Channel] = attrs.field(default=frozenset(Channel), converter=_channels)
-    directions: frozenset[Direction] = attrs.field(default=frozenset(Direction), converter=_directions)
-    non_reach: frozenset[Outcome] = attrs.field(default=NON_REACH, converter=_non_reach)
+    channels: frozenset[Channel] = attrs.field(
+        default=frozenset(Channel),
+        converter=_channels,
+        metadata={"file": "names", "of": Channel, "doc": "The channels whose contacts count."},
+    )
+    directions: frozenset[Direction] = attrs.field(
+        default=frozenset(Direction),
+        converter=_directions,
+        metadata={"file": "names", "of": Direction, "doc": "The directions whose contacts count."},
+    )
+    non_reach: frozenset[Outcome] = attrs.field(
+        default=NON_REACH,
+        converter=_non_reach,
+        metadata={"file": "names", "of": Outcome, "doc": "Outcomes of an outbound contact that did not reach anyone."},
+    )
 
     def __attrs_post_init__(self) -> None:
         for name in ("channels", "directions"):
@@ -208,22 +220,76 @@ reclaim=None, touchpoints=())
     cadence.errors.PolicyError: Rule.grace must be >= 0 (got -1 day)
     """
 
-    intervals: tuple[Duration, ...] = attrs.field(converter=_intervals)
-    first_response: Duration | None = attrs.field(default=None, converter=_first_response)
-    grace: Duration = attrs.field(default=ExactDuration(0), converter=_grace)
-    heads_up: Duration = attrs.field(default=ExactDuration(0), converter=_heads_up)
-    churn_after: Duration | None = attrs.field(default=None, converter=_churn_after)
-    counts: ContactFilter = attrs.field(default=ContactFilter(), repr=lambda _: "ContactFilter(...)")
-    days_off: DaysOff = attrs.field(default=DaysOff.COUNT, converter=_days_off)
-    cap: Cap | None = attrs.field(default=None, validator=attrs.validators.optional(_instance(Cap, "Rule.cap")))
+    # The metadata is the policy-file format of each field (see cadence.policy_schema): read, written and
+    # described from here.
+    intervals: tuple[Duration, ...] = attrs.field(
+        converter=_intervals,
+        metadata={
+            "file": "durations",
+            "one": "interval",
+            "doc": "The gap after each counted contact; in a sequence the last one repeats.",
+        },
+    )
+    first_response: Duration | None = attrs.field(
+        default=None,
+        converter=_first_response,
+        metadata={"file": "duration", "doc": "The deadline after stage entry while no contact has counted."},
+    )
+    grace: Duration = attrs.field(
+        default=ExactDuration(0),
+        converter=_grace,
+        metadata={"file": "duration", "doc": "How long after the due time the follow-up becomes overdue."},
+    )
+    heads_up: Duration = attrs.field(
+        default=ExactDuration(0),
+        converter=_heads_up,
+        metadata={"file": "duration", "doc": "How long before the due time the status becomes due_soon."},
+    )
+    churn_after: Duration | None = attrs.field(
+        default=None,
+        converter=_churn_after,
+        metadata={"file": "duration", "doc": "Silence after which churn risk is flagged."},
+    )
+    counts: ContactFilter = attrs.field(
+        default=ContactFilter(),
+        repr=lambda _: "ContactFilter(...)",
+        metadata={
+            "file": "record",
+            "of": ContactFilter,
+            "what": "which contacts count",
+            "doc": "Which contacts reset the clock.",
+        },
+    )
+    days_off: DaysOff = attrs.field(
+        default=DaysOff.COUNT,
+        converter=_days_off,
+        metadata={"file": "choice", "of": DaysOff, "doc": "What calendar-day deadlines do on days off."},
+    )
+    cap: Cap | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(_instance(Cap, "Rule.cap")),
+        metadata={"file": "record", "of": Cap, "doc": "A frequency cap on outbound attempts."},
+    )
     unanswered: Unanswered | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_instance(Unanswered, "Rule.unanswered"))
+        default=None,
+        validator=attrs.validators.optional(_instance(Unanswered, "Rule.unanswered")),
+        metadata={"file": "record", "of": Unanswered, "doc": "A change of strategy after unanswered attempts."},
     )
-    escalation: tuple[Level, ...] = attrs.field(default=(), converter=ladder)
+    escalation: tuple[Level, ...] = attrs.field(
+        default=(),
+        converter=ladder,
+        metadata={"file": "records", "of": Level, "doc": "An escalation ladder by how long overdue."},
+    )
     reclaim: Reclaim | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_instance(Reclaim, "Rule.reclaim"))
+        default=None,
+        validator=attrs.validators.optional(_instance(Reclaim, "Rule.reclaim")),
+        metadata={"file": "record", "of": Reclaim, "doc": "When the customer goes back to the shared pool."},
     )
-    touchpoints: tuple[Touchpoint, ...] = attrs.field(default=(), converter=touchpoints)
+    touchpoints: tuple[Touchpoint, ...] = attrs.field(
+        default=(),
+        converter=touchpoints,
+        metadata={"file": "records", "of": Touchpoint, "doc": "Fixed touches after stage entry."},
+    )
 
     def __attrs_post_init__(self) -> None:
         if not self.intervals:
