@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 
-from cadence import ContactFilter, PolicyError, Rule, business_days, days, hours, months
+from cadence import (
+    CadenceWarning,
+    Cap,
+    ContactFilter,
+    PolicyError,
+    Rule,
+    business_days,
+    days,
+    hours,
+    months,
+    policy_files,
+)
 
 
 class TestRule:
@@ -112,6 +124,29 @@ class TestRule:
     def test_rules_are_values(self) -> None:
         assert Rule.every("7d", grace="1d") == Rule(intervals=[days(7)], grace=days(1))
         assert hash(Rule.every("1mo")) == hash(Rule.every(months(1)))
+
+
+IMPOSSIBLE = {"cap": Cap(attempts=1, per="2d")}  # one attempt every 48 hours for a daily interval
+A_FILE = 'version = 1\nname = "p"\ncalendar = "UTC"\nsegments = ["A"]\n[[rules]]\nkey = "*/*"\ninterval = "1d"\n'
+
+
+class TestWarnings:
+    """A CadenceWarning points at the user's line, however deep in the library it arose (it pointed at sys:1)."""
+
+    @pytest.mark.parametrize(
+        "build",
+        [
+            lambda: Rule(intervals=["1d"], **IMPOSSIBLE),
+            lambda: Rule.every("1d", **IMPOSSIBLE),
+            lambda: Rule.sequence("2d", "1d", **IMPOSSIBLE),
+            lambda: policy_files.loads(A_FILE + 'cap = { attempts = 1, per = "2d" }\n'),
+        ],
+        ids=["Rule", "Rule.every", "Rule.sequence", "policy_files.loads"],
+    )
+    def test_a_warning_points_at_the_callers_line(self, build: Callable[[], object]) -> None:
+        with pytest.warns(CadenceWarning, match="can never be met") as caught:
+            build()
+        assert (caught[0].filename, caught[0].lineno) == (__file__, build.__code__.co_firstlineno)
 
 
 class TestContactFilter:

@@ -6,6 +6,9 @@ either ``CadenceError`` or, say, ``ValueError``. Messages name the field, the va
 
 from __future__ import annotations
 
+import os
+import sys
+import warnings
 from collections.abc import Sequence
 
 __all__ = [
@@ -108,3 +111,24 @@ class InputTypeError(CadenceError, TypeError):
 
 class CadenceWarning(UserWarning):
     """Base class of the warnings `cadence` emits for legal but surprising configurations."""
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _inside(filename: str) -> bool:
+    """True for a frame of `cadence`: its modules, and the methods attrs generates for its classes (named like
+    ``<attrs generated init cadence.rules.Rule>``)."""
+    return filename.startswith(_PACKAGE) or (filename.startswith("<attrs generated") and " cadence." in filename)
+
+
+def warn(warning: CadenceWarning) -> None:
+    """Emit ``warning`` attributed to the first frame outside `cadence`: the user's line that built the rule, loaded
+    the file or called the function, however deep inside the library (and attrs' generated ``__init__``) it arose.
+    """
+    frame = sys._getframe(1)
+    level = 2  # stacklevel 2 is this function's caller
+    while frame.f_back is not None and _inside(frame.f_code.co_filename):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(warning, stacklevel=level)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import itertools
-import warnings
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any, TypeAlias, TypeVar
@@ -21,7 +20,7 @@ from cadence.durations import (
     ExactDuration,
     parse_duration,
 )
-from cadence.errors import CadenceWarning, DurationError, InputError, InputTypeError, PolicyError, show
+from cadence.errors import CadenceWarning, DurationError, InputError, InputTypeError, PolicyError, show, warn
 from cadence.model import NON_REACH, Channel, Direction, Outcome, contact_code, to_enum
 from cadence.rulebook import Cap, Level, Reclaim, TouchPlan, Touchpoint, Unanswered, ladder, touchpoints
 
@@ -346,13 +345,12 @@ reclaim=None, touchpoints=())
         if self.cap is not None:
             last = self.intervals[-1]
             if self.cap.shortest_cycle_us > last.bounds()[1] * 1_000_000:
-                warnings.warn(
+                warn(
                     CadenceWarning(
                         f"Rule.cap allows an attempt only every {self.cap.shortest_cycle_us // 3_600_000_000} h at "
                         f"best, so the interval {last} can never be met; a follow-up will wait for the cap (silence "
                         "with warnings.filterwarnings('ignore', category=CadenceWarning) if that is intended)"
-                    ),
-                    stacklevel=4,
+                    )
                 )
 
     @classmethod
