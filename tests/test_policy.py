@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+import graphlib
+from pathlib import Path
+
 import pytest
 
+import cadence
 from cadence import ANY, Lifecycle, Policy, PolicyError, Rule, RuleKey, Segment, Stage
 
 SEGMENTS = [Segment("A", rank=0), Segment("B", rank=1)]
@@ -127,3 +132,44 @@ class TestRuleFor:
         with pytest.raises(PolicyError) as caught:
             build({(ANY, ANY): Rule.every("1d")}).rule_for("A", "leed")
         assert (caught.value.field, caught.value.value) == ("stage", "leed")
+
+
+def module_imports(path: Path) -> set[str]:
+    """The modules of the package that a module imports when it is loaded (not inside functions)."""
+    found: set[str] = set()
+
+    def visit(nodes: list[ast.stmt]) -> None:
+        for node in nodes:
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names if alias.name.startswith("cadence."))
+            elif isinstance(node, ast.ImportFrom) and node.module == "cadence":
+                found.update(f"cadence.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cadence."):
+                found.add(str(node.module))
+            elif isinstance(node, (ast.If, ast.Try)):
+                visit(node.body)
+                visit(node.orelse)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")).body)
+    return found
+
+
+class TestImports:
+    def test_policy_files_imports_policy_and_not_the_reverse(self) -> None:
+        """The file format depends on the policy; the policy's from_*/to_* methods load the format when called."""
+        package = Path(cadence.__file__).parent
+        assert "cadence.policy" in module_imports(package / "policy_files.py")
+        assert not {"cadence.policy_files", "cadence.policy_schema"} & module_imports(package / "policy.py")
+
+    def test_the_modules_import_each_other_one_way(self) -> None:
+        """No cycle among the modules of the package as they are loaded (the package's __init__ aside)."""
+        package = Path(cadence.__file__).parent
+        graph = {
+            f"cadence.{path.stem}": module_imports(path) for path in package.glob("*.py") if path.stem != "__init__"
+        }
+        graphlib.TopologicalSorter(graph).prepare()  # raises CycleError naming the cycle
+
+    def test_the_convenience_methods_are_the_file_format(self) -> None:
+        policy = build({(ANY, ANY): Rule.every("7d")})
+        assert Policy.from_toml(policy.to_toml()) == Policy.from_json(policy.to_json()) == policy
+        assert Policy.from_dict(policy.to_dict(), calendar="UTC").timezone == "UTC"

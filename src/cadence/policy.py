@@ -1,4 +1,10 @@
-"""A `Policy`: the segments, the lifecycle, a time zone, and rules keyed by (segment, stage) with wildcards."""
+"""A `Policy`: the segments, the lifecycle, a time zone, and rules keyed by (segment, stage) with wildcards.
+
+Imports go one way: the file format, `cadence.policy_files`, imports this module, never the reverse. The methods
+``Policy.from_dict``, ``from_toml``, ``from_json``, ``to_dict``, ``to_toml`` and ``to_json`` are thin front ends of
+`cadence.policy_files`, which they import when called: the core loads no file format (``tomllib``, ``json``, the
+schema) until a policy is read or written as a file, and the format can depend on everything it reads.
+"""
 
 from __future__ import annotations
 
@@ -290,40 +296,42 @@ class Policy:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, calendar: Calendar | str | None = None) -> Policy:
-        """Read a policy document (see `cadence.policy_files`); every problem is reported at once."""
-        from cadence import policy_files
+        """Read a policy document: `cadence.policy_files.from_dict`, which reports every problem at once."""
+        from cadence import policy_files  # when called: see the module docstring
 
         return policy_files.from_dict(data, calendar=calendar)
 
     @classmethod
     def from_toml(cls, text: str, *, calendar: Calendar | str | None = None) -> Policy:
-        """Read a policy from TOML text (see `cadence.policy_files`)."""
-        from cadence import policy_files
+        """Read a policy from TOML text: `cadence.policy_files.loads`."""
+        from cadence import policy_files  # when called: see the module docstring
 
         return policy_files.loads(text, format="toml", calendar=calendar)
 
     @classmethod
     def from_json(cls, text: str, *, calendar: Calendar | str | None = None) -> Policy:
-        """Read a policy from JSON text (see `cadence.policy_files`)."""
-        from cadence import policy_files
+        """Read a policy from JSON text: `cadence.policy_files.loads`."""
+        from cadence import policy_files  # when called: see the module docstring
 
         return policy_files.loads(text, format="json", calendar=calendar)
 
     def to_dict(self) -> dict[str, Any]:
-        """This policy as a plain dict in the policy-file format."""
-        from cadence import policy_files
+        """This policy as a plain dict in the policy-file format: `cadence.policy_files.to_dict`."""
+        from cadence import policy_files  # when called: see the module docstring
 
         return policy_files.to_dict(self)
 
     def to_toml(self) -> str:
-        """This policy as TOML text, which `Policy.from_toml` reads back to an equal policy."""
-        from cadence import policy_files
+        """This policy as TOML text, which `Policy.from_toml` reads back to an equal policy:
+        `cadence.policy_files.dumps`."""
+        from cadence import policy_files  # when called: see the module docstring
 
         return policy_files.dumps(self, format="toml")
 
     def to_json(self) -> str:
-        """This policy as JSON text, which `Policy.from_json` reads back to an equal policy."""
-        from cadence import policy_files
+        """This policy as JSON text, which `Policy.from_json` reads back to an equal policy:
+        `cadence.policy_files.dumps`."""
+        from cadence import policy_files  # when called: see the module docstring
 
         return policy_files.dumps(self, format="json")
 
