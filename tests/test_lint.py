@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cadence import CadenceWarning, Calendar, Cap, Policy, Rule, RuleKey, Touchpoint, presets
+from cadence import CadenceWarning, Calendar, Cap, Policy, PolicyError, Rule, RuleKey, Touchpoint, presets
 from cadence.lint import Finding, Severity, lint
+from cadence.model import DEFAULT_LIFECYCLE
 
 
 def policy_of(rules: dict[tuple[str, str], Rule], calendar: Calendar | str = "Europe/Berlin") -> Policy:
@@ -77,6 +78,54 @@ class TestLint:
             "info */*: the touchpoint 'renewal' at 45 days comes after the churn threshold (30 days): a customer "
             "left alone that long is flagged before it is due"
         ]
+
+    def test_a_stage_rule_that_a_segment_rule_takes_from_a_segment(self) -> None:
+        """The usual surprise: A/* comes before */lead, so A's leads do not follow */lead."""
+        policy = policy_of(
+            {("*", "lead"): Rule.every("1d"), ("A", "*"): Rule.every("2d"), ("*", "*"): Rule.every("7d")}
+        )
+        assert messages(policy) == [
+            "info */lead: is not used for segment A: A/* is more specific (a segment's rule comes before a stage's "
+            "rule; add A/lead to give A a rule for lead)",
+            "info */*: 8 segment x stage combinations fall to the default rule: B/contacted, B/qualified, "
+            "B/proposal, ...",
+        ]
+
+    def test_a_stage_rule_taken_from_several_segments(self) -> None:
+        rules = {("*", "won"): Rule.every("1d"), **{(s, "*"): Rule.every("2d") for s in "ABCD"}}
+        policy = Policy("p", "UTC", ["A", "B", "C", "D", "E"], {**rules, ("*", "*"): Rule.every("7d")})
+        assert messages(policy)[0] == (
+            "info */won: is not used for segments A, B, C, ...: A/*, B/*, C/*, ... are more specific (a segment's "
+            "rule comes before a stage's rule; add A/won, B/won, C/won, ... to give them a rule for won)"
+        )
+
+    def test_a_rule_that_never_applies(self) -> None:
+        """Every segment has its own rule, so the rule for a stage is never used: a warning, with the keys."""
+        rules = {("*", "lead"): Rule.every("1d"), ("A", "*"): Rule.every("2d"), ("B", "*"): Rule.every("7d")}
+        assert messages(policy_of(rules)) == [
+            "warning */lead: never applies: every segment x stage it covers goes to a more specific rule (A/*, B/*); "
+            "a segment's rule comes before a stage's rule"
+        ]
+
+    def test_a_segment_rule_whose_every_stage_has_a_rule(self) -> None:
+        stages = [stage.id for stage in DEFAULT_LIFECYCLE if not stage.terminal]
+        rules = {("A", "*"): Rule.every("2d"), **{("A", stage): Rule.every("3d") for stage in stages}}
+        assert messages(policy_of({**rules, ("*", "*"): Rule.every("7d")}))[0] == (
+            "warning A/*: never applies: every segment x stage it covers goes to a more specific rule (A/contacted, "
+            "A/dormant, A/lead, ...)"
+        )
+
+    def test_a_default_that_never_applies_is_information(self) -> None:
+        """A default that no combination reaches is a safety net: worth knowing, not a mistake."""
+        rules = {("A", "*"): Rule.every("2d"), ("B", "*"): Rule.every("7d"), ("*", "*"): Rule.every("7d")}
+        assert messages(policy_of(rules)) == [
+            "info */*: never applies: every segment x stage it covers goes to a more specific rule (A/*, B/*)"
+        ]
+
+    def test_rules_for_terminal_stages_are_refused_before_lint(self) -> None:
+        """A rule for a terminal stage could never apply either; `Policy` refuses it, so lint never sees one."""
+        with pytest.raises(PolicyError, match=r'Policy.rules\[\*/lost\]: stage "lost" is terminal'):
+            policy_of({("*", "lost"): Rule.every("1d"), ("*", "*"): Rule.every("7d")})
 
     def test_warnings_come_first(self) -> None:
         policy = policy_of({("A", "*"): Rule.every("2d", first_response="5d"), ("*", "*"): Rule.every("7d")})

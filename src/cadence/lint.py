@@ -3,8 +3,10 @@
 A policy that builds is consistent (`Policy` and `Rule` refuse what is contradictory). `lint` looks further: at
 segment x stage combinations that quietly fall to the default rule, at sequences under which a later contact can
 bring the next follow-up forward, at first-response deadlines longer than the interval, at churn thresholds that
-a long holiday on the policy's calendar pushes a due date past, at caps that make the interval impossible, and at
-touchpoints later than the churn threshold.
+a long holiday on the policy's calendar pushes a due date past, at caps that make the interval impossible, at
+touchpoints later than the churn threshold, at rules that never apply because more specific keys take everything
+they cover, and at rules for a stage that a segment's own rule takes from that segment (``A/*`` comes before
+``*/lead``, so A's leads follow ``A/*``).
 
 >>> from cadence import Policy, Rule
 >>> policy = Policy("p", "Europe/Berlin", ["A", "B"],
@@ -57,10 +59,60 @@ class Finding:
 def lint(policy: Policy) -> list[Finding]:
     """The findings for ``policy``: warnings first, then information, each group in rule order."""
     findings: list[Finding] = []
+    reach = _reach(policy)
     for key, rule in policy.rules:
+        findings.extend(reach.get(key, []))
         findings.extend(_rule_findings(policy, key, rule))
     findings.extend(_fallthrough(policy))
     return sorted(findings, key=lambda finding: finding.severity is Severity.INFO)
+
+
+def _reach(policy: Policy) -> dict[RuleKey, list[Finding]]:
+    """Rules that never apply, and rules for a stage that some segments' own rules take (the usual surprise: a
+    segment's rule ``A/*`` comes before a stage's rule ``*/lead``). `Policy` already refuses keys for unknown or
+    terminal stages, so what is left to find is shadowing."""
+    combos = [(segment.id, stage.id) for segment in policy.segments for stage in policy.lifecycle if not stage.terminal]
+    taken = {combo: policy.rule_for(*combo).key for combo in combos}
+    order = {key: index for index, (key, _) in enumerate(policy.rules)}
+    found: dict[RuleKey, list[Finding]] = {}
+    for key, _ in policy.rules:
+        covered = [combo for combo in combos if key.segment in (ANY, combo[0]) and key.stage in (ANY, combo[1])]
+        if covered and all(taken[combo] != key for combo in covered):
+            takers = sorted({taken[combo] for combo in covered}, key=order.__getitem__)
+            severity = Severity.INFO if key == RuleKey(ANY, ANY) else Severity.WARNING  # a default is a safety net
+            why = ""
+            if key.segment == ANY and key.stage != ANY and any(taker.stage == ANY for taker in takers):
+                why = "; a segment's rule comes before a stage's rule"
+            found[key] = [
+                Finding(
+                    severity,
+                    key,
+                    f"never applies: every segment x stage it covers goes to a more specific rule "
+                    f"({_shown([str(taker) for taker in takers])}){why}",
+                )
+            ]
+        elif covered and key.segment == ANY and key.stage != ANY:
+            lost = [s for s, stage in covered if taken[s, stage] == RuleKey(s, ANY)]
+            if lost:
+                segments = _shown(lost)
+                own = _shown([f"{s}/{ANY}" for s in lost])
+                wanted = _shown([f"{s}/{key.stage}" for s in lost])
+                one = len(lost) == 1
+                found[key] = [
+                    Finding(
+                        Severity.INFO,
+                        key,
+                        f"is not used for segment{'s' * (not one)} {segments}: {own} {'is' if one else 'are'} more "
+                        f"specific (a segment's rule comes before a stage's rule; add {wanted} to give "
+                        f"{segments if one else 'them'} a rule for {key.stage})",
+                    )
+                ]
+    return found
+
+
+def _shown(items: list[str]) -> str:
+    """The first three items, and "..." for more."""
+    return ", ".join(items[:3]) + (", ..." if len(items) > 3 else "")
 
 
 def _rule_findings(policy: Policy, key: RuleKey, rule: Rule) -> list[Finding]:
@@ -161,11 +213,11 @@ def _fallthrough(policy: Policy) -> list[Finding]:
     ]
     if not fallen:
         return []
-    shown = ", ".join(fallen[:3]) + (", ..." if len(fallen) > 3 else "")
     return [
         Finding(
             Severity.INFO,
             default,
-            f"{len(fallen)} segment x stage combination{'s' * (len(fallen) != 1)} fall to the default rule: {shown}",
+            f"{len(fallen)} segment x stage combination{'s' * (len(fallen) != 1)} fall to the default rule: "
+            f"{_shown(fallen)}",
         )
     ]
