@@ -71,7 +71,7 @@ def reason(answers: Answers) -> str:
     elif status is Status.OVERDUE:
         text = f"overdue by {span(as_of - overdue)}: {what} was due {when(zone, due)} ({basis})"
     elif status is Status.DUE and as_of < due:
-        touch = next(t for t in answers.touch_states() if t.state is TouchpointState.PENDING and t.due <= as_of)
+        touch = next(t for t in answers.touches() if t.state is TouchpointState.PENDING and t.due <= as_of)
         label = show(touch.touchpoint.label)
         text = f"due: touchpoint {label} due since {when(zone, touch.due)} (rule {match.key})"
     elif status is Status.DUE:
@@ -82,16 +82,16 @@ def reason(answers: Answers) -> str:
         label = "due soon" if status is Status.DUE_SOON else "on track"
         text = f"{label}: {what} due {when(zone, due)} ({basis})"
     notes = []
-    allowed = answers.next_allowed()
+    allowed = answers.allowed_us()
     if status >= Status.DUE_SOON and allowed is not None and allowed > as_of:
         notes.append(f"contact not allowed before {when(zone, allowed)} (frequency cap)")
-    advice = answers.recommendation()
+    advice = answers.advice()
     if advice is not None:
-        notes.append(f"{answers.unanswered_attempts()} unanswered attempts: {advice}")
-    reached, _ = answers.ladder()
+        notes.append(f"{answers.unanswered()} unanswered attempts: {advice}")
+    reached, _ = answers.escalations()
     if reached:
         notes.append(f"escalated to {reached[-1]} (level {len(reached)})")
-    back = answers.reclaim_at()
+    back = answers.reclaim_us()
     if back is not None and as_of >= back:
         notes.append(f"back to the shared pool since {when(zone, back)} (no counted contact by {customer.owner})")
     return "; ".join([text, *notes])

@@ -14,11 +14,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from cadence.errors import InputTypeError, show
-from cadence.model import Contact, Deferral, Direction, Event
+from cadence.model import Channel, Contact, Deferral, Direction, Event, Outcome, contact_code
 
 __all__ = ["History"]
 
 NONE = -(2**63)  # below every instant: "no counted contact"
+
+# The bits of the contact codes (see `contact_code`) whose direction is outbound: the team's attempts.
+OUTBOUND = sum(1 << contact_code(c, Direction.OUTBOUND, o) for c in Channel for o in Outcome)
 
 
 class History:
@@ -30,14 +33,21 @@ class History:
     __slots__ = ("_asked", "_index", "events")
 
     def __init__(self, events: Iterable[Event]) -> None:
-        self.events: tuple[Any, ...] = _materialize(events)
+        self.events: tuple[Any, ...] = events if type(events) is tuple else _materialize(events)
         self._asked: int | None = None  # the one instant answered by a scan, before any index
         self._index: _Index | None = None
 
-    @classmethod
-    def of(cls, events: Iterable[Event] | History) -> History:
-        """``events`` as a History (a History is returned as it is)."""
-        return events if isinstance(events, History) else cls(events)
+    @staticmethod
+    def of(events: Iterable[Event] | History) -> History:
+        """``events`` as a History (a History is returned as it is); the calculator's way to make one, without
+        the cost of a call to ``__init__``."""
+        if type(events) is History:
+            return events
+        history = _new(History)
+        _set_events(history, events if type(events) is tuple else _materialize(events))  # type: ignore[arg-type]
+        _set_asked(history, None)
+        _set_index(history, None)
+        return history
 
     def summary(self, mask: int, entry: int, as_of: int, distinct: bool) -> tuple[int, int, Deferral | None]:
         """``(last, count, deferral)`` at ``as_of``: the last counted contact (``NONE`` if none), how many counted
@@ -45,9 +55,28 @@ class History:
         two when there are two distinct ones), and the latest deferral logged, all at or before ``as_of``."""
         index = self._index
         if index is None:
-            if self._asked is None or self._asked == as_of:
+            asked = self._asked
+            if asked is None or asked == as_of:
                 self._asked = as_of
-                last, count, deferral = _scan(self.events, as_of, mask, entry)
+                # One pass (inlined: this is the hot path of every single assessment).
+                last = NONE
+                count = 0
+                deferral: Any = None
+                event: Any = None
+                try:
+                    for event in self.events:
+                        at = event._us
+                        if at <= as_of:
+                            bit = event._bit
+                            if mask & bit:
+                                if at > last:
+                                    last = at
+                                if at >= entry:
+                                    count += 1
+                            elif not bit and (deferral is None or event._rank > deferral._rank):
+                                deferral = event  # only a Deferral has no kind bit
+                except AttributeError:
+                    raise InputTypeError(f"contacts must hold Contact or Deferral values (got {show(event)})") from None
                 if distinct and count > 1:
                     count = len({c._key for c in self.events if entry <= c._us <= as_of and mask & c._bit})
                 return last, count, deferral
@@ -68,9 +97,9 @@ class History:
         """The distinct contacts and deferrals at or before ``as_of``, in a fixed order: what two histories given
         in different orders, with different duplicates, have in common."""
         index = self.index()
-        contacts = index.keys[: bisect_right(index.times, as_of)]
-        deferrals = [d._key for d in index.deferrals[: bisect_right(index.deferral_times, as_of)]]
-        return tuple(contacts), tuple(deferrals)
+        contacts = [key for key in index.ordered_keys() if key[0] <= as_of]
+        times, ranked = index.deferrals()
+        return tuple(contacts), tuple(d._key for d in ranked[: bisect_right(times, as_of)])
 
     def index(self) -> _Index:
         """The sorted, de-duplicated arrays (built once, on first use)."""
@@ -83,48 +112,67 @@ class History:
         return f"History({len(self.events)} events)"
 
 
-class _Index:
-    """The distinct contacts sorted by instant (``times``, ``bits``, ``by``), the deferrals sorted by rank, and the
-    counted instants per contact filter, made on first use."""
+_new = object.__new__
+_set_events = vars(History)["events"].__set__
+_set_asked = vars(History)["_asked"].__set__
+_set_index = vars(History)["_index"].__set__
 
-    __slots__ = ("_counted", "bits", "by", "deferral_times", "deferrals", "keys", "outbound", "times")
+
+class _Index:
+    """Sorted, de-duplicated views of the events, each made on first use: the counted instants per contact filter,
+    the attempts, the deferrals by rank, and the distinct contacts in order (``keys``, for equality)."""
+
+    __slots__ = ("_counted", "_deferrals", "_distinct", "_outbound", "events")
 
     def __init__(self, events: tuple[Any, ...]) -> None:
-        contacts: dict[Any, Contact] = {}
-        deferrals: dict[Any, Deferral] = {}
         for event in events:
-            if type(event) is Contact or isinstance(event, Contact):
-                contacts.setdefault(event._key, event)
-            elif isinstance(event, Deferral):
-                deferrals.setdefault(event._key, event)
-            else:
+            if not isinstance(event, (Contact, Deferral)):
                 raise InputTypeError(f"contacts must hold Contact or Deferral values (got {show(event)})")
-        ordered = sorted(contacts.values(), key=lambda c: (c._us, c._key[1], c.by or ""))
-        self.keys = [c._key for c in ordered]
-        self.times = [c._us for c in ordered]
-        self.bits = [c._bit for c in ordered]
-        self.by = [c.by for c in ordered]
-        self.outbound = [c._us for c in ordered if c.direction is Direction.OUTBOUND]
-        by_rank = sorted(deferrals.values(), key=lambda d: d._rank)
-        self.deferrals = by_rank
-        self.deferral_times = [d._us for d in by_rank]
+        self.events = events
         self._counted: dict[int, list[int]] = {}
+        self._distinct: set[tuple[Any, ...]] | None = None
+        self._outbound: list[int] | None = None
+        self._deferrals: tuple[list[int], list[Deferral]] | None = None
+
+    def distinct(self) -> set[tuple[Any, ...]]:
+        """The keys (instant, kind code, person) of the distinct contacts."""
+        hit = self._distinct
+        if hit is None:
+            hit = self._distinct = {event._key for event in self.events if event._bit}
+        return hit
 
     def counted(self, mask: int) -> list[int]:
-        """The sorted instants of the contacts that ``mask`` counts."""
+        """The sorted instants of the distinct contacts that ``mask`` counts (one per contact, so an instant
+        repeats for two different contacts at once)."""
         hit = self._counted.get(mask)
         if hit is None:
-            hit = self._counted[mask] = [t for t, bit in zip(self.times, self.bits, strict=True) if mask & bit]
+            hit = self._counted[mask] = sorted([key[0] for key in self.distinct() if mask & 1 << key[1]])
+        return hit
+
+    def ordered_keys(self) -> list[tuple[Any, ...]]:
+        """The keys of the distinct contacts, in a fixed order."""
+        return sorted(self.distinct(), key=lambda key: (key[0], key[1], key[2] or ""))
+
+    def deferrals(self) -> tuple[list[int], list[Deferral]]:
+        """The instants and the deferrals, sorted by rank (instant first)."""
+        hit = self._deferrals
+        if hit is None:
+            ranked = sorted({e._key: e for e in self.events if not e._bit}.values(), key=lambda d: d._rank)
+            hit = self._deferrals = [d._us for d in ranked], ranked
         return hit
 
     def latest_deferral(self, as_of: int) -> Deferral | None:
         """The deferral logged last at or before ``as_of`` (the latest ``until`` among those logged at once)."""
-        end = bisect_right(self.deferral_times, as_of)
-        return self.deferrals[end - 1] if end else None
+        times, deferrals = self.deferrals()
+        end = bisect_right(times, as_of)
+        return deferrals[end - 1] if end else None
 
     def attempts(self, as_of: int) -> list[int]:
         """The sorted instants of outbound contacts (attempts, reached or not) at or before ``as_of``."""
-        return self.outbound[: bisect_right(self.outbound, as_of)]
+        outbound = self._outbound
+        if outbound is None:
+            outbound = self._outbound = sorted([key[0] for key in self.distinct() if OUTBOUND >> key[1] & 1])
+        return outbound[: bisect_right(outbound, as_of)]
 
     def counted_until(self, mask: int, as_of: int) -> list[int]:
         """The sorted instants of counted contacts at or before ``as_of``."""
@@ -133,39 +181,13 @@ class _Index:
 
     def counted_by(self, mask: int, owner: str, since: int, as_of: int) -> list[int]:
         """The sorted instants of ``owner``'s counted contacts from ``since`` to ``as_of``."""
-        start, end = bisect_left(self.times, since), bisect_right(self.times, as_of)
-        by, bits, times = self.by, self.bits, self.times
-        return [times[i] for i in range(start, end) if by[i] == owner and mask & bits[i]]
+        return sorted(k[0] for k in self.distinct() if k[2] == owner and since <= k[0] <= as_of and mask & 1 << k[1])
 
     def any_counted(self, mask: int, low: int, high: int) -> bool:
         """True if a counted contact lies in [``low``, ``high``]."""
         times = self.counted(mask)
         first = bisect_left(times, low)
         return first < len(times) and times[first] <= high
-
-
-def _scan(events: tuple[Any, ...], as_of: int, mask: int, entry: int) -> tuple[int, int, Deferral | None]:
-    """One pass: the last counted contact at or before ``as_of``, how many counted since ``entry`` (duplicates
-    too), and the latest deferral logged at or before ``as_of``."""
-    last = NONE
-    since = 0
-    deferral: Any = None
-    event: Any = None
-    try:
-        for event in events:
-            at = event._us
-            if at <= as_of:
-                bit = event._bit
-                if mask & bit:
-                    if at > last:
-                        last = at
-                    if at >= entry:
-                        since += 1
-                elif not bit and (deferral is None or event._rank > deferral._rank):
-                    deferral = event  # only a Deferral has no kind bit
-    except AttributeError:
-        raise InputTypeError(f"contacts must hold Contact or Deferral values (got {show(event)})") from None
-    return last, since, deferral
 
 
 def _materialize(events: Iterable[Event]) -> tuple[Any, ...]:

@@ -94,6 +94,7 @@ def _flush() -> None:
     global _spent
     for zone in list(_zones):
         zone.cache.clear()
+        zone.texts.clear()
         zone._offsets.clear()
         zone._varies.clear()
     _spent = 0
@@ -159,7 +160,7 @@ def add_calendar(ordinal: int, months: int, days: int) -> int:
 class Zone:
     """An IANA time zone with the conversions the calculator needs, cached per zone."""
 
-    __slots__ = ("__weakref__", "_offsets", "_rules", "_varies", "cache", "key", "pendulum_tz", "stdlib_tz")
+    __slots__ = ("__weakref__", "_offsets", "_rules", "_varies", "cache", "key", "pendulum_tz", "stdlib_tz", "texts")
 
     def __init__(self, key: str) -> None:
         self.key = key
@@ -170,6 +171,8 @@ class Zone:
         self._varies: set[int] = set()
         # Day starts (keyed by date ordinal) and results of compiled objects (keyed by `cache_key`).
         self.cache: dict[int, Any] = {}
+        # ISO 8601 texts of instants (many results share a due date: each is written once).
+        self.texts: dict[int, str] = {}
         self._rules: tuple[list[int], Any, int] | None = None
         _zones.add(self)
 
@@ -363,18 +366,18 @@ class Zone:
         return ordinal, rest, offset
 
     def iso(self, us: int) -> str:
-        """``self.to_datetime(us).isoformat()``, made from integers (ten times faster)."""
-        ordinal, rest, offset = self.local(us)
-        day = date.fromordinal(ordinal)
-        seconds, micro = divmod(rest, US)
-        hour, rest_s = divmod(seconds, 3600)
-        text = f"{day.year:04d}-{day.month:02d}-{day.day:02d}T{hour:02d}:{rest_s // 60:02d}:{rest_s % 60:02d}"
-        if micro:
-            text += f".{micro:06d}"
-        sign = "-" if offset < 0 else "+"
-        off_h, off_rest = divmod(abs(offset), 3600)
-        text += f"{sign}{off_h:02d}:{off_rest // 60:02d}"
-        return text + (f":{off_rest % 60:02d}" if off_rest % 60 else "")
+        """``self.to_datetime(us).isoformat()``, without making a pendulum object, remembered per instant."""
+        text = self.texts.get(us)
+        if text is None:
+            seconds, micro = divmod(us, US)
+            try:
+                local = datetime.fromtimestamp(seconds, self.stdlib_tz)
+            except (ValueError, OverflowError, OSError):
+                raise out_of_range(f"an instant {us // DAY_US} days after 1970-01-01") from None
+            text = (local.replace(microsecond=micro) if micro else local).isoformat()
+            if _spend(1):
+                self.texts[us] = text
+        return text
 
     def to_datetime(self, us: int) -> pendulum.DateTime:
         """The pendulum ``DateTime`` for instant ``us``, expressed in this zone; an InputError for an instant

@@ -66,15 +66,7 @@ class TouchpointView:
 
     def to_dict(self) -> dict[str, Any]:
         """The touchpoint as plain data: label, state, and instants as ISO 8601 text with their offset."""
-        status, zone = self._status, self._zone
-        return {
-            "label": status.touchpoint.label,
-            "state": status.state.value,
-            "due_at": zone.iso(status.due),
-            "opens_at": zone.iso(status.opens),
-            "closes_at": zone.iso(status.closes),
-            "completed_at": _iso(zone, status.completed_by),
-        }
+        return _touch_dict(self._status, self._zone)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TouchpointView):
@@ -86,6 +78,30 @@ class TouchpointView:
 
     def __repr__(self) -> str:
         return f"<Touchpoint {show(self.label)} {self.state.value} due={self.due_at.isoformat()}>"
+
+
+def _touch_dict(status: TouchpointStatus, zone: Zone) -> dict[str, Any]:
+    return {
+        "label": status.touchpoint.label,
+        "state": status.state.value,
+        "due_at": zone.iso(status.due),
+        "opens_at": zone.iso(status.opens),
+        "closes_at": zone.iso(status.closes),
+        "completed_at": _iso(zone, status.completed_by),
+    }
+
+
+def _risk_inputs(risk: tuple[float, int, list[int], int, int, int | None]) -> dict[str, Any]:
+    """The fields of `RiskInputs` from the engine's risk answer."""
+    _, silence, own, norm, normal, churn = risk
+    return {
+        "silence_days": silence / _DAY,
+        "own_gaps": len(own),
+        "own_mean_gap_days": (sum(own) / len(own) / _DAY) if own else 0.0,
+        "rule_interval_days": norm / _DAY,
+        "normal_gap_days": normal / _DAY,
+        "churn_after_days": (churn or 0) / _DAY,
+    }
 
 
 @attrs.frozen
@@ -115,7 +131,7 @@ class RiskInputs:
         return value
 
 
-class Assessment:
+class Assessment(Answers):
     """The status of one customer at ``as_of``, with its thresholds, its anchor and a reason.
 
     Instants are pendulum ``DateTime`` values in the zone that was used (the customer's, else the policy's), made
@@ -128,8 +144,7 @@ class Assessment:
     class: it is made once per customer in bulk runs and holds the engine's facts as they came.
     """
 
-    __slots__ = ("_answers",)
-    _answers: Answers
+    __slots__ = ()
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Assessment is immutable (cannot set {show(name)})")
@@ -138,7 +153,7 @@ class Assessment:
         raise AttributeError(f"Assessment is immutable (cannot delete {show(name)})")
 
     def _key(self) -> tuple[Any, ...]:
-        facts = self._answers.facts
+        facts = self.facts
         return (*facts[:6], facts.zone.key, *facts[7:15], facts.policy.calendar, facts.mask)
 
     def __eq__(self, other: object) -> bool:
@@ -146,14 +161,14 @@ class Assessment:
             return NotImplemented
         if self._key() != other._key():
             return False
-        mine, theirs = self._answers.facts, other._answers.facts
+        mine, theirs = self.facts, other.facts
         return mine.history.canonical(mine.as_of) == theirs.history.canonical(theirs.as_of)
 
     def __hash__(self) -> int:
         return hash(self._key())
 
     def __reduce__(self) -> tuple[Any, ...]:
-        facts = self._answers.facts
+        facts = self.facts
         return _reassess, (facts.policy, facts.customer, facts.history.events, facts.as_of)
 
     def __copy__(self) -> Assessment:
@@ -167,113 +182,113 @@ class Assessment:
     @property
     def customer(self) -> Customer:
         """The customer assessed."""
-        return self._answers.facts.customer
+        return self.facts.customer
 
     @property
     def customer_id(self) -> str:
         """The customer's id."""
-        return self._answers.facts.customer.id
+        return self.facts.customer.id
 
     @property
     def owner(self) -> str | None:
         """The customer's owner (rep), if any."""
-        return self._answers.facts.customer.owner
+        return self.facts.customer.owner
 
     @property
     def status(self) -> Status:
         """The status at ``as_of``: the most urgent threshold passed."""
-        return self._answers.facts.status
+        return self.facts.status
 
     @property
     def rule_key(self) -> RuleKey | None:
         """The key of the rule that applied (``None`` for a terminal stage)."""
-        match = self._answers.facts.match
+        match = self.facts.match
         return None if match is None else match.key
 
     @property
     def rule(self) -> Rule | None:
         """The rule that applied (``None`` for a terminal stage)."""
-        match = self._answers.facts.match
+        match = self.facts.match
         return None if match is None else match.rule
 
     @property
     def anchor_kind(self) -> AnchorKind | None:
         """What the clock runs from: stage entry or the last counted contact (``None`` when inactive)."""
-        return self._answers.facts.anchor_kind
+        return self.facts.anchor_kind
 
     @property
     def step(self) -> int:
         """0 while the first response is awaited; k after k counted contacts since stage entry (at most the
         length of the rule's sequence, whose last interval repeats)."""
-        return self._answers.facts.step
+        return self.facts.step
 
     @property
     def segment_rank(self) -> int:
         """The rank of the customer's segment (lower is more important)."""
-        return self._answers.facts.segment_rank
+        return self.facts.segment_rank
 
     @property
     def deadline(self) -> Duration | None:
         """The duration that ran from the anchor: the first-response deadline or this step's interval."""
-        return deadline(self._answers.facts)
+        return deadline(self.facts)
 
     @property
     def timezone(self) -> str:
         """The IANA zone whose local dates were counted."""
-        return self._answers.facts.zone.key
+        return self.facts.zone.key
 
     @property
     def calendar(self) -> Calendar:
         """The calendar whose working days, hours and holidays were applied, in the zone that was used."""
-        facts = self._answers.facts
+        facts = self.facts
         return facts.policy.calendar.in_zone(facts.zone.key)
 
     @property
     def as_of(self) -> pendulum.DateTime:
         """The instant of the assessment."""
-        facts = self._answers.facts
+        facts = self.facts
         return facts.zone.to_datetime(facts.as_of)
 
     @property
     def anchor_at(self) -> pendulum.DateTime | None:
         """The instant the clock runs from: stage entry or the last counted contact, whichever is later."""
-        facts = self._answers.facts
+        facts = self.facts
         return _instant(facts.zone, facts.anchor)
 
     @property
     def due_soon_at(self) -> pendulum.DateTime | None:
         """From this instant the status is at least ``due_soon``."""
-        facts = self._answers.facts
+        facts = self.facts
         return _instant(facts.zone, facts.due_soon)
 
     @property
     def due_at(self) -> pendulum.DateTime | None:
         """From this instant the follow-up is due (for day rules, the start of the local due date)."""
-        facts = self._answers.facts
+        facts = self.facts
         return _instant(facts.zone, facts.due)
 
     @property
     def overdue_at(self) -> pendulum.DateTime | None:
         """From this instant the follow-up is overdue."""
-        facts = self._answers.facts
+        facts = self.facts
         return _instant(facts.zone, facts.overdue)
 
     @property
     def churn_risk_at(self) -> pendulum.DateTime | None:
         """From this instant the silence flags churn risk (``None`` when the rule has no churn threshold)."""
-        facts = self._answers.facts
+        facts = self.facts
         return _instant(facts.zone, facts.churn_risk)
 
     @property
     def last_contact_at(self) -> pendulum.DateTime | None:
         """The last counted contact at or before ``as_of`` (in any stage), or ``None``."""
-        facts = self._answers.facts
+        facts = self.facts
         return _instant(facts.zone, facts.last_contact)
 
     @property
     def silence(self) -> timedelta:
         """Time since the last counted contact, or since the customer was created if that is later."""
-        facts = self._answers.facts
+        facts = self.facts
         return timedelta_us(facts.as_of - facts.silent_since)
 
     @property
@@ -282,13 +297,13 @@ class Assessment:
         return timedelta_us(self._overdue_by_us())
 
     def _overdue_by_us(self) -> int:
-        facts = self._answers.facts
+        facts = self.facts
         overdue = facts.overdue
         return 0 if overdue is None or facts.as_of < overdue else facts.as_of - overdue
 
     def urgency_key(self) -> tuple[int, int, int, int, str]:
         """The worklist's order, most urgent first: status, segment rank, how long overdue, due time, then id."""
-        facts = self._answers.facts
+        facts = self.facts
         due = facts.due
         return (-facts.status.urgency, facts.segment_rank, -self._overdue_by_us(), 0 if due is None else due,
                 facts.customer.id)  # fmt: skip
@@ -296,17 +311,17 @@ class Assessment:
     @property
     def reason(self) -> str:
         """A one-line, human-readable explanation of the status."""
-        return reason(self._answers)
+        return reason(self)
 
     # --- the rest of the rulebook, worked out when read
 
     @property
     def contact_allowed(self) -> bool:
         """False while the customer is under do-not-contact, or while a new attempt would break the rule's cap."""
-        facts = self._answers.facts
+        facts = self.facts
         if facts.anchor_kind is AnchorKind.DO_NOT_CONTACT and facts.status is Status.INACTIVE:
             return False
-        allowed = self._answers.next_allowed()
+        allowed = self.allowed_us()
         return allowed is None or allowed <= facts.as_of
 
     @property
@@ -314,52 +329,52 @@ class Assessment:
         """The earliest instant, at or after ``as_of``, at which contacting the customer is allowed; ``None`` for
         a do-not-contact with no end."""
         us = self._next_allowed_us()
-        return None if us is None else self._answers.facts.zone.to_datetime(us)
+        return None if us is None else self.facts.zone.to_datetime(us)
 
     def _next_allowed_us(self) -> int | None:
-        facts = self._answers.facts
+        facts = self.facts
         if facts.anchor_kind is AnchorKind.DO_NOT_CONTACT and facts.status is Status.INACTIVE:
             return facts.anchor
-        allowed = self._answers.next_allowed()
+        allowed = self.allowed_us()
         return facts.as_of if allowed is None or allowed < facts.as_of else allowed
 
     @property
     def unanswered_attempts(self) -> int:
         """Outbound attempts since the later of the last counted contact and stage entry (none counted since)."""
-        return self._answers.unanswered_attempts()
+        return self.unanswered()
 
     @property
     def recommendation(self) -> Recommendation | None:
         """The rule's change of strategy once its `Unanswered` count is reached, else ``None``."""
-        return self._answers.recommendation()
+        return self.advice()
 
     @property
     def escalation_level(self) -> int:
         """How many levels of the rule's escalation ladder have been reached (0: none, or not overdue)."""
-        return len(self._answers.ladder()[0])
+        return len(self.escalations()[0])
 
     @property
     def escalation(self) -> str | None:
         """The action of the current escalation level, or ``None``."""
-        reached, _ = self._answers.ladder()
+        reached, _ = self.escalations()
         return reached[-1] if reached else None
 
     @property
     def next_escalation_at(self) -> pendulum.DateTime | None:
         """When the next escalation level starts, or ``None`` (top level reached, no ladder, or not applicable)."""
-        return _instant(self._answers.facts.zone, self._answers.ladder()[1])
+        return _instant(self.facts.zone, self.escalations()[1])
 
     @property
     def reclaim_at(self) -> pendulum.DateTime | None:
         """When the customer goes back to the shared pool under the rule's `Reclaim`, or ``None`` (no rule, or no
         owner). Counted contacts by the owner since the claim (or creation) keep it."""
-        return _instant(self._answers.facts.zone, self._answers.reclaim_at())
+        return _instant(self.facts.zone, self.reclaim_us())
 
     @property
     def reclaimed(self) -> bool:
         """True once ``reclaim_at`` has passed: the customer is back in the shared pool."""
-        at = self._answers.reclaim_at()
-        return at is not None and self._answers.facts.as_of >= at
+        at = self.reclaim_us()
+        return at is not None and self.facts.as_of >= at
 
     @property
     def reclaim(self) -> bool:
@@ -369,26 +384,18 @@ class Assessment:
     @property
     def touchpoints(self) -> tuple[TouchpointView, ...]:
         """The rule's touchpoints: pending, completed or missed, with their instants."""
-        zone = self._answers.facts.zone
-        return tuple(TouchpointView(t, zone) for t in self._answers.touch_states())
+        zone = self.facts.zone
+        return tuple(TouchpointView(t, zone) for t in self.touches())
 
     @property
     def risk_score(self) -> float:
         """How far the silence has run past this customer's normal rhythm, in [0, 1]; see docs/rulebook.md."""
-        return self._answers.risk()[0]
+        return self.risk()[0]
 
     @property
     def risk_inputs(self) -> RiskInputs:
         """What the risk score was computed from, in days."""
-        _, silence, own, norm, normal, churn = self._answers.risk()
-        return RiskInputs(
-            silence_days=silence / _DAY,
-            own_gaps=len(own),
-            own_mean_gap_days=(sum(own) / len(own) / _DAY) if own else 0.0,
-            rule_interval_days=norm / _DAY,
-            normal_gap_days=normal / _DAY,
-            churn_after_days=(churn or 0) / _DAY,
-        )
+        return RiskInputs(**_risk_inputs(self.risk()))
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as plain data, ready for ``json.dumps``: instants as ISO 8601 text with their UTC offset
@@ -405,14 +412,14 @@ class Assessment:
         >>> len(json.dumps(row)) > 0
         True
         """
-        answers = self._answers
-        facts = answers.facts
+        answers = self
+        facts = self.facts
         zone, customer, match = facts.zone, facts.customer, facts.match
-        reached, upcoming = answers.ladder()
-        reclaim_us = answers.reclaim_at()
+        reached, upcoming = answers.escalations()
+        reclaim_us = answers.reclaim_us()
         ran = deadline(facts)
-        advice = answers.recommendation()
-        inputs = self.risk_inputs
+        advice = answers.advice()
+        risk = answers.risk()
         return {
             "customer_id": customer.id,
             "owner": customer.owner,
@@ -436,33 +443,35 @@ class Assessment:
             "overdue_by_seconds": self._overdue_by_us() / US,
             "contact_allowed": self.contact_allowed,
             "next_allowed_at": _iso(zone, self._next_allowed_us()),
-            "unanswered_attempts": answers.unanswered_attempts(),
+            "unanswered_attempts": answers.unanswered(),
             "recommendation": None if advice is None else advice.value,
             "escalation_level": len(reached),
             "escalation": reached[-1] if reached else None,
             "next_escalation_at": _iso(zone, upcoming),
             "reclaim_at": _iso(zone, reclaim_us),
             "reclaimed": reclaim_us is not None and facts.as_of >= reclaim_us,
-            "touchpoints": [view.to_dict() for view in self.touchpoints],
-            "risk_score": answers.risk()[0],
-            "risk_inputs": attrs.asdict(inputs),
+            "touchpoints": [_touch_dict(status, zone) for status in answers.touches()],
+            "risk_score": risk[0],
+            "risk_inputs": _risk_inputs(risk),
             "reason": reason(answers),
         }
 
     def __repr__(self) -> str:
-        facts = self._answers.facts
+        facts = self.facts
         due = "None" if facts.due is None else when(facts.zone, facts.due)
         return f"<Assessment {show(facts.customer.id)} {facts.status.value} due={due} rule={self.rule_key}>"
 
 
 _new = object.__new__
-_set_answers = vars(Assessment)["_answers"].__set__  # the slot descriptor: the fastest way to store
+_set_facts = vars(Answers)["facts"].__set__  # the slot descriptors: the fastest way to store
+_set_memo = vars(Answers)["memo"].__set__
 
 
 def make_assessment(facts: Facts) -> Assessment:
     """Build an `Assessment` from the engine's facts (the front ends' only way to make one)."""
     result = _new(Assessment)
-    _set_answers(result, Answers(facts))
+    _set_facts(result, facts)
+    _set_memo(result, None)
     return result
 
 

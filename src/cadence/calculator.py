@@ -198,5 +198,4 @@ def _statuses(statuses: object) -> frozenset[Status]:
 def _assess(policy: Policy, customer: Customer, contacts: Iterable[Event] | History, as_of: int) -> Assessment:
     if not isinstance(customer, Customer):
         raise InputTypeError(f"customer must be a Customer (got {show(customer)})")
-    history = contacts if isinstance(contacts, History) else History(contacts)
-    return make_assessment(evaluate(policy, customer, history, as_of))
+    return make_assessment(evaluate(policy, customer, History.of(contacts), as_of))
