@@ -106,5 +106,9 @@ def test_unknown_preset() -> None:
 
 
 def test_calendar_is_required() -> None:
-    with pytest.raises(TypeError):
-        presets.load("abc")  # type: ignore[call-arg]
+    """A preset needs a calendar, and says so (issue 11: it was a bare TypeError); a bad zone is blamed on the
+    argument, not on a line of the shipped preset file."""
+    with pytest.raises(PolicyError, match=r"presets.load\('abc'\) needs calendar="):
+        presets.load("abc")
+    with pytest.raises(PolicyError, match=r"^presets.load calendar: Calendar.timezone: unknown time zone 'Mars/Base'"):
+        presets.load("abc", calendar="Mars/Base")

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from importlib import resources
 
+from cadence import policy_files
 from cadence.calendars import Calendar
 from cadence.errors import PolicyError, show
 from cadence.policy import Policy
@@ -55,8 +56,22 @@ def text(name: str) -> str:
     return (_FILES / f"{name}.toml").read_text(encoding="utf-8")
 
 
-def load(name: str, *, calendar: Calendar | str) -> Policy:
-    """The preset called ``name`` on ``calendar``: a `Calendar`, or an IANA zone name."""
-    from cadence import policy_files
+def load(name: str, *, calendar: Calendar | str | None = None) -> Policy:
+    """The preset called ``name`` on ``calendar``: a `Calendar`, or an IANA zone name (required: a preset cannot
+    know which local dates your team counts).
 
+    >>> load("abc")
+    Traceback (most recent call last):
+    ...
+    cadence.errors.PolicyError: presets.load('abc') needs calendar=: a zone name such as "Europe/Berlin", or a Calendar
+    """
+    if calendar is None:
+        raise PolicyError(
+            f'presets.load({show(name)}) needs calendar=: a zone name such as "Europe/Berlin", or a Calendar'
+        )
+    if not isinstance(calendar, Calendar):
+        try:
+            calendar = Calendar(calendar)
+        except PolicyError as error:  # the caller's argument, not a line of the preset file
+            raise PolicyError(f"presets.load calendar: {error}") from None
     return policy_files.loads(text(name), calendar=calendar)
