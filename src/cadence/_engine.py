@@ -18,7 +18,7 @@ from typing import NamedTuple, TypeVar
 
 from cadence._history import NONE, History
 from cadence._time import MAX_US, MIN_US, Zone, out_of_range
-from cadence.durations import BusinessDays, BusinessHours, Duration, ExactDuration
+from cadence.durations import Duration
 from cadence.errors import InputError
 from cadence.model import _FOREVER, Customer
 from cadence.policy import Policy, RuleMatch, _unknown
@@ -358,9 +358,5 @@ def _risk(facts: Facts) -> tuple[float, int, list[int], int, int, int | None]:
 
 
 def _elapsed_us(duration: Duration) -> int:
-    """A duration as elapsed time (a day is 24 hours, a month 30.44 days, a business day 1.4 days)."""
-    if isinstance(duration, (ExactDuration, BusinessHours)):
-        return duration.seconds * 1_000_000
-    if isinstance(duration, BusinessDays):
-        return duration.days * 7 * _DAY // 5
-    return duration.days * _DAY + duration.months * 2_630_016_000_000
+    """A duration as elapsed time, by `approx_seconds` (a month is 30.44 days, a business day 1.4 days)."""
+    return int(duration.approx_seconds() * 1_000_000)

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import pendulum
 
-from cadence.errors import InputError, InputTypeError, PolicyError, show
+from cadence.errors import CadenceError, InputError, InputTypeError, PolicyError, show
 
 _T = TypeVar("_T")
 
@@ -118,22 +118,28 @@ def instant_us(value: object, field: str) -> int:
     Instants from 0001-01-02 to 9999-12-30 (UTC) are accepted: their local date in every zone is a date.
     """
     if not isinstance(value, datetime):
-        raise InputTypeError(f"{field} must be a timezone-aware datetime (got {show(value)})")
+        raise InputTypeError(f"{field} must be a timezone-aware datetime (got {show(value)})", field=field, value=value)
     try:
         offset = value.utcoffset()
     except (ValueError, TypeError) as error:
-        raise InputError(f"{field}: its time zone {show(value.tzinfo)} gives no valid UTC offset ({error})") from None
+        raise InputError(
+            f"{field}: its time zone {show(value.tzinfo)} gives no valid UTC offset ({error})", field=field, value=value
+        ) from None
     if offset is None:
         raise InputError(
             f"{field} is a naive datetime ({value.isoformat()}); give it a time zone, "
-            "for example pendulum.datetime(..., tz='Europe/Berlin')"
+            "for example pendulum.datetime(..., tz='Europe/Berlin')",
+            field=field,
+            value=value,
         )
     # datetime.__sub__ rather than `-`: pendulum's subtraction builds a slow Interval object.
     delta = datetime.__sub__(value, _EPOCH)
     us = (delta.days * 86_400 + delta.seconds) * US + delta.microseconds
     if not MIN_US <= us <= MAX_US:
         raise InputError(
-            f"{field} ({value.isoformat()}) is outside the supported range: from 0001-01-02 to 9999-12-30 (UTC)"
+            f"{field} ({value.isoformat()}) is outside the supported range: from 0001-01-02 to 9999-12-30 (UTC)",
+            field=field,
+            value=value,
         )
     return us
 
@@ -449,14 +455,18 @@ def _zone_cached(key: str) -> Zone:
     return Zone(key)
 
 
-def get_zone(key: object, field: str, error: type[Exception] = PolicyError) -> Zone:
+def get_zone(key: object, field: str, error: type[CadenceError] = PolicyError) -> Zone:
     """The `Zone` for an IANA key, or an ``error`` naming ``field``."""
     if not isinstance(key, str) or not key:
-        raise error(f"{field} must be an IANA time zone name such as 'Europe/Berlin' (got {show(key)})")
+        raise error(
+            f"{field} must be an IANA time zone name such as 'Europe/Berlin' (got {show(key)})", field=field, value=key
+        )
     try:
         return _zone_cached(key)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as cause:
-        raise error(f"{field}: unknown time zone {show(key)} (use an IANA name such as 'Europe/Berlin')") from cause
+        raise error(
+            f"{field}: unknown time zone {show(key)} (use an IANA name such as 'Europe/Berlin')", field=field, value=key
+        ) from cause
 
 
 def timedelta_us(us: int) -> timedelta:

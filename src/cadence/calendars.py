@@ -19,7 +19,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, TypeGuard
 
 import attrs
@@ -330,7 +330,7 @@ holidays=frozenset(), extra_workdays=frozenset())
         intervals = self._work.intervals(zone, _ordinal(day, "day"))
         return [(zone.to_datetime(start), zone.to_datetime(end)) for start, end in intervals]
 
-    def add(self, instant: datetime, duration: Duration | str) -> pendulum.DateTime:
+    def add(self, instant: datetime, duration: Duration | str | timedelta) -> pendulum.DateTime:
         """When a deadline of ``duration`` after ``instant`` is due, by the rules a `Rule` uses.
 
         Exact durations add exact time; calendar days give the start of the local due date; business days the

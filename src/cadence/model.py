@@ -14,7 +14,7 @@ from typing import TypeVar
 import attrs
 
 from cadence._time import Zone, get_zone, instant_us
-from cadence.errors import InputError, InputTypeError, PolicyError, show
+from cadence.errors import CadenceError, InputError, InputTypeError, PolicyError, show
 
 __all__ = [
     "DEFAULT_LIFECYCLE",
@@ -89,14 +89,20 @@ def to_enum(kind: type[_E], value: object, field: str) -> _E:
         return kind(value)
     except ValueError:
         choices = ", ".join(member.value for member in kind)
-        raise InputError(f"{field}: unknown {kind.__name__.lower()} {show(value)} (choose from {choices})") from None
+        raise InputError(
+            f"{field}: unknown {kind.__name__.lower()} {show(value)} (choose from {choices})", field=field, value=value
+        ) from None
 
 
-def _check_id(value: object, field: str, error: type[Exception]) -> None:
+def _check_id(value: object, field: str, error: type[CadenceError]) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise error(f"{field} must be a non-empty string (got {show(value)})")
+        raise error(f"{field} must be a non-empty string (got {show(value)})", field=field, value=value)
     if value != value.strip() or "/" in value or value == "*":
-        raise error(f"{field} must not be '*', contain '/' or start or end with spaces (got {show(value)})")
+        raise error(
+            f"{field} must not be '*', contain '/' or start or end with spaces (got {show(value)})",
+            field=field,
+            value=value,
+        )
 
 
 @attrs.frozen
@@ -114,9 +120,13 @@ class Segment:
     def __attrs_post_init__(self) -> None:
         _check_id(self.id, "Segment.id", PolicyError)
         if not isinstance(self.label, str):
-            raise PolicyError(f"Segment.label must be a string (got {show(self.label)})")
+            raise PolicyError(
+                f"Segment.label must be a string (got {show(self.label)})", field="Segment.label", value=self.label
+            )
         if not isinstance(self.rank, int) or isinstance(self.rank, bool) or self.rank < 0:
-            raise PolicyError(f"Segment.rank must be an integer >= 0 (got {show(self.rank)})")
+            raise PolicyError(
+                f"Segment.rank must be an integer >= 0 (got {show(self.rank)})", field="Segment.rank", value=self.rank
+            )
 
 
 @attrs.frozen
@@ -130,9 +140,15 @@ class Stage:
     def __attrs_post_init__(self) -> None:
         _check_id(self.id, "Stage.id", PolicyError)
         if not isinstance(self.label, str):
-            raise PolicyError(f"Stage.label must be a string (got {show(self.label)})")
+            raise PolicyError(
+                f"Stage.label must be a string (got {show(self.label)})", field="Stage.label", value=self.label
+            )
         if not isinstance(self.terminal, bool):
-            raise PolicyError(f"Stage.terminal must be True or False (got {show(self.terminal)})")
+            raise PolicyError(
+                f"Stage.terminal must be True or False (got {show(self.terminal)})",
+                field="Stage.terminal",
+                value=self.terminal,
+            )
 
 
 def _stages(value: Iterable[Stage | str]) -> tuple[Stage, ...]:
@@ -211,7 +227,7 @@ DEFAULT_LIFECYCLE = Lifecycle(
 
 def _optional_str(value: object, field: str) -> None:
     if value is not None and (not isinstance(value, str) or not value):
-        raise InputError(f"{field} must be a non-empty string or None (got {show(value)})")
+        raise InputError(f"{field} must be a non-empty string or None (got {show(value)})", field=field, value=value)
 
 
 def _channel(value: object) -> Channel:
@@ -277,7 +293,9 @@ def _until(value: object) -> datetime | date:
         return value
     if isinstance(value, date):
         return value
-    raise InputTypeError(f"Deferral.until must be an aware datetime or a date (got {show(value)})")
+    raise InputTypeError(
+        f"Deferral.until must be an aware datetime or a date (got {show(value)})", field="Deferral.until", value=value
+    )
 
 
 @attrs.frozen(eq=False)
@@ -378,7 +396,11 @@ class Customer:
         for name in ("id", "segment", "stage"):
             value = getattr(self, name)
             if not isinstance(value, str) or not value:
-                raise InputError(f"Customer.{name} must be a non-empty string (got {show(value)})")
+                raise InputError(
+                    f"Customer.{name} must be a non-empty string (got {show(value)})",
+                    field=f"Customer.{name}",
+                    value=value,
+                )
         entered = instant_us(self.stage_entered_at, "Customer.stage_entered_at")
         created = instant_us(self.created_at, "Customer.created_at")
         if entered < created:
@@ -393,10 +415,18 @@ class Customer:
         object.__setattr__(self, "_zone", zone)
         object.__setattr__(self, "_rule_key", (self.segment, self.stage))
         if not isinstance(self.do_not_contact, bool):
-            raise InputError(f"Customer.do_not_contact must be True or False (got {show(self.do_not_contact)})")
+            raise InputError(
+                f"Customer.do_not_contact must be True or False (got {show(self.do_not_contact)})",
+                field="Customer.do_not_contact",
+                value=self.do_not_contact,
+            )
         until = _optional_instant(self.do_not_contact_until, "Customer.do_not_contact_until")
         if until is not None and not self.do_not_contact:
-            raise InputError("Customer.do_not_contact_until needs Customer.do_not_contact=True")
+            raise InputError(
+                "Customer.do_not_contact_until needs Customer.do_not_contact=True",
+                field="Customer.do_not_contact_until",
+                value=self.do_not_contact_until,
+            )
         # None: no pause; _FOREVER: paused with no end; else the end of the pause.
         object.__setattr__(
             self, "_paused_until", (_FOREVER if until is None else until) if self.do_not_contact else None
