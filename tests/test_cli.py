@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cadence import cli
+from cadence import _cli as cli
 
 # The status counts of the default demo at its fixed instant: any change in semantics shows up here.
 GOLDEN = [

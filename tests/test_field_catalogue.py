@@ -10,9 +10,9 @@ import attrs
 import pytest
 
 from cadence import Cap, Level, Reclaim, Rule, Touchpoint, Unanswered
+from cadence._policy_schema import catalogue
+from cadence._rules import ContactFilter
 from cadence.policy_files import from_dict, json_schema, to_dict
-from cadence.policy_schema import catalogue
-from cadence.rules import ContactFilter
 
 CATALOGUED = [Rule, ContactFilter, Cap, Unanswered, Level, Reclaim, Touchpoint]
 

@@ -34,8 +34,8 @@ from cadence import (
     assess_many,
     parse_duration,
 )
+from cadence._rulebook import Touchpoint
 from cadence._time import DAY_US, cache_key, get_zone
-from cadence.rulebook import Touchpoint
 
 BERLIN = "Europe/Berlin"
 NEW_YORK = "America/New_York"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cadence import CadenceWarning, Calendar, Cap, Policy, PolicyError, Rule, RuleKey, Touchpoint, presets
-from cadence.lint import Finding, Severity, lint
-from cadence.model import DEFAULT_LIFECYCLE
+from cadence._lint import Finding, Severity, lint
+from cadence._model import DEFAULT_LIFECYCLE
 
 
 def policy_of(rules: dict[tuple[str, str], Rule], calendar: Calendar | str = "Europe/Berlin") -> Policy:

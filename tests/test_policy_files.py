@@ -27,10 +27,10 @@ from cadence import (
     Unanswered,
     presets,
 )
-from cadence.errors import PolicyFileError, Problem
-from cadence.model import Lifecycle
+from cadence._errors import PolicyFileError, Problem
+from cadence._model import Lifecycle
+from cadence._rules import ContactFilter
 from cadence.policy_files import dump, dumps, from_dict, json_schema, load, loads, to_dict
-from cadence.rules import ContactFilter
 from strategies import policies
 
 HEADER = 'version = 1\nname = "p"\ncalendar = "Europe/Berlin"\nsegments = ["A", "B"]\n'

@@ -25,7 +25,7 @@ from cadence import (
     Status,
     assess,
 )
-from cadence.rulebook import Cap, Level, Reclaim, Recommendation, Touchpoint, TouchpointState, Unanswered
+from cadence._rulebook import Cap, Level, Reclaim, Recommendation, Touchpoint, TouchpointState, Unanswered
 from strategies import as_of_instants, customers, histories, policies, shift
 
 TZ = "Europe/Berlin"

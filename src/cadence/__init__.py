@@ -2,138 +2,67 @@
 
 Model customers, contacts and a `Policy`; `assess` says whether a follow-up is due, overdue or at churn risk,
 by when, and why.
+
+This module is the public surface: it re-exports the public names of the private implementation modules
+(``cadence._model``, ``cadence._engine`` ...; see the module map in README.md), whose own ``__all__`` lists make up
+``__all__`` here, group by group. The public submodules are `cadence.policy_files`, `cadence.presets`,
+`cadence.sample`, `cadence.csv_files` and `cadence.ics`. What is underscored may change without notice.
 """
 
-from cadence import policy_files, presets, sample
-from cadence._history import History
-from cadence._time import clear_caches, set_cache_budget
-from cadence.assessment import AnchorKind, Assessment, RiskInputs, Status, TouchpointView
-from cadence.calculator import ACTIONABLE, CustomerError, assess, assess_many, worklist
-from cadence.calendars import Calendar, Weekday
-from cadence.durations import (
-    BusinessDays,
-    BusinessHours,
-    CalendarDuration,
-    Duration,
-    ExactDuration,
-    business_days,
-    business_hours,
-    business_minutes,
-    days,
-    hours,
-    minutes,
-    months,
-    parse_duration,
-    seconds,
-    weeks,
+from cadence import (
+    _assessment,
+    _calculator,
+    _calendars,
+    _durations,
+    _errors,
+    _history,
+    _lint,
+    _model,
+    _policy,
+    _rulebook,
+    _rules,
+    _time,
+    policy_files,
+    presets,
+    sample,
 )
-from cadence.errors import (
-    CadenceError,
-    CadenceWarning,
-    DurationError,
-    InputError,
-    InputTypeError,
-    PolicyError,
-    PolicyFileError,
-    Problem,
-)
-from cadence.lint import Finding, Severity, lint
-from cadence.model import (
-    DEFAULT_LIFECYCLE,
-    NON_REACH,
-    Channel,
-    Contact,
-    Customer,
-    Deferral,
-    Direction,
-    Event,
-    Lifecycle,
-    Outcome,
-    Segment,
-    Stage,
-)
-from cadence.policy import ANY, Policy, RuleKey, RuleMatch
-from cadence.rulebook import Cap, Level, Reclaim, Recommendation, Touchpoint, TouchpointState, Unanswered
-from cadence.rules import ContactFilter, DaysOff, Rule
+from cadence._assessment import *  # noqa: F403
+from cadence._calculator import *  # noqa: F403
+from cadence._calendars import *  # noqa: F403
+from cadence._durations import *  # noqa: F403
+from cadence._errors import *  # noqa: F403
+from cadence._history import *  # noqa: F403
+from cadence._lint import *  # noqa: F403
+from cadence._model import *  # noqa: F403
+from cadence._policy import *  # noqa: F403
+from cadence._rulebook import *  # noqa: F403
+from cadence._rules import *  # noqa: F403
+from cadence._time import *  # noqa: F403
 
 __version__ = "0.1.0"
 
 __all__ = [
-    # the calculator
-    "ACTIONABLE",
-    # policies and rules
-    "ANY",
-    # the model
-    "DEFAULT_LIFECYCLE",
-    "NON_REACH",
-    "AnchorKind",
-    "Assessment",
+    # the model: segments, stages, customers and their contacts
+    *_model.__all__,
     # durations
-    "BusinessDays",
-    "BusinessHours",
-    # errors and warnings
-    "CadenceError",
-    "CadenceWarning",
-    # calendars
-    "Calendar",
-    "CalendarDuration",
-    "Cap",
-    "Channel",
-    "Contact",
-    "ContactFilter",
-    "Customer",
-    "CustomerError",
-    "DaysOff",
-    "Deferral",
-    "Direction",
-    "Duration",
-    "DurationError",
-    "Event",
-    "ExactDuration",
-    "Finding",
-    "History",
-    "InputError",
-    "InputTypeError",
-    "Level",
-    "Lifecycle",
-    "Outcome",
-    "Policy",
-    "PolicyError",
-    "PolicyFileError",
-    "Problem",
-    "Reclaim",
-    "Recommendation",
-    "RiskInputs",
-    "Rule",
-    "RuleKey",
-    "RuleMatch",
-    "Segment",
-    "Severity",
-    "Stage",
-    "Status",
-    "Touchpoint",
-    "TouchpointState",
-    "TouchpointView",
-    "Unanswered",
-    "Weekday",
-    "assess",
-    "assess_many",
-    "business_days",
-    "business_hours",
-    "business_minutes",
+    *_durations.__all__,
+    # business calendars
+    *_calendars.__all__,
+    # rules, the rest of the rulebook, and policies
+    *_rules.__all__,
+    *_rulebook.__all__,
+    *_policy.__all__,
+    *_lint.__all__,
+    # histories, assessments and the calculator
+    *_history.__all__,
+    *_assessment.__all__,
+    *_calculator.__all__,
     # caches
-    "clear_caches",
-    "days",
-    "hours",
-    "lint",
-    "minutes",
-    "months",
-    "parse_duration",
+    *_time.__all__,
+    # errors and warnings
+    *_errors.__all__,
+    # public submodules
     "policy_files",
     "presets",
     "sample",
-    "seconds",
-    "set_cache_budget",
-    "weeks",
-    "worklist",
 ]

@@ -16,14 +16,14 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import NamedTuple, TypeVar
 
+from cadence._durations import Duration
+from cadence._errors import InputError
 from cadence._history import NONE, History
+from cadence._model import _FOREVER, Customer
+from cadence._policy import Policy, RuleMatch, _unknown
+from cadence._rulebook import Recommendation, TouchPlan, TouchpointStatus, risk_score, shift
+from cadence._rules import ContactFilter
 from cadence._time import MAX_US, MIN_US, Zone, out_of_range
-from cadence.durations import Duration
-from cadence.errors import InputError
-from cadence.model import _FOREVER, Customer
-from cadence.policy import Policy, RuleMatch, _unknown
-from cadence.rulebook import Recommendation, TouchPlan, TouchpointStatus, risk_score, shift
-from cadence.rules import ContactFilter
 
 __all__ = ["AnchorKind", "Status"]
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from cadence._engine import AnchorKind, Answers, Status, deadline
+from cadence._errors import show
+from cadence._rulebook import TouchpointState
+from cadence._rules import DaysOff
 from cadence._time import US, Zone
-from cadence.errors import show
-from cadence.rulebook import TouchpointState
-from cadence.rules import DaysOff
 
 __all__: list[str] = []
 

@@ -13,8 +13,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Any
 
-from cadence.errors import InputTypeError, show
-from cadence.model import Channel, Contact, Deferral, Direction, Event, Outcome, contact_code
+from cadence._errors import InputTypeError, show
+from cadence._model import Channel, Contact, Deferral, Direction, Event, Outcome, contact_code
 
 __all__ = ["History"]
 

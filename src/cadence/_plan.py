@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import enum
 
+from cadence._durations import BusinessDays, BusinessHours, CalendarDuration, Duration, ExactDuration
 from cadence._time import Zone, add_calendar, next_id
 from cadence._workdays import Workdays
-from cadence.durations import BusinessDays, BusinessHours, CalendarDuration, Duration, ExactDuration
 
 
 class DaysOff(enum.Enum):

@@ -17,7 +17,9 @@ from typing import Any, TypeVar
 
 import pendulum
 
-from cadence.errors import CadenceError, InputError, InputTypeError, PolicyError, show
+from cadence._errors import CadenceError, InputError, InputTypeError, PolicyError, show
+
+__all__ = ["clear_caches", "set_cache_budget"]
 
 _T = TypeVar("_T")
 

@@ -40,10 +40,10 @@ from typing import IO, Any, TypeVar
 
 import attrs
 
-from cadence.assessment import Assessment
-from cadence.errors import CadenceError, show
-from cadence.model import Contact, Customer, Deferral, Event
-from cadence.policy import Policy, _unknown
+from cadence._assessment import Assessment
+from cadence._errors import CadenceError, show
+from cadence._model import Contact, Customer, Deferral, Event
+from cadence._policy import Policy, _unknown
 
 __all__ = [
     "ASSESSMENT_COLUMNS",

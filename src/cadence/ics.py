@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 
-from cadence.assessment import Assessment
-from cadence.errors import CadenceError
+from cadence._assessment import Assessment
+from cadence._errors import CadenceError
 
 __all__ = ["to_ics"]
 

@@ -26,7 +26,7 @@ days(60)
 >>> loads(text.replace('"3d"', '"3x"'))
 Traceback (most recent call last):
 ...
-cadence.errors.PolicyFileError: policy has 1 problem:
+cadence.PolicyFileError: policy has 1 problem:
   rules[0].interval: "3x" is not a duration (try "7d" or "P7D") (line 9)
 """
 
@@ -44,13 +44,13 @@ from typing import Any, TypeVar
 
 import attrs
 
-from cadence.calendars import Calendar, Weekday, _span_text
-from cadence.durations import Duration, parse_duration
-from cadence.errors import CadenceError, PolicyError, PolicyFileError, Problem, show
-from cadence.model import DEFAULT_LIFECYCLE, Lifecycle, Segment, Stage
-from cadence.policy import ANY, Policy, RuleKey, _unknown
-from cadence.policy_schema import FORMAT_VERSION, FileField, catalogue, json_schema
-from cadence.rules import Rule
+from cadence._calendars import Calendar, Weekday, _span_text
+from cadence._durations import Duration, parse_duration
+from cadence._errors import CadenceError, PolicyError, PolicyFileError, Problem, show
+from cadence._model import DEFAULT_LIFECYCLE, Lifecycle, Segment, Stage
+from cadence._policy import ANY, Policy, RuleKey, _unknown
+from cadence._policy_schema import FORMAT_VERSION, FileField, catalogue, json_schema
+from cadence._rules import Rule
 
 if sys.version_info >= (3, 11):
     import tomllib

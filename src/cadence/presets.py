@@ -35,9 +35,9 @@ from __future__ import annotations
 from importlib import resources
 
 from cadence import policy_files
-from cadence.calendars import Calendar
-from cadence.errors import PolicyError, show
-from cadence.policy import Policy
+from cadence._calendars import Calendar
+from cadence._errors import PolicyError, show
+from cadence._policy import Policy
 
 __all__ = ["load", "names", "text"]
 
@@ -63,7 +63,7 @@ def load(name: str, *, calendar: Calendar | str | None = None) -> Policy:
     >>> load("abc")
     Traceback (most recent call last):
     ...
-    cadence.errors.PolicyError: presets.load('abc') needs calendar=: a zone name such as "Europe/Berlin", or a Calendar
+    cadence.PolicyError: presets.load('abc') needs calendar=: a zone name such as "Europe/Berlin", or a Calendar
     """
     if calendar is None:
         raise PolicyError(

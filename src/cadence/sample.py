@@ -16,9 +16,9 @@ from datetime import datetime, timedelta, timezone
 
 import attrs
 
-from cadence.durations import CalendarDuration
-from cadence.model import Channel, Contact, Customer, Deferral, Direction, Outcome
-from cadence.policy import Policy
+from cadence._durations import CalendarDuration
+from cadence._model import Channel, Contact, Customer, Deferral, Direction, Outcome
+from cadence._policy import Policy
 
 __all__ = ["AS_OF", "SampleData", "generate"]
 

@@ -25,10 +25,10 @@ import itertools
 
 import attrs
 
-from cadence.durations import BusinessDays, BusinessHours, CalendarDuration, Duration
-from cadence.errors import show
-from cadence.policy import ANY, Policy, RuleKey
-from cadence.rules import DaysOff, Rule
+from cadence._durations import BusinessDays, BusinessHours, CalendarDuration, Duration
+from cadence._errors import show
+from cadence._policy import ANY, Policy, RuleKey
+from cadence._rules import DaysOff, Rule
 
 __all__ = ["Finding", "Severity", "lint"]
 

@@ -27,9 +27,13 @@ from typing import IO, Any
 import pendulum
 
 from cadence import policy_files, presets, sample
+from cadence._assessment import Assessment, Status
+from cadence._calculator import ACTIONABLE, assess_many, worklist
+from cadence._errors import CadenceError, PolicyFileError, show
+from cadence._lint import Severity, lint
+from cadence._model import Customer, Deferral
+from cadence._policy import Policy
 from cadence._time import instant_us
-from cadence.assessment import Assessment, Status
-from cadence.calculator import ACTIONABLE, assess_many, worklist
 from cadence.csv_files import (
     RowError,
     assessment_row,
@@ -39,10 +43,6 @@ from cadence.csv_files import (
     read_customers,
     write_assessments,
 )
-from cadence.errors import CadenceError, PolicyFileError, show
-from cadence.lint import Severity, lint
-from cadence.model import Customer, Deferral
-from cadence.policy import Policy
 
 _ORDER = sorted(Status, reverse=True)
 

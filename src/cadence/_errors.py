@@ -118,7 +118,7 @@ _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 def _inside(filename: str) -> bool:
     """True for a frame of `cadence`: its modules, and the methods attrs generates for its classes (named like
-    ``<attrs generated init cadence.rules.Rule>``)."""
+    ``<attrs generated init cadence._rules.Rule>``)."""
     return filename.startswith(_PACKAGE) or (filename.startswith("<attrs generated") and " cadence." in filename)
 
 
@@ -132,3 +132,18 @@ def warn(warning: CadenceWarning) -> None:
         frame = frame.f_back
         level += 1
     warnings.warn(warning, stacklevel=level)
+
+
+# The errors are shown as part of the package they are imported from (``cadence.PolicyError``), whatever module
+# defines them.
+for _cls in (
+    CadenceError,
+    DurationError,
+    PolicyError,
+    PolicyFileError,
+    InputError,
+    InputTypeError,
+    CadenceWarning,
+    Problem,
+):
+    _cls.__module__ = "cadence"

@@ -25,8 +25,8 @@ from typing import Any
 
 import attrs
 
-from cadence.durations import _UNITS
-from cadence.rules import Rule
+from cadence._durations import _UNITS
+from cadence._rules import Rule
 
 __all__ = ["FORMAT_VERSION", "FileField", "catalogue", "json_schema"]
 

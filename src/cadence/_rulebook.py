@@ -18,10 +18,10 @@ from typing import Any
 
 import attrs
 
+from cadence._durations import CalendarDuration, ExactDuration, parse_duration
+from cadence._errors import CadenceError, PolicyError, show
 from cadence._history import History
 from cadence._time import Zone, add_calendar, next_id
-from cadence.durations import CalendarDuration, ExactDuration, parse_duration
-from cadence.errors import CadenceError, PolicyError, show
 
 __all__ = [
     "Cap",
@@ -30,7 +30,6 @@ __all__ = [
     "Recommendation",
     "Touchpoint",
     "TouchpointState",
-    "TouchpointStatus",
     "Unanswered",
 ]
 

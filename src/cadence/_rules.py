@@ -10,9 +10,7 @@ from typing import Any, TypeAlias, TypeVar
 
 import attrs
 
-from cadence._plan import DaysOff, Plan
-from cadence._workdays import Workdays
-from cadence.durations import (
+from cadence._durations import (
     BusinessDays,
     BusinessHours,
     CalendarDuration,
@@ -20,9 +18,11 @@ from cadence.durations import (
     ExactDuration,
     parse_duration,
 )
-from cadence.errors import CadenceWarning, DurationError, InputError, InputTypeError, PolicyError, show, warn
-from cadence.model import NON_REACH, Channel, Direction, Outcome, contact_code, to_enum
-from cadence.rulebook import Cap, Level, Reclaim, TouchPlan, Touchpoint, Unanswered, ladder, touchpoints
+from cadence._errors import CadenceWarning, DurationError, InputError, InputTypeError, PolicyError, show, warn
+from cadence._model import NON_REACH, Channel, Direction, Outcome, contact_code, to_enum
+from cadence._plan import DaysOff, Plan
+from cadence._rulebook import Cap, Level, Reclaim, TouchPlan, Touchpoint, Unanswered, ladder, touchpoints
+from cadence._workdays import Workdays
 
 __all__ = ["ContactFilter", "DaysOff", "Rule"]
 
@@ -216,10 +216,10 @@ reclaim=None, touchpoints=())
     >>> Rule.every("7d", grace="-1d")
     Traceback (most recent call last):
     ...
-    cadence.errors.PolicyError: Rule.grace must be >= 0 (got -1 day)
+    cadence.PolicyError: Rule.grace must be >= 0 (got -1 day)
     """
 
-    # The metadata is the policy-file format of each field (see cadence.policy_schema): read, written and
+    # The metadata is the policy-file format of each field (see cadence._policy_schema): read, written and
     # described from here.
     intervals: tuple[Duration, ...] = attrs.field(
         converter=_intervals,

@@ -25,11 +25,11 @@ from typing import Any, TypeGuard
 import attrs
 import pendulum
 
+from cadence._durations import Duration, parse_duration
+from cadence._errors import InputError, InputTypeError, PolicyError, show
 from cadence._plan import Offset
 from cadence._time import Zone, get_zone, instant_us, on_clear
 from cadence._workdays import Hours, Workdays
-from cadence.durations import Duration, parse_duration
-from cadence.errors import InputError, InputTypeError, PolicyError, show
 
 __all__ = ["Calendar", "Weekday"]
 

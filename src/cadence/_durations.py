@@ -47,7 +47,7 @@ from typing import TypeAlias
 
 import attrs
 
-from cadence.errors import DurationError, InputTypeError, show
+from cadence._errors import DurationError, InputTypeError, show
 
 __all__ = [
     "BusinessDays",
@@ -409,7 +409,7 @@ def parse_duration(
     >>> parse_duration("7x")
     Traceback (most recent call last):
     ...
-    cadence.errors.DurationError: duration: "7x" is not a duration (try "7d" or "P7D")
+    cadence.DurationError: duration: "7x" is not a duration (try "7d" or "P7D")
     >>> from datetime import timedelta
     >>> parse_duration(timedelta(hours=36))
     hours(36)

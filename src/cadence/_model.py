@@ -13,8 +13,8 @@ from typing import TypeVar
 
 import attrs
 
+from cadence._errors import CadenceError, InputError, InputTypeError, PolicyError, show
 from cadence._time import Zone, get_zone, instant_us
-from cadence.errors import CadenceError, InputError, InputTypeError, PolicyError, show
 
 __all__ = [
     "DEFAULT_LIFECYCLE",

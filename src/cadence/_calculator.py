@@ -11,13 +11,13 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 from typing import Literal, overload
 
+from cadence._assessment import Assessment, Status, make_assessment
 from cadence._engine import evaluate
+from cadence._errors import CadenceError, InputError, InputTypeError, show
 from cadence._history import History
+from cadence._model import Customer, Event
+from cadence._policy import Policy
 from cadence._time import instant_us
-from cadence.assessment import Assessment, Status, make_assessment
-from cadence.errors import CadenceError, InputError, InputTypeError, show
-from cadence.model import Customer, Event
-from cadence.policy import Policy
 
 __all__ = ["ACTIONABLE", "CustomerError", "assess", "assess_many", "worklist"]
 

@@ -14,11 +14,11 @@ from typing import Any, NamedTuple
 
 import attrs
 
+from cadence._calendars import Calendar
+from cadence._errors import PolicyError, show
+from cadence._model import DEFAULT_LIFECYCLE, Lifecycle, Segment
+from cadence._rules import Compiled, Rule
 from cadence._time import Zone, get_zone
-from cadence.calendars import Calendar
-from cadence.errors import PolicyError, show
-from cadence.model import DEFAULT_LIFECYCLE, Lifecycle, Segment
-from cadence.rules import Compiled, Rule
 
 __all__ = ["ANY", "Policy", "RuleKey", "RuleMatch"]
 

@@ -8,17 +8,17 @@ from typing import Any
 import attrs
 import pendulum
 
+from cadence._calendars import Calendar
+from cadence._durations import Duration
 from cadence._engine import AnchorKind, Answers, Facts, Status, deadline, evaluate
+from cadence._errors import show
 from cadence._explain import reason, when
 from cadence._history import History
+from cadence._model import Customer
+from cadence._policy import Policy, RuleKey
+from cadence._rulebook import Recommendation, TouchpointState, TouchpointStatus
+from cadence._rules import Rule
 from cadence._time import US, Zone, timedelta_us
-from cadence.calendars import Calendar
-from cadence.durations import Duration
-from cadence.errors import show
-from cadence.model import Customer
-from cadence.policy import Policy, RuleKey
-from cadence.rulebook import Recommendation, TouchpointState, TouchpointStatus
-from cadence.rules import Rule
 
 __all__ = ["AnchorKind", "Assessment", "RiskInputs", "Status", "TouchpointView"]
 
