@@ -162,7 +162,7 @@ class TestResultsAsData:
         result, history = case
         shuffled = [*history, *history[: len(history) // 2]]
         rng.shuffle(shuffled)
-        again = assess(result.facts.policy, result.customer, shuffled, as_of=result.as_of)
+        again = assess(result._answers.facts.policy, result.customer, shuffled, as_of=result.as_of)
         assert again == result
         assert hash(again) == hash(result)
 

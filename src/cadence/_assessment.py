@@ -131,7 +131,7 @@ class RiskInputs:
         return value
 
 
-class Assessment(Answers):
+class Assessment:
     """The status of one customer at ``as_of``, with its thresholds, its anchor and a reason.
 
     Instants are pendulum ``DateTime`` values in the zone that was used (the customer's, else the policy's), made
@@ -144,7 +144,8 @@ class Assessment(Answers):
     class: it is made once per customer in bulk runs and holds the engine's facts as they came.
     """
 
-    __slots__ = ()
+    __slots__ = ("_answers",)
+    _answers: Answers
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Assessment is immutable (cannot set {show(name)})")
@@ -153,7 +154,7 @@ class Assessment(Answers):
         raise AttributeError(f"Assessment is immutable (cannot delete {show(name)})")
 
     def _key(self) -> tuple[Any, ...]:
-        facts = self.facts
+        facts = self._answers.facts
         return (*facts[:6], facts.zone.key, *facts[7:15], facts.policy.calendar, facts.mask)
 
     def __eq__(self, other: object) -> bool:
@@ -161,14 +162,14 @@ class Assessment(Answers):
             return NotImplemented
         if self._key() != other._key():
             return False
-        mine, theirs = self.facts, other.facts
+        mine, theirs = self._answers.facts, other._answers.facts
         return mine.history.canonical(mine.as_of) == theirs.history.canonical(theirs.as_of)
 
     def __hash__(self) -> int:
         return hash(self._key())
 
     def __reduce__(self) -> tuple[Any, ...]:
-        facts = self.facts
+        facts = self._answers.facts
         return _reassess, (facts.policy, facts.customer, facts.history.events, facts.as_of)
 
     def __copy__(self) -> Assessment:
@@ -182,113 +183,113 @@ class Assessment(Answers):
     @property
     def customer(self) -> Customer:
         """The customer assessed."""
-        return self.facts.customer
+        return self._answers.facts.customer
 
     @property
     def customer_id(self) -> str:
         """The customer's id."""
-        return self.facts.customer.id
+        return self._answers.facts.customer.id
 
     @property
     def owner(self) -> str | None:
         """The customer's owner (rep), if any."""
-        return self.facts.customer.owner
+        return self._answers.facts.customer.owner
 
     @property
     def status(self) -> Status:
         """The status at ``as_of``: the most urgent threshold passed."""
-        return self.facts.status
+        return self._answers.facts.status
 
     @property
     def rule_key(self) -> RuleKey | None:
         """The key of the rule that applied (``None`` for a terminal stage)."""
-        match = self.facts.match
+        match = self._answers.facts.match
         return None if match is None else match.key
 
     @property
     def rule(self) -> Rule | None:
         """The rule that applied (``None`` for a terminal stage)."""
-        match = self.facts.match
+        match = self._answers.facts.match
         return None if match is None else match.rule
 
     @property
     def anchor_kind(self) -> AnchorKind | None:
         """What the clock runs from: stage entry or the last counted contact (``None`` when inactive)."""
-        return self.facts.anchor_kind
+        return self._answers.facts.anchor_kind
 
     @property
     def step(self) -> int:
         """0 while the first response is awaited; k after k counted contacts since stage entry (at most the
         length of the rule's sequence, whose last interval repeats)."""
-        return self.facts.step
+        return self._answers.facts.step
 
     @property
     def segment_rank(self) -> int:
         """The rank of the customer's segment (lower is more important)."""
-        return self.facts.segment_rank
+        return self._answers.facts.segment_rank
 
     @property
     def deadline(self) -> Duration | None:
         """The duration that ran from the anchor: the first-response deadline or this step's interval."""
-        return deadline(self.facts)
+        return deadline(self._answers.facts)
 
     @property
     def timezone(self) -> str:
         """The IANA zone whose local dates were counted."""
-        return self.facts.zone.key
+        return self._answers.facts.zone.key
 
     @property
     def calendar(self) -> Calendar:
         """The calendar whose working days, hours and holidays were applied, in the zone that was used."""
-        facts = self.facts
+        facts = self._answers.facts
         return facts.policy.calendar.in_zone(facts.zone.key)
 
     @property
     def as_of(self) -> pendulum.DateTime:
         """The instant of the assessment."""
-        facts = self.facts
+        facts = self._answers.facts
         return facts.zone.to_datetime(facts.as_of)
 
     @property
     def anchor_at(self) -> pendulum.DateTime | None:
         """The instant the clock runs from: stage entry or the last counted contact, whichever is later."""
-        facts = self.facts
+        facts = self._answers.facts
         return _instant(facts.zone, facts.anchor)
 
     @property
     def due_soon_at(self) -> pendulum.DateTime | None:
         """From this instant the status is at least ``due_soon``."""
-        facts = self.facts
+        facts = self._answers.facts
         return _instant(facts.zone, facts.due_soon)
 
     @property
     def due_at(self) -> pendulum.DateTime | None:
         """From this instant the follow-up is due (for day rules, the start of the local due date)."""
-        facts = self.facts
+        facts = self._answers.facts
         return _instant(facts.zone, facts.due)
 
     @property
     def overdue_at(self) -> pendulum.DateTime | None:
         """From this instant the follow-up is overdue."""
-        facts = self.facts
+        facts = self._answers.facts
         return _instant(facts.zone, facts.overdue)
 
     @property
     def churn_risk_at(self) -> pendulum.DateTime | None:
         """From this instant the silence flags churn risk (``None`` when the rule has no churn threshold)."""
-        facts = self.facts
+        facts = self._answers.facts
         return _instant(facts.zone, facts.churn_risk)
 
     @property
     def last_contact_at(self) -> pendulum.DateTime | None:
         """The last counted contact at or before ``as_of`` (in any stage), or ``None``."""
-        facts = self.facts
+        facts = self._answers.facts
         return _instant(facts.zone, facts.last_contact)
 
     @property
     def silence(self) -> timedelta:
         """Time since the last counted contact, or since the customer was created if that is later."""
-        facts = self.facts
+        facts = self._answers.facts
         return timedelta_us(facts.as_of - facts.silent_since)
 
     @property
@@ -297,13 +298,13 @@ class Assessment(Answers):
         return timedelta_us(self._overdue_by_us())
 
     def _overdue_by_us(self) -> int:
-        facts = self.facts
+        facts = self._answers.facts
         overdue = facts.overdue
         return 0 if overdue is None or facts.as_of < overdue else facts.as_of - overdue
 
     def urgency_key(self) -> tuple[int, int, int, int, str]:
         """The worklist's order, most urgent first: status, segment rank, how long overdue, due time, then id."""
-        facts = self.facts
+        facts = self._answers.facts
         due = facts.due
         return (-facts.status.urgency, facts.segment_rank, -self._overdue_by_us(), 0 if due is None else due,
                 facts.customer.id)  # fmt: skip
@@ -311,17 +312,17 @@ class Assessment(Answers):
     @property
     def reason(self) -> str:
         """A one-line, human-readable explanation of the status."""
-        return reason(self)
+        return reason(self._answers)
 
     # --- the rest of the rulebook, worked out when read
 
     @property
     def contact_allowed(self) -> bool:
         """False while the customer is under do-not-contact, or while a new attempt would break the rule's cap."""
-        facts = self.facts
+        facts = self._answers.facts
         if facts.anchor_kind is AnchorKind.DO_NOT_CONTACT and facts.status is Status.INACTIVE:
             return False
-        allowed = self.allowed_us()
+        allowed = self._answers.allowed_us()
         return allowed is None or allowed <= facts.as_of
 
     @property
@@ -329,52 +330,52 @@ class Assessment(Answers):
         """The earliest instant, at or after ``as_of``, at which contacting the customer is allowed; ``None`` for
         a do-not-contact with no end."""
         us = self._next_allowed_us()
-        return None if us is None else self.facts.zone.to_datetime(us)
+        return None if us is None else self._answers.facts.zone.to_datetime(us)
 
     def _next_allowed_us(self) -> int | None:
-        facts = self.facts
+        facts = self._answers.facts
         if facts.anchor_kind is AnchorKind.DO_NOT_CONTACT and facts.status is Status.INACTIVE:
             return facts.anchor
-        allowed = self.allowed_us()
+        allowed = self._answers.allowed_us()
         return facts.as_of if allowed is None or allowed < facts.as_of else allowed
 
     @property
     def unanswered_attempts(self) -> int:
         """Outbound attempts since the later of the last counted contact and stage entry (none counted since)."""
-        return self.unanswered()
+        return self._answers.unanswered()
 
     @property
     def recommendation(self) -> Recommendation | None:
         """The rule's change of strategy once its `Unanswered` count is reached, else ``None``."""
-        return self.advice()
+        return self._answers.advice()
 
     @property
     def escalation_level(self) -> int:
         """How many levels of the rule's escalation ladder have been reached (0: none, or not overdue)."""
-        return len(self.escalations()[0])
+        return len(self._answers.escalations()[0])
 
     @property
     def escalation(self) -> str | None:
         """The action of the current escalation level, or ``None``."""
-        reached, _ = self.escalations()
+        reached, _ = self._answers.escalations()
         return reached[-1] if reached else None
 
     @property
     def next_escalation_at(self) -> pendulum.DateTime | None:
         """When the next escalation level starts, or ``None`` (top level reached, no ladder, or not applicable)."""
-        return _instant(self.facts.zone, self.escalations()[1])
+        return _instant(self._answers.facts.zone, self._answers.escalations()[1])
 
     @property
     def reclaim_at(self) -> pendulum.DateTime | None:
         """When the customer goes back to the shared pool under the rule's `Reclaim`, or ``None`` (no rule, or no
         owner). Counted contacts by the owner since the claim (or creation) keep it."""
-        return _instant(self.facts.zone, self.reclaim_us())
+        return _instant(self._answers.facts.zone, self._answers.reclaim_us())
 
     @property
     def reclaimed(self) -> bool:
         """True once ``reclaim_at`` has passed: the customer is back in the shared pool."""
-        at = self.reclaim_us()
-        return at is not None and self.facts.as_of >= at
+        at = self._answers.reclaim_us()
+        return at is not None and self._answers.facts.as_of >= at
 
     @property
     def reclaim(self) -> bool:
@@ -384,18 +385,18 @@ class Assessment(Answers):
     @property
     def touchpoints(self) -> tuple[TouchpointView, ...]:
         """The rule's touchpoints: pending, completed or missed, with their instants."""
-        zone = self.facts.zone
-        return tuple(TouchpointView(t, zone) for t in self.touches())
+        zone = self._answers.facts.zone
+        return tuple(TouchpointView(t, zone) for t in self._answers.touches())
 
     @property
     def risk_score(self) -> float:
         """How far the silence has run past this customer's normal rhythm, in [0, 1]; see docs/rulebook.md."""
-        return self.risk()[0]
+        return self._answers.risk()[0]
 
     @property
     def risk_inputs(self) -> RiskInputs:
         """What the risk score was computed from, in days."""
-        return RiskInputs(**_risk_inputs(self.risk()))
+        return RiskInputs(**_risk_inputs(self._answers.risk()))
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as plain data, ready for ``json.dumps``: instants as ISO 8601 text with their UTC offset
@@ -412,8 +413,8 @@ class Assessment(Answers):
         >>> len(json.dumps(row)) > 0
         True
         """
-        answers = self
-        facts = self.facts
+        answers = self._answers
+        facts = answers.facts
         zone, customer, match = facts.zone, facts.customer, facts.match
         reached, upcoming = answers.escalations()
         reclaim_us = answers.reclaim_us()
@@ -457,7 +458,7 @@ class Assessment(Answers):
         }
 
     def __repr__(self) -> str:
-        facts = self.facts
+        facts = self._answers.facts
         due = "None" if facts.due is None else when(facts.zone, facts.due)
         return f"<Assessment {show(facts.customer.id)} {facts.status.value} due={due} rule={self.rule_key}>"
 
@@ -465,13 +466,16 @@ class Assessment(Answers):
 _new = object.__new__
 _set_facts = vars(Answers)["facts"].__set__  # the slot descriptors: the fastest way to store
 _set_memo = vars(Answers)["memo"].__set__
+_set_answers = vars(Assessment)["_answers"].__set__
 
 
 def make_assessment(facts: Facts) -> Assessment:
     """Build an `Assessment` from the engine's facts (the front ends' only way to make one)."""
+    answers = _new(Answers)
+    _set_facts(answers, facts)
+    _set_memo(answers, None)
     result = _new(Assessment)
-    _set_facts(result, facts)
-    _set_memo(result, None)
+    _set_answers(result, answers)
     return result
 
 

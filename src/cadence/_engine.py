@@ -257,8 +257,7 @@ class Answers:
     def _once(self, name: str, work: Callable[[Facts], _T]) -> _T:
         memo = self.memo
         if memo is None:
-            memo = {}
-            object.__setattr__(self, "memo", memo)
+            memo = self.memo = {}
         if name not in memo:
             memo[name] = work(self.facts)
         return memo[name]  # type: ignore[return-value]
@@ -298,10 +297,20 @@ class Answers:
 
 
 def _next_allowed(facts: Facts) -> int | None:
+    """The earliest instant a new attempt is allowed after the sorted attempts; None if no limit applies."""
     match = facts.match
     if match is None or match.rule.cap is None:
         return None
-    return match.rule.cap.next_allowed(facts.history.index().attempts(facts.as_of))
+    cap = match.rule.cap
+    attempts = facts.history.index().attempts(facts.as_of)
+    earliest = None
+    if cap.min_gap is not None and attempts:
+        earliest = attempts[-1] + cap.min_gap_us
+    if cap.attempts is not None and cap.per is not None and len(attempts) >= cap.attempts:
+        # The attempt that must leave the window before another fits in it.
+        leaving = attempts[-cap.attempts] + cap.per_us
+        earliest = leaving if earliest is None else max(earliest, leaving)
+    return earliest
 
 
 def _unanswered_attempts(facts: Facts) -> int:
@@ -330,8 +339,20 @@ def _reclaim_at(facts: Facts) -> int | None:
     if match is None or match.rule.reclaim is None or customer.owner is None:
         return None
     claimed = customer._claimed_us if customer._claimed_us is not None else customer._created_us
-    mine = facts.history.index().counted_by(facts.mask, customer.owner, claimed, facts.as_of)
-    return match.rule.reclaim.reclaim_at(facts.zone, claimed, mine)
+    reclaim, zone = match.rule.reclaim, facts.zone
+    # After ``after`` past the latest of the claim and the owner's counted contacts since (a back-dated contact
+    # cannot move it back), and not before protection ends.
+    latest = claimed
+    protected = None if reclaim.protect is None else shift(zone, claimed, reclaim.protect)
+    ceiling = None if reclaim.max_protect is None else shift(zone, claimed, reclaim.max_protect)
+    for at in facts.history.index().counted_by(facts.mask, customer.owner, claimed, facts.as_of):
+        latest = max(latest, at)
+        if protected is not None and reclaim.extend is not None:
+            protected = max(protected, shift(zone, at, reclaim.extend))
+    if protected is not None and ceiling is not None:
+        protected = min(protected, ceiling)
+    due = shift(zone, latest, reclaim.after)
+    return due if protected is None else max(due, protected)
 
 
 def _touch_states(facts: Facts) -> tuple[TouchpointStatus, ...]:

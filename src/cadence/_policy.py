@@ -15,10 +15,17 @@ from typing import Any, NamedTuple
 import attrs
 
 from cadence._calendars import Calendar
+from cadence._durations import Duration
 from cadence._errors import PolicyError, show
 from cadence._model import DEFAULT_LIFECYCLE, Lifecycle, Segment
-from cadence._rules import Compiled, Rule
+from cadence._plan import Plan
+from cadence._rulebook import TouchPlan
+from cadence._rules import Rule
 from cadence._time import Zone, get_zone
+from cadence._workdays import Workdays
+
+Compiled = tuple[Plan, tuple[Plan, ...], int, TouchPlan | None]
+"""A rule as the engine reads it: the first plan, one plan per step, the contact filter's mask, the touchpoints."""
 
 __all__ = ["ANY", "Policy", "RuleKey", "RuleMatch"]
 
@@ -230,7 +237,7 @@ class Policy:
                     missing.append(f"{segment.id}/{stage.id}")
                 else:
                     if match.key not in compiled:
-                        compiled[match.key] = match.rule.compiled(self.calendar._work)
+                        compiled[match.key] = _compile(match.rule, self.calendar._work)
                     table[segment.id, stage.id] = (match, compiled[match.key], segment.rank)
         if missing:
             raise PolicyError(
@@ -340,3 +347,15 @@ class Policy:
         merged = dict(self.rules)
         merged.update((_to_key(key, "with_rules"), rule) for key, rule in rules.items())
         return attrs.evolve(self, rules=merged)
+
+
+def _compile(rule: Rule, work: Workdays) -> Compiled:
+    """A rule as the engine reads it on a calendar's working days: the first plan, one plan per step of the
+    sequence, the mask of counted contacts, and the touchpoints."""
+
+    def plan(deadline: Duration) -> Plan:
+        return Plan(deadline, rule.grace, rule.heads_up, rule.churn_after, work, rule.days_off)
+
+    plans = tuple(plan(d) for d in rule.intervals)
+    first = plans[0] if rule.first_response is None else plan(rule.first_response)
+    return first, plans, rule.counts.mask, TouchPlan(rule.touchpoints) if rule.touchpoints else None

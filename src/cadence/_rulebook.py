@@ -113,17 +113,6 @@ class Cap:
         """The rolling window in microseconds (0 without one)."""
         return 0 if self.per is None else _us(self.per)
 
-    def next_allowed(self, attempts: Sequence[int]) -> int | None:
-        """The earliest instant a new attempt is allowed after the sorted ``attempts``; None if no limit applies."""
-        earliest = None
-        if self.min_gap is not None and attempts:
-            earliest = attempts[-1] + _us(self.min_gap)
-        if self.attempts is not None and self.per is not None and len(attempts) >= self.attempts:
-            # The attempt that must leave the window before another fits in it.
-            leaving = attempts[-self.attempts] + _us(self.per)
-            earliest = leaving if earliest is None else max(earliest, leaving)
-        return earliest
-
     @property
     def shortest_cycle_us(self) -> int:
         """The shortest time between attempts the cap allows on average."""
@@ -275,21 +264,6 @@ class Reclaim:
             raise PolicyError(
                 f"Reclaim.max_protect ({self.max_protect}) must not be shorter than protect ({self.protect})"
             )
-
-    def reclaim_at(self, zone: Zone, claimed: int, owner_contacts: Iterable[int]) -> int:
-        """When the customer goes back to the pool: ``after`` past the latest of the claim and the owner's counted
-        contacts since (a back-dated contact cannot move it back), and not before protection ends."""
-        latest = claimed
-        protected = None if self.protect is None else shift(zone, claimed, self.protect)
-        ceiling = None if self.max_protect is None else shift(zone, claimed, self.max_protect)
-        for at in sorted(owner_contacts):
-            latest = max(latest, at)
-            if protected is not None and self.extend is not None:
-                protected = max(protected, shift(zone, at, self.extend))
-        if protected is not None and ceiling is not None:
-            protected = min(protected, ceiling)
-        due = shift(zone, latest, self.after)
-        return due if protected is None else max(due, protected)
 
 
 # --- touchpoints

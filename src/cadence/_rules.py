@@ -6,7 +6,7 @@ import enum
 import itertools
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -20,9 +20,8 @@ from cadence._durations import (
 )
 from cadence._errors import CadenceWarning, DurationError, InputError, InputTypeError, PolicyError, show, warn
 from cadence._model import NON_REACH, Channel, Direction, Outcome, contact_code, to_enum
-from cadence._plan import DaysOff, Plan
-from cadence._rulebook import Cap, Level, Reclaim, TouchPlan, Touchpoint, Unanswered, ladder, touchpoints
-from cadence._workdays import Workdays
+from cadence._plan import DaysOff
+from cadence._rulebook import Cap, Level, Reclaim, Touchpoint, Unanswered, ladder, touchpoints
 
 __all__ = ["ContactFilter", "DaysOff", "Rule"]
 
@@ -30,7 +29,6 @@ _E = TypeVar("_E", bound=enum.Enum)
 
 # A rule as the calculator reads it: the plan before the first counted contact, one plan per interval, the bit
 # mask of counted contact kinds, and the touchpoints (which can drive the status).
-Compiled: TypeAlias = tuple[Plan, tuple[Plan, ...], int, TouchPlan | None]
 
 
 def _enum_set(kind: type[_E], value: object, field: str) -> frozenset[_E]:
@@ -386,16 +384,6 @@ reclaim=None, touchpoints=())
         if self.first_response is not None:
             named.append(("first_response", self.first_response))
         return [*named, ("grace", self.grace)]
-
-    def compiled(self, work: Workdays) -> Compiled:
-        """The rule as the calculator reads it on a calendar: the first plan, one plan per step, the filter mask."""
-
-        def plan(deadline: Duration) -> Plan:
-            return Plan(deadline, self.grace, self.heads_up, self.churn_after, work, self.days_off)
-
-        plans = tuple(plan(d) for d in self.intervals)
-        first = plans[0] if self.first_response is None else plan(self.first_response)
-        return first, plans, self.counts.mask, TouchPlan(self.touchpoints) if self.touchpoints else None
 
 
 def _never_shorter(later: Duration, earlier: Duration) -> bool:
