@@ -479,6 +479,20 @@ class TestWorklist:
         team = worklist(results, owner={"ben", "cy"})
         assert [r.customer_id for r in team] == ["overdue-a-long", "due-a", "due-c"]
 
+    def test_statuses_by_name_one_or_many_and_a_checked_limit(self, results: list) -> None:
+        """Status names work like the members (they silently matched nothing), one status need not be a set, and a
+        negative limit is an error (it silently dropped a row)."""
+        by_name = [r.customer_id for r in worklist(results, statuses=["due", "overdue"])]
+        assert by_name == [r.customer_id for r in worklist(results, statuses={Status.DUE, Status.OVERDUE})]
+        assert by_name
+        assert [r.customer_id for r in worklist(results, statuses="due")] == ["due-a", "due-c"]
+        with pytest.raises(InputError, match=r"statuses: \['late'\] names a status that does not exist"):
+            worklist(results, statuses=["late"])
+        with pytest.raises(InputError, match=r"limit must be a whole number >= 0 or None \(got -1\)"):
+            worklist(results, limit=-1)
+        with pytest.raises(InputTypeError, match="owner must be an owner's name or a collection of them"):
+            worklist(results, owner=7)  # type: ignore[arg-type]
+
     def test_statuses_and_limit(self, results: list) -> None:
         chosen = worklist(results, statuses={Status.OVERDUE}, limit=2)
         assert [r.customer_id for r in chosen] == ["overdue-a-long", "overdue-a-short"]
