@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import pendulum
 import pytest
 
+from builders import call, customer, policy_with, t
 from cadence import (
     AnchorKind,
     Contact,
@@ -15,9 +15,7 @@ from cadence import (
     CustomerError,
     InputError,
     InputTypeError,
-    Policy,
     Rule,
-    Segment,
     Status,
     assess,
     assess_many,
@@ -25,33 +23,6 @@ from cadence import (
 )
 
 ONE_US = timedelta(microseconds=1)
-
-
-def t(text: str) -> pendulum.DateTime:
-    """An instant from an ISO string with an explicit offset (never a naive one)."""
-    value = pendulum.parse(text)
-    assert isinstance(value, pendulum.DateTime)
-    assert value.utcoffset() is not None
-    return value
-
-
-def policy_with(rule: Rule, tz: str = "Europe/Berlin") -> Policy:
-    return Policy(
-        name="test",
-        calendar=tz,
-        segments=[Segment("A", rank=0), Segment("B", rank=1), Segment("C", rank=2)],
-        rules={("*", "*"): rule},
-    )
-
-
-def customer(
-    entered: str, *, stage: str = "retention", segment: str = "A", tz: str | None = None, owner: str | None = None
-) -> Customer:
-    return Customer("c-1", segment, stage, stage_entered_at=t(entered), created_at=t(entered), timezone=tz, owner=owner)
-
-
-def call(at: str, outcome: str = "connected", direction: str = "outbound", by: str | None = "ana") -> Contact:
-    return Contact(t(at), "call", direction, outcome, by)
 
 
 class TestAssess:

@@ -16,13 +16,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cadence
+from builders import BERLIN, berlin, lead, policy
 from cadence import (
     Calendar,
-    Customer,
     DaysOff,
     InputError,
     InputTypeError,
-    Policy,
     PolicyError,
     Rule,
     Status,
@@ -32,20 +31,6 @@ from cadence import (
 )
 from cadence._time import get_zone, instant_us
 from strategies import aware_datetimes, calendars, zone_names
-
-BERLIN = "Europe/Berlin"
-
-
-def berlin(*args: int) -> pendulum.DateTime:
-    return pendulum.datetime(*args, tz=BERLIN)
-
-
-def lead(entered: datetime, tz: str | None = None) -> Customer:
-    return Customer("c-1", "A", "lead", stage_entered_at=entered, created_at=entered, timezone=tz)
-
-
-def policy_on(calendar: Calendar | str, rule: Rule) -> Policy:
-    return Policy(name="p", calendar=calendar, segments=["A"], rules={("*", "*"): rule})
 
 
 def naive_nth_after(calendar: Calendar, day: date, n: int) -> date:
@@ -300,9 +285,9 @@ class TestPolicyOnACalendar:
     def test_friday_evening_lead_with_one_business_day_is_due_monday(self) -> None:
         rule = Rule.every("3bd", first_response="1bd")
         entered = berlin(2026, 3, 6, 18, 30)
-        plain = assess(policy_on(BERLIN, rule), lead(entered), [], as_of=berlin(2026, 3, 9, 8))
+        plain = assess(policy(rule, BERLIN), lead(entered), [], as_of=berlin(2026, 3, 9, 8))
         assert (plain.status, plain.due_at, plain.overdue_at) == (Status.DUE, berlin(2026, 3, 9), berlin(2026, 3, 10))
-        hours = assess(policy_on(Calendar(BERLIN, hours="09:00-18:00"), rule), lead(entered), [], as_of=plain.as_of)
+        hours = assess(policy(rule, Calendar(BERLIN, hours="09:00-18:00")), lead(entered), [], as_of=plain.as_of)
         assert (hours.status, hours.due_at) == (Status.ON_TRACK, berlin(2026, 3, 9, 9))
         assert hours.reason == (
             'on track: first response due 2026-03-09 09:00 (1 business day after entry into "lead" on 2026-03-06 '
@@ -320,7 +305,7 @@ class TestPolicyOnACalendar:
     def test_a_due_date_on_a_holiday(self, days_off: str, due: date, reason: str) -> None:
         cal = Calendar(BERLIN, holidays=["2026-04-03", "2026-04-06"])
         result = assess(
-            policy_on(cal, Rule.every("7d", days_off=days_off)),
+            policy(Rule.every("7d", days_off=days_off), cal),
             lead(berlin(2026, 3, 27, 11)),
             [],
             as_of=berlin(2026, 3, 28),
@@ -331,8 +316,8 @@ class TestPolicyOnACalendar:
     def test_pause_counts_the_grace_in_working_days_and_skip_does_not(self) -> None:
         cal = Calendar(BERLIN, holidays=["2026-04-03", "2026-04-06"])
         entered = berlin(2026, 3, 26, 11)  # due Thursday 2 April with "7d"
-        skip = assess(policy_on(cal, Rule.every("7d", grace="1d", days_off="skip")), lead(entered), [], as_of=entered)
-        pause = assess(policy_on(cal, Rule.every("5d", grace="1d", days_off="pause")), lead(entered), [], as_of=entered)
+        skip = assess(policy(Rule.every("7d", grace="1d", days_off="skip"), cal), lead(entered), [], as_of=entered)
+        pause = assess(policy(Rule.every("5d", grace="1d", days_off="pause"), cal), lead(entered), [], as_of=entered)
         assert (skip.due_at, skip.overdue_at) == (berlin(2026, 4, 2), berlin(2026, 4, 4))
         assert (pause.due_at, pause.overdue_at) == (berlin(2026, 4, 2), berlin(2026, 4, 8))
 
@@ -341,8 +326,8 @@ class TestPolicyOnACalendar:
         grace after a day deadline count from the end of the due date."""
         entered = berlin(2026, 3, 5, 10)
         cal = Calendar(BERLIN, hours="09:00-18:00")
-        days_grace = assess(policy_on(cal, Rule.every("1bd", grace="1bd")), lead(entered), [], as_of=entered)
-        hours_grace = assess(policy_on(cal, Rule.every("1bd", grace="4bh")), lead(entered), [], as_of=entered)
+        days_grace = assess(policy(Rule.every("1bd", grace="1bd"), cal), lead(entered), [], as_of=entered)
+        hours_grace = assess(policy(Rule.every("1bd", grace="4bh"), cal), lead(entered), [], as_of=entered)
         assert (days_grace.due_at, days_grace.overdue_at) == (berlin(2026, 3, 6, 9), berlin(2026, 3, 10))
         assert hours_grace.overdue_at == berlin(2026, 3, 9, 13)
 
@@ -355,9 +340,9 @@ class TestPolicyOnACalendar:
         )
         tz = "Asia/Shanghai"
         entered = pendulum.datetime(2026, 9, 30, 19, tz=tz)
-        result = assess(policy_on(cal, Rule.every("3bd")), lead(entered), [], as_of=entered)
+        result = assess(policy(Rule.every("3bd"), cal), lead(entered), [], as_of=entered)
         assert result.due_at == pendulum.datetime(2026, 10, 10, 9, tz=tz)  # Thu 8, Fri 9, Saturday 10 (make-up)
-        hours = assess(policy_on(cal, Rule.every("10bh")), lead(entered), [], as_of=entered)
+        hours = assess(policy(Rule.every("10bh"), cal), lead(entered), [], as_of=entered)
         assert hours.due_at == pendulum.datetime(2026, 10, 9, 11, 30, tz=tz)  # 7.5 h on the 8th, 2.5 h on the 9th
 
     def test_a_customer_in_new_york_under_a_shanghai_policy_is_due_by_new_york_dates(self) -> None:
@@ -366,9 +351,9 @@ class TestPolicyOnACalendar:
         cal = Calendar("Asia/Shanghai", holidays=["2026-03-09"])
         ny = "America/New_York"
         entered = pendulum.datetime(2026, 3, 6, 20, tz=ny)
-        policy = policy_on(cal, Rule.every("1bd"))
-        theirs = assess(policy, lead(entered, tz=ny), [], as_of=entered)
-        ours = assess(policy, lead(entered), [], as_of=entered)
+        policy_ = policy(Rule.every("1bd"), cal)
+        theirs = assess(policy_, lead(entered, tz=ny), [], as_of=entered)
+        ours = assess(policy_, lead(entered), [], as_of=entered)
         assert theirs.due_at == pendulum.datetime(2026, 3, 10, tz=ny)
         assert theirs.due_at.utcoffset() == timedelta(hours=-4)
         assert ours.due_at == pendulum.datetime(2026, 3, 10, tz="Asia/Shanghai")

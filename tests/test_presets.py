@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from builders import call, customer, t
 from cadence import PolicyError, Rule, Status, assess, days, hours, months, parse_duration, presets
-from test_calculator import call, customer, t
 
 # docs/presets.md, "Time nodes by customer type": first follow-up, second follow-up, after intent confirmed,
 # during contract negotiation, after-sales care.

@@ -14,6 +14,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from builders import berlin as at
+from builders import call, person, policy
 from cadence import (
     CadenceWarning,
     Contact,
@@ -27,25 +29,6 @@ from cadence import (
 )
 from cadence._rulebook import Cap, Level, Reclaim, Recommendation, Touchpoint, TouchpointState, Unanswered
 from strategies import as_of_instants, customers, histories, policies, shift
-
-TZ = "Europe/Berlin"
-
-
-def at(*args: int) -> pendulum.DateTime:
-    return pendulum.datetime(*args, tz=TZ)
-
-
-def policy(rule: Rule) -> Policy:
-    return Policy(name="p", calendar=TZ, segments=["A"], rules={("*", "*"): rule})
-
-
-def person(stage: str = "retention", entered: pendulum.DateTime | None = None, **fields: object) -> Customer:
-    entered = entered or at(2026, 1, 5, 9)
-    return Customer("c-1", "A", stage, stage_entered_at=entered, created_at=at(2025, 6, 1), owner="ana", **fields)
-
-
-def call(when: pendulum.DateTime, outcome: str = "connected", by: str = "ana") -> Contact:
-    return Contact(when, "call", "outbound", outcome, by=by)
 
 
 class TestDeferral:

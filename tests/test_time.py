@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from builders import call, customer, policy_with, t
 from cadence import Customer, InputError, PolicyError, Rule, assess
 from cadence._time import add_calendar, get_zone, instant_us
 from strategies import ZONES, aware_datetimes
-from test_calculator import call, customer, policy_with, t
 
 # The DST catalogue: (zone, local date, the first instant of that date, what is special about it).
 DAY_STARTS = [
