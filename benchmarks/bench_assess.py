@@ -16,8 +16,7 @@ from typing import Any
 
 import pendulum
 
-from cadence import Contact, Customer, Direction, Outcome, Policy, assess, assess_many, presets
-from cadence._model import NON_REACH
+from cadence import NON_REACH, Contact, Customer, Direction, Outcome, Policy, assess, assess_many, presets
 
 ZONES = ["Europe/Berlin", "America/New_York", "Asia/Shanghai", "Australia/Lord_Howe", "America/Santiago", "UTC"]
 AS_OF = pendulum.datetime(2026, 3, 30, 9, 30, tz="Europe/Berlin")
