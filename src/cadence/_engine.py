@@ -12,7 +12,6 @@ from __future__ import annotations
 import enum
 import functools
 import itertools
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import NamedTuple, TypeVar
 
@@ -302,7 +301,7 @@ def _next_allowed(facts: Facts) -> int | None:
     if match is None or match.rule.cap is None:
         return None
     cap = match.rule.cap
-    attempts = facts.history.index().attempts(facts.as_of)
+    attempts = facts.history.attempts(NONE, facts.as_of)
     earliest = None
     if cap.min_gap is not None and attempts:
         earliest = attempts[-1] + cap.min_gap_us
@@ -314,11 +313,9 @@ def _next_allowed(facts: Facts) -> int | None:
 
 
 def _unanswered_attempts(facts: Facts) -> int:
-    attempts = facts.history.index().attempts(facts.as_of)
     entered, last = facts.customer._entered_us, facts.last_contact
-    if last is None or last < entered:
-        return len(attempts) - bisect_left(attempts, entered)
-    return len(attempts) - bisect_right(attempts, last)
+    since = entered if last is None or last < entered else last + 1
+    return len(facts.history.attempts(since, facts.as_of))
 
 
 def _ladder(facts: Facts) -> tuple[tuple[str, ...], int | None]:
@@ -345,7 +342,7 @@ def _reclaim_at(facts: Facts) -> int | None:
     latest = claimed
     protected = None if reclaim.protect is None else shift(zone, claimed, reclaim.protect)
     ceiling = None if reclaim.max_protect is None else shift(zone, claimed, reclaim.max_protect)
-    for at in facts.history.index().counted_by(facts.mask, customer.owner, claimed, facts.as_of):
+    for at in sorted(facts.history.counted_by(facts.mask, customer.owner, claimed, facts.as_of)):
         latest = max(latest, at)
         if protected is not None and reclaim.extend is not None:
             protected = max(protected, shift(zone, at, reclaim.extend))
@@ -359,16 +356,15 @@ def _touch_states(facts: Facts) -> tuple[TouchpointStatus, ...]:
     if facts.touch is None:
         return ()
     entered = facts.customer._entered_us
-    counted = facts.history.index().counted_until(facts.mask, facts.as_of)
-    return facts.touch.states(facts.zone, entered, facts.as_of, counted[bisect_left(counted, entered) :])
+    counted = facts.history.counted(facts.mask, entered, facts.as_of)
+    return facts.touch.states(facts.zone, entered, facts.as_of, counted)
 
 
 def _risk(facts: Facts) -> tuple[float, int, list[int], int, int, int | None]:
     silence = facts.as_of - facts.silent_since
     # Read from the year before the silence began, so that only the silence changes as as_of moves on.
-    counted = facts.history.index().counted_until(facts.mask, facts.as_of)
-    times = counted[bisect_left(counted, facts.silent_since - _LOOKBACK) :]
-    own = [b - a for a, b in itertools.pairwise(times) if b != a][-_RECENT:]  # contacts at one instant: one
+    times = facts.history.counted(facts.mask, facts.silent_since - _LOOKBACK, facts.as_of)
+    own = [b - a for a, b in itertools.pairwise(times)][-_RECENT:]
     if facts.match is None:
         return 0.0, silence, own, 0, 0, None
     rule = facts.match.rule

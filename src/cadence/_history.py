@@ -86,6 +86,27 @@ class History:
         last = times[end - 1] if end else NONE
         return last, end - bisect_left(times, entry, 0, end), index.latest_deferral(as_of)
 
+    def attempts(self, low: int, high: int) -> list[int]:
+        """The sorted instants of the distinct outbound contacts (attempts, reached or not) in [``low``, ``high``]."""
+        index = self._index
+        if index is None:
+            keys = {e._key for e in self.events if e._bit & OUTBOUND and low <= e._us <= high}
+            return sorted([key[0] for key in keys])
+        outbound = index.attempts(high)
+        return outbound[bisect_left(outbound, low) :]
+
+    def counted(self, mask: int, low: int, high: int) -> list[int]:
+        """The sorted distinct instants of counted contacts in [``low``, ``high``]."""
+        index = self._index
+        if index is None:
+            return sorted({e._us for e in self.events if mask & e._bit and low <= e._us <= high})
+        times = index.counted(mask)
+        return sorted(set(times[bisect_left(times, low) : bisect_right(times, high)]))
+
+    def counted_by(self, mask: int, owner: str, low: int, high: int) -> list[int]:
+        """The instants of ``owner``'s counted contacts in [``low``, ``high``]."""
+        return [e._us for e in self.events if mask & e._bit and e.by == owner and low <= e._us <= high]
+
     def any_counted(self, mask: int, low: int, high: int) -> bool:
         """True if a counted contact lies in [``low``, ``high``]."""
         index = self._index
@@ -173,15 +194,6 @@ class _Index:
         if outbound is None:
             outbound = self._outbound = sorted([key[0] for key in self.distinct() if OUTBOUND >> key[1] & 1])
         return outbound[: bisect_right(outbound, as_of)]
-
-    def counted_until(self, mask: int, as_of: int) -> list[int]:
-        """The sorted instants of counted contacts at or before ``as_of``."""
-        times = self.counted(mask)
-        return times[: bisect_right(times, as_of)]
-
-    def counted_by(self, mask: int, owner: str, since: int, as_of: int) -> list[int]:
-        """The sorted instants of ``owner``'s counted contacts from ``since`` to ``as_of``."""
-        return sorted(k[0] for k in self.distinct() if k[2] == owner and since <= k[0] <= as_of and mask & 1 << k[1])
 
     def any_counted(self, mask: int, low: int, high: int) -> bool:
         """True if a counted contact lies in [``low``, ``high``]."""
