@@ -12,7 +12,6 @@ from cadence import (
     Channel,
     Contact,
     Customer,
-    Deferral,
     Direction,
     InputError,
     InputTypeError,
@@ -137,30 +136,3 @@ class TestCustomer:
         customer = Customer("c-1", "A", "lead", AT, AT)
         with pytest.raises(AttributeError):
             customer.stage = "won"  # type: ignore[misc]
-
-
-class TestValuesShowTheirFieldsOnly:
-    def test_asdict_and_pickle(self) -> None:
-        """`attrs.asdict` shows what the user gave, not the integers the engine reads (issue 11), and the values
-        pickle: an unpickled one makes those integers again when they are first read."""
-        import pickle
-        from datetime import date
-
-        import attrs
-
-        at = pendulum.datetime(2026, 3, 2, 10, tz="Europe/Berlin")
-        customer = Customer("c-1", "A", "lead", stage_entered_at=at, created_at=at, timezone="Asia/Tokyo")
-        contact = Contact(at, "call", outcome="connected", by="ana")
-        deferral = Deferral(at, until=date(2026, 4, 1))
-        assert list(attrs.asdict(customer)) == [
-            "id", "segment", "stage", "stage_entered_at", "created_at", "timezone", "owner", "do_not_contact",
-            "do_not_contact_until", "claimed_at",
-        ]  # fmt: skip
-        assert list(attrs.asdict(contact)) == ["at", "channel", "direction", "outcome", "by"]
-        assert list(attrs.asdict(deferral)) == ["at", "until", "by"]
-        for value in (customer, contact, deferral):
-            again = pickle.loads(pickle.dumps(value))
-            assert again == value
-        again = pickle.loads(pickle.dumps(customer))
-        assert (again._entered_us, again._zone) == (customer._entered_us, customer._zone)
-        assert pickle.loads(pickle.dumps(deferral))._rank == deferral._rank

@@ -7,10 +7,9 @@ integers once, here, so that assessing a customer never converts a contact again
 from __future__ import annotations
 
 import enum
-import functools
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import attrs
 
@@ -243,15 +242,6 @@ def _outcome(value: object) -> Outcome:
     return to_enum(Outcome, value, "Contact.outcome")
 
 
-_set = object.__setattr__
-
-
-def _contact_key(contact: Contact) -> tuple[int, int, str | None]:
-    us = instant_us(contact.at, "Contact.at")
-    _optional_str(contact.by, "Contact.by")
-    return us, contact_code(contact.channel, contact.direction, contact.outcome), contact.by
-
-
 @attrs.frozen(eq=False)
 class Contact:
     """One touch: when, on which channel, in which direction, with what outcome, and by whom.
@@ -271,19 +261,17 @@ class Contact:
     direction: Direction = attrs.field(default=Direction.OUTBOUND, converter=_direction)
     outcome: Outcome = attrs.field(default=Outcome.OTHER, converter=_outcome)
     by: str | None = None
-
-    # The integers the engine reads: (instant in microseconds, kind code, person), what makes two contacts the same;
-    # the instant; the kind as a bit (see `ContactFilter`). They are made here, into slots that are not fields (so
-    # `attrs.asdict` shows the fields only); an unpickled contact makes them again when first read.
-    _key = functools.cached_property(_contact_key)
-    _us = functools.cached_property(lambda self: self._key[0])
-    _bit = functools.cached_property(lambda self: 1 << self._key[1])
+    _us: int = attrs.field(init=False, repr=False)
+    _bit: int = attrs.field(init=False, repr=False)
+    _key: tuple[int, int, str | None] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        key = _contact_key(self)
-        _set(self, "_key", key)
-        _set(self, "_us", key[0])
-        _set(self, "_bit", 1 << key[1])
+        us = instant_us(self.at, "Contact.at")
+        _optional_str(self.by, "Contact.by")
+        code = contact_code(self.channel, self.direction, self.outcome)
+        object.__setattr__(self, "_us", us)
+        object.__setattr__(self, "_bit", 1 << code)
+        object.__setattr__(self, "_key", (us, code, self.by))
 
     @property
     def is_attempt(self) -> bool:
@@ -310,19 +298,6 @@ def _until(value: object) -> datetime | date:
     )
 
 
-def _deferral_parts(deferral: Deferral) -> tuple[Any, ...]:
-    us = instant_us(deferral.at, "Deferral.at")
-    _optional_str(deferral.by, "Deferral.by")
-    if isinstance(deferral.until, datetime):
-        until_us, until_date = instant_us(deferral.until, "Deferral.until"), None
-        until: object = until_us
-    else:
-        until_us, until_date = None, deferral.until.toordinal()
-        until = ("date", until_date)
-    order = (0, until_us) if until_us is not None else (1, until_date or 0)
-    return us, until_us, until_date, (us, -1, (until, deferral.by)), (us, *order, deferral.by or "")
-
-
 @attrs.frozen(eq=False)
 class Deferral:
     """A customer's request to be contacted later ("busy, talk next month"), logged in the history at ``at``.
@@ -339,35 +314,40 @@ class Deferral:
     at: datetime
     until: datetime | date = attrs.field(converter=_until)
     by: str | None = None
-    _bit = 0  # no kind: a deferral is no contact, and no contact filter counts it
-
-    # The integers the engine reads (slots, not fields; see `Contact`): the instant; ``until`` as an instant, or as
-    # a date ordinal (see `until_us`); what makes two deferrals the same; their order (the latest logged wins, then
-    # the latest ``until``).
-    _us = functools.cached_property(lambda self: _deferral_parts(self)[0])
-    _until_us = functools.cached_property(lambda self: _deferral_parts(self)[1])
-    _until_date = functools.cached_property(lambda self: _deferral_parts(self)[2])
-    _key = functools.cached_property(lambda self: _deferral_parts(self)[3])
-    _rank = functools.cached_property(lambda self: _deferral_parts(self)[4])
+    _us: int = attrs.field(init=False, repr=False)
+    _bit: int = attrs.field(init=False, repr=False, default=0)
+    _key: tuple[int, int, object] = attrs.field(init=False, repr=False)
+    _until_us: int | None = attrs.field(init=False, repr=False)
+    _until_date: int | None = attrs.field(init=False, repr=False)
+    _rank: tuple[int, int, int, str] = attrs.field(init=False, repr=False)  # the latest deferral wins
 
     def __attrs_post_init__(self) -> None:
-        for name, value in zip(
-            ("_us", "_until_us", "_until_date", "_key", "_rank"), _deferral_parts(self), strict=True
-        ):
-            _set(self, name, value)
+        us = instant_us(self.at, "Deferral.at")
+        _optional_str(self.by, "Deferral.by")
+        if isinstance(self.until, datetime):
+            until_us, until_date = instant_us(self.until, "Deferral.until"), None
+            key: object = until_us
+        else:
+            until_us, until_date = None, self.until.toordinal()
+            key = ("date", until_date)
+        object.__setattr__(self, "_us", us)
+        object.__setattr__(self, "_key", (us, -1, (key, self.by)))
+        object.__setattr__(self, "_until_us", until_us)
+        object.__setattr__(self, "_until_date", until_date)
+        order = (0, until_us) if until_us is not None else (1, until_date or 0)
+        object.__setattr__(self, "_rank", (us, *order, self.by or ""))
 
     def until_us(self, zone: Zone) -> int:
         """``until`` as microseconds: a date is the start of that local date in ``zone``."""
-        until: int | None = self._until_us
-        if until is not None:
-            return until
+        if self._until_us is not None:
+            return self._until_us
+        assert self._until_date is not None
         return zone.day_start(self._until_date)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Deferral):
             return NotImplemented
-        same: bool = self._key == other._key
-        return same
+        return self._key == other._key
 
     def __hash__(self) -> int:
         return hash(self._key)
@@ -405,15 +385,12 @@ class Customer:
     do_not_contact: bool = False
     do_not_contact_until: datetime | None = None
     claimed_at: datetime | None = None
-
-    # What the engine reads (slots, not fields; see `Contact`): stage entry, creation and claim as instants, the
-    # customer's own zone, the rule key, and the end of a do-not-contact pause (None: no pause; _FOREVER: no end).
-    _entered_us = functools.cached_property(lambda self: _customer_parts(self)[0])
-    _created_us = functools.cached_property(lambda self: _customer_parts(self)[1])
-    _zone = functools.cached_property(lambda self: _customer_parts(self)[2])
-    _rule_key = functools.cached_property(lambda self: _customer_parts(self)[3])
-    _paused_until = functools.cached_property(lambda self: _customer_parts(self)[4])
-    _claimed_us = functools.cached_property(lambda self: _customer_parts(self)[5])
+    _entered_us: int = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _created_us: int = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _zone: Zone | None = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _rule_key: tuple[str, str] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _paused_until: int | None = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _claimed_us: int | None = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         for name in ("id", "segment", "stage"):
@@ -424,39 +401,37 @@ class Customer:
                     field=f"Customer.{name}",
                     value=value,
                 )
-        for name, value in zip(_CUSTOMER_SLOTS, _customer_parts(self), strict=True):
-            _set(self, name, value)
-
-
-_CUSTOMER_SLOTS = ("_entered_us", "_created_us", "_zone", "_rule_key", "_paused_until", "_claimed_us")
-
-
-def _customer_parts(customer: Customer) -> tuple[Any, ...]:
-    entered = instant_us(customer.stage_entered_at, "Customer.stage_entered_at")
-    created = instant_us(customer.created_at, "Customer.created_at")
-    if entered < created:
-        raise InputError(
-            f"Customer.stage_entered_at ({customer.stage_entered_at.isoformat()}) is before "
-            f"Customer.created_at ({customer.created_at.isoformat()}) for customer {show(customer.id)}"
+        entered = instant_us(self.stage_entered_at, "Customer.stage_entered_at")
+        created = instant_us(self.created_at, "Customer.created_at")
+        if entered < created:
+            raise InputError(
+                f"Customer.stage_entered_at ({self.stage_entered_at.isoformat()}) is before "
+                f"Customer.created_at ({self.created_at.isoformat()}) for customer {show(self.id)}"
+            )
+        _optional_str(self.owner, "Customer.owner")
+        zone = None if self.timezone is None else get_zone(self.timezone, "Customer.timezone", InputError)
+        object.__setattr__(self, "_entered_us", entered)
+        object.__setattr__(self, "_created_us", created)
+        object.__setattr__(self, "_zone", zone)
+        object.__setattr__(self, "_rule_key", (self.segment, self.stage))
+        if not isinstance(self.do_not_contact, bool):
+            raise InputError(
+                f"Customer.do_not_contact must be True or False (got {show(self.do_not_contact)})",
+                field="Customer.do_not_contact",
+                value=self.do_not_contact,
+            )
+        until = _optional_instant(self.do_not_contact_until, "Customer.do_not_contact_until")
+        if until is not None and not self.do_not_contact:
+            raise InputError(
+                "Customer.do_not_contact_until needs Customer.do_not_contact=True",
+                field="Customer.do_not_contact_until",
+                value=self.do_not_contact_until,
+            )
+        # None: no pause; _FOREVER: paused with no end; else the end of the pause.
+        object.__setattr__(
+            self, "_paused_until", (_FOREVER if until is None else until) if self.do_not_contact else None
         )
-    _optional_str(customer.owner, "Customer.owner")
-    zone = None if customer.timezone is None else get_zone(customer.timezone, "Customer.timezone", InputError)
-    if not isinstance(customer.do_not_contact, bool):
-        raise InputError(
-            f"Customer.do_not_contact must be True or False (got {show(customer.do_not_contact)})",
-            field="Customer.do_not_contact",
-            value=customer.do_not_contact,
-        )
-    until = _optional_instant(customer.do_not_contact_until, "Customer.do_not_contact_until")
-    if until is not None and not customer.do_not_contact:
-        raise InputError(
-            "Customer.do_not_contact_until needs Customer.do_not_contact=True",
-            field="Customer.do_not_contact_until",
-            value=customer.do_not_contact_until,
-        )
-    paused = (_FOREVER if until is None else until) if customer.do_not_contact else None
-    claimed = _optional_instant(customer.claimed_at, "Customer.claimed_at")
-    return entered, created, zone, (customer.segment, customer.stage), paused, claimed
+        object.__setattr__(self, "_claimed_us", _optional_instant(self.claimed_at, "Customer.claimed_at"))
 
 
 Event = Contact | Deferral
