@@ -13,7 +13,6 @@ from cadence._durations import Duration
 from cadence._engine import AnchorKind, Answers, Facts, Status, deadline, evaluate
 from cadence._errors import show
 from cadence._explain import reason, when
-from cadence._history import History
 from cadence._model import Customer
 from cadence._policy import Policy, RuleKey
 from cadence._rulebook import Recommendation, TouchpointState, TouchpointStatus
@@ -162,15 +161,15 @@ class Assessment:
             return NotImplemented
         if self._key() != other._key():
             return False
-        mine, theirs = self._answers.facts, other._answers.facts
-        return mine.history.canonical(mine.as_of) == theirs.history.canonical(theirs.as_of)
+        mine, theirs = self._answers, other._answers
+        return mine.history().canonical(mine.facts.as_of) == theirs.history().canonical(theirs.facts.as_of)
 
     def __hash__(self) -> int:
         return hash(self._key())
 
     def __reduce__(self) -> tuple[Any, ...]:
         facts = self._answers.facts
-        return _reassess, (facts.policy, facts.customer, facts.history.events, facts.as_of)
+        return _reassess, (facts.policy, facts.customer, self._answers.history().events, facts.as_of)
 
     def __copy__(self) -> Assessment:
         return self
@@ -481,4 +480,4 @@ def make_assessment(facts: Facts) -> Assessment:
 
 def _reassess(policy: Policy, customer: Customer, events: tuple[Any, ...], as_of: int) -> Assessment:
     """An unpickled assessment: assessed again from its inputs (the answer is the same, as assessing is pure)."""
-    return make_assessment(evaluate(policy, customer, History(events), as_of))
+    return make_assessment(evaluate(policy, customer, events, as_of))

@@ -14,7 +14,7 @@ from typing import Literal, overload
 from cadence._assessment import Assessment, Status, make_assessment
 from cadence._engine import evaluate
 from cadence._errors import CadenceError, InputError, InputTypeError, show
-from cadence._history import History
+from cadence._history import History, materialize
 from cadence._model import Customer, Event
 from cadence._policy import Policy
 from cadence._time import instant_us
@@ -198,4 +198,5 @@ def _statuses(statuses: object) -> frozenset[Status]:
 def _assess(policy: Policy, customer: Customer, contacts: Iterable[Event] | History, as_of: int) -> Assessment:
     if not isinstance(customer, Customer):
         raise InputTypeError(f"customer must be a Customer (got {show(customer)})")
-    return make_assessment(evaluate(policy, customer, History.of(contacts), as_of))
+    history = contacts if isinstance(contacts, (tuple, History)) else materialize(contacts)  # read once, kept
+    return make_assessment(evaluate(policy, customer, history, as_of))

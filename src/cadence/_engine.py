@@ -13,11 +13,11 @@ import enum
 import functools
 import itertools
 from collections.abc import Callable
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from cadence._durations import Duration
 from cadence._errors import InputError
-from cadence._history import NONE, History
+from cadence._history import NONE, History, distinct_count, scan
 from cadence._model import _FOREVER, Customer
 from cadence._policy import Policy, RuleMatch, _unknown
 from cadence._rulebook import Recommendation, TouchPlan, TouchpointStatus, risk_score, shift
@@ -88,7 +88,7 @@ class Facts(NamedTuple):
     last_contact: int | None  # the last counted contact at or before as_of, in any stage
     silent_since: int  # the later of the last counted contact and creation
     policy: Policy
-    history: History
+    history: tuple[Any, ...] | History  # the events as given (a tuple), or a History asked at several instants
     mask: int  # the contact filter of the rule (the default filter for a terminal stage)
     touch: TouchPlan | None  # the rule's touchpoints, compiled
 
@@ -97,7 +97,7 @@ _DEFAULT_MASK = ContactFilter().mask
 _facts = tuple.__new__  # builds Facts without the NamedTuple's Python-level __new__ (five times faster)
 
 
-def evaluate(policy: Policy, customer: Customer, history: History, as_of: int) -> Facts:
+def evaluate(policy: Policy, customer: Customer, history: tuple[Any, ...] | History, as_of: int) -> Facts:
     """The facts of ``customer`` at ``as_of`` (microseconds) under ``policy``: the one pipeline of the engine."""
     entry = customer._entered_us
     if as_of < entry:
@@ -114,7 +114,12 @@ def evaluate(policy: Policy, customer: Customer, history: History, as_of: int) -
     paused = customer._paused_until
     if paused is not None and as_of < paused:
         return _inactive(policy, customer, history, as_of, zone, match, paused, mask)
-    last, count, deferral = history.summary(mask, entry, as_of, len(plans) > 1)
+    if isinstance(history, tuple):  # one instant: one pass over the events as given
+        last, count, deferral = scan(history, as_of, mask, entry)
+        if count > 1 and len(plans) > 1:
+            count = distinct_count(history, mask, entry, as_of)
+    else:
+        last, count, deferral = history.summary(mask, entry, as_of, len(plans) > 1)
     # The anchor, and the deadline that runs from it.
     if count == 0:
         anchor, kind, step, plan = entry, AnchorKind.STAGE_ENTRY, 0, first_plan
@@ -151,7 +156,7 @@ def evaluate(policy: Policy, customer: Customer, history: History, as_of: int) -
     else:
         status = Status.ON_TRACK
     on_track = status is Status.ON_TRACK or status is Status.DUE_SOON
-    if on_track and touch is not None and touch.due_now(zone, entry, as_of, history, mask):
+    if on_track and touch is not None and touch.due_now(zone, entry, as_of, History.of(history), mask):
         status = Status.DUE  # a touchpoint due now is more urgent than the cadence
     return _facts(
         Facts,
@@ -182,7 +187,7 @@ def evaluate(policy: Policy, customer: Customer, history: History, as_of: int) -
 def _inactive(
     policy: Policy,
     customer: Customer,
-    history: History,
+    history: tuple[Any, ...] | History,
     as_of: int,
     zone: Zone,
     match: RuleMatch | None = None,
@@ -200,7 +205,8 @@ def _inactive(
             raise InputError(
                 f"Customer.stage of {customer.id!r}: {_unknown('stage', customer.stage, policy.lifecycle.ids)}"
             )
-    last, _, _ = history.summary(_DEFAULT_MASK, as_of + 1, as_of, False)
+    events = history if isinstance(history, tuple) else history.events
+    last, _, _ = scan(events, as_of, _DEFAULT_MASK, as_of + 1)
     return _facts(
         Facts,
         (
@@ -253,13 +259,17 @@ class Answers:
     facts: Facts
     memo: dict[str, object] | None  # made on first use: most results are read for their status only
 
-    def _once(self, name: str, work: Callable[[Facts], _T]) -> _T:
+    def _once(self, name: str, work: Callable[[Answers], _T]) -> _T:
         memo = self.memo
         if memo is None:
             memo = self.memo = {}
         if name not in memo:
-            memo[name] = work(self.facts)
+            memo[name] = work(self)
         return memo[name]  # type: ignore[return-value]
+
+    def history(self) -> History:
+        """The facts' history as a `History` (made once: the rulebook's questions may build its index)."""
+        return self._once("history", _history)
 
     def allowed_us(self) -> int | None:
         """The earliest instant a new attempt is allowed by the rule's frequency cap (None: no cap applies)."""
@@ -295,13 +305,18 @@ class Answers:
         return self._once("risk", _risk)
 
 
-def _next_allowed(facts: Facts) -> int | None:
+def _history(answers: Answers) -> History:
+    return History.of(answers.facts.history)
+
+
+def _next_allowed(answers: Answers) -> int | None:
     """The earliest instant a new attempt is allowed after the sorted attempts; None if no limit applies."""
+    facts = answers.facts
     match = facts.match
     if match is None or match.rule.cap is None:
         return None
     cap = match.rule.cap
-    attempts = facts.history.attempts(NONE, facts.as_of)
+    attempts = answers.history().attempts(NONE, facts.as_of)
     earliest = None
     if cap.min_gap is not None and attempts:
         earliest = attempts[-1] + cap.min_gap_us
@@ -312,13 +327,15 @@ def _next_allowed(facts: Facts) -> int | None:
     return earliest
 
 
-def _unanswered_attempts(facts: Facts) -> int:
+def _unanswered_attempts(answers: Answers) -> int:
+    facts = answers.facts
     entered, last = facts.customer._entered_us, facts.last_contact
     since = entered if last is None or last < entered else last + 1
-    return len(facts.history.attempts(since, facts.as_of))
+    return len(answers.history().attempts(since, facts.as_of))
 
 
-def _ladder(facts: Facts) -> tuple[tuple[str, ...], int | None]:
+def _ladder(answers: Answers) -> tuple[tuple[str, ...], int | None]:
+    facts = answers.facts
     match, overdue = facts.match, facts.overdue
     if match is None or not match.rule.escalation or overdue is None:
         return (), None
@@ -331,7 +348,8 @@ def _ladder(facts: Facts) -> tuple[tuple[str, ...], int | None]:
     return tuple(reached), None
 
 
-def _reclaim_at(facts: Facts) -> int | None:
+def _reclaim_at(answers: Answers) -> int | None:
+    facts = answers.facts
     customer, match = facts.customer, facts.match
     if match is None or match.rule.reclaim is None or customer.owner is None:
         return None
@@ -342,7 +360,7 @@ def _reclaim_at(facts: Facts) -> int | None:
     latest = claimed
     protected = None if reclaim.protect is None else shift(zone, claimed, reclaim.protect)
     ceiling = None if reclaim.max_protect is None else shift(zone, claimed, reclaim.max_protect)
-    for at in sorted(facts.history.counted_by(facts.mask, customer.owner, claimed, facts.as_of)):
+    for at in sorted(answers.history().counted_by(facts.mask, customer.owner, claimed, facts.as_of)):
         latest = max(latest, at)
         if protected is not None and reclaim.extend is not None:
             protected = max(protected, shift(zone, at, reclaim.extend))
@@ -352,18 +370,20 @@ def _reclaim_at(facts: Facts) -> int | None:
     return due if protected is None else max(due, protected)
 
 
-def _touch_states(facts: Facts) -> tuple[TouchpointStatus, ...]:
+def _touch_states(answers: Answers) -> tuple[TouchpointStatus, ...]:
+    facts = answers.facts
     if facts.touch is None:
         return ()
     entered = facts.customer._entered_us
-    counted = facts.history.counted(facts.mask, entered, facts.as_of)
+    counted = answers.history().counted(facts.mask, entered, facts.as_of)
     return facts.touch.states(facts.zone, entered, facts.as_of, counted)
 
 
-def _risk(facts: Facts) -> tuple[float, int, list[int], int, int, int | None]:
+def _risk(answers: Answers) -> tuple[float, int, list[int], int, int, int | None]:
+    facts = answers.facts
     silence = facts.as_of - facts.silent_since
     # Read from the year before the silence began, so that only the silence changes as as_of moves on.
-    times = facts.history.counted(facts.mask, facts.silent_since - _LOOKBACK, facts.as_of)
+    times = answers.history().counted(facts.mask, facts.silent_since - _LOOKBACK, facts.as_of)
     own = [b - a for a, b in itertools.pairwise(times)][-_RECENT:]
     if facts.match is None:
         return 0.0, silence, own, 0, 0, None

@@ -33,7 +33,7 @@ class History:
     __slots__ = ("_asked", "_index", "events")
 
     def __init__(self, events: Iterable[Event]) -> None:
-        self.events: tuple[Any, ...] = events if type(events) is tuple else _materialize(events)
+        self.events: tuple[Any, ...] = events if type(events) is tuple else materialize(events)
         self._asked: int | None = None  # the one instant answered by a scan, before any index
         self._index: _Index | None = None
 
@@ -44,7 +44,7 @@ class History:
         if type(events) is History:
             return events
         history = _new(History)
-        _set_events(history, events if type(events) is tuple else _materialize(events))  # type: ignore[arg-type]
+        _set_events(history, events if type(events) is tuple else materialize(events))  # type: ignore[arg-type]
         _set_asked(history, None)
         _set_index(history, None)
         return history
@@ -58,27 +58,9 @@ class History:
             asked = self._asked
             if asked is None or asked == as_of:
                 self._asked = as_of
-                # One pass (inlined: this is the hot path of every single assessment).
-                last = NONE
-                count = 0
-                deferral: Any = None
-                event: Any = None
-                try:
-                    for event in self.events:
-                        at = event._us
-                        if at <= as_of:
-                            bit = event._bit
-                            if mask & bit:
-                                if at > last:
-                                    last = at
-                                if at >= entry:
-                                    count += 1
-                            elif not bit and (deferral is None or event._rank > deferral._rank):
-                                deferral = event  # only a Deferral has no kind bit
-                except AttributeError:
-                    raise InputTypeError(f"contacts must hold Contact or Deferral values (got {show(event)})") from None
+                last, count, deferral = scan(self.events, as_of, mask, entry)
                 if distinct and count > 1:
-                    count = len({c._key for c in self.events if entry <= c._us <= as_of and mask & c._bit})
+                    count = distinct_count(self.events, mask, entry, as_of)
                 return last, count, deferral
             index = self.index()
         times = index.counted(mask)
@@ -202,7 +184,38 @@ class _Index:
         return first < len(times) and times[first] <= high
 
 
-def _materialize(events: Iterable[Event]) -> tuple[Any, ...]:
+def scan(events: tuple[Any, ...], as_of: int, mask: int, entry: int) -> tuple[int, int, Deferral | None]:
+    """One pass over events as given: the last counted contact at or before ``as_of`` (``NONE`` if none), how many
+    counted since ``entry`` (exact duplicates each time: see `distinct_count`), and the latest deferral logged at
+    or before ``as_of``. The hot path of every assessment of one instant."""
+    last = NONE
+    count = 0
+    deferral: Any = None
+    event: Any = None
+    try:
+        for event in events:
+            at = event._us
+            if at <= as_of:
+                bit = event._bit
+                if mask & bit:
+                    if at > last:
+                        last = at
+                    if at >= entry:
+                        count += 1
+                elif not bit and (deferral is None or event._rank > deferral._rank):
+                    deferral = event  # only a Deferral has no kind bit
+    except AttributeError:
+        raise InputTypeError(f"contacts must hold Contact or Deferral values (got {show(event)})") from None
+    return last, count, deferral
+
+
+def distinct_count(events: tuple[Any, ...], mask: int, entry: int, as_of: int) -> int:
+    """How many distinct counted contacts lie in [``entry``, ``as_of``] (exact duplicates once)."""
+    return len({e._key for e in events if entry <= e._us <= as_of and mask & e._bit})
+
+
+def materialize(events: Iterable[Event]) -> tuple[Any, ...]:
+    """``events`` as a tuple (the history as given), or an InputTypeError for something that is no history."""
     if type(events) is tuple:
         return events
     if type(events) is list:
