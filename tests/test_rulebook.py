@@ -28,7 +28,7 @@ from cadence import (
     assess,
 )
 from cadence._rulebook import Cap, Level, Reclaim, Recommendation, Touchpoint, TouchpointState, Unanswered
-from strategies import as_of_instants, customers, histories, policies, shift
+from strategies import as_of_instants, customer_at, customer_specs, history_at, history_specs, policies, shift
 
 
 class TestDeferral:
@@ -291,11 +291,14 @@ class TestRiskScore:
 @given(policies(), as_of_instants, st.data())
 def test_snoozed_never_turns_overdue_before_until(policy_: Policy, as_of: datetime, data: st.DataObject) -> None:
     """Before a deferral's end, the status is snoozed (or churn risk, or inactive), never due or overdue."""
-    customer = data.draw(customers(as_of=as_of))
-    history = data.draw(histories(around=as_of))
+    customer = customer_at(as_of, data.draw(customer_specs()))
+    history = history_at(as_of, data.draw(history_specs()))
     asked = shift(as_of, minutes=-data.draw(st.integers(0, 60 * 24 * 30)))
     until = shift(as_of, minutes=data.draw(st.integers(1, 60 * 24 * 60)))
-    history = [c for c in history if c.at <= asked] + [Deferral(asked, until=until)]
+    # The events up to the request; earlier deferrals too, but none logged at the same instant (the latest until
+    # among those would win).
+    history = [e for e in history if e.at < asked or (isinstance(e, Contact) and e.at == asked)]
+    history.append(Deferral(asked, until=until))
     result = assess(policy_, customer, history, as_of=as_of)
     assert result.status in (Status.SNOOZED, Status.CHURN_RISK, Status.INACTIVE)
 
@@ -342,8 +345,8 @@ def test_next_allowed_at_is_exactly_when_the_cap_allows(cap: Cap, minutes: list[
 def test_risk_score_is_bounded_zero_after_contact_and_monotone(
     policy_: Policy, as_of: datetime, data: st.DataObject, later: int
 ) -> None:
-    customer = data.draw(customers(as_of=as_of))
-    history = [c for c in data.draw(histories(around=as_of, after_days=0)) if c.at <= as_of]  # none in between
+    customer = customer_at(as_of, data.draw(customer_specs()))
+    history = [c for c in history_at(as_of, data.draw(history_specs(after_days=0))) if c.at <= as_of]  # none between
     now = assess(policy_, customer, history, as_of=as_of)
     assume(now.status is not Status.INACTIVE)
     assert 0.0 <= now.risk_score <= 1.0
