@@ -1,7 +1,12 @@
-"""The command line, run as a user runs it: in a subprocess, checking exit codes, stdout and stderr."""
+"""The command line, run as a user runs it: exit codes, stdout and stderr.
+
+In-process (`cadence._cli.main` with the standard streams replaced), since a subprocess costs a Python start-up
+and an import of cadence each time; two smoke tests run ``python -m cadence`` itself, for ``demo`` and ``check``.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -10,6 +15,7 @@ import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -32,12 +38,49 @@ GOLDEN = [
 ]
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+class Ran(NamedTuple):
+    """What a run of the command line gave, as `subprocess.run` reports it."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _read(data: bytes) -> str:
+    """``data`` read as a subprocess in text mode reads its output: UTF-8, universal newlines."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8").read()
+
+
+def run_bytes(*args: str) -> tuple[int, bytes, str]:
+    """``cadence ARGS`` in-process: (exit status, stdout as bytes, stderr). Standard output and error are text
+    streams over bytes, as a subprocess's are (so ``sys.stdout.buffer`` works, and neither is a terminal); an
+    argument error exits as argparse does, with status 2."""
+    out, err = io.BytesIO(), io.BytesIO()
+    with io.TextIOWrapper(out, encoding="utf-8") as stdout, io.TextIOWrapper(err, encoding="utf-8") as stderr:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                status = cli.main(list(args))
+            except SystemExit as stop:
+                status = stop.code if isinstance(stop.code, int) else 1
+        stdout.flush()
+        stderr.flush()
+        return status, out.getvalue(), _read(err.getvalue())
+
+
+def run(*args: str) -> Ran:
+    """``cadence ARGS`` in-process, with the output as text: see `run_bytes`."""
+    status, out, err = run_bytes(*args)
+    return Ran(status, _read(out), err)
+
+
+def run_subprocess(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m cadence ARGS`` in a subprocess: for the smoke tests."""
     return subprocess.run([sys.executable, "-m", "cadence", *args], capture_output=True, text=True, timeout=120)
 
 
 def test_demo_prints_a_summary_and_a_worklist_in_80_columns() -> None:
-    result = run("demo", "--customers", "300", "--top", "5")
+    """Smoke test: ``python -m cadence demo``, the README's first command, in a subprocess."""
+    result = run_subprocess("demo", "--customers", "300", "--top", "5")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith('cadence demo: preset "abc" in Europe/Berlin')
@@ -98,7 +141,7 @@ def crm(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def check(crm: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def check(crm: Path, *args: str) -> Ran:
     files = ("--customers", str(crm / "customers.csv"), "--contacts", str(crm / "contacts.csv"))
     return run("check", "--policy", "abc", "--timezone", "Europe/Berlin", *files, *args)
 
@@ -110,8 +153,12 @@ def write(path: Path, text: str) -> str:
 
 class TestCheck:
     def test_the_sample_as_csv_gives_the_demo_counts(self, crm: Path) -> None:
-        """The CSV round trip of the sample loses nothing: the same golden counts as the demo."""
-        result = check(crm, "--as-of", AS_OF, "--top", "3")
+        """The CSV round trip of the sample loses nothing: the same golden counts as the demo.
+
+        Smoke test: ``python -m cadence check`` in a subprocess."""
+        files = ("--customers", str(crm / "customers.csv"), "--contacts", str(crm / "contacts.csv"))
+        result = run_subprocess("check", "--policy", "abc", "--timezone", "Europe/Berlin", *files, "--as-of", AS_OF,
+                                "--top", "3")  # fmt: skip
         assert result.returncode == 0, result.stderr
         assert result.stderr == ""  # no progress bar when stderr is not a terminal
         lines = result.stdout.splitlines()
@@ -166,14 +213,13 @@ class TestCheck:
         assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
     def test_ics_has_one_event_per_follow_up_due_in_the_window(self, crm: Path) -> None:
-        result = subprocess.run(
-            [sys.executable, "-m", "cadence", "check", "--policy", "abc", "--timezone", "Europe/Berlin",
-             "--customers", str(crm / "customers.csv"), "--contacts", str(crm / "contacts.csv"),
-             "--as-of", AS_OF, "--format", "ics", "--window", "7d", "--owner", "ben"],
-            capture_output=True, timeout=120, check=False,
+        status, ics, err = run_bytes(
+            "check", "--policy", "abc", "--timezone", "Europe/Berlin",
+            "--customers", str(crm / "customers.csv"), "--contacts", str(crm / "contacts.csv"),
+            "--as-of", AS_OF, "--format", "ics", "--window", "7d", "--owner", "ben",
         )  # fmt: skip
-        assert result.returncode == 0, result.stderr
-        calendar = icalendar.Calendar.from_ical(result.stdout)
+        assert status == 0, err
+        calendar = icalendar.Calendar.from_ical(ics)
         events = list(calendar.walk("VEVENT"))
         rows = json.loads(check(crm, "--as-of", AS_OF, "--format", "json", "--owner", "ben").stdout)["assessments"]
         # A window of 7 calendar days from Tuesday 31 March ends where Tuesday 7 April starts, in Berlin.
