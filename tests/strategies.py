@@ -5,14 +5,18 @@ unanswered attempts, escalation, reclaim, touchpoints), customers carry do-not-c
 histories hold deferrals beside contacts: what docs/semantics.md and docs/rulebook.md claim "for every rule" is
 tested on all of it.
 
-Built for speed: a strategy made inside a composite on every draw (``st.integers(...).map(...) | ...``,
-``st.sampled_from(list(...))``) is validated and labelled again each time, which cost the CI profile most of its
-run. So the strategies are made once, here, and the composites draw plain numbers from them and build the values;
-what depends on an instant (a customer, a history) is drawn as offsets from it (`customer_at`, `history_at`).
+Built for speed, since the CI profile spends most of its time here. Two things cost: a strategy made inside a
+composite on every draw (``st.integers(...).map(...) | ...``, ``st.sampled_from(list(...))``) is validated and
+labelled again each time; and every choice Hypothesis makes costs tens of microseconds of bookkeeping. So the
+strategies are made once, here; small independent choices are drawn together as one number and read back as
+digits (`_digits`; zero is the first option of each, so examples still shrink toward the simplest); lists are a
+count and their items; and what depends on an instant (a customer, a history) is drawn as offsets from it and
+built by `customer_at` and `history_at`. A generated scenario takes about half the choices it did.
 """
 
 from __future__ import annotations
 
+import math
 import zoneinfo
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone, tzinfo
@@ -95,13 +99,32 @@ def _in_zone(value: datetime, index: int) -> datetime:
     return value.astimezone(_TZINFOS[index])
 
 
-_zone_index = st.integers(0, len(_TZINFOS) - 1)
+def _choices(*sizes: int) -> st.SearchStrategy[int]:
+    """One number standing for several independent choices, the i-th among ``sizes[i]`` options: see `_digits`."""
+    return st.integers(0, math.prod(sizes) - 1)
+
+
+def _digits(value: int, *sizes: int) -> list[int]:
+    """``value`` (drawn from ``_choices(*sizes)``) as its digits in the mixed radix ``sizes``, least significant
+    first: one choice per size, each from 0 to ``size - 1``. Hypothesis often draws small numbers, so the first
+    digits vary most: the choices that matter most come first."""
+    out = []
+    for size in sizes:
+        value, digit = divmod(value, size)
+        out.append(digit)
+    return out
+
+
+_ZONE_COUNT = len(_TZINFOS)
+
+# --- durations
 
 exact_durations = st.integers(1, 240).map(hours) | st.integers(1, 60 * 24 * 3).map(lambda m: ExactDuration(m * 60))
 calendar_durations = st.integers(1, 60).map(days) | st.integers(1, 4).map(months)
 business_durations = st.integers(1, 30).map(business_days) | st.integers(1, 80).map(business_hours)
 positive_durations = exact_durations | calendar_durations | business_durations
-_day_durations = exact_durations | st.integers(1, 60).map(days) | business_durations  # no months: days_off="pause"
+
+# --- calendars
 
 
 def _clock(half_hours: int) -> str:
@@ -124,24 +147,26 @@ def working_hours() -> st.SearchStrategy[list[str]]:
 
 _FIRST_DAY, _LAST_DAY = date(2009, 1, 1).toordinal(), date(2032, 12, 31).toordinal()
 _days = st.integers(_FIRST_DAY, _LAST_DAY)  # ordinals: one choice per date (st.dates makes three)
-_hours_or_none = st.none() | _working_hours
-_workday_masks = st.integers(1, 127)  # bit d set: weekday d (Monday 0) is a working day
-_stretches = st.lists(st.tuples(_days, st.integers(1, 21)), max_size=3)
-_scattered = st.lists(_days, max_size=20)  # lists, not sets: a repeated date is harmless and sets cost more draws
-_extra_days = st.lists(_days, max_size=8)
+_small_counts = {top: st.integers(0, top) for top in (2, 3, 8, 20)}
+_half_hours = st.integers(0, 48)
+# (working week as a bit mask, Monday bit 0; with hours?; how many hour boundaries, 2 to 6; zone)
+_calendar_shapes = _choices(127, 2, 5, len(ZONES))
+_stretch_lengths = st.integers(1, 21)
 
 
 @st.composite
 def _calendars(draw: st.DrawFn, zone: str | None = None) -> Calendar:
-    off = {date.fromordinal(d) for d in draw(_scattered)}
-    for start, length in draw(_stretches):
-        off.update(date.fromordinal(start + i) for i in range(length))
-    extra = {date.fromordinal(d) for d in draw(_extra_days)} - off
-    mask = draw(_workday_masks)
+    week, with_hours, points, zone_index = _digits(draw(_calendar_shapes), 127, 2, 5, len(ZONES))
+    off = {date.fromordinal(draw(_days)) for _ in range(draw(_small_counts[20]))}
+    for _ in range(draw(_small_counts[3])):  # holiday stretches of up to three weeks
+        start = draw(_days)
+        off.update(date.fromordinal(start + i) for i in range(draw(_stretch_lengths)))
+    extra = {date.fromordinal(draw(_days)) for _ in range(draw(_small_counts[8]))} - off
+    schedule = _intervals_of({draw(_half_hours) for _ in range(points + 2)}) if with_hours else None
     return Calendar(
-        zone or draw(zone_names),
-        workdays={d for d in range(7) if mask >> d & 1},
-        hours=draw(_hours_or_none),
+        zone or ZONES[zone_index],
+        workdays={d for d in range(7) if (week + 1) >> d & 1},
+        hours=schedule or None,
         holidays=off,
         extra_workdays=extra,
     )
@@ -158,19 +183,8 @@ def calendars(zone: str | None = None) -> st.SearchStrategy[Calendar]:
 
 # --- rules
 
-_MAKERS: dict[str, tuple[Callable[[int], Duration], int]] = {
-    "hours": (hours, 240),
-    "days": (days, 45),
-    "months": (months, 3),
-    "bd": (business_days, 30),
-    "bh": (business_hours, 80),
-}
-_kinds = st.sampled_from(list(_MAKERS))
-_steps = {kind: st.lists(st.integers(1, top), min_size=1, max_size=3) for kind, (_, top) in _MAKERS.items()}
-_steps_first = {kind: st.integers(1, top) for kind, (_, top) in _MAKERS.items()}
-_days_off = st.sampled_from(["count", "skip", "pause"])
-
-# A deadline is drawn as a kind and a count (two draws; nested one_of strategies of maps take four or five).
+# A deadline is a kind and a count. By (days off pause, day-granular only): no months when days pause; days, months
+# and business days are day-granular.
 _DEADLINES: list[tuple[Callable[[int], Duration], int]] = [
     (hours, 240),
     (lambda m: ExactDuration(m * 60), 60 * 24 * 3),  # minutes
@@ -179,14 +193,24 @@ _DEADLINES: list[tuple[Callable[[int], Duration], int]] = [
     (business_days, 30),
     (business_hours, 80),
 ]
-# By (days off pause, day-granular only): no months when days pause; days, months and business days are day-granular.
-_deadline_kinds = {
-    (False, False): st.integers(0, len(_DEADLINES) - 1),
-    (True, False): st.sampled_from([0, 1, 2, 4, 5]),
-    (False, True): st.sampled_from([2, 3, 4]),
-    (True, True): st.sampled_from([2, 4]),
+_DEADLINE_KINDS = {
+    (False, False): [0, 1, 2, 3, 4, 5],
+    (True, False): [0, 1, 2, 4, 5],
+    (False, True): [2, 3, 4],
+    (True, True): [2, 4],
 }
+_deadline_kinds = {key: st.sampled_from(kinds) for key, kinds in _DEADLINE_KINDS.items()}
 _deadline_counts = [st.integers(1, top) for _, top in _DEADLINES]
+# Monotone rules: intervals of one kind, never shorter (as counts of that kind), the first response not longer.
+_MONOTONE: dict[str, tuple[Callable[[int], Duration], int]] = {
+    "hours": (hours, 240),
+    "days": (days, 45),
+    "months": (months, 3),
+    "bd": (business_days, 30),
+    "bh": (business_hours, 80),
+}
+_monotone_kinds = st.sampled_from(list(_MONOTONE))
+_monotone_counts = {kind: st.integers(1, top) for kind, (_, top) in _MONOTONE.items()}
 _GRACES: list[tuple[Callable[[int], Duration], int, int]] = [
     (hours, 0, 0),
     (days, 0, 5),
@@ -194,69 +218,66 @@ _GRACES: list[tuple[Callable[[int], Duration], int, int]] = [
     (business_days, 0, 3),
     (business_hours, 1, 16),
 ]
-_grace_kinds = st.integers(0, len(_GRACES) - 1)
+_DAYS_OFF = ["count", "skip", "pause"]
+# (the rest of the rulebook?; churn?; heads-up?; first response?; days off; intervals, 1 to 3; grace kind; heads-up
+# in days?; churn in days?)
+_RULE_SHAPE = (2, 2, 2, 2, 3, 3, len(_GRACES), 2, 2)
+_rule_shapes = _choices(*_RULE_SHAPE)
 _grace_counts = [st.integers(low, high) for _, low, high in _GRACES]
-_lengths = st.integers(1, 3)
 _fraction = st.integers(0, 1000)  # a share of a range that depends on other draws, so no strategy is made per draw
+_churn_extra = st.integers(1, 60)
 
-# Contact filters, as bit masks: which channels and directions count, which outcomes of an outbound contact reach
-# no one. Shrinks toward calls only, outbound only, every outcome a reach.
-_contact_filters = st.tuples(
-    st.integers(1, 2 ** len(Channel) - 1),
-    st.integers(1, 2 ** len(Direction) - 1),
-    st.integers(0, 2 ** len(Outcome) - 1),
-)
+# The rest of the rulebook, each part one number. Contact filters as bit masks: which channels and directions count,
+# which outcomes of an outbound contact reach no one (shrinks toward calls only, outbound only, all outcomes reach).
+_FILTER = (2 ** len(Channel) - 1, 2 ** len(Direction) - 1, 2 ** len(Outcome))
+# (how many touchpoints, 0 to 3; filter?; cap?; reclaim?; unanswered?)
+_EXTRAS = (4, 2, 2, 2, 2)
+_extras = _choices(*_EXTRAS)
+_filters = _choices(*_FILTER)
+_caps = _choices(12, 4)  # min_gap 1 to 12 hours, 1 to 4 attempts per day
+_unanswered = _choices(4, 2)  # after 1 to 4 attempts, nurture or reassign
+_levels = st.integers(0, 2**10 - 1)  # escalation levels at 0 to 9 days: a bit each
+# Reclaim: (after: 1 to 90, hours or days; protect; extend; max_protect, hours longer than protect), 0 for none
+_reclaims = _choices(180, 181, 181, 32)
+_touches = _choices(2, 4, 21)  # in days?, window 0 to 3, gap 0 to 20
 
 
-def _contact_filter(masks: tuple[int, int, int]) -> ContactFilter:
-    channels, directions, non_reach = masks
+def _members(members: list[Any], mask: int) -> set[Any]:
+    return {member for bit, member in enumerate(members) if mask >> bit & 1}
 
-    def chosen(members: list[Any], mask: int) -> set[Any]:
-        return {member for bit, member in enumerate(members) if mask >> bit & 1}
 
+def _contact_filter(value: int) -> ContactFilter:
+    channels, directions, non_reach = _digits(value, *_FILTER)
     return ContactFilter(
-        chosen(list(Channel), channels), chosen(list(Direction), directions), chosen(list(Outcome), non_reach)
+        _members(list(Channel), channels + 1),
+        _members(list(Direction), directions + 1),
+        _members(list(Outcome), non_reach),
     )
 
 
-def _deadline(draw: st.DrawFn, pause: bool, day_granular: bool) -> Duration:
-    kind = draw(_deadline_kinds[pause, day_granular])
-    return _DEADLINES[kind][0](draw(_deadline_counts[kind]))
-
-
-_unanswered = st.none() | st.builds(Unanswered, st.integers(1, 4), st.sampled_from(["nurture", "reassign"]))
-_levels = st.sets(st.integers(0, 9), max_size=3)
-_plain_spans = st.tuples(st.booleans(), st.integers(1, 90))  # (in days?, how many)
-_reclaims = st.tuples(_plain_spans, st.none() | _plain_spans, st.none() | _plain_spans, st.none() | st.integers(0, 30))
-_touch_specs = st.lists(st.tuples(st.booleans(), st.integers(0, 3), st.integers(0, 20)), max_size=3)
-
-
-def _share(draw: st.DrawFn, low: int, high: int) -> int:
-    """A number from ``low`` to ``high`` (inclusive), from a fixed strategy."""
-    return low + draw(_fraction) * (high - low) // 1000
-
-
-def _plain(in_days: bool, n: int) -> ExactDuration | CalendarDuration:
+def _plain(in_days: int, n: int) -> ExactDuration | CalendarDuration:
     return days(n) if in_days else hours(n)
 
 
-def _reclaim(spec: tuple[Any, ...]) -> Reclaim:
-    """A `Reclaim` from ``(after, protect, extend, longer by)``: extend and max_protect only with protect, and
-    max_protect at least protect (in hours, a day being 24 of them)."""
-    after, protect, extend, longer = spec
-    if protect is None:
-        return Reclaim(_plain(*after))
-    shield = _plain(*protect)
-    most = None if longer is None else hours(protect[1] * (24 if protect[0] else 1) + longer)
-    return Reclaim(_plain(*after), protect=shield, extend=None if extend is None else _plain(*extend), max_protect=most)
+def _reclaim(value: int) -> Reclaim:
+    """A `Reclaim` from its number: extend and max_protect only with protect, max_protect not shorter than it
+    (in hours, a day being 24 of them)."""
+    after, protect, extend, longer = _digits(value, 180, 181, 181, 32)
+    if not protect:
+        return Reclaim(_plain(after % 2, after // 2 + 1))
+    in_days, n = (protect - 1) % 2, (protect - 1) // 2 + 1
+    most = None if not longer else hours(n * (24 if in_days else 1) + longer - 1)
+    lengthen = None if not extend else _plain((extend - 1) % 2, (extend - 1) // 2 + 1)
+    return Reclaim(_plain(after % 2, after // 2 + 1), protect=_plain(in_days, n), extend=lengthen, max_protect=most)
 
 
-def _touchpoints(specs: list[tuple[bool, int, int]]) -> list[Touchpoint]:
-    """Touchpoints whose windows do not overlap, from ``(in days?, window, gap)``: each window opens ``gap`` units
-    after the previous one closed (the first one is due ``gap`` units after stage entry)."""
+def _touchpoints(values: list[int]) -> list[Touchpoint]:
+    """Touchpoints whose windows do not overlap: each opens ``gap`` units after the previous one closed (the first
+    one is due ``gap`` units after stage entry)."""
     out: list[Touchpoint] = []
     free = None  # the first hour after the previous window
-    for index, (in_days, window, gap) in enumerate(specs):
+    for index, value in enumerate(values):
+        in_days, window, gap = _digits(value, 2, 4, 21)
         unit = 24 if in_days else 1
         after = gap if free is None else -(-(free + window * unit) // unit) + gap  # in units
         out.append(Touchpoint(_plain(in_days, after), _plain(in_days, window), f"touch {index}"))
@@ -264,59 +285,76 @@ def _touchpoints(specs: list[tuple[bool, int, int]]) -> list[Touchpoint]:
     return out
 
 
+def _share(draw: st.DrawFn, low: int, high: int) -> int:
+    """A number from ``low`` to ``high`` (inclusive), from a fixed strategy."""
+    return low + draw(_fraction) * (high - low) // 1000
+
+
 @st.composite
 def _rules(draw: st.DrawFn, monotone: bool, day_granular: bool) -> Rule:
-    days_off = draw(_days_off)
+    more, churns, heads, has_first, days_off, length, grace_kind, heads_in_days, churn_in_days = _digits(
+        draw(_rule_shapes), *_RULE_SHAPE
+    )
+    pause = _DAYS_OFF[days_off] == "pause"
+    intervals: list[Duration]
     if monotone:
-        kind = draw(_kinds)
+        kind = draw(_monotone_kinds)
         if kind in ("hours", "bh") and day_granular:
             kind = "days" if kind == "hours" else "bd"
-        if kind == "months" and days_off == "pause":
+        if kind == "months" and pause:
             kind = "days"
-        make = _MAKERS[kind][0]
-        values = sorted(draw(_steps[kind]))
+        make = _MONOTONE[kind][0]
+        values = sorted(draw(_monotone_counts[kind]) for _ in range(length + 1))
         intervals = [make(v) for v in values]
-        first = make(min(draw(_steps_first[kind]), values[0])) if draw(st.booleans()) else None
+        first = make(min(draw(_monotone_counts[kind]), values[0])) if has_first else None
     else:
-        pause = days_off == "pause"  # no months
-        intervals = [_deadline(draw, pause, day_granular) for _ in range(draw(_lengths))]
-        first = _deadline(draw, pause, day_granular) if draw(st.booleans()) else None
+        kinds = _deadline_kinds[pause, day_granular]
+
+        def deadline() -> Duration:
+            kind = draw(kinds)
+            return _DEADLINES[kind][0](draw(_deadline_counts[kind]))
+
+        intervals = [deadline() for _ in range(length + 1)]
+        first = deadline() if has_first else None
     deadlines = [*intervals, *([first] if first is not None else [])]
     shortest = min(d.bounds()[0] for d in deadlines)
-    kind = draw(_grace_kinds)
-    grace = _GRACES[kind][0](draw(_grace_counts[kind]))
+    grace = _GRACES[grace_kind][0](draw(_grace_counts[grace_kind]))
     heads_up: Duration = hours(0)
-    if shortest > 86_400 and draw(st.booleans()):
-        heads_up = (
-            days(_share(draw, 0, shortest // 86_400 - 1))
-            if draw(st.booleans())
-            else hours(_share(draw, 1, shortest // 3600 - 1))
-        )
+    if shortest > 86_400 and heads:
+        if heads_in_days:
+            heads_up = days(_share(draw, 0, shortest // 86_400 - 1))
+        else:
+            heads_up = hours(_share(draw, 1, shortest // 3600 - 1))
     churn = None
-    if draw(st.booleans()):
+    if churns:
         longest = max(d.bounds()[1] for d in deadlines) + grace.bounds()[1]
-        extra = draw(st.integers(1, 60))
-        churn = days(longest // 86_400 + extra + 1) if draw(st.booleans()) else hours(longest // 3600 + extra + 1)
+        extra = draw(_churn_extra)
+        churn = days(longest // 86_400 + extra + 1) if churn_in_days else hours(longest // 3600 + extra + 1)
     extras: dict[str, Any] = {}
-    if draw(st.booleans()):  # the rest of the rulebook
-        if draw(st.booleans()):
-            extras["counts"] = _contact_filter(draw(_contact_filters))
-        if intervals[-1].bounds()[0] >= 86_400 and draw(st.booleans()):
+    if more:  # the rest of the rulebook
+        touches, counts, caps, reclaims, unanswered = _digits(draw(_extras), *_EXTRAS)
+        if counts:
+            extras["counts"] = _contact_filter(draw(_filters))
+        if caps and intervals[-1].bounds()[0] >= 86_400:
             # At most a day between attempts on average, so the cap never makes the interval impossible (which
             # would warn).
-            extras["cap"] = Cap(min_gap=f"{draw(st.integers(1, 12))}h", attempts=draw(st.integers(1, 4)), per="1d")
-        extras["unanswered"] = draw(_unanswered)
-        extras["escalation"] = [(f"{d}d", f"level {d}") for d in sorted(draw(_levels))]
-        if draw(st.booleans()):
+            gap, attempts = _digits(draw(_caps), 12, 4)
+            extras["cap"] = Cap(min_gap=f"{gap + 1}h", attempts=attempts + 1, per="1d")
+        if unanswered:
+            after, then = _digits(draw(_unanswered), 4, 2)
+            extras["unanswered"] = Unanswered(after + 1, ("nurture", "reassign")[then])
+        levels = draw(_levels)
+        extras["escalation"] = [(f"{d}d", f"level {d}") for d in range(10) if levels >> d & 1]
+        if reclaims:
             extras["reclaim"] = _reclaim(draw(_reclaims))
-        extras["touchpoints"] = _touchpoints(draw(_touch_specs))
+        extras["touchpoints"] = _touchpoints([draw(_touches) for _ in range(touches)])
     return Rule(
         intervals=intervals,
         first_response=first,
         grace=grace,
         heads_up=heads_up,
         churn_after=churn,
-        days_off=days_off,
+        days_off=_DAYS_OFF[days_off],
         **extras,
     )
 
@@ -336,17 +374,21 @@ def rules(*, monotone: bool = False, day_granular: bool = False) -> st.SearchStr
     return _RULES[monotone, day_granular]
 
 
-_KEYS = st.lists(st.sampled_from([("A", "*"), ("*", "lead"), ("A", "retention"), ("B", "won")]), max_size=3)
-_calendar_or_zone = zone_names | _any_calendar
+_KEYS = [("A", "*"), ("*", "lead"), ("A", "retention"), ("B", "won")]
+# (which of the keys get a rule of their own, a bit each; a calendar, or only a zone?)
+_policy_shapes = _choices(2 ** len(_KEYS), 2)
 _SEGMENTS = [Segment("A", rank=0), Segment("B", rank=1)]
 
 
 @st.composite
 def _policies(draw: st.DrawFn, monotone: bool, day_granular: bool) -> Policy:
+    keys, with_calendar = _digits(draw(_policy_shapes), 2 ** len(_KEYS), 2)
     rule_set = {("*", "*"): draw(_RULES[monotone, day_granular])}
-    for key in draw(_KEYS):
-        rule_set[key] = draw(_RULES[monotone, day_granular])
-    return Policy(name="generated", calendar=draw(_calendar_or_zone), segments=_SEGMENTS, rules=rule_set)
+    for bit, key in enumerate(_KEYS):
+        if keys >> bit & 1:
+            rule_set[key] = draw(_RULES[monotone, day_granular])
+    calendar = draw(_any_calendar) if with_calendar else draw(zone_names)
+    return Policy(name="generated", calendar=calendar, segments=_SEGMENTS, rules=rule_set)
 
 
 _POLICIES = {(monotone, day): _policies(monotone, day) for monotone in (False, True) for day in (False, True)}
@@ -362,54 +404,60 @@ def policies(*, monotone: bool = False, day_granular: bool = False) -> st.Search
 
 STAGES = ["lead", "contacted", "qualified", "proposal", "negotiation", "won", "retention", "dormant"]
 stages = st.sampled_from(STAGES)
+_OWNERS = [None, "ana", "ben"]
 _MINUTES_200_DAYS = 200 * 24 * 60
-# (one in five, until): do-not-contact for one customer in five, for good or until an instant near as_of
-_pauses = st.tuples(st.integers(0, 4), st.none() | st.tuples(st.integers(-60 * 24 * 60, 60 * 24 * 60), _zone_index))
-_claims = st.none() | st.tuples(st.integers(-30 * 24 * 60, _MINUTES_200_DAYS), _zone_index)
-_customer_specs = {
-    terminal: st.tuples(
-        st.integers(0, _MINUTES_200_DAYS),
-        st.integers(0, _MINUTES_200_DAYS),
-        st.sampled_from([*STAGES, "lost"]) if terminal else stages,
-        st.integers(0, 999),
-        st.sampled_from(["A", "B"]),
-        _zone_index,
-        _zone_index,
-        st.none() | zone_names,
-        st.sampled_from([None, "ana", "ben"]),
-        _pauses,
-        _claims,
-    )
-    for terminal in (False, True)
-}
+_PAUSE_MINUTES = 60 * 24 * 60  # a do-not-contact pause ends up to 60 days either side of as_of
+_CLAIM_MINUTES = 30 * 24 * 60  # a claim from 200 days before as_of to 30 days after it
+# (stage (with "lost" when terminal); segment; owner; entry's zone; creation's zone; the customer's zone: 0 none)
+_WHO = {terminal: (len(STAGES) + terminal, 2, len(_OWNERS), _ZONE_COUNT, _ZONE_COUNT, len(ZONES) + 1)
+        for terminal in (False, True)}  # fmt: skip
+_who = {terminal: _choices(*sizes) for terminal, sizes in _WHO.items()}
+_minutes_200_days = st.integers(0, _MINUTES_200_DAYS)
+# Do-not-contact for one customer in five (shrinking toward none): 0 to 3 none, 4 for good, 5 on a pause's end
+_pauses = st.integers(0, 5)
+_pause_ends = st.integers(-_PAUSE_MINUTES, _PAUSE_MINUTES)
+_claims = st.integers(0, _MINUTES_200_DAYS + _CLAIM_MINUTES + 1)  # 0: not claimed
 
 
-def customer_specs(*, terminal: bool = False) -> st.SearchStrategy[tuple[Any, ...]]:
+@st.composite
+def _customer_specs(draw: st.DrawFn, terminal: bool) -> tuple[int, ...]:
+    back = draw(_minutes_200_days)
+    older = draw(_minutes_200_days)
+    who = draw(_who[terminal])
+    pause = draw(_pauses)
+    pause_end = draw(_pause_ends) if pause == 5 else 0
+    return terminal, back, older, who, pause, pause_end, draw(_claims)
+
+
+_CUSTOMER_SPECS = {terminal: _customer_specs(terminal) for terminal in (False, True)}
+
+
+def customer_specs(*, terminal: bool = False) -> st.SearchStrategy[tuple[int, ...]]:
     """Specs of `customers` (made once): `customer_at` builds the customer at an instant."""
-    return _customer_specs[terminal]
+    return _CUSTOMER_SPECS[terminal]
 
 
-def customer_at(as_of: datetime, spec: tuple[Any, ...]) -> Customer:
+def customer_at(as_of: datetime, spec: tuple[int, ...]) -> Customer:
     """The customer a spec of `customer_specs` describes, relative to ``as_of``."""
-    back, older, stage, number, segment, entered_zone, created_zone, zone, owner, pause, claim = spec
+    terminal, back, older, who, pause, pause_end, claim = spec
+    stage, segment, owner, entered_zone, created_zone, zone = _digits(who, *_WHO[bool(terminal)])
     entered = shift(as_of, minutes=-back)
     created = shift(entered, minutes=-older)
     fields: dict[str, Any] = {}
-    gate, until = pause
-    if gate == 4:  # shrinks toward no pause
+    if pause >= 4:
         fields["do_not_contact"] = True
-        if until is not None:
-            fields["do_not_contact_until"] = _in_zone(shift(as_of, minutes=until[0]), until[1])
-    if claim is not None:
-        fields["claimed_at"] = _in_zone(shift(as_of, minutes=-claim[0]), claim[1])
+        if pause == 5:
+            fields["do_not_contact_until"] = _in_zone(shift(as_of, minutes=pause_end), created_zone)
+    if claim:
+        fields["claimed_at"] = _in_zone(shift(as_of, minutes=_CLAIM_MINUTES + 1 - claim), entered_zone)
     return Customer(
-        id=f"c{number}",
-        segment=segment,
-        stage=stage,
+        id=f"c{who % 1000}",
+        segment="AB"[segment],
+        stage=[*STAGES, "lost"][stage],
         stage_entered_at=_in_zone(entered, entered_zone),
         created_at=_in_zone(created, created_zone),
-        timezone=zone,
-        owner=owner,
+        timezone=None if zone == 0 else ZONES[zone - 1],
+        owner=_OWNERS[owner],
         **fields,
     )
 
@@ -418,7 +466,7 @@ def customers(*, as_of: datetime, terminal: bool = False) -> st.SearchStrategy[C
     """A customer who entered its stage up to 200 days before ``as_of``, created up to 200 days before that; some
     under do-not-contact (for good, or until up to 60 days either side of ``as_of``), some claimed from the pool
     (from 200 days before ``as_of`` to 30 days after it). With ``terminal``, some in the terminal stage "lost"."""
-    return _customer_specs[terminal].map(lambda spec: customer_at(as_of, spec))
+    return _CUSTOMER_SPECS[terminal].map(lambda spec: customer_at(as_of, spec))
 
 
 # --- histories
@@ -426,80 +474,75 @@ def customers(*, as_of: datetime, terminal: bool = False) -> st.SearchStrategy[C
 _CHANNELS, _DIRECTIONS, _OUTCOMES = list(Channel), list(Direction), list(Outcome)
 _PEOPLE = [None, "ana", "ben"]
 _MICROS = [0, 1, 999_999]
-_people = st.sampled_from(_PEOPLE)
-# A contact's kind (channel, direction, outcome) and its place (microsecond, zone, person) are drawn as one number
-# each: three draws a contact instead of seven (a history draws up to twelve). Both shrink toward the first of each.
-_KIND_CODES = st.integers(0, len(_CHANNELS) * len(_DIRECTIONS) * len(_OUTCOMES) - 1)
-_PLACE_CODES = st.integers(0, len(_MICROS) * len(_TZINFOS) * len(_PEOPLE) - 1)
+# A contact is an instant and one number for the rest: (outcome, direction, channel, microsecond, zone, person).
+_CONTACT = (len(_OUTCOMES), len(_DIRECTIONS), len(_CHANNELS), len(_MICROS), _ZONE_COUNT, len(_PEOPLE))
+_contact_kinds = _choices(*_CONTACT)
+# A deferral: its instant, when it ends, and (an instant or a date?, request's zone, end's zone, person).
+_DEFERRAL = (2, _ZONE_COUNT, _ZONE_COUNT, len(_PEOPLE))
+_deferral_kinds = _choices(*_DEFERRAL)
+_deferral_ends = st.integers(-24 * 60, 60 * 24 * 60)  # minutes after the request (an instant), or days (a date)
+_contact_counts = st.integers(0, 12)
+_deferral_counts = st.integers(0, 5)  # deferrals in one history in three: 0 to 3 none, 4 one, 5 two
 
 
-def _contact_spec(before_days: int, after_days: int) -> st.SearchStrategy[tuple[int, int, int]]:
-    return st.tuples(st.integers(-before_days * 24 * 60, after_days * 24 * 60), _KIND_CODES, _PLACE_CODES)
-
-
-def _deferral_spec(before_days: int, after_days: int) -> st.SearchStrategy[tuple[Any, ...]]:
-    # until: an instant up to 60 days after (or a day before) the request, or a local date up to 60 days later
-    until = st.tuples(st.just("at"), st.integers(-24 * 60, 60 * 24 * 60), _zone_index) | st.tuples(
-        st.just("date"), st.integers(0, 60), _zone_index
-    )
-    return st.tuples(st.integers(-before_days * 24 * 60, after_days * 24 * 60), _zone_index, until, _people)
-
-
-def contact_from(around: datetime, spec: tuple[int, int, int]) -> Contact:
-    """The contact a spec of ``contacts`` describes, relative to ``around``."""
-    offset, kind, place = spec
-    kind, outcome = divmod(kind, len(_OUTCOMES))
-    channel, direction = divmod(kind, len(_DIRECTIONS))
-    place, micro = divmod(place, len(_MICROS))
-    by, zone = divmod(place, len(_TZINFOS))
+def contact_from(around: datetime, spec: tuple[int, int]) -> Contact:
+    """The contact a spec describes: ``(minutes from around, the rest as one number)``."""
+    offset, kind = spec
+    outcome, direction, channel, micro, zone, by = _digits(kind, *_CONTACT)
     at = _in_zone(shift(around, minutes=offset, microseconds=_MICROS[micro]), zone)
     return Contact(at, _CHANNELS[channel], _DIRECTIONS[direction], _OUTCOMES[outcome], _PEOPLE[by])
 
 
-def deferral_from(around: datetime, spec: tuple[Any, ...]) -> Deferral:
-    """The deferral a spec describes, relative to ``around``."""
-    offset, zone, (kind, later, until_zone), by = spec
+def deferral_from(around: datetime, spec: tuple[int, int, int]) -> Deferral:
+    """The deferral a spec describes: ``(minutes from around, its end, the rest as one number)``. The end is an
+    instant up to 60 days after the request (or a day before it), or a local date up to 60 days after it."""
+    offset, end, kind = spec
+    on_date, zone, end_zone, by = _digits(kind, *_DEFERRAL)
     at = shift(around, minutes=offset)
-    if kind == "at":
-        until: datetime | date = _in_zone(shift(at, minutes=later), until_zone)
+    until: datetime | date
+    if on_date:
+        until = _in_zone(at, end_zone).date() + timedelta(days=end % 61)
     else:
-        until = _in_zone(at, until_zone).date() + timedelta(days=later)
-    return Deferral(_in_zone(at, zone), until, by)
+        until = _in_zone(shift(at, minutes=end), end_zone)
+    return Deferral(_in_zone(at, zone), until, _PEOPLE[by])
 
 
-_HISTORY_SPECS: dict[tuple[int, int, bool], st.SearchStrategy[tuple[list[Any], list[Any]]]] = {}
+@st.composite
+def _history_specs(draw: st.DrawFn, minutes: st.SearchStrategy[int], deferrals: bool) -> Any:
+    contacts = [(draw(minutes), draw(_contact_kinds)) for _ in range(draw(_contact_counts))]
+    wanted = max(0, draw(_deferral_counts) - 3) if deferrals else 0
+    return contacts, [(draw(minutes), draw(_deferral_ends), draw(_deferral_kinds)) for _ in range(wanted)]
+
+
+_HISTORY_SPECS: dict[tuple[int, int, bool], st.SearchStrategy[Any]] = {}
 
 
 def history_specs(before_days: int = 300, after_days: int = 30, deferrals: bool = True) -> st.SearchStrategy[Any]:
-    """Specs of up to 12 contacts and (with ``deferrals``) up to 2 deferrals, made once per set of arguments."""
+    """Specs of up to 12 contacts and (with ``deferrals``, in one history in three) one or two deferrals, from
+    ``before_days`` before an instant to ``after_days`` after it; made once per set of arguments."""
     key = (before_days, after_days, deferrals)
     if key not in _HISTORY_SPECS:
-        # (one in three, deferrals): deferrals in one history in three, so that most histories are not snoozed
-        wanted = st.tuples(st.integers(0, 2), st.lists(_deferral_spec(before_days, after_days), min_size=1,
-                           max_size=2)) if deferrals else st.just((0, []))  # fmt: skip
-        _HISTORY_SPECS[key] = st.tuples(st.lists(_contact_spec(before_days, after_days), max_size=12), wanted)
+        _HISTORY_SPECS[key] = _history_specs(st.integers(-before_days * 24 * 60, after_days * 24 * 60), deferrals)
     return _HISTORY_SPECS[key]
 
 
-def history_at(around: datetime, specs: tuple[list[Any], tuple[int, list[Any]]]) -> list[Contact | Deferral]:
+def history_at(around: datetime, specs: tuple[list[Any], list[Any]]) -> list[Contact | Deferral]:
     """The history a spec of `history_specs` describes, relative to ``around``: the contacts, then the deferrals."""
-    contacts, (gate, deferrals) = specs
-    events: list[Contact | Deferral] = [contact_from(around, c) for c in contacts]
-    if gate == 2:  # shrinks toward no deferral
-        events += [deferral_from(around, d) for d in deferrals]
-    return events
+    contacts, deferrals = specs
+    return [contact_from(around, c) for c in contacts] + [deferral_from(around, d) for d in deferrals]
 
 
 def contacts(*, around: datetime, before_days: int = 300, after_days: int = 30) -> st.SearchStrategy[Contact]:
     """One contact at an instant from ``before_days`` before ``around`` to ``after_days`` after it."""
-    return _contact_spec(before_days, after_days).map(lambda spec: contact_from(around, spec))
+    minutes = st.integers(-before_days * 24 * 60, after_days * 24 * 60)
+    return st.tuples(minutes, _contact_kinds).map(lambda spec: contact_from(around, spec))
 
 
 def histories(
     around: datetime, *, before_days: int = 300, after_days: int = 30, deferrals: bool = True
 ) -> st.SearchStrategy[list[Contact | Deferral]]:
-    """Histories of up to 12 contacts around ``around`` and (with ``deferrals``) up to 2 deferrals the customer
-    asked for, from ``before_days`` before ``around`` to ``after_days`` after it."""
+    """Histories of up to 12 contacts around ``around`` and (with ``deferrals``, in one history in three) one or
+    two deferrals the customer asked for, from ``before_days`` before ``around`` to ``after_days`` after it."""
     return history_specs(before_days, after_days, deferrals).map(lambda specs: history_at(around, specs))
 
 
