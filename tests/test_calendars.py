@@ -419,15 +419,17 @@ def walk_working_hours(calendar: Calendar, start: datetime, hours: int) -> datet
         return datetime.__sub__(end.astimezone(timezone.utc), begin.astimezone(timezone.utc))
 
     rest = timedelta(hours=hours)
-    day = start.astimezone(calendar._zone.stdlib_tz).date()
+    local = start.astimezone(calendar._zone.stdlib_tz)
+    day = date(local.year, local.month, local.day)  # a stdlib date: pendulum's Date + timedelta is slow
     while True:
         for begin, end in calendar.working_hours(day):
             begin = max(begin, start)
             if end <= begin:
                 continue
-            if rest <= elapsed(end, begin):
+            span = elapsed(end, begin)
+            if rest <= span:
                 return begin + rest
-            rest -= elapsed(end, begin)
+            rest -= span
         day += timedelta(days=1)
 
 
