@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 import pendulum
 import pytest
@@ -136,3 +137,52 @@ class TestCustomer:
         customer = Customer("c-1", "A", "lead", AT, AT)
         with pytest.raises(AttributeError):
             customer.stage = "won"  # type: ignore[misc]
+
+
+class TestValuesAsData:
+    """The public attrs classes show only the fields users give: derived values (instants as integers, compiled
+    tables) live outside attrs, and pickling or copying rebuilds them."""
+
+    def _values(self) -> list[object]:
+        from cadence import Calendar, Deferral, Policy, Rule
+
+        customer = Customer("c-1", "A", "lead", AT, AT, timezone="Asia/Tokyo", owner="ana", claimed_at=AT)
+        contact = Contact(AT, "call", outcome="no_answer", by="ana")
+        calendar = Calendar("Europe/Berlin", hours={"mon-fri": "09:00-17:00"}, holidays={AT.date()})
+        policy = Policy("p", calendar, [Segment("A", rank=0)], {"*/*": Rule.every("7d")})
+        return [customer, contact, Deferral(AT, until=AT.add(days=3)), DEFAULT_LIFECYCLE, calendar, policy]
+
+    def test_asdict_shows_only_public_fields(self) -> None:
+        import attrs
+
+        for value in self._values():
+            names = [field.name for field in attrs.fields(type(value))]
+            assert not [name for name in names if name.startswith("_")], type(value)
+            assert list(attrs.asdict(value, recurse=False)) == names
+
+        customer = Customer("c-1", "A", "lead", AT, AT, owner="ana")
+        assert attrs.asdict(customer)["owner"] == "ana"
+        assert "_entered_us" not in attrs.asdict(customer)
+
+    def test_pickle_copy_and_evolve_rebuild_the_derived_values(self) -> None:
+        import copy
+        import pickle
+
+        import attrs
+
+        for value in self._values():
+            for again in (pickle.loads(pickle.dumps(value)), copy.copy(value), copy.deepcopy(value)):
+                assert again == value
+                assert hash(again) == hash(value)
+                derived = type(value).__mro__[1].__slots__
+                if type(value).__name__ in ("Calendar", "Policy"):  # compiled anew: the same answers
+                    calendar: Any = getattr(value, "calendar", value)
+                    moved: Any = getattr(again, "calendar", again)
+                    assert moved.add(AT, "20bh") == calendar.add(AT, "20bh")
+                else:
+                    assert [getattr(again, n) for n in derived] == [getattr(value, n) for n in derived]
+        customer = Customer("c-1", "A", "lead", AT, AT)
+        moved = attrs.evolve(customer, stage_entered_at=AT.add(hours=1))
+        assert moved._entered_us == customer._entered_us + 3_600_000_000
+        with pytest.raises(InputError, match="stage_entered_at"):
+            attrs.evolve(customer, stage_entered_at=AT.subtract(hours=1))

@@ -20,13 +20,14 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any, TypeGuard
+from typing import TypeGuard
 
 import attrs
 import pendulum
 
 from cadence._durations import Duration, parse_duration
 from cadence._errors import InputError, InputTypeError, PolicyError, show
+from cadence._model import Derived
 from cadence._plan import Offset
 from cadence._time import Zone, get_zone, instant_us, on_clear
 from cadence._workdays import Hours, Workdays
@@ -189,8 +190,14 @@ def _hours_repr(hours: tuple[Hours, ...] | None) -> str:
     return repr({str(Weekday(i)): _span_text(day) for i, day in enumerate(hours) if day})
 
 
+class _CalendarSlots(Derived):
+    __slots__ = ("_work", "_zone")
+    _zone: Zone
+    _work: Workdays  # the compiled working days (ids of this process: rebuilt when unpickled)
+
+
 @attrs.frozen
-class Calendar:
+class Calendar(_CalendarSlots):
     """Working time in one IANA time zone: working weekdays, optional working hours, holidays, extra working days.
 
     - ``workdays``: the working weekdays (``"mon-fri"``, ``["mon", "tue"]``, ``Weekday`` values or 0-6);
@@ -216,8 +223,6 @@ holidays=frozenset(), extra_workdays=frozenset())
     hours: tuple[Hours, ...] | None = attrs.field(default=None, converter=_hours, repr=_hours_repr)
     holidays: frozenset[date] = attrs.field(default=frozenset(), converter=_holidays)
     extra_workdays: frozenset[date] = attrs.field(default=frozenset(), converter=_extra_workdays)
-    _zone: Zone = attrs.field(init=False, repr=False, eq=False, hash=False)
-    _work: Workdays = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         zone = get_zone(self.timezone, "Calendar.timezone")
@@ -289,10 +294,6 @@ holidays=frozenset(), extra_workdays=frozenset())
         if workdays is None:
             workdays = [day for day in Weekday if day not in source.weekend]
         return cls(timezone, workdays=workdays, hours=hours, holidays=set(source.keys()) - extra, extra_workdays=extra)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Rebuilt from its fields when unpickled: the compiled working days get ids of the receiving process.
-        return Calendar, (self.timezone, self.workdays, self.hours, self.holidays, self.extra_workdays)
 
     def in_zone(self, timezone: str) -> Calendar:
         """The same working days, hours and holidays, read in another time zone (a customer's own)."""

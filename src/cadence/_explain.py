@@ -3,8 +3,6 @@ objects), so that a reason costs a few microseconds."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from cadence._engine import AnchorKind, Answers, Status, deadline
 from cadence._errors import show
 from cadence._rulebook import TouchpointState
@@ -17,12 +15,12 @@ _DAYS_OFF = {DaysOff.COUNT: "", DaysOff.SKIP: " (due dates skip days off)", Days
 
 
 def when(zone: Zone, us: int) -> str:
-    """The local date of ``us``, with hours and minutes unless it is midnight: ``2026-03-02 16:30``."""
-    ordinal, rest, _ = zone.local(us)
-    day = date.fromordinal(ordinal)
-    text = f"{day.year:04d}-{day.month:02d}-{day.day:02d}"  # not strftime: it shows year 1 as "1" on Linux
-    minutes = rest // (60 * US)
-    return text if minutes == 0 else f"{text} {minutes // 60:02d}:{minutes % 60:02d}"
+    """The local date of ``us``, with hours and minutes unless it is midnight: ``2026-03-02 16:30``.
+
+    Cut from the instant's ISO 8601 text, which the zone remembers (many results share a due date)."""
+    text = zone.iso(us)
+    clock = text[11:16]
+    return text[:10] if clock == "00:00" else f"{text[:10]} {clock}"
 
 
 def span(us: int) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -30,6 +30,22 @@ __all__ = [
     "Segment",
     "Stage",
 ]
+
+
+class Derived:
+    """Base of the public attrs classes that keep values derived from their fields (instants as integers, a
+    compiled table) in slots of their own.
+
+    Those slots are not attrs fields, so `attrs.asdict`, `attrs.fields` and `attrs.evolve` see only what the user
+    gave. Pickling and copying rebuild the object from its fields, which validates and derives them again (in the
+    receiving process, with its own caches).
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        cls: Any = type(self)
+        return cls, tuple(getattr(self, field.name) for field in attrs.fields(cls))
 
 
 class Channel(enum.Enum):
@@ -164,8 +180,13 @@ def _stages(value: Iterable[Stage | str]) -> tuple[Stage, ...]:
     return tuple(stages)
 
 
+class _LifecycleSlots(Derived):
+    __slots__ = ("_by_id",)
+    _by_id: dict[str, Stage]
+
+
 @attrs.frozen
-class Lifecycle:
+class Lifecycle(_LifecycleSlots):
     """The ordered stages a customer moves through. `DEFAULT_LIFECYCLE` is the usual sales-and-care path.
 
     >>> "won" in DEFAULT_LIFECYCLE
@@ -175,7 +196,6 @@ class Lifecycle:
     """
 
     stages: tuple[Stage, ...] = attrs.field(converter=_stages)
-    _by_id: dict[str, Stage] = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         if not self.stages:
@@ -242,8 +262,15 @@ def _outcome(value: object) -> Outcome:
     return to_enum(Outcome, value, "Contact.outcome")
 
 
+class _ContactSlots(Derived):
+    __slots__ = ("_bit", "_key", "_us")
+    _us: int
+    _bit: int
+    _key: tuple[int, int, str | None]
+
+
 @attrs.frozen(eq=False)
-class Contact:
+class Contact(_ContactSlots):
     """One touch: when, on which channel, in which direction, with what outcome, and by whom.
 
     ``channel``, ``direction`` and ``outcome`` take the enum members or their string values. Two contacts are
@@ -261,9 +288,6 @@ class Contact:
     direction: Direction = attrs.field(default=Direction.OUTBOUND, converter=_direction)
     outcome: Outcome = attrs.field(default=Outcome.OTHER, converter=_outcome)
     by: str | None = None
-    _us: int = attrs.field(init=False, repr=False)
-    _bit: int = attrs.field(init=False, repr=False)
-    _key: tuple[int, int, str | None] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         us = instant_us(self.at, "Contact.at")
@@ -298,8 +322,18 @@ def _until(value: object) -> datetime | date:
     )
 
 
+class _DeferralSlots(Derived):
+    __slots__ = ("_bit", "_key", "_rank", "_until_date", "_until_us", "_us")
+    _us: int
+    _bit: int  # 0: a deferral is no contact
+    _key: tuple[int, int, object]
+    _until_us: int | None
+    _until_date: int | None
+    _rank: tuple[int, int, int, str]  # the latest deferral wins
+
+
 @attrs.frozen(eq=False)
-class Deferral:
+class Deferral(_DeferralSlots):
     """A customer's request to be contacted later ("busy, talk next month"), logged in the history at ``at``.
 
     Until ``until`` (an instant, or a date: the start of that local date) the status is ``snoozed``; from then the
@@ -314,12 +348,6 @@ class Deferral:
     at: datetime
     until: datetime | date = attrs.field(converter=_until)
     by: str | None = None
-    _us: int = attrs.field(init=False, repr=False)
-    _bit: int = attrs.field(init=False, repr=False, default=0)
-    _key: tuple[int, int, object] = attrs.field(init=False, repr=False)
-    _until_us: int | None = attrs.field(init=False, repr=False)
-    _until_date: int | None = attrs.field(init=False, repr=False)
-    _rank: tuple[int, int, int, str] = attrs.field(init=False, repr=False)  # the latest deferral wins
 
     def __attrs_post_init__(self) -> None:
         us = instant_us(self.at, "Deferral.at")
@@ -331,6 +359,7 @@ class Deferral:
             until_us, until_date = None, self.until.toordinal()
             key = ("date", until_date)
         object.__setattr__(self, "_us", us)
+        object.__setattr__(self, "_bit", 0)
         object.__setattr__(self, "_key", (us, -1, (key, self.by)))
         object.__setattr__(self, "_until_us", until_us)
         object.__setattr__(self, "_until_date", until_date)
@@ -360,8 +389,18 @@ def _optional_instant(value: object, field: str) -> int | None:
     return None if value is None else instant_us(value, field)
 
 
+class _CustomerSlots(Derived):
+    __slots__ = ("_claimed_us", "_created_us", "_entered_us", "_paused_until", "_rule_key", "_zone")
+    _entered_us: int
+    _created_us: int
+    _zone: Zone | None
+    _rule_key: tuple[str, str]
+    _paused_until: int | None
+    _claimed_us: int | None
+
+
 @attrs.frozen
-class Customer:
+class Customer(_CustomerSlots):
     """A customer as the calculator sees it: segment and stage ids, when the stage was entered, and who owns it.
 
     ``timezone`` (an IANA name) overrides the policy's zone for this customer's local dates. ``created_at`` starts
@@ -385,12 +424,6 @@ class Customer:
     do_not_contact: bool = False
     do_not_contact_until: datetime | None = None
     claimed_at: datetime | None = None
-    _entered_us: int = attrs.field(init=False, repr=False, eq=False, hash=False)
-    _created_us: int = attrs.field(init=False, repr=False, eq=False, hash=False)
-    _zone: Zone | None = attrs.field(init=False, repr=False, eq=False, hash=False)
-    _rule_key: tuple[str, str] = attrs.field(init=False, repr=False, eq=False, hash=False)
-    _paused_until: int | None = attrs.field(init=False, repr=False, eq=False, hash=False)
-    _claimed_us: int | None = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         for name in ("id", "segment", "stage"):

@@ -17,7 +17,7 @@ import attrs
 from cadence._calendars import Calendar
 from cadence._durations import Duration
 from cadence._errors import PolicyError, show
-from cadence._model import DEFAULT_LIFECYCLE, Lifecycle, Segment
+from cadence._model import DEFAULT_LIFECYCLE, Derived, Lifecycle, Segment
 from cadence._plan import Plan
 from cadence._rulebook import TouchPlan
 from cadence._rules import Rule
@@ -149,8 +149,15 @@ def _unknown(kind: str, value: str, known: Iterable[str]) -> str:
     return f'unknown {kind} "{value}" ({hint})'
 
 
+class _PolicySlots(Derived):
+    __slots__ = ("_ranks", "_table", "_zone")
+    _zone: Zone
+    _table: dict[tuple[str, str], Resolved]  # the compiled rules (ids of this process: rebuilt when unpickled)
+    _ranks: dict[str, int]
+
+
 @attrs.frozen
-class Policy:
+class Policy(_PolicySlots):
     """Rules keyed by (segment, stage), resolved most specific first, with the segments, lifecycle and time zone.
 
     Resolution order: (segment, stage) > (segment, any stage) > (any segment, stage) > default (``("*", "*")``).
@@ -178,9 +185,6 @@ class Policy:
     segments: tuple[Segment, ...] = attrs.field(converter=_segments)
     rules: tuple[tuple[RuleKey, Rule], ...] = attrs.field(converter=_rules)
     lifecycle: Lifecycle = DEFAULT_LIFECYCLE
-    _zone: Zone = attrs.field(init=False, repr=False, eq=False, hash=False)
-    _table: dict[tuple[str, str], Resolved] = attrs.field(init=False, repr=False, eq=False, hash=False)
-    _ranks: dict[str, int] = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -261,10 +265,6 @@ class Policy:
             if rule is not None:
                 return RuleMatch(rule, key)
         return None
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Rebuilt from its fields when unpickled: the compiled rules get ids of the receiving process.
-        return Policy, (self.name, self.calendar, self.segments, self.rules, self.lifecycle)
 
     def rule_for(self, segment: str, stage: str) -> RuleMatch:
         """The rule for a segment x stage, and the key that matched.
