@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -128,6 +129,62 @@ class RiskInputs:
             raise KeyError(name)
         value: float = getattr(self, name)
         return value
+
+
+def record(
+    result: Assessment, instant: Callable[[int | None], Any], touchpoint: Callable[[TouchpointStatus], Any]
+) -> dict[str, Any]:
+    """Every field of an assessment, by name (the keys of `Assessment.to_dict`), with each instant (microseconds,
+    or None) given as ``instant`` makes it and each touchpoint as ``touchpoint`` makes it: the one list of fields,
+    for `to_dict` and for the tables of `cadence.frames`."""
+    answers = result._answers
+    facts = answers.facts
+    customer, match, as_of = facts.customer, facts.match, facts.as_of
+    reached, upcoming = answers.escalations()
+    reclaim_us = answers.reclaim_us()
+    ran = deadline(facts)
+    advice = answers.advice()
+    risk = answers.risk()
+    overdue = facts.overdue
+    paused = facts.anchor_kind is AnchorKind.DO_NOT_CONTACT and facts.status is Status.INACTIVE
+    allowed = answers.allowed_us()
+    return {
+        "customer_id": customer.id,
+        "owner": customer.owner,
+        "segment": customer.segment,
+        "stage": customer.stage,
+        "status": facts.status.value,
+        "rule": None if match is None else str(match.key),
+        "anchor_kind": None if facts.anchor_kind is None else facts.anchor_kind.value,
+        "step": facts.step,
+        "deadline": None if ran is None else ran.short(),
+        "segment_rank": facts.segment_rank,
+        "timezone": facts.zone.key,
+        "as_of": instant(as_of),
+        "anchor_at": instant(facts.anchor),
+        "due_soon_at": instant(facts.due_soon),
+        "due_at": instant(facts.due),
+        "overdue_at": instant(overdue),
+        "churn_risk_at": instant(facts.churn_risk),
+        "last_contact_at": instant(facts.last_contact),
+        "silence_seconds": (as_of - facts.silent_since) / US,
+        "overdue_by_seconds": (0 if overdue is None or as_of < overdue else as_of - overdue) / US,
+        "contact_allowed": not paused and (allowed is None or allowed <= as_of),
+        "next_allowed_at": instant(
+            facts.anchor if paused else as_of if allowed is None or allowed < as_of else allowed
+        ),
+        "unanswered_attempts": answers.unanswered(),
+        "recommendation": None if advice is None else advice.value,
+        "escalation_level": len(reached),
+        "escalation": reached[-1] if reached else None,
+        "next_escalation_at": instant(upcoming),
+        "reclaim_at": instant(reclaim_us),
+        "reclaimed": reclaim_us is not None and as_of >= reclaim_us,
+        "touchpoints": [touchpoint(status) for status in answers.touches()],
+        "risk_score": risk[0],
+        "risk_inputs": _risk_inputs(risk),
+        "reason": reason(answers),
+    }
 
 
 class Assessment:
@@ -413,48 +470,8 @@ class Assessment:
         True
         """
         answers = self._answers
-        facts = answers.facts
-        zone, customer, match = facts.zone, facts.customer, facts.match
-        reached, upcoming = answers.escalations()
-        reclaim_us = answers.reclaim_us()
-        ran = deadline(facts)
-        advice = answers.advice()
-        risk = answers.risk()
-        return {
-            "customer_id": customer.id,
-            "owner": customer.owner,
-            "segment": customer.segment,
-            "stage": customer.stage,
-            "status": facts.status.value,
-            "rule": None if match is None else str(match.key),
-            "anchor_kind": None if facts.anchor_kind is None else facts.anchor_kind.value,
-            "step": facts.step,
-            "deadline": None if ran is None else ran.short(),
-            "segment_rank": facts.segment_rank,
-            "timezone": zone.key,
-            "as_of": zone.iso(facts.as_of),
-            "anchor_at": _iso(zone, facts.anchor),
-            "due_soon_at": _iso(zone, facts.due_soon),
-            "due_at": _iso(zone, facts.due),
-            "overdue_at": _iso(zone, facts.overdue),
-            "churn_risk_at": _iso(zone, facts.churn_risk),
-            "last_contact_at": _iso(zone, facts.last_contact),
-            "silence_seconds": (facts.as_of - facts.silent_since) / US,
-            "overdue_by_seconds": self._overdue_by_us() / US,
-            "contact_allowed": self.contact_allowed,
-            "next_allowed_at": _iso(zone, self._next_allowed_us()),
-            "unanswered_attempts": answers.unanswered(),
-            "recommendation": None if advice is None else advice.value,
-            "escalation_level": len(reached),
-            "escalation": reached[-1] if reached else None,
-            "next_escalation_at": _iso(zone, upcoming),
-            "reclaim_at": _iso(zone, reclaim_us),
-            "reclaimed": reclaim_us is not None and facts.as_of >= reclaim_us,
-            "touchpoints": [_touch_dict(status, zone) for status in answers.touches()],
-            "risk_score": risk[0],
-            "risk_inputs": _risk_inputs(risk),
-            "reason": reason(answers),
-        }
+        zone = answers.facts.zone
+        return record(self, lambda us: None if us is None else zone.iso(us), lambda s: _touch_dict(s, zone))
 
     def __repr__(self) -> str:
         facts = self._answers.facts

@@ -58,7 +58,7 @@ def assess(policy: Policy, customer: Customer, contacts: Iterable[Event] | Histo
     >>> result.reason
     'due: follow-up due since 2026-03-09 (7 days after the last counted contact on 2026-03-02 16:30; rule B/*)'
     """
-    return _assess(policy, customer, contacts, _as_of_us(as_of))
+    return assess_at(policy, customer, contacts, _as_of_us(as_of))
 
 
 class CustomerError(CadenceError, ValueError):
@@ -135,14 +135,14 @@ def assess_many(
     if errors == "raise":
         # A value that is not a Customer has no id to look up: _assess refuses it with its own message.
         return [
-            _assess(policy, customer, get(customer.id, ()) if isinstance(customer, Customer) else (), as_of_us)
+            assess_at(policy, customer, get(customer.id, ()) if isinstance(customer, Customer) else (), as_of_us)
             for customer in customers
         ]
     results: list[Assessment | CustomerError] = []
     for index, customer in enumerate(customers):
         try:
             results.append(
-                _assess(policy, customer, get(customer.id, ()) if isinstance(customer, Customer) else (), as_of_us)
+                assess_at(policy, customer, get(customer.id, ()) if isinstance(customer, Customer) else (), as_of_us)
             )
         except CadenceError as error:
             results.append(CustomerError(getattr(customer, "id", None), index, error))
@@ -195,7 +195,8 @@ def _statuses(statuses: object) -> frozenset[Status]:
         ) from None
 
 
-def _assess(policy: Policy, customer: Customer, contacts: Iterable[Event] | History, as_of: int) -> Assessment:
+def assess_at(policy: Policy, customer: Customer, contacts: Iterable[Event] | History, as_of: int) -> Assessment:
+    """`assess` at ``as_of`` in microseconds (the front ends' way in)."""
     if not isinstance(customer, Customer):
         raise InputTypeError(f"customer must be a Customer (got {show(customer)})")
     history = contacts if isinstance(contacts, (tuple, History)) else materialize(contacts)  # read once, kept

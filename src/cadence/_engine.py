@@ -19,7 +19,7 @@ from cadence._durations import Duration
 from cadence._errors import InputError
 from cadence._history import NONE, History, distinct_count, scan
 from cadence._model import _FOREVER, Customer
-from cadence._policy import Policy, RuleMatch, _unknown
+from cadence._policy import Policy, RuleMatch, unknown
 from cadence._rulebook import Recommendation, TouchPlan, TouchpointStatus, risk_score, shift
 from cadence._rules import ContactFilter
 from cadence._time import MAX_US, MIN_US, Zone, out_of_range
@@ -103,7 +103,9 @@ def evaluate(policy: Policy, customer: Customer, history: tuple[Any, ...] | Hist
     if as_of < entry:
         raise InputError(
             f"as_of is before Customer.stage_entered_at ({customer.stage_entered_at.isoformat()}) "
-            f"for customer {customer.id!r}: the customer was not in that stage yet"
+            f"for customer {customer.id!r}: the customer was not in that stage yet",
+            field="Customer.stage_entered_at",
+            value=customer.stage_entered_at,
         )
     zone = customer._zone or policy._zone
     resolved = policy._table.get(customer._rule_key)
@@ -199,11 +201,15 @@ def _inactive(
     if match is None:
         if customer.segment not in policy._ranks:
             raise InputError(
-                f"Customer.segment of {customer.id!r}: {_unknown('segment', customer.segment, policy._ranks)}"
+                f"Customer.segment of {customer.id!r}: {unknown('segment', customer.segment, policy._ranks)}",
+                field="Customer.segment",
+                value=customer.segment,
             )
         if customer.stage not in policy.lifecycle:
             raise InputError(
-                f"Customer.stage of {customer.id!r}: {_unknown('stage', customer.stage, policy.lifecycle.ids)}"
+                f"Customer.stage of {customer.id!r}: {unknown('stage', customer.stage, policy.lifecycle.ids)}",
+                field="Customer.stage",
+                value=customer.stage,
             )
     events = history if isinstance(history, tuple) else history.events
     last, _, _ = scan(events, as_of, _DEFAULT_MASK, as_of + 1)
@@ -236,8 +242,8 @@ def _inactive(
 # --- the rest of the rulebook: answers worked out from the facts when they are asked for
 
 _DAY = 86_400_000_000
-_LOOKBACK = 365 * _DAY  # the customer's own rhythm is read from a year of counted contacts
-_RECENT = 10  # and from its last ten gaps at most
+RISK_LOOKBACK = 365 * _DAY  # the customer's own rhythm is read from a year of counted contacts
+RISK_RECENT = 10  # and from its last ten gaps at most
 _T = TypeVar("_T")
 
 
@@ -383,17 +389,17 @@ def _risk(answers: Answers) -> tuple[float, int, list[int], int, int, int | None
     facts = answers.facts
     silence = facts.as_of - facts.silent_since
     # Read from the year before the silence began, so that only the silence changes as as_of moves on.
-    times = answers.history().counted(facts.mask, facts.silent_since - _LOOKBACK, facts.as_of)
-    own = [b - a for a, b in itertools.pairwise(times)][-_RECENT:]
+    times = answers.history().counted(facts.mask, facts.silent_since - RISK_LOOKBACK, facts.as_of)
+    own = [b - a for a, b in itertools.pairwise(times)][-RISK_RECENT:]
     if facts.match is None:
         return 0.0, silence, own, 0, 0, None
     rule = facts.match.rule
-    norm = max(_elapsed_us(rule.intervals[-1]), 1)
-    churn = None if rule.churn_after is None else _elapsed_us(rule.churn_after)
+    norm = max(elapsed_us(rule.intervals[-1]), 1)
+    churn = None if rule.churn_after is None else elapsed_us(rule.churn_after)
     score, normal = risk_score(silence, own, norm, churn)
     return score, silence, own, norm, normal, churn
 
 
-def _elapsed_us(duration: Duration) -> int:
+def elapsed_us(duration: Duration) -> int:
     """A duration as elapsed time, by `approx_seconds` (a month is 30.44 days, a business day 1.4 days)."""
     return int(duration.approx_seconds() * 1_000_000)

@@ -20,6 +20,7 @@ __all__ = [
     "PolicyError",
     "PolicyFileError",
     "Problem",
+    "TableError",
 ]
 
 
@@ -103,6 +104,19 @@ class PolicyFileError(PolicyError):
 
 class InputError(CadenceError, ValueError):
     """A customer, contact or ``as_of`` value that is invalid (naive datetime, unknown stage, ...)."""
+
+
+class TableError(InputError):
+    """A bad value in a table given to `cadence.frames`: which ``table`` (``"customers"``, ``"contacts"``,
+    ``"deferrals"``), which ``row`` (its position, from 0), which ``column``, and the ``error`` the scalar path
+    raises for that value (its message, ``field`` and ``value`` are repeated here)."""
+
+    def __init__(self, table: str, row: int, column: str, error: CadenceError) -> None:
+        self.table, self.row, self.column, self.error = table, row, column, error
+        super().__init__(f"{table} row {row}, column {column!r}: {error}", field=error.field, value=error.value)
+
+    def __reduce__(self) -> tuple[type[TableError], tuple[str, int, str, CadenceError]]:
+        return TableError, (self.table, self.row, self.column, self.error)
 
 
 class InputTypeError(CadenceError, TypeError):

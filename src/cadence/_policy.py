@@ -142,7 +142,7 @@ def _calendar(value: object) -> Calendar:
     return Calendar(value)
 
 
-def _unknown(kind: str, value: str, known: Iterable[str]) -> str:
+def unknown(kind: str, value: str, known: Iterable[str]) -> str:
     known = list(known)
     close = difflib.get_close_matches(value, known, n=1)
     hint = f'did you mean "{close[0]}"?' if close else f"known: {', '.join(known)}"
@@ -212,14 +212,14 @@ class Policy(_PolicySlots):
         for key in rules:
             if key.segment != ANY and key.segment not in ranks:
                 raise PolicyError(
-                    f"Policy.rules[{key}]: {_unknown('segment', key.segment, ranks)}",
+                    f"Policy.rules[{key}]: {unknown('segment', key.segment, ranks)}",
                     field=f"Policy.rules[{key}]",
                     value=key,
                 )
             if key.stage != ANY:
                 if key.stage not in self.lifecycle:
                     raise PolicyError(
-                        f"Policy.rules[{key}]: {_unknown('stage', key.stage, self.lifecycle.ids)}",
+                        f"Policy.rules[{key}]: {unknown('stage', key.stage, self.lifecycle.ids)}",
                         field=f"Policy.rules[{key}]",
                         value=key,
                     )
@@ -276,13 +276,13 @@ class Policy(_PolicySlots):
             return resolved[0]
         if segment not in self._ranks:
             raise PolicyError(
-                f"Policy {show(self.name)}: {_unknown('segment', str(segment), self._ranks)}",
+                f"Policy {show(self.name)}: {unknown('segment', str(segment), self._ranks)}",
                 field="segment",
                 value=segment,
             )
         if stage not in self.lifecycle:
             raise PolicyError(
-                f"Policy {show(self.name)}: {_unknown('stage', str(stage), self.lifecycle.ids)}",
+                f"Policy {show(self.name)}: {unknown('stage', str(stage), self.lifecycle.ids)}",
                 field="stage",
                 value=stage,
             )
@@ -296,7 +296,7 @@ class Policy(_PolicySlots):
             if segment.id == segment_id:
                 return segment
         raise PolicyError(
-            f"Policy {show(self.name)}: {_unknown('segment', str(segment_id), self._ranks)}",
+            f"Policy {show(self.name)}: {unknown('segment', str(segment_id), self._ranks)}",
             field="segment_id",
             value=segment_id,
         )
@@ -359,3 +359,21 @@ def _compile(rule: Rule, work: Workdays) -> Compiled:
     plans = tuple(plan(d) for d in rule.intervals)
     first = plans[0] if rule.first_response is None else plan(rule.first_response)
     return first, plans, rule.counts.mask, TouchPlan(rule.touchpoints) if rule.touchpoints else None
+
+
+# --- what the engines read of a policy (its compiled form is not part of the public class)
+
+
+def compiled_rules(policy: Policy) -> dict[tuple[str, str], Resolved]:
+    """The policy's rules resolved and compiled per (segment, stage) that has one (terminal stages have none)."""
+    return policy._table
+
+
+def policy_zone(policy: Policy) -> Zone:
+    """The zone of the policy's calendar."""
+    return policy._zone
+
+
+def segment_ranks(policy: Policy) -> dict[str, int]:
+    """Each segment's rank, by id."""
+    return policy._ranks

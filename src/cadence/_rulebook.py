@@ -399,8 +399,7 @@ class TouchPlan:
 
 # --- risk score
 
-_PRIOR_GAPS = 3  # how many gaps of the rule's interval the customer's own rhythm is pulled toward
-_STEEPNESS = 2.0
+PRIOR_GAPS = 3  # how many gaps of the rule's interval the customer's own rhythm is pulled toward
 
 
 def risk_score(silence_us: int, own_gaps: Sequence[int], norm_us: int, churn_us: int | None) -> tuple[float, int]:
@@ -412,10 +411,11 @@ def risk_score(silence_us: int, own_gaps: Sequence[int], norm_us: int, churn_us:
     a churn threshold), the score is ``r^2 / (r^2 + c^2)``: 0 right after a counted contact, 0.5 when a customer
     with the rule's rhythm reaches the churn threshold, rising toward 1, never decreasing as silence grows.
     """
-    normal = (sum(own_gaps) + _PRIOR_GAPS * norm_us) / (len(own_gaps) + _PRIOR_GAPS)
+    normal = (sum(own_gaps) + PRIOR_GAPS * norm_us) / (len(own_gaps) + PRIOR_GAPS)
     scale = 4.0 if churn_us is None else churn_us / norm_us
     if silence_us <= 0:
         return 0.0, int(normal)
     ratio = silence_us / normal
-    score = ratio**_STEEPNESS / (ratio**_STEEPNESS + scale**_STEEPNESS)
+    squared = ratio * ratio  # products, not powers: the columnar engine computes the same floats
+    score = squared / (squared + scale * scale)
     return (score if math.isfinite(score) else 1.0), int(normal)

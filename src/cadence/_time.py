@@ -196,13 +196,13 @@ class Zone:
         hour = us // HOUR_US
         offset = self._offsets.get(hour)
         if offset is None:
-            offset = self._hour_offset(hour)
+            offset = self.hour_offset(hour)
             if offset is None:
                 # Offsets are whole seconds, so flooring to the second never changes the local date.
                 return datetime.fromtimestamp(us // US, self.stdlib_tz).toordinal()
         return (us // US + offset) // 86_400 + EPOCH_ORDINAL
 
-    def _hour_offset(self, hour: int) -> int | None:
+    def hour_offset(self, hour: int) -> int | None:
         """The UTC offset in seconds throughout this UTC hour, or None if it changes inside it.
 
         Equal offsets at the first and last second of an hour mean one offset throughout: no zone has had two
@@ -314,7 +314,7 @@ class Zone:
         last = (date(year, 12, 31).toordinal() - EPOCH_ORDINAL) * 86_400
         changes = []
         for seconds in range(first, last + 86_400, 86_400):
-            if self._hour_offset(seconds // 3600 - 24) != self._hour_offset(seconds // 3600):
+            if self.hour_offset(seconds // 3600 - 24) != self.hour_offset(seconds // 3600):
                 changes.append(seconds)
         return changes
 
@@ -357,7 +357,7 @@ class Zone:
         hour = us // HOUR_US
         offset = self._offsets.get(hour)
         if offset is None:
-            offset = self._hour_offset(hour)
+            offset = self.hour_offset(hour)
             if offset is None:
                 delta = datetime.fromtimestamp(us // US, self.stdlib_tz).utcoffset()
                 assert delta is not None

@@ -43,7 +43,7 @@ import attrs
 from cadence._assessment import Assessment
 from cadence._errors import CadenceError, show
 from cadence._model import Contact, Customer, Deferral, Event
-from cadence._policy import Policy, _unknown
+from cadence._policy import Policy, segment_ranks, unknown
 
 __all__ = [
     "ASSESSMENT_COLUMNS",
@@ -246,10 +246,10 @@ def read_customers(
             if customer_id in seen:
                 raise _Bad("id", f"duplicate customer id {show(customer_id)}")
             segment, stage = _required(row, "segment"), _required(row, "stage")
-            if segment not in policy._ranks:
-                raise _Bad("segment", _unknown("segment", segment, policy._ranks))
+            if segment not in segment_ranks(policy):
+                raise _Bad("segment", unknown("segment", segment, segment_ranks(policy)))
             if stage not in policy.lifecycle:
-                raise _Bad("stage", _unknown("stage", stage, policy.lifecycle.ids))
+                raise _Bad("stage", unknown("stage", stage, policy.lifecycle.ids))
             customer = _build(
                 Customer,
                 customer_id,

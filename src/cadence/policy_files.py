@@ -48,7 +48,7 @@ from cadence._calendars import Calendar, Weekday, _span_text
 from cadence._durations import Duration, parse_duration
 from cadence._errors import CadenceError, PolicyError, PolicyFileError, Problem, show
 from cadence._model import DEFAULT_LIFECYCLE, Lifecycle, Segment, Stage
-from cadence._policy import ANY, Policy, RuleKey, _unknown
+from cadence._policy import ANY, Policy, RuleKey, unknown
 from cadence._policy_schema import FORMAT_VERSION, FileField, catalogue, json_schema
 from cadence._rules import Rule
 
@@ -313,9 +313,9 @@ class _Reader:
         seen: dict[RuleKey, str] = {}
         for key, _, path in rules:
             if key.segment != ANY and key.segment not in segment_ids:
-                self.fail(path, _unknown("segment", key.segment, segment_ids))
+                self.fail(path, unknown("segment", key.segment, segment_ids))
             if key.stage != ANY and key.stage not in lifecycle:
-                self.fail(path, _unknown("stage", key.stage, lifecycle.ids))
+                self.fail(path, unknown("stage", key.stage, lifecycle.ids))
             elif key.stage != ANY and lifecycle[key.stage].terminal:
                 self.fail(path, f'stage "{key.stage}" is terminal and expects no follow-up')
             if key in seen:

@@ -1,0 +1,318 @@
+"""The columnar engine: the pipeline of `_engine` over arrays of customers and contacts (numpy inside).
+
+It answers for every customer at once what `_engine.evaluate` and `Answers` answer for one: the last counted
+contact, the counted contacts since stage entry, the anchor, the thresholds, the status, the unanswered attempts,
+the escalation level and the risk score. Thresholds come from the same compiled plans as the scalar path, asked
+once per distinct (plan, zone, local date) for day deadlines and once per distinct anchor for the others, so the
+two paths cannot disagree on calendar arithmetic.
+
+What has no vectorized form here is marked for the scalar pipeline (`needs_scalar`): customers with deferrals or
+under do-not-contact, rules with a frequency cap, a pool reclaim or touchpoints, and any customer whose thresholds
+fall outside the supported range or raise (the scalar path then gives the same answer or the same error).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from cadence._engine import RISK_LOOKBACK, RISK_RECENT, Status, elapsed_us
+from cadence._errors import CadenceError
+from cadence._history import NONE, OUTBOUND
+from cadence._model import Channel, Direction, Outcome
+from cadence._plan import EXACT, Offset, Plan
+from cadence._policy import Resolved
+from cadence._rulebook import PRIOR_GAPS, Level, shift
+from cadence._rules import ContactFilter
+from cadence._time import EPOCH_ORDINAL, HOUR_US, MAX_US, MIN_US, US, Zone
+
+__all__: list[str] = []
+
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+BOOL = npt.NDArray[np.bool_]
+
+CODES = len(Channel) * len(Direction) * len(Outcome)  # contact codes: 0 .. CODES - 1 (see `contact_code`)
+_OUTBOUND = np.array([OUTBOUND >> code & 1 for code in range(CODES)], dtype=bool)
+_DEFAULT_MASK = ContactFilter().mask
+# Status codes: the index of a status in this list.
+STATUSES = list(Status)
+_ON_TRACK, _DUE_SOON, _DUE, _OVERDUE, _CHURN, _INACTIVE = (
+    STATUSES.index(s)
+    for s in (Status.ON_TRACK, Status.DUE_SOON, Status.DUE, Status.OVERDUE, Status.CHURN_RISK, Status.INACTIVE)
+)
+
+
+class CustomerColumns(NamedTuple):
+    """The customers, one row each: ``entry`` and ``created`` in microseconds, ``rule`` the index of the resolved
+    rule in the engine's list (-1: a terminal stage), ``zone`` an index into the zones, ``scalar`` True for the rows
+    the caller assesses with the scalar pipeline itself."""
+
+    entry: I64
+    created: I64
+    rule: I64
+    zone: I64
+    scalar: BOOL
+
+
+class ContactColumns(NamedTuple):
+    """The contacts, one row each: the customer's row, the instant, the contact code, and who (-1: nobody)."""
+
+    customer: I64
+    at: I64
+    code: I64
+    by: I64
+
+
+class Columns(NamedTuple):
+    """The answers per customer; instants are microseconds, ``NONE`` for none. Rows marked in ``needs_scalar``
+    hold nothing meaningful: the caller assesses them with the scalar pipeline."""
+
+    needs_scalar: BOOL
+    status: I64  # an index into STATUSES
+    anchor_kind: I64  # 0 stage entry, 1 counted contact, -1 none
+    step: I64
+    anchor: I64
+    due_soon: I64
+    due: I64
+    overdue: I64
+    churn: I64
+    last: I64
+    silent_since: I64
+    unanswered: I64
+    escalation_level: I64
+    next_escalation: I64
+    risk: F64
+
+
+def local_ordinals(zone: Zone, us: I64) -> I64:
+    """The local date ordinal of each instant in ``zone``, by one offset lookup per distinct UTC hour."""
+    if not len(us):
+        return np.zeros(0, dtype=np.int64)
+    hours = us // HOUR_US
+    unique, inverse = np.unique(hours, return_inverse=True)
+    offsets = [zone.hour_offset(int(hour)) for hour in unique]
+    table = np.array([0 if o is None else o for o in offsets], dtype=np.int64)
+    ordinals: I64 = (us // US + table[inverse]) // 86_400 + EPOCH_ORDINAL
+    if None in offsets:  # hours holding a change of offset: one by one
+        varies = np.array([o is None for o in offsets], dtype=bool)[inverse]
+        for i in np.flatnonzero(varies):
+            ordinals[i] = zone.local_ordinal(int(us[i]))
+    return ordinals
+
+
+def per_distinct(keys: I64, work: Callable[[int], Sequence[int]], width: int) -> I64:
+    """``work(first row)`` once per distinct key, spread to every row: an array of ``len(keys) x width``."""
+    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    table = np.array([work(int(i)) for i in first], dtype=np.int64).reshape(len(unique), width)
+    out: I64 = table[inverse]
+    return out
+
+
+def _churn(offset: Offset | None, zone: Zone, silent: I64) -> I64:
+    if offset is None:
+        return np.full(len(silent), NONE, dtype=np.int64)
+    if offset.kind == EXACT:
+        out: I64 = silent + offset.us
+        return out
+    return per_distinct(local_ordinals(zone, silent), lambda i: (offset.at(zone, int(silent[i])),), 1)[:, 0]
+
+
+def _thresholds(plan: Plan, zone: Zone, anchor: I64, silent: I64) -> I64:
+    """``(due_soon, due, overdue, churn)`` per row, as a ``rows x 4`` array."""
+    deadline, grace, heads_up = plan.deadline, plan.grace, plan.heads_up
+    out = np.empty((len(anchor), 4), dtype=np.int64)
+    if deadline.kind == EXACT and grace.kind == EXACT and heads_up.kind == EXACT:
+        due = anchor + deadline.us
+        out[:, 0], out[:, 1], out[:, 2] = due - heads_up.us, due, due + grace.us
+    else:
+        keys = local_ordinals(zone, anchor) if deadline.day_granular else anchor
+        out[:, :3] = per_distinct(keys, lambda i: plan.thresholds(zone, int(anchor[i]), int(anchor[i]))[:3], 3)
+    out[:, 3] = _churn(plan.churn, zone, silent)
+    return out
+
+
+def _group_ends(groups: I64) -> BOOL:
+    """True at the last row of each run of equal values."""
+    ends = np.ones(len(groups), dtype=bool)
+    ends[:-1] = groups[1:] != groups[:-1]
+    return ends
+
+
+def run(
+    entries: Sequence[Resolved], zones: Sequence[Zone], people: CustomerColumns, contacts: ContactColumns, as_of: int
+) -> Columns:
+    """Assess every customer at ``as_of`` (see the module's docstring for what is left to the scalar pipeline)."""
+    n = len(people.entry)
+    rules = len(entries)
+    # Per rule (and a last row for terminal stages): which contact codes count, and whether it needs the scalar path.
+    counts = np.zeros((rules + 1, CODES), dtype=bool)
+    scalar_rule = np.zeros(rules + 1, dtype=bool)
+    for index, (match, (_, _, mask, touch), _) in enumerate(entries):
+        counts[index] = [mask >> code & 1 for code in range(CODES)]
+        rule = match.rule
+        scalar_rule[index] = rule.cap is not None or rule.reclaim is not None or touch is not None
+    counts[rules] = [_DEFAULT_MASK >> code & 1 for code in range(CODES)]
+    row_rule = np.where(people.rule >= 0, people.rule, rules)
+    needs_scalar = people.scalar | scalar_rule[row_rule] | (people.entry > as_of)
+
+    # The contacts of the customers assessed here, at or before as_of, sorted by (customer, instant, code, who),
+    # and which of them are exact repeats of the row before (counted once).
+    keep = contacts.at <= as_of
+    keep &= ~needs_scalar[contacts.customer]
+    who, at, code, by = (column[keep] for column in contacts)
+    order = np.lexsort((by, code, at, who))
+    who, at, code, by = who[order], at[order], code[order], by[order]
+    repeat = np.zeros(len(who), dtype=bool)
+    repeat[1:] = (who[1:] == who[:-1]) & (at[1:] == at[:-1]) & (code[1:] == code[:-1]) & (by[1:] == by[:-1])
+    distinct = ~repeat
+    counted = counts[row_rule[who], code]
+
+    # The last counted contact (in any stage), and the distinct counted contacts since stage entry.
+    last = np.full(n, NONE, dtype=np.int64)
+    rows = np.flatnonzero(counted)
+    ends = rows[_group_ends(who[rows])]
+    last[who[ends]] = at[ends]
+    since_entry = counted & distinct & (at >= people.entry[who])
+    count = np.bincount(who[since_entry], minlength=n)
+    silent_since = np.maximum(last, people.created)
+
+    # The anchor, the step and the thresholds, per (rule, step) and zone.
+    anchor = people.entry.copy()
+    anchor_kind = np.where(people.rule >= 0, 0, -1)
+    step = np.zeros(n, dtype=np.int64)
+    limits = np.full((n, 4), NONE, dtype=np.int64)
+    active = (people.rule >= 0) & ~needs_scalar
+    for index, (_, (first_plan, plans, _, _), _) in enumerate(entries):
+        mine = np.flatnonzero(active & (people.rule == index))
+        if not len(mine):
+            continue
+        steps = np.minimum(count[mine], len(plans))
+        step[mine] = steps
+        contacted = steps > 0
+        anchor[mine[contacted]] = last[mine[contacted]]
+        anchor_kind[mine[contacted]] = 1
+        for number, plan in enumerate([first_plan, *plans]):
+            for zone_index in np.unique(people.zone[mine[steps == number]]):
+                group = mine[(steps == number) & (people.zone[mine] == zone_index)]
+                try:
+                    limits[group] = _thresholds(plan, zones[zone_index], anchor[group], silent_since[group])
+                except CadenceError:  # out of range somewhere: the scalar path says where, for whom
+                    needs_scalar[group] = True
+    due_soon, due, overdue, churn = limits.T
+    outside = active & ((due_soon < MIN_US) | (overdue > MAX_US) | (churn > MAX_US))
+    needs_scalar |= outside
+    active &= ~outside
+
+    # The status: the most urgent threshold passed.
+    status = np.full(n, _INACTIVE, dtype=np.int64)
+    status[active] = np.select(
+        [
+            (churn[active] != NONE) & (as_of >= churn[active]),
+            as_of >= overdue[active],
+            as_of >= due[active],
+            as_of >= due_soon[active],
+        ],
+        [_CHURN, _OVERDUE, _DUE, _DUE_SOON],
+        _ON_TRACK,
+    )
+
+    # Unanswered attempts: distinct outbound contacts since the later of the last counted contact and entry.
+    after = np.where((last == NONE) | (last < people.entry), people.entry, last + 1)
+    attempts = distinct & _OUTBOUND[code] & (at >= after[who])
+    unanswered = np.bincount(who[attempts], minlength=n)
+
+    level, upcoming = _escalations(entries, zones, people, active, overdue, as_of)
+    # The distinct instants of counted contacts, for the risk score.
+    rows = np.flatnonzero(counted)
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (who[rows][1:] != who[rows][:-1]) | (at[rows][1:] != at[rows][:-1])
+    risk = _risk(entries, people, active, who[rows[first]], at[rows[first]], silent_since, as_of)
+    return Columns(
+        needs_scalar,
+        status,
+        anchor_kind,
+        step,
+        np.where(people.rule >= 0, anchor, NONE),
+        due_soon,
+        due,
+        overdue,
+        churn,
+        last,
+        silent_since,
+        unanswered,
+        level,
+        upcoming,
+        risk,
+    )
+
+
+def _escalations(
+    entries: Sequence[Resolved], zones: Sequence[Zone], people: CustomerColumns, active: BOOL, overdue: I64, as_of: int
+) -> tuple[I64, I64]:
+    """The escalation levels reached and when the next starts (``NONE``: none left), once per distinct (rule, zone,
+    overdue instant): with one ``as_of`` for all, they depend on nothing else."""
+    n = len(overdue)
+    level = np.zeros(n, dtype=np.int64)
+    upcoming = np.full(n, NONE, dtype=np.int64)
+    for index, (match, _, _) in enumerate(entries):
+        ladder = match.rule.escalation
+        if not ladder:
+            continue
+        mine = active & (people.rule == index)
+        for zone_index in np.unique(people.zone[mine]):
+            group = np.flatnonzero(mine & (people.zone == zone_index))
+            at = overdue[group]
+            answers = per_distinct(at, functools.partial(_climb, ladder, zones[zone_index], at, as_of), 2)
+            level[group], upcoming[group] = answers[:, 0], answers[:, 1]
+    return level, upcoming
+
+
+def _climb(ladder: Sequence[Level], zone: Zone, overdue: I64, as_of: int, row: int) -> tuple[int, int]:
+    """``(levels reached, start of the next)`` for the overdue instant in ``row``, as `Answers.escalations`."""
+    for reached, level in enumerate(ladder):
+        start = shift(zone, int(overdue[row]), level.after)
+        if as_of < start:
+            return reached, start
+    return len(ladder), NONE
+
+
+def _risk(
+    entries: Sequence[Resolved], people: CustomerColumns, active: BOOL, who: I64, at: I64, silent: I64, as_of: int
+) -> F64:
+    """The risk score of `risk_score`, with the same operations in the same order (so the same floats)."""
+    n = len(silent)
+    # The distinct counted instants (sorted by customer, instant) from a year before the silence began: the last
+    # eleven of them give the ten most recent gaps, whose sum is the last minus the first.
+    window = at >= silent[who] - RISK_LOOKBACK
+    who, at = who[window], at[window]
+    gaps = np.zeros(n, dtype=np.int64)
+    total = np.zeros(n, dtype=np.int64)
+    if len(who):
+        ends = np.flatnonzero(_group_ends(who))
+        starts = np.r_[0, ends[:-1] + 1]
+        used = np.minimum(ends - starts, RISK_RECENT)
+        gaps[who[ends]] = used
+        total[who[ends]] = at[ends] - at[ends - used]
+    norm = np.ones(n, dtype=np.int64)
+    scale = np.full(n, 4.0)
+    for index, (match, _, _) in enumerate(entries):
+        mine = people.rule == index
+        rule = match.rule
+        norm_us = max(elapsed_us(rule.intervals[-1]), 1)
+        norm[mine] = norm_us
+        if rule.churn_after is not None:
+            scale[mine] = elapsed_us(rule.churn_after) / norm_us
+    normal = (total + PRIOR_GAPS * norm) / (gaps + PRIOR_GAPS)
+    silence = as_of - silent
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        ratio = silence / normal
+        squared = ratio * ratio
+        score = squared / (squared + scale * scale)
+    score = np.where(np.isfinite(score), score, 1.0)
+    risk: F64 = np.where(active & (silence > 0), score, 0.0)
+    return risk

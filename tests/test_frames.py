@@ -1,0 +1,132 @@
+"""cadence.frames: tables in, one row per customer out, equal to what the scalar path gives."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime, timezone
+from typing import Any
+
+import pandas as pd
+import pendulum
+import polars as pl
+import pyarrow as pa
+import pytest
+from tests.builders import BERLIN, berlin, call, person, policy
+
+from cadence import InputError, InputTypeError, Rule, TableError, assess, frames, presets
+
+AS_OF = berlin(2026, 3, 9, 8)
+
+
+def _tables(kind: str = "pandas") -> tuple[Any, Any]:
+    at = [datetime(2026, 3, 2, 9, tzinfo=timezone.utc), datetime(2026, 1, 5, tzinfo=timezone.utc)]
+    people = {"id": ["c-1", "c-2"], "segment": ["A", "C"], "stage": ["lead", "retention"],
+              "stage_entered_at": at, "created_at": at}  # fmt: skip
+    touches = {"customer_id": ["c-2", "c-2"], "at": [datetime(2026, 3, 2, 15, 30, tzinfo=timezone.utc)] * 2,
+               "channel": ["call", "call"], "outcome": ["connected", "connected"]}  # fmt: skip
+    if kind == "polars":
+        return pl.DataFrame(people), pl.DataFrame(touches)
+    if kind == "pyarrow":
+        return pa.table(people), pa.table(touches)
+    return pd.DataFrame(people), pd.DataFrame(touches)
+
+
+class TestShape:
+    @pytest.mark.parametrize("kind", ["pandas", "polars", "pyarrow"])
+    def test_the_result_is_a_table_of_the_customers_library(self, kind: str) -> None:
+        people, touches = _tables(kind)
+        out = frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF)
+        table = pl.from_arrow(out) if kind == "pyarrow" else pl.from_pandas(out) if kind == "pandas" else out
+        assert (
+            type(out).__module__.split(".")[0] == {"pandas": "pandas", "polars": "polars", "pyarrow": "pyarrow"}[kind]
+        )
+        assert table.columns == list(frames.COLUMNS)
+        assert table["status"].to_list() == ["overdue", "on_track"]
+        assert table["customer_id"].to_list() == ["c-1", "c-2"]
+        assert table["step"].to_list() == [0, 1]
+        due = table["due_at"].to_list()
+        assert due[0] == datetime(2026, 3, 4, 23, tzinfo=timezone.utc)  # 2026-03-05 00:00 in Berlin
+        assert str(table["due_date"].to_list()[1]) == "2026-04-02"
+
+    def test_integer_ids_stay_integers(self) -> None:
+        people, touches = _tables()
+        people["id"] = [1, 2]
+        touches["customer_id"] = [2, 2]
+        out = frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF)
+        assert out["customer_id"].tolist() == [1, 2]
+        assert out["step"].tolist() == [0, 1]
+
+    def test_ids_of_different_kinds_are_refused(self) -> None:
+        people, touches = _tables()
+        pattern = r"contacts\.customer_id holds integer ids and customers\.id holds string ids"
+        with pytest.raises(InputTypeError, match=pattern):
+            frames.assess(presets.load("abc", calendar=BERLIN), people, touches.assign(customer_id=[2, 2]), as_of=AS_OF)
+
+    def test_reasons_are_asked_for(self) -> None:
+        people, touches = _tables()
+        out = frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF, reasons=True)
+        assert out["reason"][1].startswith("on track: follow-up due 2026-04-02")
+
+
+class TestBadRows:
+    def test_naive_timestamps_are_refused_naming_the_column(self) -> None:
+        people, touches = _tables()
+        people["created_at"] = people["created_at"].dt.tz_localize(None)
+        with pytest.raises(InputError, match=r"customers\.created_at holds naive timestamps"):
+            frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF)
+
+    def test_an_unknown_segment_names_table_row_and_column(self) -> None:
+        people, touches = _tables()
+        people.loc[1, "segment"] = "Z"
+        with pytest.raises(TableError, match=r"customers row 1, column 'segment': .*unknown segment \"Z\"") as caught:
+            frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF)
+        assert (caught.value.table, caught.value.row, caught.value.column) == ("customers", 1, "segment")
+
+    def test_collect_keeps_everyone_else(self) -> None:
+        people, touches = _tables()
+        people.loc[0, "stage_entered_at"] = pd.Timestamp("2026-04-01", tz="UTC")  # after as_of (and after creation)
+        out = frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF, errors="collect")
+        assert out["status"].isna().tolist() == [True, False]
+        assert "as_of is before Customer.stage_entered_at" in out["error"][0]
+        assert pd.isna(out["error"][1])
+
+    def test_an_unknown_channel_names_the_contacts_row(self) -> None:
+        people, touches = _tables()
+        touches.loc[1, "channel"] = "fax"
+        with pytest.raises(TableError, match=r"contacts row 1, column 'channel': .*unknown channel 'fax'"):
+            frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF)
+
+    def test_a_missing_column_is_named(self) -> None:
+        people, touches = _tables()
+        with pytest.raises(InputError, match="contacts has no column 'channel'"):
+            frames.assess(presets.load("abc", calendar=BERLIN), people, touches.drop(columns="channel"), as_of=AS_OF)
+
+    def test_inputs_are_not_mutated(self) -> None:
+        people, touches = _tables()
+        before = people.copy(), touches.copy()
+        frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF)
+        pd.testing.assert_frame_equal(people, before[0])
+        pd.testing.assert_frame_equal(touches, before[1])
+
+
+def test_import_cadence_needs_only_the_core() -> None:
+    """numpy, narwhals and the table libraries load only with cadence.frames."""
+    names = "('numpy', 'narwhals', 'pandas', 'polars', 'pyarrow')"
+    code = f"import sys, cadence; print(sorted(m for m in {names} if m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
+
+
+def test_one_customer_against_assess() -> None:
+    rule_policy = policy(Rule.every("7d", grace="1d", churn_after="30d"))
+    who = person()
+    history = [call(berlin(2026, 2, 20, 10)), call(berlin(2026, 3, 1, 16, 30))]
+    expected = assess(rule_policy, who, history, as_of=AS_OF).to_dict()
+    people = pd.DataFrame([{"id": who.id, "segment": "A", "stage": who.stage, "owner": who.owner,
+                            "stage_entered_at": who.stage_entered_at, "created_at": who.created_at}])  # fmt: skip
+    touches = pd.DataFrame([{"customer_id": who.id, "at": c.at, "channel": c.channel.value,
+                             "outcome": c.outcome.value} for c in history])  # fmt: skip
+    row = frames.assess(rule_policy, people, touches, as_of=AS_OF).iloc[0]
+    assert row["status"] == expected["status"]
+    assert row["due_at"] == pendulum.parse(expected["due_at"])
+    assert row["risk_score"] == expected["risk_score"]
