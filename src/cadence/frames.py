@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 try:
     import narwhals.stable.v2 as nw
@@ -23,10 +23,11 @@ except ImportError as missing:  # pragma: no cover - the extra is installed for 
         f'cadence.frames needs numpy and narwhals ({missing}): install them with pip install "cadence[frames]"'
     ) from missing
 
-from cadence._assessment import record
+from cadence._assessment import Assessment, record
 from cadence._calculator import assess_at
 from cadence._columnar import (
     STATUSES,
+    Columns,
     ContactColumns,
     CustomerColumns,
     local_ordinals,
@@ -35,8 +36,8 @@ from cadence._columnar import (
 from cadence._errors import CadenceError, InputError, InputTypeError, TableError, show
 from cadence._history import NONE
 from cadence._model import Channel, Contact, Customer, Deferral, Direction, Event, Outcome, contact_code, to_enum
-from cadence._policy import Policy, compiled_rules, policy_zone, segment_ranks
-from cadence._rulebook import TouchpointState, TouchpointStatus
+from cadence._policy import Policy, Resolved, compiled_rules, policy_zone, segment_ranks
+from cadence._rulebook import TouchpointState
 from cadence._time import EPOCH_ORDINAL, MAX_US, MIN_US, US, Zone, get_zone, instant_us
 
 __all__ = ["COLUMNS", "assess"]
@@ -93,7 +94,7 @@ _CUSTOMER_OPTIONAL = ("timezone", "owner", "do_not_contact", "do_not_contact_unt
 _CONTACT_FIELDS = ("customer_id", "at", "channel")
 _CONTACT_OPTIONAL = ("direction", "outcome", "by")
 _DEFERRAL_FIELDS = ("customer_id", "at", "until")
-# The enums of a contact code, by code.
+# The enums of each contact code.
 _KINDS = {contact_code(c, d, o): (c, d, o) for c in Channel for d in Direction for o in Outcome}
 
 
@@ -143,13 +144,18 @@ def assess(
     if errors not in ("raise", "collect"):
         raise InputError(f'errors must be "raise" or "collect" (got {show(errors)})')
     as_of_us = instant_us(as_of, "as_of")
-    reader = _Reader(policy, errors == "collect")
-    people = reader.customers(_frame(customers, "customers"))
-    table = _frame(contacts, "contacts") if contacts is not None else None
-    reader.contacts(table, people)
+    people = _Customers(policy, _frame(customers, "customers"))
+    touches = _read_contacts(people, None if contacts is None else _frame(contacts, "contacts"))
     if deferrals is not None:
-        reader.deferrals(_frame(deferrals, "deferrals"), people)
-    return reader.assess(people, as_of_us, reasons, nw.get_native_namespace(_frame(customers, "customers")))
+        _read_deferrals(people, _frame(deferrals, "deferrals"))
+    if reasons:
+        people.scalar[:] = True
+    answers = run(people.entries, people.zones, people.columns(), touches.columns, as_of_us)
+    out = _Output(people, answers, as_of_us)
+    rows = np.flatnonzero(answers.needs_scalar).tolist()
+    if rows:
+        _assess_one_by_one(people, touches, rows, as_of_us, out, errors == "collect", reasons)
+    return out.table(reasons, errors == "collect")
 
 
 def _frame(table: Any, name: str) -> Any:
@@ -161,253 +167,242 @@ def _frame(table: Any, name: str) -> Any:
         ) from None
 
 
-class _People:
-    """The customers as read: the user's values per row (for the scalar path and the output) and the arrays."""
+class _Customers:
+    """The customers table as read: integer columns for the columnar engine, the rows it must leave to the scalar
+    pipeline (``scalar``), and what those rows need (errors found while reading, deferrals)."""
 
-    def __init__(self, frame: Any) -> None:
-        self.count = len(frame)
-        self.values: dict[str, list[Any]] = {}
-        self.problems: dict[int, CadenceError] = {}  # row -> the error that row gives (errors="collect")
-        self.events: dict[int, list[Event]] = {}  # row -> events, for the rows assessed by the scalar path
-        self.scalar = np.zeros(self.count, dtype=bool)
-        self.ids: list[Any] = []
-
-
-class _Reader:
-    def __init__(self, policy: Policy, collect: bool) -> None:
-        self.policy = policy
-        self.collect = collect
-        self.zones: list[Zone] = [policy_zone(policy)]
-        self.zone_index: dict[str | None, int] = {None: 0}
-
-    # --- reading
-
-    def _fail(self, people: _People, row: int, error: TableError) -> None:
-        if not self.collect:
-            raise error
-        people.problems.setdefault(row, error)
-        people.scalar[row] = True
-
-    def customers(self, frame: Any) -> _People:
-        people = _People(frame)
+    def __init__(self, policy: Policy, frame: Any) -> None:
         _require(frame, "customers", _CUSTOMER_FIELDS)
-        values = people.values
-        for name in (*_CUSTOMER_FIELDS, *_CUSTOMER_OPTIONAL):
-            if name in frame.columns:
-                values[name] = frame[name].to_list()
-        people.ids = values["id"]
+        self.policy, self.frame = policy, frame
+        n = self.count = len(frame)
         self.id_kind = _id_kind(frame["id"], "customers", "id")
-        n = people.count
-        entry, entry_null = _instants(frame, "customers", "stage_entered_at")
-        created, created_null = _instants(frame, "customers", "created_at")
-        suspect = entry_null | created_null | (entry < created)
+        self.problems: dict[int, TableError] = {}  # errors known before assessing, by row
+        self.deferrals: dict[int, list[Deferral]] = {}
+        self.bad_contacts: dict[int, list[int]] = {}  # customer row -> contacts rows the scalar path must explain
+        self.entry, entry_null = _instants(frame, "stage_entered_at", "customers")
+        self.created, created_null = _instants(frame, "created_at", "customers")
+        doubt = entry_null | created_null | (self.entry < self.created) | _nulls(frame, "id")
         for name in ("do_not_contact_until", "claimed_at"):
             if name in frame.columns:
-                _, null = _instants(frame, "customers", name)
-                suspect |= ~null  # rare: the scalar path reads them
+                doubt |= ~_instants(frame, name, "customers")[1]  # set: the scalar path reads it
         if "do_not_contact" in frame.columns:
-            flags = values["do_not_contact"]
-            suspect |= np.array([flag is not False for flag in flags], dtype=bool)
-        # The rule of each (segment, stage) pair, the zone of each row: once per distinct value.
-        table = compiled_rules(self.policy)
-        self.entries: list[Any] = []
-        rule_of: dict[tuple[Any, Any], int] = {}
-        rule = np.empty(n, dtype=np.int64)
-        for row, pair in enumerate(zip(values["segment"], values["stage"], strict=True)):
-            index = rule_of.get(pair)
-            if index is None:
-                index = rule_of[pair] = self._rule_index(table, pair)
-            rule[row] = index
-        suspect |= rule == -2
-        zone = np.zeros(n, dtype=np.int64)
-        if "timezone" in values:
-            for row, key in enumerate(values["timezone"]):
-                index = self.zone_index.get(key)
-                if index is None:
-                    index = self._zone(key)
-                zone[row] = index
-            suspect |= zone < 0
-        ids = people.ids
-        seen: dict[Any, int] = {}
-        for row, key in enumerate(ids):
-            if key is None or (isinstance(key, float) and key != key):
-                suspect[row] = True
-            elif key in seen:
-                error = InputError(
-                    f"Customer.id {show(key)} is given twice (rows {seen[key]} and {row})",
-                    field="Customer.id",
-                    value=key,
-                )
-                self._fail(people, row, TableError("customers", row, "id", error))
-            else:
-                seen[key] = row
-        self.row_of = seen
-        people.scalar |= suspect
-        # Rows the vectorized checks doubt: the scalar constructor says what is wrong, if anything.
-        for doubted in np.flatnonzero(suspect).tolist():
-            try:
-                self._customer(people, doubted)
-            except CadenceError as error:
-                self._fail(people, doubted, TableError("customers", doubted, _column(error, "id"), error))
-        people_columns = CustomerColumns(
-            np.where(entry_null, 0, entry), np.where(created_null, 0, created), np.where(rule < 0, -1, rule), zone,
-            people.scalar,
-        )  # fmt: skip
-        self.columns = people_columns
-        return people
+            flags = frame["do_not_contact"]
+            doubt |= flags.fill_null(False).to_numpy().astype(bool) if flags.dtype == nw.Boolean else True
+        # The rule of each (segment, stage) pair and the zone of each row, looked up once per distinct value.
+        self.entries: list[Resolved] = []
+        table, ranks = compiled_rules(policy), segment_ranks(policy)
+        pairs = frame.select("segment", "stage").unique().rows()
+        index: dict[Any, int] = {}
+        for segment, stage in pairs:
+            if (segment, stage) in table:
+                self.entries.append(table[segment, stage])
+                index[_pair(segment, stage)] = len(self.entries) - 1
+            elif segment in ranks and isinstance(stage, str) and stage in policy.lifecycle:
+                index[_pair(segment, stage)] = -1  # a terminal stage
+        key = nw.concat_str(nw.col("segment").cast(nw.String), nw.lit(_SEP), nw.col("stage").cast(nw.String))
+        self.rule = _lookup(frame.select(key.alias("pair"))["pair"], index, -2)
+        doubt |= self.rule == -2  # unknown segment or stage: the scalar path says which
+        self.rank = _lookup(frame["segment"], ranks, -1)
+        self.zones: list[Zone] = [policy_zone(policy)]
+        self.zone = np.zeros(n, dtype=np.int64)
+        if "timezone" in frame.columns:
+            zones: dict[Any, int] = {}
+            for name in frame["timezone"].unique().to_list():
+                if isinstance(name, str):
+                    try:
+                        self.zones.append(get_zone(name, "Customer.timezone", InputError))
+                        zones[name] = len(self.zones) - 1
+                    except CadenceError:
+                        zones[name] = -1
+            self.zone = _lookup(frame["timezone"], zones, -1)
+            self.zone[_nulls(frame, "timezone")] = 0
+            doubt |= self.zone < 0
+        self.scalar = doubt
+        # Ids: the row of each (the first, for an id given twice: the others are errors).
+        ids = frame["id"]
+        for row in np.flatnonzero(ids.is_duplicated().to_numpy() & ~ids.is_first_distinct().to_numpy()).tolist():
+            value = ids[row]
+            error = InputError(f"Customer.id {show(value)} is given twice", field="Customer.id", value=value)
+            self.problems[row] = TableError("customers", row, "id", error)
+            self.scalar[row] = True
 
-    def _rule_index(self, table: dict[tuple[str, str], Any], pair: tuple[Any, Any]) -> int:
-        """The index of the pair's resolved rule in `entries`; -1 for a terminal stage, -2 for a pair the scalar
-        path must judge (unknown segment or stage, not strings)."""
-        resolved = table.get(pair)
-        if resolved is None:
-            segment, stage = pair
-            known = segment in segment_ranks(self.policy) and stage in self.policy.lifecycle
-            return -1 if known and isinstance(stage, str) else -2
-        self.entries.append(resolved)
-        return len(self.entries) - 1
+    def columns(self) -> CustomerColumns:
+        return CustomerColumns(self.entry, self.created, np.maximum(self.rule, -1), np.maximum(self.zone, 0),
+                               self.scalar)  # fmt: skip
 
-    def _zone(self, key: object) -> int:
-        if not isinstance(key, str):
-            return -1 if key is not None and key == key else 0  # NaN is pandas' null
-        try:
-            zone = get_zone(key, "Customer.timezone", InputError)
-        except CadenceError:
-            return -1
-        self.zones.append(zone)
-        self.zone_index[key] = len(self.zones) - 1
-        return len(self.zones) - 1
-
-    def _customer(self, people: _People, row: int) -> Customer:
-        values = people.values
-        fields = {name: _null(values[name][row]) for name in (*_CUSTOMER_FIELDS, *_CUSTOMER_OPTIONAL) if name in values}
-        key = fields.pop("id")
-        if key is not None and not isinstance(key, str):
-            key = str(key)
-        if "do_not_contact" in fields and fields["do_not_contact"] is None:
-            fields["do_not_contact"] = False
-        return Customer(key, **fields)
-
-    def contacts(self, frame: Any | None, people: _People) -> None:
-        empty = np.zeros(0, dtype=np.int64)
-        self.contact_columns = ContactColumns(empty, empty, empty, empty)
-        self.by_names: list[str] = []
-        if frame is None or not len(frame):
-            if frame is not None:
-                _require(frame, "contacts", _CONTACT_FIELDS)
-            return
-        _require(frame, "contacts", _CONTACT_FIELDS)
-        self._check_ids(frame, "contacts")
-        customer = self._rows_of(frame)
-        at, null = _instants(frame, "contacts", "at")
-        codes = [_codes(frame, "contacts", name, kind, default) for name, kind, default in
-                 (("channel", Channel, None), ("direction", Direction, Direction.OUTBOUND),
-                  ("outcome", Outcome, Outcome.OTHER))]  # fmt: skip
-        code = np.full(len(at), -1, dtype=np.int64)
-        good = (codes[0] >= 0) & (codes[1] >= 0) & (codes[2] >= 0) & ~null
-        # contact_code is linear in the positions of the three enums.
-        code[good] = np.array([contact_code(*_KINDS[k]) for k in range(len(_KINDS))])[
-            (codes[0][good] * len(Direction) + codes[1][good]) * len(Outcome) + codes[2][good]
-        ]
-        by_values = frame["by"].to_list() if "by" in frame.columns else None
-        by = np.full(len(at), -1, dtype=np.int64)
-        if by_values is not None:
-            names: dict[Any, int] = {}
-            for row, person in enumerate(by_values):
-                if _null(person) is not None:
-                    if not isinstance(person, str):
-                        good[row] = False
-                    by[row] = names.setdefault(person, len(names))
-            self.by_names = list(names)
-        for bad in np.flatnonzero(~good & (customer >= 0)).tolist():  # the scalar constructor says what is wrong
-            try:
-                _contact(frame, bad)
-            except CadenceError as error:
-                self._fail(people, int(customer[bad]), TableError("contacts", bad, _column(error, "at"), error))
-        keep = good & (customer >= 0)
-        self.contact_columns = ContactColumns(customer[keep], at[keep], code[keep], by[keep])
-
-    def deferrals(self, frame: Any, people: _People) -> None:
-        _require(frame, "deferrals", _DEFERRAL_FIELDS)
-        if not len(frame):
-            return
-        self._check_ids(frame, "deferrals")
-        customer = self._rows_of(frame)
-        for row in np.flatnonzero(customer >= 0):
-            owner = int(customer[row])
-            people.scalar[owner] = True
-            fields = {name: _null(frame[name][int(row)]) for name in ("at", "until", "by") if name in frame.columns}
-            try:
-                event = Deferral(**fields)
-            except CadenceError as error:
-                self._fail(people, owner, TableError("deferrals", int(row), _column(error, "at"), error))
-                continue
-            people.events.setdefault(owner, []).append(event)
-
-    def _check_ids(self, frame: Any, table: str) -> None:
-        kind = _id_kind(frame["customer_id"], table, "customer_id")
+    def rows_of(self, ids: Any, table: str) -> Any:
+        """The customers row of each id in the ``ids`` column of ``table`` (-1: not a customer of the table)."""
+        kind = _id_kind(ids, table, "customer_id")
         if kind != self.id_kind:
             raise InputTypeError(
                 f"{table}.customer_id holds {kind} ids and customers.id holds {self.id_kind} ids: they would never "
-                f"match; convert one of them (for example with .astype(str))"
+                f"match; convert one of them (for example with .astype(str) in pandas, .cast(pl.String) in polars)"
             )
+        nulls = _nulls(ids.to_frame(), ids.name)
+        if nulls.any():
+            row = int(np.flatnonzero(nulls)[0])
+            error = InputError(f"{table}.customer_id is empty", field=f"{table}.customer_id", value=None)
+            raise TableError(table, row, "customer_id", error)
+        if kind == "integer":
+            mine = self.frame["id"].fill_null(0).to_numpy().astype(np.int64)
+            theirs = ids.to_numpy().astype(np.int64)
+            order = np.argsort(mine, kind="stable")
+            at = np.minimum(np.searchsorted(mine[order], theirs), max(len(mine) - 1, 0))
+            if not len(mine):
+                return np.full(len(theirs), -1, dtype=np.int64)
+            found = mine[order][at] == theirs
+            rows: Any = np.where(found, order[at], -1)
+            return rows
+        mapping: dict[Any, int] = {}
+        for row, value in enumerate(self.frame["id"].cast(nw.String).to_list()):
+            mapping.setdefault(value, row)
+        return _lookup(ids.cast(nw.String), mapping, -1)
 
-    def _rows_of(self, frame: Any) -> Any:
-        """The customers row of each row's customer_id (-1: not a customer of the table)."""
-        row_of = self.row_of
-        return np.array([row_of.get(key, -1) for key in frame["customer_id"].to_list()], dtype=np.int64)
+    def customer(self, row: dict[str, Any]) -> Customer:
+        """The `Customer` of a row (as `rows` gives it), or the scalar path's error."""
+        fields = {name: _null(row[name]) for name in (*_CUSTOMER_FIELDS, *_CUSTOMER_OPTIONAL) if name in row}
+        key = fields.pop("id")
+        if fields.get("do_not_contact", False) is None:
+            fields["do_not_contact"] = False
+        return Customer(key if key is None or isinstance(key, str) else str(key), **fields)  # type: ignore[arg-type]
 
-    # --- assessing
+    def rows(self, rows: list[int]) -> list[dict[str, Any]]:
+        """The given rows as dicts of Python values (one gather, for the rows of the scalar path)."""
+        names = [name for name in (*_CUSTOMER_FIELDS, *_CUSTOMER_OPTIONAL) if name in self.frame.columns]
+        result: list[dict[str, Any]] = self.frame.select(names)[rows].rows(named=True)
+        return result
 
-    def assess(self, people: _People, as_of: int, reasons: bool, namespace: Any) -> Any:
-        if reasons:
-            people.scalar[:] = True
-        columns = self.columns._replace(scalar=people.scalar)
-        answers = run(self.entries, self.zones, columns, self.contact_columns, as_of)
-        out = _Output(people.count)
-        self._vectorized(out, people, answers, as_of)
-        scalar_rows = np.flatnonzero(answers.needs_scalar)
-        if len(scalar_rows):
-            self._scalar(out, people, scalar_rows, as_of, reasons)
-        return out.table(namespace, reasons, self.collect)
 
-    def _vectorized(self, out: _Output, people: _People, answers: Any, as_of: int) -> None:
-        n = people.count
-        values = people.values
-        columns = out.columns
-        columns["customer_id"] = list(people.ids)
-        columns["owner"] = [_null(v) for v in values["owner"]] if "owner" in values else [None] * n
-        columns["segment"] = list(values["segment"])
-        columns["stage"] = list(values["stage"])
+_SEP = "\x1f"  # between segment and stage in a lookup key: a character no id holds in practice
+
+
+def _pair(segment: Any, stage: Any) -> str:
+    return f"{segment}{_SEP}{stage}"
+
+
+class _Contacts(NamedTuple):
+    columns: ContactColumns
+    names: list[str]  # who, by code
+    frame: Any
+
+
+def _read_contacts(people: _Customers, frame: Any | None) -> _Contacts:
+    empty = np.zeros(0, dtype=np.int64)
+    if frame is None:
+        return _Contacts(ContactColumns(empty, empty, empty, empty), [], None)
+    _require(frame, "contacts", _CONTACT_FIELDS)
+    if not len(frame):
+        return _Contacts(ContactColumns(empty, empty, empty, empty), [], frame)
+    customer = people.rows_of(frame["customer_id"], "contacts")
+    at, bad = _instants(frame, "at", "contacts")
+    parts = [_codes(frame, name, kind, default) for name, kind, default in _CONTACT_KINDS]
+    bad |= (parts[0] < 0) | (parts[1] < 0) | (parts[2] < 0)
+    code = _CODE_OF[(parts[0] * len(Direction) + parts[1]) * len(Outcome) + parts[2]]
+    names: list[str] = []
+    by = np.full(len(at), -1, dtype=np.int64)
+    if "by" in frame.columns:
+        column = frame["by"]
+        if column.dtype == nw.String or column.dtype == nw.Categorical:
+            names = [name for name in column.unique().to_list() if isinstance(name, str)]
+            by = _lookup(column.cast(nw.String), {name: i for i, name in enumerate(names)}, -1)
+        else:
+            bad |= ~_nulls(frame, "by")  # not text: the scalar path says so
+    for row in np.flatnonzero(bad & (customer >= 0)).tolist():
+        owner = int(customer[row])
+        people.bad_contacts.setdefault(owner, []).append(row)
+        people.scalar[owner] = True
+    keep = ~bad & (customer >= 0)
+    return _Contacts(ContactColumns(customer[keep], at[keep], code[keep], by[keep]), names, frame)
+
+
+def _read_deferrals(people: _Customers, frame: Any) -> None:
+    _require(frame, "deferrals", _DEFERRAL_FIELDS)
+    if not len(frame):
+        return
+    customer = people.rows_of(frame["customer_id"], "deferrals")
+    rows = np.flatnonzero(customer >= 0).tolist()
+    names = [name for name in ("at", "until", "by") if name in frame.columns]
+    for row, values in zip(rows, frame.select(names)[rows].rows(named=True) if rows else [], strict=True):
+        owner = int(customer[row])
+        people.scalar[owner] = True
+        try:
+            event = Deferral(**{name: _null(value) for name, value in values.items()})
+        except CadenceError as error:
+            people.problems.setdefault(owner, TableError("deferrals", row, _column(error, "at"), error))
+            continue
+        people.deferrals.setdefault(owner, []).append(event)
+
+
+def _assess_one_by_one(
+    people: _Customers, touches: _Contacts, rows: list[int], as_of: int, out: _Output, collect: bool, reasons: bool
+) -> None:
+    """The rows the columnar engine leaves to the scalar pipeline, assessed as `assess` does, in row order (so
+    ``errors="raise"`` raises for the first bad row)."""
+    events: dict[int, list[Event]] = {row: list(people.deferrals.get(row, ())) for row in rows}
+    contacts = touches.columns
+    for position in np.flatnonzero(np.isin(contacts.customer, rows)).tolist():
+        channel, direction, outcome = _KINDS[int(contacts.code[position])]
+        person = int(contacts.by[position])
+        at = _EPOCH + timedelta(microseconds=int(contacts.at[position]))
+        contact = Contact(at, channel, direction, outcome, None if person < 0 else touches.names[person])
+        events[int(contacts.customer[position])].append(contact)
+    for row, values in zip(rows, people.rows(rows), strict=True):
+        try:
+            problem = people.problems.get(row)
+            if problem is not None:
+                raise problem
+            for bad in people.bad_contacts.get(row, ()):
+                try:
+                    _contact(touches.frame, bad)
+                except CadenceError as error:
+                    raise TableError("contacts", bad, _column(error, "at"), error) from None
+            try:
+                customer = people.customer(values)
+                result = assess_at(people.policy, customer, tuple(events[row]), as_of)
+            except CadenceError as error:
+                raise TableError("customers", row, _column(error, "id"), error) from None
+        except TableError as error:
+            if not collect:
+                raise
+            out.fail(row, error)
+            continue
+        out.put(row, result, reasons)
+
+
+class _Output:
+    """The result's columns: filled from the columnar engine's answers, then the scalar rows put in place."""
+
+    def __init__(self, people: _Customers, answers: Columns, as_of: int) -> None:
+        self.people = people
+        self.errors: dict[int, str] = {}
+        self.reasons: dict[int, str] = {}
+        n, entries = people.count, people.entries
+        rule, zone = np.maximum(people.rule, -1), np.maximum(people.zone, 0)
+        columns: dict[str, Any] = {}
         columns["status"] = np.array([s.value for s in STATUSES], dtype=object)[answers.status]
-        rule = self.columns.rule
-        keys = np.array([str(m.key) for m, _, _ in self.entries] + [None], dtype=object)
-        columns["rule"] = keys[rule]
+        columns["rule"] = np.array([str(m.key) for m, _, _ in entries] + [None], dtype=object)[rule]
         columns["anchor_kind"] = np.array(["stage_entry", "counted_contact", None], dtype=object)[answers.anchor_kind]
         columns["step"] = answers.step
-        # The deadline that ran: per (rule, step).
-        longest = max((len(plans) for _, (_, plans, _, _), _ in self.entries), default=0) + 1
-        texts = np.full((len(self.entries) + 1, longest), None, dtype=object)
-        for index, (match, _, _) in enumerate(self.entries):
-            rule_ = match.rule
-            for step in range(len(rule_.intervals) + 1):
-                ran = rule_.intervals[step - 1] if step else rule_.first_response or rule_.intervals[0]
-                texts[index, step] = ran.short()
+        # The deadline that ran, per (rule, step); none for a terminal stage (the last row).
+        longest = max((len(m.rule.intervals) for m, _, _ in entries), default=0) + 1
+        texts = np.full((len(entries) + 1, longest), None, dtype=object)
+        for index, (match, _, _) in enumerate(entries):
+            intervals = match.rule.intervals
+            first = match.rule.first_response or intervals[0]
+            texts[index, : len(intervals) + 1] = [first.short(), *(step.short() for step in intervals)]
         columns["deadline"] = texts[rule, np.minimum(answers.step, longest - 1)]
-        ranks = {segment.id: index for index, segment in enumerate(self.policy.segments)}
-        columns["segment_rank"] = np.array([ranks.get(s, -1) for s in values["segment"]], dtype=np.int64)
-        zone = self.columns.zone
-        columns["timezone"] = np.array([z.key for z in self.zones], dtype=object)[np.maximum(zone, 0)]
+        columns["segment_rank"] = people.rank
+        columns["timezone"] = np.array([z.key for z in people.zones], dtype=object)[zone]
         columns["as_of"] = np.full(n, as_of, dtype=np.int64)
         columns["anchor_at"] = answers.anchor
         columns["due_soon_at"], columns["due_at"] = answers.due_soon, answers.due
         columns["overdue_at"], columns["churn_risk_at"] = answers.overdue, answers.churn
         columns["last_contact_at"] = answers.last
         due_date = np.full(n, NONE, dtype=np.int64)
-        has_due = answers.due != NONE
-        for zone_index in np.unique(zone[has_due & ~answers.needs_scalar]):
-            rows = np.flatnonzero(has_due & ~answers.needs_scalar & (zone == zone_index))
-            due_date[rows] = local_ordinals(self.zones[zone_index], answers.due[rows]) - EPOCH_ORDINAL
+        dated = (answers.due != NONE) & ~answers.needs_scalar
+        for zone_index in np.unique(zone[dated]).tolist():
+            rows = np.flatnonzero(dated & (zone == zone_index))
+            due_date[rows] = local_ordinals(people.zones[zone_index], answers.due[rows]) - EPOCH_ORDINAL
         columns["due_date"] = due_date
         columns["silence_seconds"] = (as_of - answers.silent_since) / US
         overdue = answers.overdue
@@ -417,12 +412,11 @@ class _Reader:
         columns["unanswered_attempts"] = answers.unanswered
         advice = np.full(n, None, dtype=object)
         action = np.full(n, None, dtype=object)
-        active = answers.status != STATUSES.index(STATUSES[0])  # any status but inactive
-        for index, (match, _, _) in enumerate(self.entries):
-            mine = (rule == index) & active
-            then = match.rule.unanswered
-            if then is not None:
-                advice[mine & (answers.unanswered >= then.after)] = then.then.value
+        for index, (match, _, _) in enumerate(entries):
+            mine = rule == index
+            unanswered = match.rule.unanswered
+            if unanswered is not None:
+                advice[mine & (answers.unanswered >= unanswered.after)] = unanswered.then.value
             ladder = match.rule.escalation
             if ladder:
                 names = np.array([None, *(level.action for level in ladder)], dtype=object)
@@ -436,92 +430,64 @@ class _Reader:
         columns["touchpoints_pending"] = np.zeros(n, dtype=np.int64)
         columns["touchpoints_missed"] = np.zeros(n, dtype=np.int64)
         columns["risk_score"] = answers.risk
+        self.columns = columns
 
-    def _scalar(self, out: _Output, people: _People, rows: Any, as_of: int, reasons: bool) -> None:
-        """The rows the columnar engine leaves to the scalar pipeline: assessed one by one, as `assess` does."""
-        wanted = set(rows.tolist())
-        events = people.events
-        contacts = self.contact_columns
-        names = self.by_names
-        for position in np.flatnonzero(np.isin(contacts.customer, rows)).tolist():
-            channel, direction, outcome = _KINDS[int(contacts.code[position])]
-            person = int(contacts.by[position])
-            at = _EPOCH + timedelta(microseconds=int(contacts.at[position]))
-            contact = Contact(at, channel, direction, outcome, None if person < 0 else names[person])
-            events.setdefault(int(contacts.customer[position]), []).append(contact)
-        for row in sorted(wanted):
-            if row in people.problems:
-                out.fail(row, people.problems[row])
-                continue
-            try:
-                customer = self._customer(people, row)
-                result = assess_at(self.policy, customer, tuple(events.get(row, ())), as_of)
-            except CadenceError as error:
-                if not self.collect:
-                    raise TableError("customers", row, _column(error, "id"), error) from None
-                out.fail(row, TableError("customers", row, _column(error, "id"), error))
-                continue
-            fields = record(result, lambda us: NONE if us is None else us, lambda status: status)
-            touches: list[TouchpointStatus] = fields.pop("touchpoints")
-            fields["touchpoints_pending"] = sum(t.state is TouchpointState.PENDING for t in touches)
-            fields["touchpoints_missed"] = sum(t.state is TouchpointState.MISSED for t in touches)
-            fields["customer_id"] = people.ids[row]
-            due = fields["due_at"]
-            zone = result.timezone
-            fields["due_date"] = NONE if due == NONE else get_zone(zone, "timezone").local_ordinal(due) - EPOCH_ORDINAL
-            if not reasons:
-                del fields["reason"]
-            del fields["risk_inputs"]
-            out.put(row, fields)
-
-
-class _Output:
-    """The result's columns: arrays filled by the columnar engine, then the scalar rows put in place."""
-
-    def __init__(self, count: int) -> None:
-        self.count = count
-        self.columns: dict[str, Any] = {}
-        self.errors: dict[int, str] = {}
-        self.reasons: dict[int, str] = {}
-
-    def put(self, row: int, fields: dict[str, Any]) -> None:
-        reason = fields.pop("reason", None)
-        if reason is not None:
-            self.reasons[row] = reason
-        for name, value in fields.items():
-            self.columns[name][row] = value
+    def put(self, row: int, result: Assessment, reasons: bool) -> None:
+        """The fields of a scalar assessment into ``row``."""
+        fields = record(result, lambda us: NONE if us is None else us, lambda status: status.state)
+        states = fields["touchpoints"]
+        fields["touchpoints_pending"] = states.count(TouchpointState.PENDING)
+        fields["touchpoints_missed"] = states.count(TouchpointState.MISSED)
+        due = fields["due_at"]
+        zone = self.people.zones[int(self.people.zone[row])] if self.people.zone[row] >= 0 else None
+        if due != NONE:
+            zone = get_zone(fields["timezone"], "timezone")
+            fields["due_date"] = zone.local_ordinal(due) - EPOCH_ORDINAL
+        else:
+            fields["due_date"] = NONE
+        if reasons:
+            self.reasons[row] = fields["reason"]
+        for name, column in self.columns.items():
+            column[row] = fields[name]
 
     def fail(self, row: int, error: CadenceError) -> None:
         self.errors[row] = str(error)
 
-    def table(self, namespace: Any, reasons: bool, collect: bool) -> Any:
-        n = self.count
-        data: dict[str, Any] = {}
+    def table(self, reasons: bool, collect: bool) -> Any:
+        """The result, as a table of the customers' library: the customers' own id, owner, segment and stage
+        columns (their types kept), then the answers."""
+        frame = self.people.frame
+        n = self.people.count
         failed = np.zeros(n, dtype=bool)
         failed[list(self.errors)] = True
-        for name in COLUMNS:
-            column = self.columns[name]
-            if name in _INSTANTS:
-                values = np.where(failed, NONE, np.asarray(column, dtype=np.int64)).view("datetime64[us]")
-            elif name == "due_date":
-                values = np.where(failed, NONE, np.asarray(column, dtype=np.int64)).view("datetime64[D]")
-            elif name in _INTEGERS or name in _FLOATS or name in _BOOLS:
-                values = np.asarray(column)
-                if failed.any():
-                    values = np.where(failed, np.array(None, dtype=object), values.astype(object))
+        data: dict[str, Any] = {}
+        for name, column in self.columns.items():
+            if name in _INSTANTS or name == "due_date":
+                values: Any = np.where(failed, NONE, column).view("datetime64[us]" if name != "due_date" else "M8[D]")
+            elif failed.any():
+                values = np.where(failed, np.array(None, dtype=object), np.asarray(column).astype(object))
             else:
-                values = np.asarray(column, dtype=object)
-                if failed.any():
-                    values = np.where(failed, np.array(None, dtype=object), values)
+                values = column
             data[name] = values
         if reasons:
             data["reason"] = np.array([self.reasons.get(row) for row in range(n)], dtype=object)
         if collect:
             data["error"] = np.array([self.errors.get(row) for row in range(n)], dtype=object)
-        table = nw.from_dict(data, backend=namespace)
-        instants = [name for name in COLUMNS if name in _INSTANTS]
-        dates = nw.col("due_date").cast(nw.Date)
-        return table.with_columns(dates, *(nw.col(name).dt.replace_time_zone("UTC") for name in instants)).to_native()
+        answers = nw.from_dict(data, backend=nw.get_native_namespace(frame))
+        answers = answers.with_columns(
+            nw.col("due_date").cast(nw.Date), *(nw.col(name).dt.replace_time_zone("UTC") for name in _INSTANTS)
+        )
+        given = frame.select(
+            nw.col("id").alias("customer_id"),
+            nw.col("owner") if "owner" in frame.columns else nw.lit(None, nw.String).alias("owner"),
+            "segment",
+            "stage",
+        )
+        return nw.concat([given, answers], how="horizontal").select(*self._order(reasons, collect)).to_native()
+
+    @staticmethod
+    def _order(reasons: bool, collect: bool) -> list[str]:
+        return [*COLUMNS, *(["reason"] if reasons else []), *(["error"] if collect else [])]
 
 
 # --- reading columns
@@ -549,8 +515,9 @@ def _id_kind(series: Any, table: str, column: str) -> str:
     )
 
 
-def _instants(frame: Any, table: str, column: str) -> tuple[Any, Any]:
-    """A timestamp column as int64 microseconds, and its nulls; refuses naive timestamps and other types."""
+def _instants(frame: Any, column: str, table: str) -> tuple[Any, Any]:
+    """A timestamp column as int64 microseconds, and which rows the scalar path must judge (nulls, instants out
+    of the supported range); refuses naive timestamps and columns of other types."""
     series = frame[column]
     dtype = series.dtype
     if dtype != nw.Datetime:
@@ -565,32 +532,65 @@ def _instants(frame: Any, table: str, column: str) -> tuple[Any, Any]:
         )
     null = series.is_null().to_numpy().astype(bool)
     us = series.dt.timestamp("us").fill_null(0).to_numpy().astype(np.int64)
-    outside = (us < MIN_US) | (us > MAX_US)
-    return us, null | outside  # out of range: the scalar path says so, with the field
+    return us, null | (us < MIN_US) | (us > MAX_US)
 
 
-def _codes(frame: Any, table: str, column: str, kind: Any, default: Any) -> Any:
-    """The position of each row's value in ``kind`` (-1: bad, for the scalar path to explain)."""
-    members = list(kind)
-    if column not in frame.columns:
-        return np.full(len(frame), members.index(default), dtype=np.int64)
+def _nulls(frame: Any, column: str) -> Any:
+    """Which rows of a column are null (None, NaN or NaT)."""
     series = frame[column]
-    if series.dtype != nw.String and series.dtype != nw.Categorical and series.dtype != nw.Object:
-        return np.full(len(frame), -1, dtype=np.int64)
-    mapping: dict[Any, int] = {}
-    for value in series.unique().to_list():
-        if _null(value) is None:
-            mapping[value] = members.index(default) if default is not None else -1
-            continue
+    null = series.is_null()
+    if series.dtype.is_float():
+        null = null | series.is_nan()
+    return null.to_numpy().astype(bool)
+
+
+def _lookup(series: Any, mapping: dict[Any, int], default: int) -> Any:
+    """Each value of ``series`` looked up in ``mapping`` by the table's library (``default`` when absent or null),
+    as an int64 array."""
+    if not mapping:
+        return np.full(len(series), default, dtype=np.int64)
+    found = series.replace_strict(mapping, default=default, return_dtype=nw.Int64).fill_null(default)
+    return found.to_numpy().astype(np.int64)
+
+
+_CONTACT_KINDS = (("channel", Channel, None), ("direction", Direction, Direction.OUTBOUND),
+                  ("outcome", Outcome, Outcome.OTHER))  # fmt: skip
+# The contact code of (channel, direction, outcome) by their positions in the enums, and -1 in the last place.
+_CODE_OF = np.array([contact_code(c, d, o) for c in Channel for d in Direction for o in Outcome] + [-1], dtype=np.int64)
+
+
+def _codes(frame: Any, column: str, kind: Any, default: Any) -> Any:
+    """The position of each row's value in the enum ``kind`` (-1: bad, for the scalar path to explain); a null
+    or an absent column is ``default``."""
+    members = list(kind)
+    fallback = -1 if default is None else members.index(default)
+    if column not in frame.columns:
+        return np.full(len(frame), fallback, dtype=np.int64)
+    series = frame[column]
+    if series.dtype != nw.String and series.dtype != nw.Categorical:
+        return np.where(_nulls(frame, column), fallback, -1)
+    words = [value for value in series.unique().to_list() if isinstance(value, str)]
+    positions: dict[Any, int] = {}
+    for word in words:
         try:
-            mapping[value] = members.index(to_enum(kind, value, column))
+            positions[word] = members.index(to_enum(kind, word, column))
         except CadenceError:
-            mapping[value] = -1
-    return np.array([mapping.get(value, -1) for value in series.to_list()], dtype=np.int64)
+            positions[word] = -1
+    if len(words) > 16:  # many distinct words (bad ones among them): a lookup by the library
+        codes = _lookup(series.cast(nw.String), positions, -1)
+    else:  # a few: a comparison each, much faster than a lookup in pandas
+        codes = np.full(len(series), -1, dtype=np.int64)
+        text = series.cast(nw.String)
+        for word, position in positions.items():
+            codes[(text == word).fill_null(False).to_numpy().astype(bool)] = position
+    codes[_nulls(frame, column)] = fallback
+    return codes
 
 
 def _contact(frame: Any, row: int) -> Contact:
-    fields = {name: _null(frame[name][row]) for name in (*_CONTACT_FIELDS, *_CONTACT_OPTIONAL) if name in frame.columns}
+    """The `Contact` of a row of the contacts table, or the scalar path's error (for the rows found bad)."""
+    names = [name for name in (*_CONTACT_FIELDS, *_CONTACT_OPTIONAL) if name in frame.columns]
+    fields = {name: _null(value) for name, value in frame.select(names)[[row]].rows(named=True)[0].items()}
     del fields["customer_id"]
     for name in ("direction", "outcome"):
         if name in fields and fields[name] is None:
