@@ -132,7 +132,10 @@ class RiskInputs:
 
 
 def record(
-    result: Assessment, instant: Callable[[int | None], Any], touchpoint: Callable[[TouchpointStatus], Any]
+    result: Assessment,
+    instant: Callable[[int | None], Any],
+    touchpoint: Callable[[TouchpointStatus], Any],
+    with_reason: bool = True,
 ) -> dict[str, Any]:
     """Every field of an assessment, by name (the keys of `Assessment.to_dict`), with each instant (microseconds,
     or None) given as ``instant`` makes it and each touchpoint as ``touchpoint`` makes it: the one list of fields,
@@ -183,7 +186,7 @@ def record(
         "touchpoints": [touchpoint(status) for status in answers.touches()],
         "risk_score": risk[0],
         "risk_inputs": _risk_inputs(risk),
-        "reason": reason(answers),
+        "reason": reason(answers) if with_reason else None,
     }
 
 

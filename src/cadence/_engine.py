@@ -311,6 +311,14 @@ class Answers:
         return self._once("risk", _risk)
 
 
+def known_answers(facts: Facts, memo: dict[str, object]) -> Answers:
+    """Answers whose rulebook answers are known already (``memo``, by the names `Answers` keeps them under), so
+    that the explainer can write a reason for a row of the columnar engine without a history."""
+    answers = Answers.__new__(Answers)
+    answers.facts, answers.memo = facts, memo
+    return answers
+
+
 def _history(answers: Answers) -> History:
     return History.of(answers.facts.history)
 

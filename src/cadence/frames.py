@@ -33,7 +33,9 @@ from cadence._columnar import (
     local_ordinals,
     run,
 )
+from cadence._engine import AnchorKind, Facts, known_answers
 from cadence._errors import CadenceError, InputError, InputTypeError, TableError, show
+from cadence._explain import reason
 from cadence._history import NONE
 from cadence._model import Channel, Contact, Customer, Deferral, Direction, Event, Outcome, contact_code, to_enum
 from cadence._policy import Policy, Resolved, compiled_rules, policy_zone, segment_ranks
@@ -148,13 +150,13 @@ def assess(
     touches = _read_contacts(people, None if contacts is None else _frame(contacts, "contacts"))
     if deferrals is not None:
         _read_deferrals(people, _frame(deferrals, "deferrals"))
-    if reasons:
-        people.scalar[:] = True
     answers = run(people.entries, people.zones, people.columns(), touches.columns, as_of_us)
     out = _Output(people, answers, as_of_us)
     rows = np.flatnonzero(answers.needs_scalar).tolist()
     if rows:
         _assess_one_by_one(people, touches, rows, as_of_us, out, errors == "collect", reasons)
+    if reasons:
+        out.explain(answers, np.flatnonzero(~answers.needs_scalar).tolist(), as_of_us)
     return out.table(reasons, errors == "collect")
 
 
@@ -369,6 +371,13 @@ def _assess_one_by_one(
         out.put(row, result, reasons)
 
 
+class _Who(NamedTuple):
+    """What the explainer reads of a customer."""
+
+    stage: str
+    owner: str | None
+
+
 class _Output:
     """The result's columns: filled from the columnar engine's answers, then the scalar rows put in place."""
 
@@ -434,17 +443,13 @@ class _Output:
 
     def put(self, row: int, result: Assessment, reasons: bool) -> None:
         """The fields of a scalar assessment into ``row``."""
-        fields = record(result, lambda us: NONE if us is None else us, lambda status: status.state)
+        fields = record(result, lambda us: NONE if us is None else us, lambda status: status.state, reasons)
         states = fields["touchpoints"]
         fields["touchpoints_pending"] = states.count(TouchpointState.PENDING)
         fields["touchpoints_missed"] = states.count(TouchpointState.MISSED)
         due = fields["due_at"]
-        zone = self.people.zones[int(self.people.zone[row])] if self.people.zone[row] >= 0 else None
-        if due != NONE:
-            zone = get_zone(fields["timezone"], "timezone")
-            fields["due_date"] = zone.local_ordinal(due) - EPOCH_ORDINAL
-        else:
-            fields["due_date"] = NONE
+        local = NONE if due == NONE else get_zone(fields["timezone"], "timezone").local_ordinal(due) - EPOCH_ORDINAL
+        fields["due_date"] = local
         if reasons:
             self.reasons[row] = fields["reason"]
         for name, column in self.columns.items():
@@ -452,6 +457,41 @@ class _Output:
 
     def fail(self, row: int, error: CadenceError) -> None:
         self.errors[row] = str(error)
+
+    def explain(self, answers: Columns, rows: list[int], as_of: int) -> None:
+        """The reasons of rows the columnar engine assessed, by the scalar explainer, from facts made of the
+        columns (the rulebook's answers given, as the engine found them)."""
+        people, policy = self.people, self.people.policy
+        given = people.frame.select("stage", nw.col("owner") if "owner" in people.frame.columns else nw.lit(None))
+        stages, owners = (given[name].to_list() for name in given.columns)
+        kinds = (AnchorKind.STAGE_ENTRY, AnchorKind.COUNTED_CONTACT)
+        column = self.columns
+        for row in rows:
+            index = int(people.rule[row])
+            match, (_, _, mask, touch), _ = people.entries[index] if index >= 0 else (None, (0, 0, 0, None), 0)
+            kind = int(answers.anchor_kind[row])
+            anchor, due_soon, due, overdue, churn, last = (
+                None if value == NONE else int(value)
+                for value in (answers.anchor[row], answers.due_soon[row], answers.due[row], answers.overdue[row],
+                              answers.churn[row], answers.last[row])
+            )  # fmt: skip
+            who: Any = _Who(stages[row], owners[row])  # the explainer reads a customer's stage and owner
+            facts = Facts(
+                who, STATUSES[int(answers.status[row])], match, kinds[kind] if kind >= 0 else None,
+                int(answers.step[row]), int(people.rank[row]), people.zones[int(people.zone[row])], as_of,
+                anchor, due_soon, due, overdue, churn, last, int(answers.silent_since[row]), policy, (), mask, touch,
+            )  # fmt: skip
+            level = int(answers.escalation_level[row])
+            upcoming = int(answers.next_escalation[row])
+            ladder = () if match is None else tuple(step.action for step in match.rule.escalation[:level])
+            memo: dict[str, object] = {
+                "unanswered": int(column["unanswered_attempts"][row]),
+                "ladder": (ladder, None if upcoming == NONE else upcoming),
+                "reclaim": None,
+                "allowed": None,
+                "touch": (),
+            }
+            self.reasons[row] = reason(known_answers(facts, memo))
 
     def table(self, reasons: bool, collect: bool) -> Any:
         """The result, as a table of the customers' library: the customers' own id, owner, segment and stage
