@@ -12,8 +12,8 @@ import pendulum
 import polars as pl
 import pyarrow as pa
 import pytest
-from tests.builders import BERLIN, berlin, call, person, policy
 
+from builders import BERLIN, berlin, call, person, policy
 from cadence import InputError, InputTypeError, Rule, TableError, assess, frames, presets
 
 AS_OF = berlin(2026, 3, 9, 8)

@@ -257,6 +257,17 @@ class TestTouchpoints:
         assert [t.state for t in later.touchpoints] == [TouchpointState.COMPLETED, TouchpointState.MISSED]
         assert later.touchpoints[1].window == (at(2026, 3, 14), at(2026, 3, 21))
 
+    def test_a_contact_before_stage_entry_completes_nothing(self) -> None:
+        """A touchpoint due on the day of entry opens at midnight, before entry at 10:00: a call at 09:00, in the
+        stage before, neither completes it nor keeps it from being due (found by the properties: the status said
+        on track while the touchpoint was pending)."""
+        rule = Rule.every("1mo", touchpoints=[Touchpoint("0d", "0d", "welcome")])
+        won = person("won", entered=at(2026, 3, 2, 10))
+        result = assess(policy(rule), won, [call(at(2026, 3, 2, 9))], as_of=at(2026, 3, 2, 11))
+        assert result.touchpoints[0].state is TouchpointState.PENDING
+        assert result.status is Status.DUE
+        assert result.reason == "due: touchpoint 'welcome' due since 2026-03-02 (rule */*)"
+
     def test_overlapping_touchpoints_are_refused(self) -> None:
         with pytest.raises(PolicyError, match=r"the windows of 'a' \(3 days \+/- 2 days\) and 'b' \(5 days"):
             Rule.every("1mo", touchpoints=[Touchpoint("3d", "2d", "a"), Touchpoint("5d", "1d", "b")])

@@ -377,7 +377,8 @@ class TouchPlan:
     def due_now(self, zone: Zone, entry: int, as_of: int, history: History, mask: int) -> bool:
         """True if a touchpoint is due at ``as_of``: past its time, its window open, no counted contact in it."""
         for opens, due, closes in self.windows(zone, entry):
-            if due <= as_of < closes and not history.any_counted(mask, opens, as_of):
+            # Contacts before stage entry belong to the stage before: they complete nothing (as in `states`).
+            if due <= as_of < closes and not history.any_counted(mask, max(opens, entry), as_of):
                 return True
         return False
 
