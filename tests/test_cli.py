@@ -151,6 +151,44 @@ def write(path: Path, text: str) -> str:
     return str(path)
 
 
+class TestColumnWise:
+    """With the frames extra, check reads and assesses column-wise; its output must be the row path's, byte for
+    byte, and a file with a bad row must still be reported row by row."""
+
+    @pytest.mark.parametrize("preset", ["abc", "saas", "value-tiers"])
+    @pytest.mark.parametrize("form", ["table", "csv", "json"])
+    def test_the_output_is_the_row_readers(
+        self, tmp_path_factory: pytest.TempPathFactory, preset: str, form: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        folder = tmp_path_factory.mktemp(f"crm-{preset}")
+        args = ["--preset", preset, "--timezone", "America/New_York", "--customers", "600", "--seed", "11"]
+        assert run("sample", "--out", str(folder), *args).returncode == 0
+        files = ("--customers", str(folder / "customers.csv"), "--contacts", str(folder / "contacts.csv"))
+        command = ("check", "--policy", preset, "--timezone", "America/New_York", *files, "--as-of", AS_OF)
+        used: list[bool] = []
+        real = cli.read_tables
+
+        def spy(*given: object) -> object:
+            tables = real(*given)  # type: ignore[arg-type]
+            used.append(tables is not None)
+            return tables
+
+        monkeypatch.setattr(cli, "read_tables", spy)
+        fast = run(*command, "--format", form, "--top", "40")
+        monkeypatch.setattr(cli, "read_tables", lambda *given: None)
+        slow = run(*command, "--format", form, "--top", "40")
+        assert used == [True]
+        assert (fast.returncode, fast.stderr) == (0, "")
+        assert fast.stdout == slow.stdout
+
+    def test_a_bad_row_is_reported_by_line(self, tmp_path: Path) -> None:
+        customers = write(tmp_path / "c.csv", ONE_CUSTOMER + "c-2,A,lead,2026-03-02T10:00:00,2026-03-01T00:00:00Z\n")
+        contacts = write(tmp_path / "k.csv", NO_CONTACTS)
+        result = run(*check_args(customers, contacts), "--as-of", AS_OF)
+        assert result.returncode == 2
+        assert f"{customers}:3: column stage_entered_at:" in result.stderr
+
+
 class TestCheck:
     def test_the_sample_as_csv_gives_the_demo_counts(self, crm: Path) -> None:
         """The CSV round trip of the sample loses nothing: the same golden counts as the demo.
@@ -453,7 +491,7 @@ class TestOutputIsReplacedOnlyOnSuccess:
         def interrupt(*args: object, **kwargs: object) -> None:
             raise KeyboardInterrupt
 
-        monkeypatch.setattr(cli, "write_assessments", interrupt)
+        monkeypatch.setattr(cli, "write_rows", interrupt)
         files = check_args(write(tmp_path / "c.csv", ONE_CUSTOMER), write(tmp_path / "k.csv", NO_CONTACTS))
         status, _, err = main(capsys, *files, "--as-of", AS_OF, "--format", "csv", "--output", str(report))
         assert (status, err) == (130, "cadence: interrupted\n")

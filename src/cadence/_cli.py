@@ -19,7 +19,7 @@ import sys
 import tempfile
 import textwrap
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -28,20 +28,20 @@ import pendulum
 
 from cadence import policy_files, presets, sample
 from cadence._assessment import Assessment, Status
-from cadence._calculator import ACTIONABLE, assess_many, worklist
+from cadence._calculator import ACTIONABLE, assess_many
 from cadence._errors import CadenceError, PolicyFileError, show
 from cadence._lint import Severity, lint
 from cadence._model import Customer, Deferral
 from cadence._policy import Policy
-from cadence._time import instant_us
+from cadence._time import get_zone, instant_us
 from cadence.csv_files import (
     RowError,
-    assessment_row,
     decode_lines,
     parse_instant,
     read_contacts,
     read_customers,
-    write_assessments,
+    read_tables,
+    write_rows,
 )
 
 _ORDER = sorted(Status, reverse=True)
@@ -52,10 +52,53 @@ def _contact_count(histories: Iterable[Iterable[object]]) -> int:
     return sum(not isinstance(event, Deferral) for history in histories for event in history)
 
 
-def _summary(policy: Policy, results: Sequence[Assessment]) -> list[str]:
+class _Row:
+    """One customer's answer as the command line reports it, from an `Assessment` or from a row of the table of
+    `cadence.frames` (the same text either way)."""
+
+    __slots__ = ("_why", "cells", "due_date", "key", "silent_days", "status")
+
+    def __init__(
+        self, cells: dict[str, str], status: Status, key: tuple[Any, ...], due_date: str, silent_days: int,
+        why: Callable[[], str],
+    ) -> None:  # fmt: skip
+        self.cells, self.status, self.key, self.due_date, self.silent_days, self._why = (
+            cells, status, key, due_date, silent_days, why
+        )  # fmt: skip
+
+    @staticmethod
+    def of(item: Assessment, stamp: str) -> _Row:
+        def instant(value: Any) -> str:
+            return "" if value is None else value.isoformat()
+
+        customer, due = item.customer, item.due_at
+        cells = {
+            "as_of": stamp, "customer_id": customer.id, "owner": item.owner or "", "segment": customer.segment,
+            "stage": customer.stage, "status": item.status.value, "due_at": instant(due),
+            "overdue_at": instant(item.overdue_at), "churn_risk_at": instant(item.churn_risk_at),
+            "last_contact_at": instant(item.last_contact_at),
+            "rule": "" if item.rule_key is None else str(item.rule_key),
+        }  # fmt: skip
+        due_date = f"{due.year:04d}-{due.month:02d}-{due.day:02d}" if due else "-"
+        return _Row(cells, item.status, item.urgency_key(), due_date, item.silence.days, lambda: item.reason)
+
+    @property
+    def reason(self) -> str:
+        return self._why()
+
+    def with_reason(self) -> dict[str, str]:
+        return {**self.cells, "reason": self.reason}
+
+
+def _ordered(rows: Iterable[_Row], statuses: Collection[Status]) -> list[_Row]:
+    """The rows of these statuses, most urgent first (the order of `worklist`)."""
+    return sorted((row for row in rows if row.status in statuses), key=lambda row: row.key)
+
+
+def _summary(policy: Policy, results: Sequence[_Row]) -> list[str]:
     segments = [s.id for s in sorted(policy.segments, key=lambda s: s.rank)]
     width = max(8, *(len(s) + 1 for s in segments))
-    counts = Counter((r.status, r.customer.segment) for r in results)
+    counts = Counter((r.status, r.cells["segment"]) for r in results)
     lines = [f"{'status':<11}" + "".join(f"{s:>{width}}" for s in segments) + f"{'total':>8}"]
     for status in _ORDER:
         row = [counts[status, s] for s in segments]
@@ -63,14 +106,13 @@ def _summary(policy: Policy, results: Sequence[Assessment]) -> list[str]:
     return lines
 
 
-def _by_owner(results: Sequence[Assessment]) -> list[str]:
-    counts = Counter((r.owner, r.status) for r in results)
-    owners = sorted({r.owner or "-" for r in results})
+def _by_owner(results: Sequence[_Row]) -> list[str]:
+    counts = Counter((r.cells["owner"] or "-", r.status) for r in results)
+    owners = sorted({r.cells["owner"] or "-" for r in results})
     shown = (Status.CHURN_RISK, Status.OVERDUE, Status.DUE, Status.DUE_SOON)
     lines = [f"{'owner':<11}" + "".join(f"{s.value:>11}" for s in shown)]
     for owner in owners:
-        key = None if owner == "-" else owner
-        lines.append(f"{_shown(owner):<11}" + "".join(f"{counts[key, s]:>11,}" for s in shown))
+        lines.append(f"{_shown(owner):<11}" + "".join(f"{counts[owner, s]:>11,}" for s in shown))
     return lines
 
 
@@ -82,20 +124,18 @@ def _shown(text: str, keep_newlines: bool = False) -> str:
     return _CONTROL.sub(lambda m: m[0] if keep_newlines and m[0] == "\n" else repr(m[0])[1:-1], text)
 
 
-def _worklist_lines(ordered: Sequence[Assessment], limit: int) -> list[str]:
+def _worklist_lines(ordered: Sequence[_Row], limit: int) -> list[str]:
     """The first ``limit`` rows of a worklist, and why the first one is there."""
     chosen = ordered[:limit]
     lines = [f"{'customer':<9}{'segment':<9}{'stage':<12}{'owner':<7}{'status':<11}{'due':<11}{'silent':>8}"]
     for item in chosen:
-        due = f"{item.due_at.year:04d}-{item.due_at.month:02d}-{item.due_at.day:02d}" if item.due_at else "-"
-        silent = f"{item.silence.days}d"
-        customer = item.customer
+        cells = item.cells
         lines.append(
-            f"{_shown(customer.id):<9.8}{_shown(customer.segment):<9.8}{_shown(customer.stage):<12.11}"
-            f"{_shown(item.owner or '-'):<7.6}{item.status.value:<11}{due:<11}{silent:>8}"
+            f"{_shown(cells['customer_id']):<9.8}{_shown(cells['segment']):<9.8}{_shown(cells['stage']):<12.11}"
+            f"{_shown(cells['owner'] or '-'):<7.6}{item.status.value:<11}{item.due_date:<11}{item.silent_days:>7}d"
         )
     if chosen:
-        why = _shown(f"why {chosen[0].customer_id}: {chosen[0].reason}")
+        why = _shown(f"why {chosen[0].cells['customer_id']}: {chosen[0].reason}")
         lines += ["", *textwrap.wrap(why, 80, subsequent_indent="  ")]
     return lines
 
@@ -112,15 +152,16 @@ def demo(preset: str, timezone: str, customers: int, seed: int, top: int) -> str
         f"{customers:,} customers, {contacts:,} contacts, assessed as of {as_of}",
         "",
     ]
-    urgent = worklist(results)
+    rows = [_Row.of(result, "") for result in results]
+    urgent = _ordered(rows, ACTIONABLE)
     work = _worklist_lines(urgent, top)
     shown = min(top, len(urgent))
     return "\n".join(
         [
             *header,
-            *_summary(policy, results),
+            *_summary(policy, rows),
             "",
-            *_by_owner(results),
+            *_by_owner(rows),
             "",
             f"worklist, most urgent first (top {shown}):",
             *work,
@@ -270,57 +311,56 @@ def check(args: argparse.Namespace, out: IO[str]) -> int:
     policy = _policy(args.policy, args.timezone)
     as_of = _instant(args.as_of) if args.as_of is not None else pendulum.now("UTC")
     source = "given" if args.as_of is not None else "now"
-    errors: list[RowError] = []
-    with _open(args.customers) as stream, _progress("customers") as bar:
-        customers = read_customers(
-            decode_lines(stream, args.encoding), args.customers, policy, errors, bar, not_after=as_of
-        )
-    with _open(args.contacts) as stream, _progress("contacts") as bar:
-        rejected = {error.key for error in errors if error.key is not None}
-        known = {c.id for c in customers}
-        contacts = read_contacts(decode_lines(stream, args.encoding), args.contacts, known, errors, bar, rejected)
-    if _report_bad_rows(errors, args.skip_bad):
-        return 2
-    results = _assess_all(policy, customers, contacts, as_of)
+    stamp = as_of.in_tz(policy.timezone).isoformat()
+    found = None if args.format == "ics" else _check_columns(args, policy, as_of, stamp)
+    if found is not None:
+        rows, customer_count, contact_count, skipped = found
+    else:
+        errors: list[RowError] = []
+        with _open(args.customers) as stream, _progress("customers") as bar:
+            customers = read_customers(
+                decode_lines(stream, args.encoding), args.customers, policy, errors, bar, not_after=as_of
+            )
+        with _open(args.contacts) as stream, _progress("contacts") as bar:
+            rejected = {error.key for error in errors if error.key is not None}
+            known = {c.id for c in customers}
+            contacts = read_contacts(decode_lines(stream, args.encoding), args.contacts, known, errors, bar, rejected)
+        if _report_bad_rows(errors, args.skip_bad):
+            return 2
+        results = _assess_all(policy, customers, contacts, as_of)
+        if args.format == "ics":
+            owners = set(args.owner) if args.owner else None
+            statuses = {Status(s) for s in args.status} if args.status else None
+            chosen = [r for r in results if (owners is None or r.owner in owners)
+                      and (statuses is None or r.status in statuses)]  # fmt: skip
+            return _ics(args, policy, as_of, chosen)
+        rows = [_Row.of(result, stamp) for result in results]
+        customer_count, contact_count, skipped = len(customers), _contact_count(contacts.values()), len(errors)
     owners = set(args.owner) if args.owner else None
     statuses = {Status(s) for s in args.status} if args.status else None
-    chosen = [
-        r for r in results if (owners is None or r.owner in owners) and (statuses is None or r.status in statuses)
-    ]
-    stamp = as_of.in_tz(policy.timezone).isoformat()
+    chosen = [row for row in rows if (owners is None or (row.cells["owner"] or None) in owners)
+              and (statuses is None or row.status in statuses)]  # fmt: skip
     if args.format == "csv":
-        write_assessments(out, worklist(chosen, statuses=set(Status)), stamp)
+        write_rows(out, (row.with_reason() for row in _ordered(chosen, set(Status))))
     elif args.format == "json":
-        rows = [assessment_row(r, stamp) for r in worklist(chosen, statuses=set(Status))]
         document = {
             "as_of": stamp,
             "as_of_source": source,
             "policy": policy.name,
-            "customers": len(customers),
-            "contacts": _contact_count(contacts.values()),
-            "skipped_rows": len(errors),
+            "customers": customer_count,
+            "contacts": contact_count,
+            "skipped_rows": skipped,
             "counts": {status.value: sum(r.status is status for r in chosen) for status in _ORDER},
-            "assessments": [{k: v for k, v in row.items() if k != "as_of"} for row in rows],
+            "assessments": [
+                {k: v for k, v in row.with_reason().items() if k != "as_of"} for row in _ordered(chosen, set(Status))
+            ],
         }
         json.dump(document, out, indent=2, ensure_ascii=False)
         out.write("\n")
-    elif args.format == "ics":
-        from cadence.ics import to_ics
-
-        window = policy.calendar.add(as_of, args.window)
-        sys.stdout.flush()
-        data = to_ics(chosen, start=as_of, end=window)
-        if args.output == "-":
-            sys.stdout.buffer.write(data)
-        else:
-            with _Output(args.output, _inputs(args), binary=True) as output:
-                output.stream.write(data)
-                output.commit()
     else:
-        count = _contact_count(contacts.values())
-        urgent = worklist(chosen, statuses=statuses or ACTIONABLE)
+        urgent = _ordered(chosen, statuses or ACTIONABLE)
         lines = [
-            f'cadence check: policy "{policy.name}", {len(customers):,} customers, {count:,} contacts',
+            f'cadence check: policy "{policy.name}", {customer_count:,} customers, {contact_count:,} contacts',
             f"as of {stamp} ({'--as-of' if source == 'given' else 'now: pass --as-of to fix the instant'})",
             "",
             *_summary(policy, chosen),
@@ -332,6 +372,93 @@ def check(args: argparse.Namespace, out: IO[str]) -> int:
         ]
         out.write("\n".join(lines) + "\n")
     return 0
+
+
+def _ics(args: argparse.Namespace, policy: Policy, as_of: pendulum.DateTime, chosen: list[Assessment]) -> int:
+    from cadence.ics import to_ics
+
+    window = policy.calendar.add(as_of, args.window)
+    sys.stdout.flush()
+    data = to_ics(chosen, start=as_of, end=window)
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        with _Output(args.output, _inputs(args), binary=True) as output:
+            output.stream.write(data)
+            output.commit()
+    return 0
+
+
+def _check_columns(
+    args: argparse.Namespace, policy: Policy, as_of: pendulum.DateTime, stamp: str
+) -> tuple[list[_Row], int, int, int] | None:
+    """The rows of ``cadence check`` read and assessed column-wise (`read_tables`, `cadence.frames`); None when
+    the frames extra is not installed or a file has a bad row or a form only the row reader reads (the row
+    reader then reads the files, and reports the bad rows with their file, line and column)."""
+    try:
+        from cadence import frames
+    except ImportError:
+        return None
+    with _progress("customers and contacts, column-wise") as bar:
+        tables = read_tables(args.customers, args.contacts, args.encoding)
+        if tables is None:
+            return None
+        if bar is not None:
+            bar.update(len(tables.customers) + tables.contact_rows)
+    reasons = args.format in ("csv", "json")
+    with _progress("assess", total=len(tables.customers)) as bar:
+        table = frames.assess(
+            policy, tables.customers, tables.contacts, deferrals=tables.deferrals, as_of=as_of, errors="collect",
+            reasons=reasons,
+        )  # fmt: skip
+        if bar is not None:
+            bar.update(len(tables.customers))
+    if table["error"].null_count != len(table):
+        return None  # a bad row: the row reader says which, as it always has
+    columns = {name: table[name].to_pylist() for name in ("customer_id", "owner", "segment", "stage", "status",
+                                                           "rule", "timezone", "segment_rank", "due_date")}  # fmt: skip
+    instants = {name: table[name].cast("int64").to_pylist()
+                for name in ("due_at", "overdue_at", "churn_risk_at", "last_contact_at")}  # fmt: skip
+    seconds = table["silence_seconds"].to_pylist()
+    texts = table["reason"].to_pylist() if reasons else None
+    as_of_us = instant_us(as_of, "as_of")
+    rows = []
+    for i, customer_id in enumerate(columns["customer_id"]):
+        zone = get_zone(columns["timezone"][i], "timezone")
+        due, overdue = instants["due_at"][i], instants["overdue_at"][i]
+        cells = {
+            "as_of": stamp, "customer_id": customer_id, "owner": columns["owner"][i] or "",
+            "segment": columns["segment"][i], "stage": columns["stage"][i], "status": columns["status"][i],
+            **{name: "" if values[i] is None else zone.iso(values[i]) for name, values in instants.items()},
+            "rule": columns["rule"][i] or "",
+        }  # fmt: skip
+        status = Status(columns["status"][i])
+        behind = 0 if overdue is None or as_of_us < overdue else as_of_us - overdue
+        key = (-status.urgency, columns["segment_rank"][i], -behind, 0 if due is None else due, customer_id)
+        day = columns["due_date"][i]
+        silent_days = round(seconds[i] * 1e6) // 86_400_000_000
+        why = (lambda text=texts[i]: text) if texts is not None else _explainer(frames, policy, tables, as_of, i)
+        rows.append(_Row(cells, status, key, "-" if day is None else str(day), silent_days, why))
+    return rows, len(tables.customers), tables.contact_rows, 0
+
+
+def _explainer(frames: Any, policy: Policy, tables: Any, as_of: pendulum.DateTime, row: int) -> Callable[[], str]:
+    """The reason of one row, asked of `cadence.frames` for that customer alone (the table shows one)."""
+
+    def why() -> str:
+        import pyarrow.compute as pc
+
+        one = tables.customers.slice(row, 1)
+        mine = pc.equal(tables.contacts["customer_id"], one["id"][0])
+        deferrals = tables.deferrals
+        if deferrals is not None:
+            deferrals = deferrals.filter(pc.equal(deferrals["customer_id"], one["id"][0]))
+        table = frames.assess(policy, one, tables.contacts.filter(mine), deferrals=deferrals, as_of=as_of,
+                              reasons=True)  # fmt: skip
+        text: str = table["reason"][0].as_py()
+        return text
+
+    return why
 
 
 def presets_command(args: argparse.Namespace, out: IO[str]) -> int:

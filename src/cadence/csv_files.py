@@ -36,7 +36,7 @@ import io
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import IO, Any, TypeVar
+from typing import IO, Any, NamedTuple, TypeVar
 
 import attrs
 
@@ -48,13 +48,16 @@ from cadence._policy import Policy, segment_ranks, unknown
 __all__ = [
     "ASSESSMENT_COLUMNS",
     "RowError",
+    "Tables",
     "assessment_row",
     "decode_lines",
     "neutralize",
     "parse_instant",
     "read_contacts",
     "read_customers",
+    "read_tables",
     "write_assessments",
+    "write_rows",
 ]
 
 _T = TypeVar("_T")
@@ -380,8 +383,148 @@ def assessment_row(item: Assessment, as_of: str) -> dict[str, str]:
 
 def write_assessments(out: IO[str], items: Iterable[Assessment], as_of: str) -> None:
     """Write assessments as CSV, one row each, every cell quoted and neutralized for spreadsheets."""
+    write_rows(out, (assessment_row(item, as_of) for item in items))
+
+
+def write_rows(out: IO[str], rows: Iterable[Mapping[str, str]]) -> None:
+    """Write rows of `ASSESSMENT_COLUMNS` cells as CSV, every cell quoted and neutralized for spreadsheets."""
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(ASSESSMENT_COLUMNS)
-    for item in items:
-        row = assessment_row(item, as_of)
+    for row in rows:
         writer.writerow([neutralize(row[column]) for column in ASSESSMENT_COLUMNS])
+
+
+# --- reading column-wise (the frames extra)
+
+
+class Tables(NamedTuple):
+    """A customers file and a contacts file read column-wise, as pyarrow tables in the columns of
+    `cadence.frames.assess`; ``contacts`` counts the contact rows (deferrals are rows of ``deferrals``)."""
+
+    customers: Any
+    contacts: Any
+    deferrals: Any
+    contact_rows: int
+
+
+class _Unclean(Exception):
+    """A cell the column-wise reader does not take as it is: the row reader reads the file and says what is wrong
+    (or reads it right, for forms only it knows)."""
+
+
+# Instants the column-wise reader takes: ISO 8601 with a UTC offset, in the forms both it and `parse_instant`
+# read the same way; any other cell sends the file to the row reader.
+_ISO_INSTANT = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$"
+# A cell with white space at either end: the row reader strips it (Python's idea of white space).
+_EDGE_SPACE = r"^[\t-\r\x1c-\x20\x85\xa0\p{Z}]|[\t-\r\x1c-\x20\x85\xa0\p{Z}]$"
+
+
+def read_tables(customers: str, contacts: str, encoding: str | None = None) -> Tables | None:
+    """Read both files column-wise with pyarrow, or None when pyarrow is not installed, the encoding is not UTF-8,
+    or a cell is not in the plain form the row reader would read the same way (the row reader then reads the
+    files, and reports bad rows with their file, line and column)."""
+    try:
+        if encoding is not None and codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
+            return None
+    except LookupError:
+        return None  # the row reader names it
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pacsv
+    except ImportError:
+        return None
+
+    def read(path: str, required: Sequence[str]) -> Any:
+        with open(path, "rb") as stream:
+            if stream.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+                raise _Unclean  # UTF-16
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as text:
+                header = next(csv.reader(text), [])
+        except (UnicodeDecodeError, csv.Error):
+            raise _Unclean from None
+        if len(set(header)) != len(header) or any(name not in header for name in required):
+            raise _Unclean
+        try:
+            return pacsv.read_csv(
+                path,
+                parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={name: pa.string() for name in header}, strings_can_be_null=False
+                ),
+            )
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            raise _Unclean from None
+
+    def text(table: Any, name: str, required: bool) -> Any:
+        """A column of text, empty cells as nulls; _Unclean for a cell with spaces at either end, or an empty
+        required one."""
+        if name not in table.column_names:
+            return pa.nulls(len(table), pa.string())
+        column = table[name]
+        if pc.any(pc.match_substring_regex(column, _EDGE_SPACE)).as_py():
+            raise _Unclean
+        empty = pc.equal(column, "")
+        if required and pc.any(empty).as_py():
+            raise _Unclean
+        return pc.if_else(empty, pa.scalar(None, pa.string()), column)
+
+    def instants(table: Any, name: str, required: bool) -> Any:
+        column = text(table, name, required)
+        given = pc.drop_null(column)
+        if pc.all(pc.match_substring_regex(given, _ISO_INSTANT)).as_py() is False:
+            raise _Unclean
+        try:
+            return pc.cast(column, pa.timestamp("us", "UTC"))
+        except pa.ArrowInvalid:
+            raise _Unclean from None
+
+    try:
+        people = read(customers, CUSTOMER_COLUMNS)
+        touches = read(contacts, CONTACT_COLUMNS)
+        columns = {name: text(people, name, True) for name in ("id", "segment", "stage")}
+        columns.update({name: instants(people, name, True) for name in ("stage_entered_at", "created_at")})
+        columns.update({name: text(people, name, False) for name in ("timezone", "owner")})
+        columns.update({name: instants(people, name, False) for name in ("do_not_contact_until", "claimed_at")})
+        flags = pc.utf8_lower(text(people, "do_not_contact", False))
+        if pc.all(pc.is_in(pc.drop_null(flags), pa.array(list(_FLAGS)))).as_py() is False:
+            raise _Unclean
+        columns["do_not_contact"] = pc.fill_null(pc.is_in(flags, pa.array([k for k, v in _FLAGS.items() if v])), False)
+        customer_table = pa.table(columns)
+        until = text(touches, "until", False)
+        deferred = pc.is_valid(until)
+        deferrals = None
+        if pc.any(deferred).as_py():
+            rows = touches.filter(deferred)
+            try:
+                untils = [_until({"until": value}) for value in rows["until"].to_pylist()]
+            except _Bad:
+                raise _Unclean from None
+            kinds = {type(until) for until in untils}
+            if len(kinds) > 1:
+                raise _Unclean  # dates and instants in one column: the row reader takes them one by one
+            deferrals = pa.table(
+                {
+                    "customer_id": text(rows, "customer_id", True),
+                    "at": instants(rows, "at", True),
+                    "until": pa.array(untils, pa.date32() if date in kinds else pa.timestamp("us", "UTC")),
+                    "by": text(rows, "by", False),
+                }
+            )
+            touches = touches.filter(pc.invert(deferred))
+        contact_table = pa.table(
+            {
+                "customer_id": text(touches, "customer_id", True),
+                "at": instants(touches, "at", True),
+                "channel": text(touches, "channel", True),
+                **{name: text(touches, name, False) for name in ("direction", "outcome", "by")},
+            }
+        )
+        known = customer_table["id"]
+        for table in (contact_table, deferrals):
+            if table is not None and not pc.all(pc.is_in(table["customer_id"], known)).as_py():
+                raise _Unclean  # a contact of a customer not in the file: the row reader says which
+    except (_Unclean, OSError):  # the row reader says what is wrong with the file
+        return None
+    return Tables(customer_table, contact_table, deferrals, len(contact_table))
