@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cadence import _cli as cli
+from cadence.csv_files import read_tables
 
 # The status counts of the default demo at its fixed instant: any change in semantics shows up here.
 GOLDEN = [
@@ -180,6 +181,17 @@ class TestColumnWise:
         assert used == [True]
         assert (fast.returncode, fast.stderr) == (0, "")
         assert fast.stdout == slow.stdout
+
+    @pytest.mark.parametrize(
+        "cell", ["X1,A ,lead", "X1,A,lead\u2003", "X1,\x1fA,lead", "X1,A,lead,2026-03-01T10:00:00.5+00:00"]
+    )
+    def test_cells_only_the_row_reader_reads_go_to_it(self, tmp_path: Path, cell: str) -> None:
+        """Spaces the row reader strips, and an instant form only Python reads (half a second, one digit)."""
+        row = cell if cell.count(",") > 2 else cell + ",2026-03-01T10:00:00Z"
+        customers = write(tmp_path / "c.csv", CUSTOMERS_HEADER + row + ",2026-03-01T10:00:00Z,ana\n")
+        contacts = write(tmp_path / "k.csv", NO_CONTACTS)
+        assert read_tables(customers, contacts) is None
+        assert read_tables(write(tmp_path / "d.csv", ONE_CUSTOMER), contacts) is not None
 
     def test_a_bad_row_is_reported_by_line(self, tmp_path: Path) -> None:
         customers = write(tmp_path / "c.csv", ONE_CUSTOMER + "c-2,A,lead,2026-03-02T10:00:00,2026-03-01T00:00:00Z\n")
@@ -761,3 +773,10 @@ def test_hostile_files_give_exit_2_or_a_safe_report(
     assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
     assert not [line for line in re.split(r"\r\n|\r|\n", text) if line.startswith(FORMULA_STARTS)]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv", "k.csv", "report.csv"]
+
+
+def test_the_column_wise_reader_knows_pythons_white_space() -> None:
+    """The cells the row reader would strip are the ones the column-wise reader leaves to it."""
+    from cadence.csv_files import _SPACES
+
+    assert set(_SPACES) == {chr(c) for c in range(0x110000) if chr(c).isspace()}

@@ -54,40 +54,87 @@ def _contact_count(histories: Iterable[Iterable[object]]) -> int:
 
 class _Row:
     """One customer's answer as the command line reports it, from an `Assessment` or from a row of the table of
-    `cadence.frames` (the same text either way)."""
+    `cadence.frames` (the same text either way). What every report needs is held; the cells (ISO texts of
+    instants) and the reason are asked of the ``source`` when a report shows them."""
 
-    __slots__ = ("_why", "cells", "due_date", "key", "silent_days", "status")
+    __slots__ = ("_made", "index", "key", "owner", "segment", "source", "status")
 
     def __init__(
-        self, cells: dict[str, str], status: Status, key: tuple[Any, ...], due_date: str, silent_days: int,
-        why: Callable[[], str],
-    ) -> None:  # fmt: skip
-        self.cells, self.status, self.key, self.due_date, self.silent_days, self._why = (
-            cells, status, key, due_date, silent_days, why
+        self, status: Status, segment: str, owner: str | None, key: tuple[Any, ...], source: _Source, index: int
+    ) -> None:
+        self.status, self.segment, self.owner, self.key, self.source, self.index = (
+            status, segment, owner, key, source, index
         )  # fmt: skip
+        self._made: tuple[dict[str, str], str, int] | None = None
 
-    @staticmethod
-    def of(item: Assessment, stamp: str) -> _Row:
-        def instant(value: Any) -> str:
-            return "" if value is None else value.isoformat()
+    def _cells(self) -> tuple[dict[str, str], str, int]:
+        if self._made is None:
+            self._made = self.source.cells(self.index)
+        return self._made
 
-        customer, due = item.customer, item.due_at
-        cells = {
-            "as_of": stamp, "customer_id": customer.id, "owner": item.owner or "", "segment": customer.segment,
-            "stage": customer.stage, "status": item.status.value, "due_at": instant(due),
-            "overdue_at": instant(item.overdue_at), "churn_risk_at": instant(item.churn_risk_at),
-            "last_contact_at": instant(item.last_contact_at),
-            "rule": "" if item.rule_key is None else str(item.rule_key),
-        }  # fmt: skip
-        due_date = f"{due.year:04d}-{due.month:02d}-{due.day:02d}" if due else "-"
-        return _Row(cells, item.status, item.urgency_key(), due_date, item.silence.days, lambda: item.reason)
+    @property
+    def cells(self) -> dict[str, str]:
+        """The cells of `csv_files.ASSESSMENT_COLUMNS` but the reason."""
+        return self._cells()[0]
+
+    @property
+    def due_date(self) -> str:
+        """The local due date, ``YYYY-MM-DD`` (``-`` for none)."""
+        return self._cells()[1]
+
+    @property
+    def silent_days(self) -> int:
+        """Whole days of silence."""
+        return self._cells()[2]
 
     @property
     def reason(self) -> str:
-        return self._why()
+        return self.source.reason(self.index)
 
     def with_reason(self) -> dict[str, str]:
         return {**self.cells, "reason": self.reason}
+
+
+class _Source:
+    """Where rows come from: the cells and the reason of row ``index``."""
+
+    def cells(self, index: int) -> tuple[dict[str, str], str, int]:
+        raise NotImplementedError
+
+    def reason(self, index: int) -> str:
+        raise NotImplementedError
+
+
+class _Assessed(_Source):
+    """Rows from assessments."""
+
+    def __init__(self, results: Sequence[Assessment], stamp: str) -> None:
+        self.results, self.stamp = results, stamp
+
+    def rows(self) -> list[_Row]:
+        return [
+            _Row(r.status, r.customer.segment, r.owner, r.urgency_key(), self, i) for i, r in enumerate(self.results)
+        ]
+
+    def cells(self, index: int) -> tuple[dict[str, str], str, int]:
+        item = self.results[index]
+        customer, due = item.customer, item.due_at
+        cells = {
+            "as_of": self.stamp, "customer_id": customer.id, "owner": item.owner or "", "segment": customer.segment,
+            "stage": customer.stage, "status": item.status.value, "due_at": _iso(due),
+            "overdue_at": _iso(item.overdue_at), "churn_risk_at": _iso(item.churn_risk_at),
+            "last_contact_at": _iso(item.last_contact_at),
+            "rule": "" if item.rule_key is None else str(item.rule_key),
+        }  # fmt: skip
+        due_date = f"{due.year:04d}-{due.month:02d}-{due.day:02d}" if due else "-"
+        return cells, due_date, item.silence.days
+
+    def reason(self, index: int) -> str:
+        return self.results[index].reason
+
+
+def _iso(value: Any) -> str:
+    return "" if value is None else str(value.isoformat())
 
 
 def _ordered(rows: Iterable[_Row], statuses: Collection[Status]) -> list[_Row]:
@@ -98,7 +145,7 @@ def _ordered(rows: Iterable[_Row], statuses: Collection[Status]) -> list[_Row]:
 def _summary(policy: Policy, results: Sequence[_Row]) -> list[str]:
     segments = [s.id for s in sorted(policy.segments, key=lambda s: s.rank)]
     width = max(8, *(len(s) + 1 for s in segments))
-    counts = Counter((r.status, r.cells["segment"]) for r in results)
+    counts = Counter((r.status, r.segment) for r in results)
     lines = [f"{'status':<11}" + "".join(f"{s:>{width}}" for s in segments) + f"{'total':>8}"]
     for status in _ORDER:
         row = [counts[status, s] for s in segments]
@@ -107,8 +154,8 @@ def _summary(policy: Policy, results: Sequence[_Row]) -> list[str]:
 
 
 def _by_owner(results: Sequence[_Row]) -> list[str]:
-    counts = Counter((r.cells["owner"] or "-", r.status) for r in results)
-    owners = sorted({r.cells["owner"] or "-" for r in results})
+    counts = Counter((r.owner or "-", r.status) for r in results)
+    owners = sorted({r.owner or "-" for r in results})
     shown = (Status.CHURN_RISK, Status.OVERDUE, Status.DUE, Status.DUE_SOON)
     lines = [f"{'owner':<11}" + "".join(f"{s.value:>11}" for s in shown)]
     for owner in owners:
@@ -152,7 +199,7 @@ def demo(preset: str, timezone: str, customers: int, seed: int, top: int) -> str
         f"{customers:,} customers, {contacts:,} contacts, assessed as of {as_of}",
         "",
     ]
-    rows = [_Row.of(result, "") for result in results]
+    rows = _Assessed(results, "").rows()
     urgent = _ordered(rows, ACTIONABLE)
     work = _worklist_lines(urgent, top)
     shown = min(top, len(urgent))
@@ -334,11 +381,11 @@ def check(args: argparse.Namespace, out: IO[str]) -> int:
             chosen = [r for r in results if (owners is None or r.owner in owners)
                       and (statuses is None or r.status in statuses)]  # fmt: skip
             return _ics(args, policy, as_of, chosen)
-        rows = [_Row.of(result, stamp) for result in results]
+        rows = _Assessed(results, stamp).rows()
         customer_count, contact_count, skipped = len(customers), _contact_count(contacts.values()), len(errors)
     owners = set(args.owner) if args.owner else None
     statuses = {Status(s) for s in args.status} if args.status else None
-    chosen = [row for row in rows if (owners is None or (row.cells["owner"] or None) in owners)
+    chosen = [row for row in rows if (owners is None or row.owner in owners)
               and (statuses is None or row.status in statuses)]  # fmt: skip
     if args.format == "csv":
         write_rows(out, (row.with_reason() for row in _ordered(chosen, set(Status))))
@@ -415,50 +462,69 @@ def _check_columns(
             bar.update(len(tables.customers))
     if table["error"].null_count != len(table):
         return None  # a bad row: the row reader says which, as it always has
-    columns = {name: table[name].to_pylist() for name in ("customer_id", "owner", "segment", "stage", "status",
-                                                           "rule", "timezone", "segment_rank", "due_date")}  # fmt: skip
-    instants = {name: table[name].cast("int64").to_pylist()
-                for name in ("due_at", "overdue_at", "churn_risk_at", "last_contact_at")}  # fmt: skip
-    seconds = table["silence_seconds"].to_pylist()
-    texts = table["reason"].to_pylist() if reasons else None
-    as_of_us = instant_us(as_of, "as_of")
-    rows = []
-    for i, customer_id in enumerate(columns["customer_id"]):
-        zone = get_zone(columns["timezone"][i], "timezone")
-        due, overdue = instants["due_at"][i], instants["overdue_at"][i]
+    source = _Tabled(frames, policy, tables, table, as_of, stamp, reasons)
+    return source.rows(), len(tables.customers), tables.contact_rows, 0
+
+
+class _Tabled(_Source):
+    """Rows from the table of `cadence.frames`."""
+
+    def __init__(
+        self, frames: Any, policy: Policy, tables: Any, table: Any, as_of: pendulum.DateTime, stamp: str, reasons: bool
+    ) -> None:
+        self.frames, self.policy, self.tables, self.as_of, self.stamp = frames, policy, tables, as_of, stamp
+        names = ("customer_id", "owner", "segment", "stage", "status", "rule", "timezone", "segment_rank", "due_date")
+        self.columns = {name: table[name].to_pylist() for name in names}
+        self.instants = {name: table[name].cast("int64").to_pylist()
+                         for name in ("due_at", "overdue_at", "churn_risk_at", "last_contact_at")}  # fmt: skip
+        self.seconds = table["silence_seconds"].to_pylist()
+        self.texts = table["reason"].to_pylist() if reasons else None
+        self.zones = {key: get_zone(key, "timezone") for key in set(self.columns["timezone"])}
+
+    def rows(self) -> list[_Row]:
+        as_of = instant_us(self.as_of, "as_of")
+        statuses = {status.value: (status, -status.urgency) for status in Status}
+        columns, instants = self.columns, self.instants
+        rows = []
+        for i, (ident, text, segment, owner, rank, due, overdue) in enumerate(
+            zip(columns["customer_id"], columns["status"], columns["segment"], columns["owner"],
+                columns["segment_rank"], instants["due_at"], instants["overdue_at"], strict=True)
+        ):  # fmt: skip
+            status, urgency = statuses[text]
+            behind = 0 if overdue is None or as_of < overdue else as_of - overdue
+            rows.append(_Row(status, segment, owner, (urgency, rank, -behind, due or 0, ident), self, i))
+        return rows
+
+    def cells(self, index: int) -> tuple[dict[str, str], str, int]:
+        columns = self.columns
+        zone = self.zones[columns["timezone"][index]]
         cells = {
-            "as_of": stamp, "customer_id": customer_id, "owner": columns["owner"][i] or "",
-            "segment": columns["segment"][i], "stage": columns["stage"][i], "status": columns["status"][i],
-            **{name: "" if values[i] is None else zone.iso(values[i]) for name, values in instants.items()},
-            "rule": columns["rule"][i] or "",
+            "as_of": self.stamp, "customer_id": columns["customer_id"][index], "owner": columns["owner"][index] or "",
+            "segment": columns["segment"][index], "stage": columns["stage"][index],
+            "status": columns["status"][index],
+            **{name: "" if at[index] is None else zone.iso(at[index]) for name, at in self.instants.items()},
+            "rule": columns["rule"][index] or "",
         }  # fmt: skip
-        status = Status(columns["status"][i])
-        behind = 0 if overdue is None or as_of_us < overdue else as_of_us - overdue
-        key = (-status.urgency, columns["segment_rank"][i], -behind, 0 if due is None else due, customer_id)
-        day = columns["due_date"][i]
-        silent_days = round(seconds[i] * 1e6) // 86_400_000_000
-        why = (lambda text=texts[i]: text) if texts is not None else _explainer(frames, policy, tables, as_of, i)
-        rows.append(_Row(cells, status, key, "-" if day is None else str(day), silent_days, why))
-    return rows, len(tables.customers), tables.contact_rows, 0
+        day = columns["due_date"][index]
+        return cells, "-" if day is None else str(day), round(self.seconds[index] * 1e6) // 86_400_000_000
 
-
-def _explainer(frames: Any, policy: Policy, tables: Any, as_of: pendulum.DateTime, row: int) -> Callable[[], str]:
-    """The reason of one row, asked of `cadence.frames` for that customer alone (the table shows one)."""
-
-    def why() -> str:
+    def reason(self, index: int) -> str:
+        """The reason of a row: from the table when it has them, else asked of `cadence.frames` for that
+        customer alone (the table report shows one)."""
+        if self.texts is not None:
+            text: str = self.texts[index]
+            return text
         import pyarrow.compute as pc
 
-        one = tables.customers.slice(row, 1)
-        mine = pc.equal(tables.contacts["customer_id"], one["id"][0])
+        tables = self.tables
+        one = tables.customers.slice(index, 1)
         deferrals = tables.deferrals
         if deferrals is not None:
             deferrals = deferrals.filter(pc.equal(deferrals["customer_id"], one["id"][0]))
-        table = frames.assess(policy, one, tables.contacts.filter(mine), deferrals=deferrals, as_of=as_of,
-                              reasons=True)  # fmt: skip
-        text: str = table["reason"][0].as_py()
+        mine = tables.contacts.filter(pc.equal(tables.contacts["customer_id"], one["id"][0]))
+        table = self.frames.assess(self.policy, one, mine, deferrals=deferrals, as_of=self.as_of, reasons=True)
+        text = table["reason"][0].as_py()
         return text
-
-    return why
 
 
 def presets_command(args: argparse.Namespace, out: IO[str]) -> int:
