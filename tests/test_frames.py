@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pendulum
 import polars as pl
 import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from builders import BERLIN, berlin, call, person, policy
 from cadence import InputError, InputTypeError, Rule, TableError, assess, frames, presets
+from cadence._columnar import local_ordinals
+from cadence._time import get_zone
 
 AS_OF = berlin(2026, 3, 9, 8)
 
@@ -57,6 +62,22 @@ class TestShape:
         assert out["customer_id"].tolist() == [1, 2]
         assert out["step"].tolist() == [0, 1]
 
+    @pytest.mark.parametrize("ids", [[7, 5], [7, 10**15], [-3, 2**62]])
+    def test_integer_ids_dense_or_sparse_find_their_contacts(self, ids: list[int]) -> None:
+        people, touches = _tables()
+        people["id"] = ids
+        touches["customer_id"] = [ids[1], ids[1]]
+        out = frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF)
+        assert out["step"].tolist() == [0, 1]
+
+    def test_an_id_given_twice_is_a_bad_row(self) -> None:
+        people, touches = _tables()
+        people["id"] = [4, 4]
+        touches["customer_id"] = [4, 4]
+        out = frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF, errors="collect")
+        assert out["step"].tolist()[0] == 1  # the contacts go to the first row
+        assert "Customer.id 4 is given twice" in out["error"][1]
+
     def test_ids_of_different_kinds_are_refused(self) -> None:
         people, touches = _tables()
         pattern = r"contacts\.customer_id holds integer ids and customers\.id holds string ids"
@@ -90,6 +111,18 @@ class TestBadRows:
         assert out["status"].isna().tolist() == [True, False]
         assert "as_of is before Customer.stage_entered_at" in out["error"][0]
         assert pd.isna(out["error"][1])
+
+    def test_collected_errors_keep_the_columns_typed(self) -> None:
+        people, touches = _tables("polars")
+        people = people.with_columns(pl.Series("segment", ["A", "Z"]))
+        out = frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF, errors="collect")
+        assert (out["step"].dtype, out["risk_score"].dtype, out["reclaimed"].dtype) == (
+            pl.Int64,
+            pl.Float64,
+            pl.Boolean,
+        )
+        assert out["step"].to_list() == [0, None]
+        assert out["status"].to_list() == ["overdue", None]
 
     def test_an_unknown_channel_names_the_contacts_row(self) -> None:
         people, touches = _tables()
@@ -130,3 +163,35 @@ def test_one_customer_against_assess() -> None:
     assert row["status"] == expected["status"]
     assert row["due_at"] == pendulum.parse(expected["due_at"])
     assert row["risk_score"] == expected["risk_score"]
+
+
+_ZONES = ["Europe/Berlin", "America/New_York", "Pacific/Apia", "Australia/Lord_Howe", "America/Santiago", "UTC"]
+
+
+@given(
+    st.sampled_from(_ZONES),
+    st.lists(st.integers(-(10**16), 3 * 10**15), max_size=30),
+    st.integers(1900, 2040),
+    st.lists(st.integers(-2 * 86_400, 2 * 86_400), min_size=1, max_size=40),
+)
+def test_local_dates_by_the_day_equal_the_zones_own(
+    zone_name: str, anywhere: list[int], year: int, seconds: list[int]
+) -> None:
+    """The columnar engine's local dates (one offset per UTC day without a change of offset) are the zone's:
+    instants anywhere, and within two days of the changes of offset of a year (when it has some)."""
+    zone = get_zone(zone_name, "zone")
+    changes = zone.transition_dates(year) or [date(year, 6, 1).toordinal()]
+    midnights = [(day - 719_163) * 86_400 * 10**6 for day in changes]  # UTC midnight of each local date
+    near = [m + s * 10**6 for m in midnights for s in seconds] + [m + k * 900 * 10**6 for m in midnights
+                                                                   for k in range(-96, 192)]  # fmt: skip
+    us = np.array(anywhere + near, dtype=np.int64)
+    assert local_ordinals(zone, us).tolist() == [zone.local_ordinal(int(u)) for u in us]
+
+
+def test_local_dates_on_the_days_of_change() -> None:
+    """Every minute of the days Berlin changes its clocks in 2026."""
+    zone = get_zone("Europe/Berlin", "zone")
+    start = int(datetime(2026, 3, 28, tzinfo=timezone.utc).timestamp()) * 10**6
+    autumn = int(datetime(2026, 10, 24, tzinfo=timezone.utc).timestamp()) * 10**6
+    us = np.array([base + m * 60 * 10**6 for base in (start, autumn) for m in range(3 * 24 * 60)], dtype=np.int64)
+    assert local_ordinals(zone, us).tolist() == [zone.local_ordinal(int(u)) for u in us]

@@ -137,7 +137,7 @@ def in_zone(event: Event, tz: Any) -> Event:
 
 def without_touchpoints(policy: Policy) -> Policy:
     """``policy`` with the touchpoints taken out of every rule: the cadence alone."""
-    return policy.with_rules({key: attrs.evolve(rule, touchpoints=()) for key, rule in policy.rules.items()})
+    return policy.with_rules({key: attrs.evolve(rule, touchpoints=()) for key, rule in dict(policy.rules).items()})
 
 
 @st.composite

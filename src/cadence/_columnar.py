@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import NamedTuple
 
 import numpy as np
@@ -28,7 +29,7 @@ from cadence._plan import EXACT, Offset, Plan
 from cadence._policy import Resolved
 from cadence._rulebook import PRIOR_GAPS, Level, shift
 from cadence._rules import ContactFilter
-from cadence._time import EPOCH_ORDINAL, HOUR_US, MAX_US, MIN_US, US, Zone
+from cadence._time import DAY_US, EPOCH_ORDINAL, MAX_US, MIN_US, US, Zone
 
 __all__: list[str] = []
 
@@ -90,18 +91,26 @@ class Columns(NamedTuple):
 
 
 def local_ordinals(zone: Zone, us: I64) -> I64:
-    """The local date ordinal of each instant in ``zone``, by one offset lookup per distinct UTC hour."""
+    """The local date ordinal of each instant in ``zone``: one UTC offset per distinct UTC day that holds no
+    change of offset (the zone's `transition_dates` say which local dates do), one by one on the others."""
     if not len(us):
         return np.zeros(0, dtype=np.int64)
-    hours = us // HOUR_US
-    unique, inverse = np.unique(hours, return_inverse=True)
-    offsets = [zone.hour_offset(int(hour)) for hour in unique]
-    table = np.array([0 if o is None else o for o in offsets], dtype=np.int64)
-    ordinals: I64 = (us // US + table[inverse]) // 86_400 + EPOCH_ORDINAL
-    if None in offsets:  # hours holding a change of offset: one by one
-        varies = np.array([o is None for o in offsets], dtype=bool)[inverse]
-        for i in np.flatnonzero(varies):
-            ordinals[i] = zone.local_ordinal(int(us[i]))
+    days = us // DAY_US
+    unique, inverse = np.unique(days, return_inverse=True)
+    offsets = np.zeros(len(unique), dtype=np.int64)
+    varies = np.zeros(len(unique), dtype=bool)
+    for index, day in enumerate(unique.tolist()):
+        start = day * DAY_US
+        first, last = zone.local_ordinal(start), zone.local_ordinal(start + DAY_US - 1)
+        years = {date.fromordinal(first).year, date.fromordinal(last).year}
+        changes = {ordinal for year in years for ordinal in zone.transition_dates(year)}
+        if changes.intersection(range(first, last + 1)):
+            varies[index] = True
+        else:
+            offsets[index] = zone.offset(start)
+    ordinals: I64 = (us // US + offsets[inverse]) // 86_400 + EPOCH_ORDINAL
+    for i in np.flatnonzero(varies[inverse]).tolist():
+        ordinals[i] = zone.local_ordinal(int(us[i]))
     return ordinals
 
 

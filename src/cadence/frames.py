@@ -224,6 +224,7 @@ class _Customers:
         ids = frame["id"]
         for row in np.flatnonzero(ids.is_duplicated().to_numpy() & ~ids.is_first_distinct().to_numpy()).tolist():
             value = ids[row]
+            value = value.item() if isinstance(value, np.generic) else value
             error = InputError(f"Customer.id {show(value)} is given twice", field="Customer.id", value=value)
             self.problems[row] = TableError("customers", row, "id", error)
             self.scalar[row] = True
@@ -248,12 +249,20 @@ class _Customers:
         if kind == "integer":
             mine = self.frame["id"].fill_null(0).to_numpy().astype(np.int64)
             theirs = ids.to_numpy().astype(np.int64)
-            order = np.argsort(mine, kind="stable")
-            at = np.minimum(np.searchsorted(mine[order], theirs), max(len(mine) - 1, 0))
             if not len(mine):
                 return np.full(len(theirs), -1, dtype=np.int64)
-            found = mine[order][at] == theirs
-            rows: Any = np.where(found, order[at], -1)
+            low, high = int(mine.min()), int(mine.max())
+            if high - low < 4 * len(mine) + 1024:  # ids in a dense range: one array indexed by id
+                by_id = np.full(high - low + 1, len(mine), dtype=np.int64)
+                np.minimum.at(by_id, mine - low, np.arange(len(mine)))  # the first row of an id given twice
+                by_id[by_id == len(mine)] = -1
+                inside = (theirs >= low) & (theirs <= high)
+                rows: Any = np.full(len(theirs), -1, dtype=np.int64)
+                rows[inside] = by_id[theirs[inside] - low]
+                return rows
+            order = np.argsort(mine, kind="stable")
+            at = np.minimum(np.searchsorted(mine[order], theirs), len(mine) - 1)
+            rows = np.where(mine[order][at] == theirs, order[at], -1)
             return rows
         mapping: dict[Any, int] = {}
         for row, value in enumerate(self.frame["id"].cast(nw.String).to_list()):
@@ -501,13 +510,15 @@ class _Output:
         failed = np.zeros(n, dtype=bool)
         failed[list(self.errors)] = True
         data: dict[str, Any] = {}
+        typed = []  # numbers and flags: kept typed, and null on a failed row (below)
         for name, column in self.columns.items():
             if name in _INSTANTS or name == "due_date":
                 values: Any = np.where(failed, NONE, column).view("datetime64[us]" if name != "due_date" else "M8[D]")
-            elif failed.any():
-                values = np.where(failed, np.array(None, dtype=object), np.asarray(column).astype(object))
+            elif np.asarray(column).dtype == object:
+                values = np.where(failed, np.array(None, dtype=object), column)
             else:
                 values = column
+                typed.append(name)
             data[name] = values
         if reasons:
             data["reason"] = np.array([self.reasons.get(row) for row in range(n)], dtype=object)
@@ -517,6 +528,9 @@ class _Output:
         answers = answers.with_columns(
             nw.col("due_date").cast(nw.Date), *(nw.col(name).dt.replace_time_zone("UTC") for name in _INSTANTS)
         )
+        if failed.any():
+            answered = nw.col("error").is_null()
+            answers = answers.with_columns(*(nw.when(answered).then(nw.col(name)).alias(name) for name in typed))
         given = frame.select(
             nw.col("id").alias("customer_id"),
             nw.col("owner") if "owner" in frame.columns else nw.lit(None, nw.String).alias("owner"),
