@@ -8,7 +8,9 @@ and the medians and their ratios are printed:
 - ``assess`` per customer (10 contacts, the abc preset, six zones), reading ``due_at``;
 - ``assess_many`` over ``--customers`` customers with 10 contacts each;
 - reading ``reason`` and ``risk_score`` one by one, per customer (what a report did before ``to_dict``);
-- ``to_dict()`` per customer (this version only; JSON-ready, every field).
+- ``to_dict()`` per customer (this version only; JSON-ready, every field);
+- ``cadence.frames.assess(..., reasons=True)`` per customer, from pandas tables to a table with every column (when
+  the frames extra is installed).
 
 The machines are shared and noisy: compare the ratios of one run, not absolute times.
 """
@@ -59,6 +61,26 @@ def measure(customers: int) -> dict[str, float]:
     if hasattr(assess_many(policy, people[:1], histories, as_of=AS_OF)[0], "to_dict"):
         fresh = [assess_many(policy, people, histories, as_of=AS_OF) for _ in range(3)]
         out["to_dict"] = best(lambda: [r.to_dict() for r in fresh.pop()], len(people), 3)
+    try:
+        import pandas as pd
+
+        from cadence import frames
+    except ImportError:
+        return out
+    # Every field of every customer as data, the table way: from columns (made once, outside the timing) to a
+    # table with reasons, as an export of many results would do it.
+    table = pd.DataFrame([{"id": c.id, "segment": c.segment, "stage": c.stage, "timezone": c.timezone,
+                           "owner": c.owner, "stage_entered_at": c.stage_entered_at, "created_at": c.created_at}
+                          for c in people])  # fmt: skip
+    table["stage_entered_at"] = pd.to_datetime(table["stage_entered_at"], utc=True)
+    table["created_at"] = pd.to_datetime(table["created_at"], utc=True)
+    touches = pd.DataFrame([{"customer_id": c.id, "at": e.at, "channel": e.channel.value,
+                             "direction": e.direction.value, "outcome": e.outcome.value, "by": e.by}
+                            for c in people for e in histories[c.id]])  # fmt: skip
+    touches["at"] = pd.to_datetime(touches["at"], utc=True)
+    out["frames_with_reasons"] = best(
+        lambda: frames.assess(policy, table, touches, as_of=AS_OF, reasons=True), len(people), 3
+    )
     return out
 
 
@@ -100,6 +122,9 @@ def main() -> None:
         old = statistics.median(r[1]["reason_and_risk"] for r in rounds if r[1] is not None)
         new = statistics.median(r[0]["to_dict"] for r in rounds)
         print(f"to_dict (every field) against reading reason and risk_score in the baseline: {old / new:.1f}x faster")
+        if "frames_with_reasons" in rounds[0][0]:
+            table = statistics.median(r[0]["frames_with_reasons"] for r in rounds)
+            print(f"frames.assess with reasons (every column) against the same: {old / table:.1f}x faster")
 
 
 if __name__ == "__main__":

@@ -473,29 +473,40 @@ class _Output:
         people, policy = self.people, self.people.policy
         given = people.frame.select("stage", nw.col("owner") if "owner" in people.frame.columns else nw.lit(None))
         stages, owners = (given[name].to_list() for name in given.columns)
-        kinds = (AnchorKind.STAGE_ENTRY, AnchorKind.COUNTED_CONTACT)
-        column = self.columns
-        for row in rows:
-            index = int(people.rule[row])
+        kinds = (AnchorKind.STAGE_ENTRY, AnchorKind.COUNTED_CONTACT, None)
+        # The columns as Python values, read once (an element of a numpy array costs more than the arithmetic).
+        picked = np.array(rows, dtype=np.int64)
+
+        def values(column: Any) -> list[Any]:
+            return np.asarray(column)[picked].tolist()  # type: ignore[no-any-return]
+
+        def instants(column: Any) -> list[int | None]:
+            return [None if value == NONE else value for value in values(column)]
+
+        rules, kind_codes, steps, ranks, zones = (values(c) for c in (people.rule, answers.anchor_kind, answers.step,
+                                                                     people.rank, people.zone))  # fmt: skip
+        statuses, silent, levels = (
+            values(answers.status),
+            values(answers.silent_since),
+            values(answers.escalation_level),
+        )
+        anchors, soon, dues, overdues, churns, lasts, upcoming = (instants(c) for c in (
+            answers.anchor, answers.due_soon, answers.due, answers.overdue, answers.churn, answers.last,
+            answers.next_escalation))  # fmt: skip
+        unanswered = values(answers.unanswered)
+        for i, row in enumerate(rows):
+            index = rules[i]
             match, (_, _, mask, touch), _ = people.entries[index] if index >= 0 else (None, (0, 0, 0, None), 0)
-            kind = int(answers.anchor_kind[row])
-            anchor, due_soon, due, overdue, churn, last = (
-                None if value == NONE else int(value)
-                for value in (answers.anchor[row], answers.due_soon[row], answers.due[row], answers.overdue[row],
-                              answers.churn[row], answers.last[row])
-            )  # fmt: skip
             who: Any = _Who(stages[row], owners[row])  # the explainer reads a customer's stage and owner
             facts = Facts(
-                who, STATUSES[int(answers.status[row])], match, kinds[kind] if kind >= 0 else None,
-                int(answers.step[row]), int(people.rank[row]), people.zones[int(people.zone[row])], as_of,
-                anchor, due_soon, due, overdue, churn, last, int(answers.silent_since[row]), policy, (), mask, touch,
+                who, STATUSES[statuses[i]], match, kinds[kind_codes[i]], steps[i], ranks[i], people.zones[zones[i]],
+                as_of, anchors[i], soon[i], dues[i], overdues[i], churns[i], lasts[i], silent[i], policy, (), mask,
+                touch,
             )  # fmt: skip
-            level = int(answers.escalation_level[row])
-            upcoming = int(answers.next_escalation[row])
-            ladder = () if match is None else tuple(step.action for step in match.rule.escalation[:level])
+            ladder = () if match is None else tuple(step.action for step in match.rule.escalation[: levels[i]])
             memo: dict[str, object] = {
-                "unanswered": int(column["unanswered_attempts"][row]),
-                "ladder": (ladder, None if upcoming == NONE else upcoming),
+                "unanswered": unanswered[i],
+                "ladder": (ladder, upcoming[i]),
                 "reclaim": None,
                 "allowed": None,
                 "touch": (),
