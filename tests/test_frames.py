@@ -124,6 +124,15 @@ class TestBadRows:
         assert out["step"].to_list() == [0, None]
         assert out["status"].to_list() == ["overdue", None]
 
+    def test_a_slash_in_a_segment_never_matches_a_rule(self) -> None:
+        """Rules are looked up by "segment/stage": a segment holding a slash is no segment, whatever the stage."""
+        people, touches = _tables()
+        people["segment"] = ["A/lead", "C"]
+        people["stage"] = ["retention", "retention"]
+        out = frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF, errors="collect")
+        assert "unknown segment" in out["error"][0]
+        assert out["rule"][1] == "C/*"
+
     def test_an_unknown_channel_names_the_contacts_row(self) -> None:
         people, touches = _tables()
         touches.loc[1, "channel"] = "fax"

@@ -284,7 +284,7 @@ class _Customers:
         return result
 
 
-_SEP = "\x1f"  # between segment and stage in a lookup key: a character no id holds in practice
+_SEP = "/"  # between segment and stage in a lookup key: no segment or stage id holds one, so keys cannot collide
 
 
 def _pair(segment: Any, stage: Any) -> str:
