@@ -255,29 +255,29 @@ def test_thresholds_are_ordered(scenario) -> None:
     assert result.overdue_at is not None
     assert result.due_soon_at <= result.due_at <= result.overdue_at
     assert result.anchor_at is not None
+    assert result.due_soon_at >= result.anchor_at
     if result.anchor_kind in (AnchorKind.DEFERRAL, AnchorKind.DO_NOT_CONTACT):
         assert result.due_at == result.anchor_at
     else:
         assert result.due_at > result.anchor_at
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src: due_soon_at falls before the anchor for a day deadline with an exact "
-    "heads-up longer than a day (found by the extended strategies; to be fixed in src)",
-)
 def test_due_soon_is_never_before_the_anchor() -> None:
-    """Property 6 says every threshold is at or after the anchor; `test_thresholds_are_ordered` does not check
-    due_soon_at against it, because of this case: ``Rule.every("2d", heads_up="30h")`` is valid (30 hours is
-    shorter than two days), but a counted contact at 22:00 makes the follow-up due at midnight two dates later,
-    26 hours after the contact, so the customer is due soon from 18:00, before the contact itself."""
+    """Property 6 says every threshold is at or after the anchor. ``Rule.every("2d", heads_up="30h")`` is valid
+    (30 hours is shorter than two days), but a counted contact at 22:00 makes the follow-up due at midnight two
+    dates later, 26 hours after the contact: ``due_at - heads_up`` is 18:00, before the contact. The follow-up is
+    then due within the heads-up from the contact on, so the customer is due soon from the anchor (found by the
+    extended strategies; `test_thresholds_are_ordered` checks it for every rule)."""
     rule = Rule.every("2d", heads_up="30h")
     entered = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
     contact = Contact(datetime(2026, 3, 2, 22, tzinfo=timezone.utc), "call", outcome="connected")
-    result = assess(one_rule_policy(rule, "UTC"), Customer("c-1", "A", "retention", entered, entered), [contact],
-                    as_of=contact.at)  # fmt: skip
-    assert result.status is Status.ON_TRACK
-    assert result.due_soon_at >= result.anchor_at  # type: ignore[operator]
+    customer = Customer("c-1", "A", "retention", entered, entered)
+    before = assess(one_rule_policy(rule, "UTC"), customer, [], as_of=contact.at.replace(hour=21))
+    result = assess(one_rule_policy(rule, "UTC"), customer, [contact], as_of=contact.at)
+    assert before.status is Status.OVERDUE
+    assert result.due_soon_at == result.anchor_at == contact.at
+    assert result.status is Status.DUE_SOON
+    assert result.due_at == datetime(2026, 3, 4, tzinfo=timezone.utc)
 
 
 @given(scenarios())

@@ -246,6 +246,7 @@ def run(
                 except CadenceError:  # out of range somewhere: the scalar path says where, for whom
                     needs_scalar[group] = True
     due_soon, due, overdue, churn = limits.T
+    due_soon = np.where(due_soon == NONE, NONE, np.maximum(due_soon, anchor))  # never before the anchor (`evaluate`)
     outside = active & ((due_soon < MIN_US) | (overdue > MAX_US) | (churn > MAX_US))
     needs_scalar |= outside
     active &= ~outside

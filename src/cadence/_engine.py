@@ -142,6 +142,8 @@ def evaluate(policy: Policy, customer: Customer, history: tuple[Any, ...] | Hist
     if resume is not None:
         anchor = resume
         due_soon, due, overdue = plan.resumed(zone, resume, by_date or plan.deadline.day_granular)
+    if due_soon < anchor:  # a heads-up longer than what is left of a day deadline: due soon from the anchor on
+        due_soon = anchor
     if due_soon < MIN_US or overdue > MAX_US or (churn_at is not None and churn_at > MAX_US):
         raise out_of_range(f"customer {customer.id!r}: a threshold after {zone.to_datetime(anchor).isoformat()}")
     # The status: the most urgent threshold passed.
