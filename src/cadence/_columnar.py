@@ -7,8 +7,8 @@ once per distinct (plan, zone, local date) for day deadlines and once per distin
 two paths cannot disagree on calendar arithmetic.
 
 What has no vectorized form here is marked for the scalar pipeline (`needs_scalar`): customers with deferrals or
-under do-not-contact, rules with a frequency cap, a pool reclaim or touchpoints, and any customer whose thresholds
-fall outside the supported range or raise (the scalar path then gives the same answer or the same error).
+under do-not-contact, rules with touchpoints, and any customer whose thresholds fall outside the supported range or
+raise (the scalar path then gives the same answer or the same error).
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
+from cadence._durations import ExactDuration
 from cadence._engine import RISK_LOOKBACK, RISK_RECENT, Status, elapsed_us
 from cadence._errors import CadenceError
 from cadence._history import NONE, OUTBOUND
@@ -51,13 +52,16 @@ _ON_TRACK, _DUE_SOON, _DUE, _OVERDUE, _CHURN, _INACTIVE = (
 class CustomerColumns(NamedTuple):
     """The customers, one row each: ``entry`` and ``created`` in microseconds, ``rule`` the index of the resolved
     rule in the engine's list (-1: a terminal stage), ``zone`` an index into the zones, ``scalar`` True for the rows
-    the caller assesses with the scalar pipeline itself."""
+    the caller assesses with the scalar pipeline itself, ``owner`` in the codes of the contacts' ``by`` (-1:
+    none), ``claimed`` in microseconds (``NONE``: not claimed)."""
 
     entry: I64
     created: I64
     rule: I64
     zone: I64
     scalar: BOOL
+    owner: I64
+    claimed: I64
 
 
 class ContactColumns(NamedTuple):
@@ -88,6 +92,8 @@ class Columns(NamedTuple):
     escalation_level: I64
     next_escalation: I64
     risk: F64
+    allowed: I64  # the earliest instant the rule's cap allows an attempt (``NONE``: no cap applies)
+    reclaim: I64  # when the customer goes back to the shared pool (``NONE``: no reclaim rule, or no owner)
 
 
 def local_ordinals(zone: Zone, us: I64) -> I64:
@@ -196,10 +202,9 @@ def run(
     # Per rule (and a last row for terminal stages): which contact codes count, and whether it needs the scalar path.
     counts = np.zeros((rules + 1, CODES), dtype=bool)
     scalar_rule = np.zeros(rules + 1, dtype=bool)
-    for index, (match, (_, _, mask, touch), _) in enumerate(entries):
+    for index, (_, (_, _, mask, touch), _) in enumerate(entries):
         counts[index] = [mask >> code & 1 for code in range(CODES)]
-        rule = match.rule
-        scalar_rule[index] = rule.cap is not None or rule.reclaim is not None or touch is not None
+        scalar_rule[index] = touch is not None
     counts[rules] = [_DEFAULT_MASK >> code & 1 for code in range(CODES)]
     row_rule = np.where(people.rule >= 0, people.rule, rules)
     needs_scalar = people.scalar | scalar_rule[row_rule] | (people.entry > as_of)
@@ -270,6 +275,14 @@ def run(
     unanswered = np.bincount(who[attempts], minlength=n)
 
     level, upcoming = _escalations(entries, zones, people, active, overdue, as_of)
+    allowed = _caps(entries, people, active, who[distinct & _OUTBOUND[code]], at[distinct & _OUTBOUND[code]])
+    owned = (
+        counted
+        & (by == people.owner[who])
+        & (by >= 0)
+        & (at >= np.where(people.claimed[who] == NONE, people.created[who], people.claimed[who]))
+    )
+    reclaim = _reclaims(entries, zones, people, active, who[owned], at[owned])
     # The distinct instants of counted contacts, for the risk score.
     rows = np.flatnonzero(counted)
     first = np.ones(len(rows), dtype=bool)
@@ -291,6 +304,8 @@ def run(
         level,
         upcoming,
         risk,
+        allowed,
+        reclaim,
     )
 
 
@@ -313,6 +328,84 @@ def _escalations(
             answers = per_distinct(at, functools.partial(_climb, ladder, zones[zone_index], at, as_of), 2)
             level[group], upcoming[group] = answers[:, 0], answers[:, 1]
     return level, upcoming
+
+
+def _caps(entries: Sequence[Resolved], people: CustomerColumns, active: BOOL, who: I64, at: I64) -> I64:
+    """When the rule's cap next allows an attempt, from the attempts (distinct outbound contacts, sorted by
+    customer and instant), as `Answers.allowed_us`: the last attempt plus ``min_gap``, and the attempt that must
+    leave the window plus ``per`` once ``attempts`` are in it."""
+    n = len(people.entry)
+    allowed = np.full(n, NONE, dtype=np.int64)
+    if not len(who):
+        return allowed
+    ends = np.flatnonzero(_group_ends(who))
+    starts = np.r_[0, ends[:-1] + 1]
+    count = np.zeros(n, dtype=np.int64)
+    count[who[ends]] = ends - starts + 1
+    last = np.full(n, NONE, dtype=np.int64)
+    last[who[ends]] = at[ends]
+    end = np.zeros(n, dtype=np.int64)
+    end[who[ends]] = ends
+    for index, (match, _, _) in enumerate(entries):
+        cap = match.rule.cap
+        if cap is None:
+            continue
+        mine = active & (people.rule == index)
+        if cap.min_gap is not None:
+            gapped = mine & (count > 0)
+            allowed[gapped] = last[gapped] + cap.min_gap_us
+        if cap.attempts is not None and cap.per is not None:
+            full = np.flatnonzero(mine & (count >= cap.attempts))
+            leaving = at[end[full] - cap.attempts + 1] + cap.per_us
+            allowed[full] = np.where(allowed[full] == NONE, leaving, np.maximum(allowed[full], leaving))
+    return allowed
+
+
+def _shift(zone: Zone, instants: I64, duration: Any) -> I64:
+    """`shift` of each instant: exactly, or to the start of a local date (once per distinct local date)."""
+    if isinstance(duration, ExactDuration):
+        moved: I64 = instants + duration.microseconds
+        return moved
+    keys = local_ordinals(zone, instants)
+    return per_distinct(keys, lambda i: (shift(zone, int(instants[i]), duration),), 1)[:, 0]
+
+
+def _reclaims(
+    entries: Sequence[Resolved], zones: Sequence[Zone], people: CustomerColumns, active: BOOL, who: I64, at: I64
+) -> I64:
+    """When each customer goes back to the shared pool, as `Answers.reclaim_us`, from the owner's counted contacts
+    since the claim (``who``, ``at``, sorted): ``after`` past the latest of the claim and those contacts, and not
+    before protection ends (the claim plus ``protect``, pushed to the latest contact plus ``extend`` (shifts never
+    go backward, so the latest contact's is the latest), capped at the claim plus ``max_protect``)."""
+    n = len(people.entry)
+    reclaim = np.full(n, NONE, dtype=np.int64)
+    latest_contact = np.full(n, NONE, dtype=np.int64)
+    if len(who):
+        ends = np.flatnonzero(_group_ends(who))
+        latest_contact[who[ends]] = at[ends]
+    claimed = np.where(people.claimed == NONE, people.created, people.claimed)
+    for index, (match, _, _) in enumerate(entries):
+        rule = match.rule.reclaim
+        if rule is None:
+            continue
+        mine = active & (people.rule == index) & (people.owner >= 0)
+        for zone_index in np.unique(people.zone[mine]).tolist():
+            group = np.flatnonzero(mine & (people.zone == zone_index))
+            zone = zones[zone_index]
+            since, contact = claimed[group], latest_contact[group]
+            latest = np.maximum(since, contact)
+            due = _shift(zone, latest, rule.after)
+            if rule.protect is not None:
+                protected = _shift(zone, since, rule.protect)
+                if rule.extend is not None:
+                    contacted = contact != NONE
+                    extended = _shift(zone, np.where(contacted, contact, since), rule.extend)
+                    protected = np.where(contacted, np.maximum(protected, extended), protected)
+                if rule.max_protect is not None:
+                    protected = np.minimum(protected, _shift(zone, since, rule.max_protect))
+                due = np.maximum(due, protected)
+            reclaim[group] = due
+    return reclaim
 
 
 def _climb(ladder: Sequence[Level], zone: Zone, overdue: I64, as_of: int, row: int) -> tuple[int, int]:

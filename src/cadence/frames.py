@@ -184,9 +184,24 @@ class _Customers:
         self.entry, entry_null = _instants(frame, "stage_entered_at", "customers")
         self.created, created_null = _instants(frame, "created_at", "customers")
         doubt = entry_null | created_null | (self.entry < self.created) | _nulls(frame, "id")
-        for name in ("do_not_contact_until", "claimed_at"):
-            if name in frame.columns:
-                doubt |= ~_instants(frame, name, "customers")[1]  # set: the scalar path reads it
+        if "do_not_contact_until" in frame.columns:
+            doubt |= ~_instants(frame, "do_not_contact_until", "customers")[1]  # set: the scalar path reads it
+        self.claimed = np.full(n, NONE, dtype=np.int64)
+        if "claimed_at" in frame.columns:
+            claimed, empty = _instants(frame, "claimed_at", "customers")
+            doubt |= empty & ~_nulls(frame, "claimed_at")  # out of range: the scalar path says so
+            self.claimed = np.where(empty, NONE, claimed)
+        # Owners, in the codes that the contacts' `by` gets (`_read_contacts` adds the other names).
+        self.names: dict[str, int] = {}
+        self.owner = np.full(n, -1, dtype=np.int64)
+        if "owner" in frame.columns:
+            owners = frame["owner"]
+            if owners.dtype == nw.String or owners.dtype == nw.Categorical:
+                words = [name for name in owners.unique().to_list() if isinstance(name, str)]
+                self.names = {name: i for i, name in enumerate(words)}
+                self.owner = _lookup(owners.cast(nw.String), self.names, -1)
+            else:
+                doubt |= ~_nulls(frame, "owner")  # not text: the scalar path says so
         if "do_not_contact" in frame.columns:
             flags = frame["do_not_contact"]
             doubt |= flags.fill_null(False).to_numpy().astype(bool) if flags.dtype == nw.Boolean else True
@@ -231,7 +246,7 @@ class _Customers:
 
     def columns(self) -> CustomerColumns:
         return CustomerColumns(self.entry, self.created, np.maximum(self.rule, -1), np.maximum(self.zone, 0),
-                               self.scalar)  # fmt: skip
+                               self.scalar, self.owner, self.claimed)  # fmt: skip
 
     def rows_of(self, ids: Any, table: str) -> Any:
         """The customers row of each id in the ``ids`` column of ``table`` (-1: not a customer of the table)."""
@@ -309,15 +324,18 @@ def _read_contacts(people: _Customers, frame: Any | None) -> _Contacts:
     parts = [_codes(frame, name, kind, default) for name, kind, default in _CONTACT_KINDS]
     bad |= (parts[0] < 0) | (parts[1] < 0) | (parts[2] < 0)
     code = _CODE_OF[(parts[0] * len(Direction) + parts[1]) * len(Outcome) + parts[2]]
-    names: list[str] = []
+    persons = people.names  # the owners' codes first, so that an owner's contacts are found by code
     by = np.full(len(at), -1, dtype=np.int64)
     if "by" in frame.columns:
         column = frame["by"]
         if column.dtype == nw.String or column.dtype == nw.Categorical:
-            names = [name for name in column.unique().to_list() if isinstance(name, str)]
-            by = _lookup(column.cast(nw.String), {name: i for i, name in enumerate(names)}, -1)
+            for name in column.unique().to_list():
+                if isinstance(name, str):
+                    persons.setdefault(name, len(persons))
+            by = _lookup(column.cast(nw.String), persons, -1)
         else:
             bad |= ~_nulls(frame, "by")  # not text: the scalar path says so
+    names = list(persons)
     for row in np.flatnonzero(bad & (customer >= 0)).tolist():
         owner = int(customer[row])
         people.bad_contacts.setdefault(owner, []).append(row)
@@ -425,8 +443,10 @@ class _Output:
         columns["silence_seconds"] = (as_of - answers.silent_since) / US
         overdue = answers.overdue
         columns["overdue_by_seconds"] = np.where((overdue != NONE) & (as_of >= overdue), as_of - overdue, 0) / US
-        columns["contact_allowed"] = np.ones(n, dtype=bool)
-        columns["next_allowed_at"] = np.full(n, as_of, dtype=np.int64)
+        allowed = answers.allowed
+        capped = allowed != NONE
+        columns["contact_allowed"] = ~capped | (allowed <= as_of)
+        columns["next_allowed_at"] = np.where(capped & (allowed > as_of), allowed, as_of)
         columns["unanswered_attempts"] = answers.unanswered
         advice = np.full(n, None, dtype=object)
         action = np.full(n, None, dtype=object)
@@ -443,8 +463,8 @@ class _Output:
         columns["escalation_level"] = answers.escalation_level
         columns["escalation"] = action
         columns["next_escalation_at"] = answers.next_escalation
-        columns["reclaim_at"] = np.full(n, NONE, dtype=np.int64)
-        columns["reclaimed"] = np.zeros(n, dtype=bool)
+        columns["reclaim_at"] = answers.reclaim
+        columns["reclaimed"] = (answers.reclaim != NONE) & (as_of >= answers.reclaim)
         columns["touchpoints_pending"] = np.zeros(n, dtype=np.int64)
         columns["touchpoints_missed"] = np.zeros(n, dtype=np.int64)
         columns["risk_score"] = answers.risk
@@ -494,6 +514,7 @@ class _Output:
             answers.anchor, answers.due_soon, answers.due, answers.overdue, answers.churn, answers.last,
             answers.next_escalation))  # fmt: skip
         unanswered = values(answers.unanswered)
+        allowed, reclaims = instants(answers.allowed), instants(answers.reclaim)
         for i, row in enumerate(rows):
             index = rules[i]
             match, (_, _, mask, touch), _ = people.entries[index] if index >= 0 else (None, (0, 0, 0, None), 0)
@@ -507,8 +528,8 @@ class _Output:
             memo: dict[str, object] = {
                 "unanswered": unanswered[i],
                 "ladder": (ladder, upcoming[i]),
-                "reclaim": None,
-                "allowed": None,
+                "reclaim": reclaims[i],
+                "allowed": allowed[i],
                 "touch": (),
             }
             self.reasons[row] = reason(known_answers(facts, memo))
