@@ -204,3 +204,23 @@ def test_local_dates_on_the_days_of_change() -> None:
     autumn = int(datetime(2026, 10, 24, tzinfo=timezone.utc).timestamp()) * 10**6
     us = np.array([base + m * 60 * 10**6 for base in (start, autumn) for m in range(3 * 24 * 60)], dtype=np.int64)
     assert local_ordinals(zone, us).tolist() == [zone.local_ordinal(int(u)) for u in us]
+
+
+def test_a_touchpoint_due_now_drives_the_status_and_the_reason() -> None:
+    """docs/rulebook.md's touchpoints, vectorized: due the day after entry into won, then completed by a call."""
+    from cadence import Touchpoint
+
+    rule = Rule.every("1mo", touchpoints=[Touchpoint("1d", "1d", "delivery preparation"),
+                                          Touchpoint("15d", "3d", "satisfaction visit")])  # fmt: skip
+    won = person("won", entered=berlin(2026, 3, 2, 10))
+    people = pd.DataFrame([{"id": won.id, "segment": "A", "stage": "won", "owner": won.owner,
+                            "stage_entered_at": won.stage_entered_at, "created_at": won.created_at}])  # fmt: skip
+    calls = [call(berlin(2026, 3, 3, 15))]
+    touches = pd.DataFrame([{"customer_id": won.id, "at": c.at, "channel": "call", "outcome": "connected"}
+                            for c in calls])  # fmt: skip
+    for as_of, history, statuses in ((berlin(2026, 3, 3, 12), [], (2, 0)), (berlin(2026, 3, 25), calls, (0, 1))):
+        expected = assess(policy(rule), won, history, as_of=as_of)
+        row = frames.assess(policy(rule), people, touches.iloc[: len(history)], as_of=as_of, reasons=True).iloc[0]
+        assert row["status"] == expected.status.value
+        assert row["reason"] == expected.reason
+        assert (row["touchpoints_pending"], row["touchpoints_missed"]) == statuses

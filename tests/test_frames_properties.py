@@ -307,7 +307,8 @@ def scalar(policy: Policy, people: People, as_of: datetime) -> list[dict[str, An
 @given(tables())
 def test_every_column_of_every_customer_equals_assess(scenario: Scenario) -> None:
     """frames.assess (errors="raise") gives, row by row and column by column, what assess gives, in pandas and in
-    polars; where the scalar path raises for a customer, the table raises with its message."""
+    polars, and the same reasons (asked for in polars); where the scalar path raises for a customer, the table raises
+    with its message."""
     policy, people, as_of, rng = scenario
     expected = scalar(policy, people, as_of)
     refused = [str(answer) for answer in expected if isinstance(answer, CadenceError)]
@@ -319,14 +320,22 @@ def test_every_column_of_every_customer_equals_assess(scenario: Scenario) -> Non
                 frames_assess(library, policy, people, as_of, rng)
             assert any(message in str(caught.value) for message in refused), (library, str(caught.value), refused)
             continue
-        table = frames_assess(library, policy, people, as_of, rng)
-        assert list(table) == list(frames.COLUMNS), library
+        reasons = library == "polars"  # the reasons once, in one of the libraries
+        table = frames_assess(library, policy, people, as_of, rng, reasons=reasons)
+        assert list(table) == [*frames.COLUMNS, *(["reason"] if reasons else [])], library
         assert table["customer_id"] == [customer.id for customer, _ in people], library
         problems = [
             problem
             for index, row in enumerate(expected)
             for problem in mismatches(library, table, index, row)  # type: ignore[arg-type]
         ]
+        if reasons:
+            problems += [
+                f"customer {row['customer_id']!r}, reason: frames.assess gave {table['reason'][index]!r}, "  # type: ignore[index]
+                f"assess gave {row['reason']!r}"  # type: ignore[index]
+                for index, row in enumerate(expected)
+                if table["reason"][index] != row["reason"]  # type: ignore[index]
+            ]
         assert not problems, "\n".join(problems)
 
 

@@ -7,7 +7,7 @@ once per distinct (plan, zone, local date) for day deadlines and once per distin
 two paths cannot disagree on calendar arithmetic.
 
 What has no vectorized form here is marked for the scalar pipeline (`needs_scalar`): customers with deferrals or
-under do-not-contact, rules with touchpoints, and any customer whose thresholds fall outside the supported range or
+under do-not-contact (the caller marks them), and any customer whose thresholds fall outside the supported range or
 raise (the scalar path then gives the same answer or the same error).
 """
 
@@ -28,7 +28,7 @@ from cadence._history import NONE, OUTBOUND
 from cadence._model import Channel, Direction, Outcome
 from cadence._plan import EXACT, Offset, Plan
 from cadence._policy import Resolved
-from cadence._rulebook import PRIOR_GAPS, Level, shift
+from cadence._rulebook import PRIOR_GAPS, Level, TouchPlan, shift
 from cadence._rules import ContactFilter
 from cadence._time import DAY_US, EPOCH_ORDINAL, MAX_US, MIN_US, US, Zone
 
@@ -94,6 +94,9 @@ class Columns(NamedTuple):
     risk: F64
     allowed: I64  # the earliest instant the rule's cap allows an attempt (``NONE``: no cap applies)
     reclaim: I64  # when the customer goes back to the shared pool (``NONE``: no reclaim rule, or no owner)
+    # Per customer and touchpoint of its rule (customers x the most touchpoints of a rule x 4): opens, due, closes
+    # and the counted contact that completed it, ``NONE`` where there is none.
+    touches: I64
 
 
 def local_ordinals(zone: Zone, us: I64) -> I64:
@@ -199,15 +202,13 @@ def run(
     """Assess every customer at ``as_of`` (see the module's docstring for what is left to the scalar pipeline)."""
     n = len(people.entry)
     rules = len(entries)
-    # Per rule (and a last row for terminal stages): which contact codes count, and whether it needs the scalar path.
+    # Per rule (and a last row for terminal stages): which contact codes count.
     counts = np.zeros((rules + 1, CODES), dtype=bool)
-    scalar_rule = np.zeros(rules + 1, dtype=bool)
-    for index, (_, (_, _, mask, touch), _) in enumerate(entries):
+    for index, (_, (_, _, mask, _), _) in enumerate(entries):
         counts[index] = [mask >> code & 1 for code in range(CODES)]
-        scalar_rule[index] = touch is not None
     counts[rules] = [_DEFAULT_MASK >> code & 1 for code in range(CODES)]
     row_rule = np.where(people.rule >= 0, people.rule, rules)
-    needs_scalar = people.scalar | scalar_rule[row_rule] | (people.entry > as_of)
+    needs_scalar = people.scalar | (people.entry > as_of)
 
     # The contacts of the customers assessed here, at or before as_of, sorted by (customer, instant, code, who),
     # and which of them are exact repeats of the row before (counted once).
@@ -269,6 +270,20 @@ def run(
         _ON_TRACK,
     )
 
+    # The distinct instants of counted contacts (for the touchpoints and the risk score).
+    rows = np.flatnonzero(counted)
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (who[rows][1:] != who[rows][:-1]) | (at[rows][1:] != at[rows][:-1])
+    instants_who, instants_at = who[rows[first]], at[rows[first]]
+
+    # Touchpoints: their windows, which are completed, and a touchpoint due now makes the status due.
+    touches = _touchpoints(entries, zones, people, active, instants_who, instants_at, as_of)
+    if touches.shape[1]:
+        _, dues, closes, done = (touches[:, :, k] for k in range(4))
+        due_now = ((dues != NONE) & (dues <= as_of) & (as_of < closes) & (done == NONE)).any(axis=1)
+        calm = (status == _ON_TRACK) | (status == _DUE_SOON)
+        status[active & calm & due_now] = _DUE
+
     # Unanswered attempts: distinct outbound contacts since the later of the last counted contact and entry.
     after = np.where((last == NONE) | (last < people.entry), people.entry, last + 1)
     attempts = distinct & _OUTBOUND[code] & (at >= after[who])
@@ -283,11 +298,7 @@ def run(
         & (at >= np.where(people.claimed[who] == NONE, people.created[who], people.claimed[who]))
     )
     reclaim = _reclaims(entries, zones, people, active, who[owned], at[owned])
-    # The distinct instants of counted contacts, for the risk score.
-    rows = np.flatnonzero(counted)
-    first = np.ones(len(rows), dtype=bool)
-    first[1:] = (who[rows][1:] != who[rows][:-1]) | (at[rows][1:] != at[rows][:-1])
-    risk = _risk(entries, people, active, who[rows[first]], at[rows[first]], silent_since, as_of)
+    risk = _risk(entries, people, active, instants_who, instants_at, silent_since, as_of)
     return Columns(
         needs_scalar,
         status,
@@ -306,6 +317,7 @@ def run(
         risk,
         allowed,
         reclaim,
+        touches,
     )
 
 
@@ -328,6 +340,60 @@ def _escalations(
             answers = per_distinct(at, functools.partial(_climb, ladder, zones[zone_index], at, as_of), 2)
             level[group], upcoming[group] = answers[:, 0], answers[:, 1]
     return level, upcoming
+
+
+def _touchpoints(
+    entries: Sequence[Resolved],
+    zones: Sequence[Zone],
+    people: CustomerColumns,
+    active: BOOL,
+    who: I64,
+    at: I64,
+    as_of: int,
+) -> I64:
+    """Each customer's touchpoints as `TouchPlan.states` finds them: the windows after stage entry (once per
+    distinct entry date, or entry instant for exact offsets, and zone), and the first counted contact at or after
+    the later of the window's opening and stage entry, if it is before the window closes (``who`` and ``at``: the
+    distinct instants of counted contacts, sorted)."""
+    n = len(people.entry)
+    width = max((len(touch.items) for _, (_, _, _, touch), _ in entries if touch is not None), default=0)
+    out = np.full((n, width, 4), NONE, dtype=np.int64)
+    if not width:
+        return out
+    ends = np.flatnonzero(_group_ends(who)) if len(who) else np.zeros(0, dtype=np.int64)
+    start = np.zeros(n, dtype=np.int64)
+    end = np.zeros(n, dtype=np.int64)  # the customer's instants are who[start:end]
+    if len(ends):
+        end[who[ends]] = ends + 1
+        start[who[ends]] = np.r_[0, ends[:-1] + 1]
+    for index, (_, (_, _, _, touch), _) in enumerate(entries):
+        if touch is None:
+            continue
+        items = len(touch.items)
+        mine = active & (people.rule == index)
+        for zone_index in np.unique(people.zone[mine]).tolist():
+            group = np.flatnonzero(mine & (people.zone == zone_index))
+            zone, entry = zones[zone_index], people.entry[group]
+            keys = local_ordinals(zone, entry) if touch.by_date else entry
+            work = functools.partial(_windows, touch, zone, entry)
+            windows = per_distinct(keys, work, 3 * items).reshape(len(group), items, 3)
+            out[group, :items, :3] = windows
+            for item in range(items):
+                low = np.maximum(windows[:, item, 0], entry)
+                # How many of the customer's counted instants lie before `low`: the first at or after it follows.
+                bound = np.full(n, NONE, dtype=np.int64)
+                bound[group] = low
+                before = np.bincount(who[at < bound[who]], minlength=n)[group]
+                found = start[group] + before
+                inside = found < end[group]
+                first = np.where(inside, at[np.minimum(found, max(len(at) - 1, 0))] if len(at) else NONE, NONE)
+                out[group, item, 3] = np.where(inside & (first < windows[:, item, 2]), first, NONE)
+    return out
+
+
+def _windows(plan: TouchPlan, zone: Zone, entry: I64, row: int) -> list[int]:
+    """The touchpoints' ``opens, due, closes`` after the entry in ``row``, one after the other."""
+    return [instant for window in plan.windows(zone, int(entry[row])) for instant in window]
 
 
 def _caps(entries: Sequence[Resolved], people: CustomerColumns, active: BOOL, who: I64, at: I64) -> I64:

@@ -39,7 +39,7 @@ from cadence._explain import reason
 from cadence._history import NONE
 from cadence._model import Channel, Contact, Customer, Deferral, Direction, Event, Outcome, contact_code, to_enum
 from cadence._policy import Policy, Resolved, compiled_rules, policy_zone, segment_ranks
-from cadence._rulebook import TouchpointState
+from cadence._rulebook import TouchPlan, TouchpointState, TouchpointStatus
 from cadence._time import EPOCH_ORDINAL, MAX_US, MIN_US, US, Zone, get_zone, instant_us
 
 __all__ = ["COLUMNS", "assess"]
@@ -398,6 +398,20 @@ def _assess_one_by_one(
         out.put(row, result, reasons)
 
 
+def _touch_states(plan: TouchPlan, windows: Any, as_of: int) -> tuple[TouchpointStatus, ...]:
+    """A row's touchpoints as `TouchPlan.states` gives them, from the columnar engine's windows."""
+    states = []
+    for item, (opens, due, closes, done) in zip(plan.items, windows.tolist(), strict=False):
+        if done != NONE:
+            state = TouchpointState.COMPLETED
+        elif as_of >= closes:
+            state = TouchpointState.MISSED
+        else:
+            state = TouchpointState.PENDING
+        states.append(TouchpointStatus(item, state, opens, due, closes, None if done == NONE else done))
+    return tuple(states)
+
+
 class _Who(NamedTuple):
     """What the explainer reads of a customer."""
 
@@ -465,8 +479,10 @@ class _Output:
         columns["next_escalation_at"] = answers.next_escalation
         columns["reclaim_at"] = answers.reclaim
         columns["reclaimed"] = (answers.reclaim != NONE) & (as_of >= answers.reclaim)
-        columns["touchpoints_pending"] = np.zeros(n, dtype=np.int64)
-        columns["touchpoints_missed"] = np.zeros(n, dtype=np.int64)
+        _, _, closes, done = (answers.touches[:, :, k] for k in range(4))
+        listed, completed = closes != NONE, done != NONE
+        columns["touchpoints_pending"] = (listed & ~completed & (as_of < closes)).sum(axis=1).astype(np.int64)
+        columns["touchpoints_missed"] = (listed & ~completed & (as_of >= closes)).sum(axis=1).astype(np.int64)
         columns["risk_score"] = answers.risk
         self.columns = columns
 
@@ -530,7 +546,7 @@ class _Output:
                 "ladder": (ladder, upcoming[i]),
                 "reclaim": reclaims[i],
                 "allowed": allowed[i],
-                "touch": (),
+                "touch": () if touch is None else _touch_states(touch, answers.touches[row], as_of),
             }
             self.reasons[row] = reason(known_answers(facts, memo))
 
