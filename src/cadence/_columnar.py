@@ -43,10 +43,11 @@ _OUTBOUND = np.array([OUTBOUND >> code & 1 for code in range(CODES)], dtype=bool
 _DEFAULT_MASK = ContactFilter().mask
 # Status codes: the index of a status in this list.
 STATUSES = list(Status)
-_ON_TRACK, _DUE_SOON, _DUE, _OVERDUE, _CHURN, _INACTIVE = (
+_ON_TRACK, _DUE_SOON, _DUE, _OVERDUE, _CHURN, _INACTIVE, _SNOOZED = (
     STATUSES.index(s)
-    for s in (Status.ON_TRACK, Status.DUE_SOON, Status.DUE, Status.OVERDUE, Status.CHURN_RISK, Status.INACTIVE)
-)
+    for s in (Status.ON_TRACK, Status.DUE_SOON, Status.DUE, Status.OVERDUE, Status.CHURN_RISK, Status.INACTIVE,
+              Status.SNOOZED)
+)  # fmt: skip
 
 
 class CustomerColumns(NamedTuple):
@@ -73,13 +74,25 @@ class ContactColumns(NamedTuple):
     by: I64
 
 
+class DeferralColumns(NamedTuple):
+    """The deferrals, one row each: the customer's row, when it was logged, its end as an instant (``NONE`` when
+    it is a date) or as a local date ordinal (-1 when it is an instant), and who asked, ranked by name (0: nobody),
+    so that the latest deferral is the largest (instant, kind, end, who), as `Deferral` ranks them."""
+
+    customer: I64
+    at: I64
+    until: I64
+    until_date: I64
+    by: I64
+
+
 class Columns(NamedTuple):
     """The answers per customer; instants are microseconds, ``NONE`` for none. Rows marked in ``needs_scalar``
     hold nothing meaningful: the caller assesses them with the scalar pipeline."""
 
     needs_scalar: BOOL
     status: I64  # an index into STATUSES
-    anchor_kind: I64  # 0 stage entry, 1 counted contact, -1 none
+    anchor_kind: I64  # 0 stage entry, 1 counted contact, 2 deferral, -1 none
     step: I64
     anchor: I64
     due_soon: I64
@@ -154,6 +167,20 @@ def _thresholds(plan: Plan, zone: Zone, anchor: I64, silent: I64) -> I64:
     return out
 
 
+def _resumed(plan: Plan, zone: Zone, until: I64, until_date: I64) -> tuple[I64, I64]:
+    """``(due_soon, due, overdue)`` rows and the anchors of follow-ups moved to deferrals' ends, as `evaluate` does
+    it: the end (an instant, or the start of a local date), with the plan's grace and heads-up."""
+    dated = until == NONE
+    resume = until.copy()
+    if dated.any():
+        days = until_date[dated]
+        resume[dated] = per_distinct(days, lambda i: (zone.day_start(int(days[i])),), 1)[:, 0]
+    granular = dated | plan.deadline.day_granular
+    keys = resume * 2 + granular  # resume instants are well inside 62 bits
+    limits = per_distinct(keys, lambda i: plan.resumed(zone, int(resume[i]), bool(granular[i])), 3)
+    return limits, resume
+
+
 def _group_ends(groups: I64) -> BOOL:
     """True at the last row of each run of equal values."""
     ends = np.ones(len(groups), dtype=bool)
@@ -197,7 +224,12 @@ def _sorted(who: I64, at: I64, code: I64, by: I64) -> tuple[I64, I64, I64, I64]:
 
 
 def run(
-    entries: Sequence[Resolved], zones: Sequence[Zone], people: CustomerColumns, contacts: ContactColumns, as_of: int
+    entries: Sequence[Resolved],
+    zones: Sequence[Zone],
+    people: CustomerColumns,
+    contacts: ContactColumns,
+    deferrals: DeferralColumns,
+    as_of: int,
 ) -> Columns:
     """Assess every customer at ``as_of`` (see the module's docstring for what is left to the scalar pipeline)."""
     n = len(people.entry)
@@ -229,6 +261,20 @@ def run(
     count = np.bincount(who[since_entry], minlength=n)
     silent_since = np.maximum(last, people.created)
 
+    # The latest deferral logged at or before as_of, for those it still holds (no counted contact after it).
+    held = np.full(n, NONE, dtype=np.int64)  # when the deferral was logged
+    until = np.full(n, NONE, dtype=np.int64)
+    until_date = np.full(n, -1, dtype=np.int64)
+    taken = (deferrals.at <= as_of) & ~needs_scalar[deferrals.customer]
+    if taken.any():
+        d_who, d_at, d_until, d_date, d_by = (column[taken] for column in deferrals)
+        latest = np.lexsort((d_by, np.where(d_until == NONE, d_date, d_until), d_until == NONE, d_at, d_who))
+        latest = latest[_group_ends(d_who[latest])]
+        held[d_who[latest]], until[d_who[latest]], until_date[d_who[latest]] = (
+            d_at[latest], d_until[latest], d_date[latest]
+        )  # fmt: skip
+    deferred = (held != NONE) & (last <= held)
+
     # The anchor, the step and the thresholds, per (rule, step) and zone.
     anchor = people.entry.copy()
     anchor_kind = np.where(people.rule >= 0, 0, -1)
@@ -249,6 +295,11 @@ def run(
                 group = mine[(steps == number) & (people.zone[mine] == zone_index)]
                 try:
                     limits[group] = _thresholds(plan, zones[zone_index], anchor[group], silent_since[group])
+                    moved = group[deferred[group]]
+                    if len(moved):
+                        limits[moved, :3], anchor[moved] = _resumed(plan, zones[zone_index], until[moved],
+                                                                    until_date[moved])  # fmt: skip
+                        anchor_kind[moved] = 2
                 except CadenceError:  # out of range somewhere: the scalar path says where, for whom
                     needs_scalar[group] = True
     due_soon, due, overdue, churn = limits.T
@@ -262,11 +313,12 @@ def run(
     status[active] = np.select(
         [
             (churn[active] != NONE) & (as_of >= churn[active]),
+            (anchor_kind[active] == 2) & (as_of < anchor[active]),
             as_of >= overdue[active],
             as_of >= due[active],
             as_of >= due_soon[active],
         ],
-        [_CHURN, _OVERDUE, _DUE, _DUE_SOON],
+        [_CHURN, _SNOOZED, _OVERDUE, _DUE, _DUE_SOON],
         _ON_TRACK,
     )
 

@@ -30,6 +30,7 @@ from cadence._columnar import (
     Columns,
     ContactColumns,
     CustomerColumns,
+    DeferralColumns,
     local_ordinals,
     run,
 )
@@ -148,9 +149,8 @@ def assess(
     as_of_us = instant_us(as_of, "as_of")
     people = _Customers(policy, _frame(customers, "customers"))
     touches = _read_contacts(people, None if contacts is None else _frame(contacts, "contacts"))
-    if deferrals is not None:
-        _read_deferrals(people, _frame(deferrals, "deferrals"))
-    answers = run(people.entries, people.zones, people.columns(), touches.columns, as_of_us)
+    held = _read_deferrals(people, None if deferrals is None else _frame(deferrals, "deferrals"))
+    answers = run(people.entries, people.zones, people.columns(), touches.columns, held, as_of_us)
     out = _Output(people, answers, as_of_us)
     rows = np.flatnonzero(answers.needs_scalar).tolist()
     if rows:
@@ -344,22 +344,40 @@ def _read_contacts(people: _Customers, frame: Any | None) -> _Contacts:
     return _Contacts(ContactColumns(customer[keep], at[keep], code[keep], by[keep]), names, frame)
 
 
-def _read_deferrals(people: _Customers, frame: Any) -> None:
+def _read_deferrals(people: _Customers, frame: Any | None) -> DeferralColumns:
+    """The deferrals, checked one by one (they are few) by `Deferral` itself; a bad one is its customer's error."""
+    empty = np.zeros(0, dtype=np.int64)
+    if frame is None:
+        return DeferralColumns(empty, empty, empty, empty, empty)
     _require(frame, "deferrals", _DEFERRAL_FIELDS)
     if not len(frame):
-        return
+        return DeferralColumns(empty, empty, empty, empty, empty)
     customer = people.rows_of(frame["customer_id"], "deferrals")
     rows = np.flatnonzero(customer >= 0).tolist()
     names = [name for name in ("at", "until", "by") if name in frame.columns]
+    read: list[tuple[int, Deferral]] = []
     for row, values in zip(rows, frame.select(names)[rows].rows(named=True) if rows else [], strict=True):
         owner = int(customer[row])
-        people.scalar[owner] = True
         try:
             event = Deferral(**{name: _null(value) for name, value in values.items()})
         except CadenceError as error:
             people.problems.setdefault(owner, TableError("deferrals", row, _column(error, "at"), error))
+            people.scalar[owner] = True
             continue
-        people.deferrals.setdefault(owner, []).append(event)
+        people.deferrals.setdefault(owner, []).append(event)  # for a customer of the scalar path
+        read.append((owner, event))
+    ranks = {name: rank for rank, name in enumerate(sorted({e.by for _, e in read if e.by}), start=1)}
+
+    def column(values: list[int]) -> Any:
+        return np.array(values, dtype=np.int64)
+
+    return DeferralColumns(
+        column([owner for owner, _ in read]),
+        column([instant_us(e.at, "Deferral.at") for _, e in read]),
+        column([instant_us(e.until, "Deferral.until") if isinstance(e.until, datetime) else NONE for _, e in read]),
+        column([-1 if isinstance(e.until, datetime) else e.until.toordinal() for _, e in read]),
+        column([ranks.get(e.by or "", 0) for _, e in read]),
+    )
 
 
 def _assess_one_by_one(
@@ -431,7 +449,8 @@ class _Output:
         columns: dict[str, Any] = {}
         columns["status"] = np.array([s.value for s in STATUSES], dtype=object)[answers.status]
         columns["rule"] = np.array([str(m.key) for m, _, _ in entries] + [None], dtype=object)[rule]
-        columns["anchor_kind"] = np.array(["stage_entry", "counted_contact", None], dtype=object)[answers.anchor_kind]
+        kinds = np.array(["stage_entry", "counted_contact", "deferral", None], dtype=object)
+        columns["anchor_kind"] = kinds[answers.anchor_kind]
         columns["step"] = answers.step
         # The deadline that ran, per (rule, step); none for a terminal stage (the last row).
         longest = max((len(m.rule.intervals) for m, _, _ in entries), default=0) + 1
@@ -509,7 +528,7 @@ class _Output:
         people, policy = self.people, self.people.policy
         given = people.frame.select("stage", nw.col("owner") if "owner" in people.frame.columns else nw.lit(None))
         stages, owners = (given[name].to_list() for name in given.columns)
-        kinds = (AnchorKind.STAGE_ENTRY, AnchorKind.COUNTED_CONTACT, None)
+        kinds = (AnchorKind.STAGE_ENTRY, AnchorKind.COUNTED_CONTACT, AnchorKind.DEFERRAL, None)
         # The columns as Python values, read once (an element of a numpy array costs more than the arithmetic).
         picked = np.array(rows, dtype=np.int64)
 
