@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 from datetime import date, datetime, timezone
@@ -17,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builders import BERLIN, berlin, call, person, policy
-from cadence import InputError, InputTypeError, Rule, TableError, assess, frames, presets
+from cadence import CadenceError, InputError, InputTypeError, Rule, TableError, assess, frames, presets
 from cadence._columnar import local_ordinals
 from cadence._time import get_zone
 
@@ -224,3 +225,43 @@ def test_a_touchpoint_due_now_drives_the_status_and_the_reason() -> None:
         assert row["status"] == expected.status.value
         assert row["reason"] == expected.reason
         assert (row["touchpoints_pending"], row["touchpoints_missed"]) == statuses
+
+
+_T0 = datetime(2026, 3, 1, tzinfo=timezone.utc)
+_YEAR_1 = datetime(1, 1, 1, tzinfo=timezone.utc)
+_PEOPLE = {"id": ["a", "b"], "segment": ["A", "B"], "stage": ["lead", "lead"], "stage_entered_at": [_T0, _T0],
+           "created_at": [_T0, _T0]}  # fmt: skip
+_TOUCHES = {"customer_id": ["a", "b"], "at": [_T0, _T0], "channel": ["call", "call"]}
+_HOSTILE: dict[str, tuple[dict[str, list[Any]], dict[str, list[Any]]]] = {
+    "float ids": ({**_PEOPLE, "id": [1.5, 2.5]}, _TOUCHES),
+    "bool segments": ({**_PEOPLE, "segment": [True, False]}, _TOUCHES),
+    "integer segments": ({**_PEOPLE, "segment": [1, 2]}, _TOUCHES),
+    "a null segment": ({**_PEOPLE, "segment": [None, "A"]}, _TOUCHES),
+    "instants as text": ({**_PEOPLE, "created_at": ["2026-03-01", "x"]}, _TOUCHES),
+    "instants as integers": ({**_PEOPLE, "created_at": [1, 2]}, _TOUCHES),
+    "dates for instants": ({**_PEOPLE, "created_at": [date(2026, 3, 1)] * 2}, _TOUCHES),
+    "integer zones": ({**_PEOPLE, "timezone": [1, 2]}, _TOUCHES),
+    "an unknown zone": ({**_PEOPLE, "timezone": ["Mars/Base", None]}, _TOUCHES),
+    "flags as text": ({**_PEOPLE, "do_not_contact": ["yes", "no"]}, _TOUCHES),
+    "integer owners": ({**_PEOPLE, "owner": [1, 2]}, _TOUCHES),
+    "no customers": ({name: [] for name in _PEOPLE}, _TOUCHES),
+    "integer channels": (_PEOPLE, {**_TOUCHES, "channel": [1, 2]}),
+    "integer people": (_PEOPLE, {**_TOUCHES, "by": [1, 2]}),
+    "a null channel": (_PEOPLE, {**_TOUCHES, "channel": [None, "call"]}),
+    "a null customer id": (_PEOPLE, {**_TOUCHES, "customer_id": [None, "a"]}),
+    "the last instant": ({**_PEOPLE, "created_at": [datetime(9999, 12, 31, tzinfo=timezone.utc)] * 2}, _TOUCHES),
+    "year 1": ({**_PEOPLE, "created_at": [_YEAR_1] * 2, "stage_entered_at": [_YEAR_1] * 2}, _TOUCHES),
+}
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+@pytest.mark.parametrize("case", list(_HOSTILE))
+def test_hostile_tables_give_an_answer_or_a_cadence_error(case: str, library: str) -> None:
+    """Columns of the wrong type, nulls, unknown values, instants at the ends of the range: never a raw error
+    from a table library or numpy, in either mode."""
+    people, touches = _HOSTILE[case]
+    make: Any = pd.DataFrame if library == "pandas" else (lambda data: pl.DataFrame(data, strict=False))
+    policy_ = presets.load("abc", calendar=BERLIN)
+    for errors in ("raise", "collect"):
+        with contextlib.suppress(CadenceError):
+            frames.assess(policy_, make(people), make(touches), as_of=AS_OF, errors=errors)  # type: ignore[arg-type]

@@ -219,7 +219,9 @@ class _Customers:
         key = nw.concat_str(nw.col("segment").cast(nw.String), nw.lit(_SEP), nw.col("stage").cast(nw.String))
         self.rule = _lookup(frame.select(key.alias("pair"))["pair"], index, -2)
         doubt |= self.rule == -2  # unknown segment or stage: the scalar path says which
-        self.rank = _lookup(frame["segment"], ranks, -1)
+        segments = frame["segment"]
+        textual = segments.dtype == nw.String or segments.dtype == nw.Categorical
+        self.rank = _lookup(segments.cast(nw.String), ranks, -1) if textual else np.full(n, -1, dtype=np.int64)
         self.zones: list[Zone] = [policy_zone(policy)]
         self.zone = np.zeros(n, dtype=np.int64)
         if "timezone" in frame.columns:
@@ -251,6 +253,8 @@ class _Customers:
     def rows_of(self, ids: Any, table: str) -> Any:
         """The customers row of each id in the ``ids`` column of ``table`` (-1: not a customer of the table)."""
         kind = _id_kind(ids, table, "customer_id")
+        if "none" in (kind, self.id_kind):
+            return np.full(len(ids), -1, dtype=np.int64)  # no ids on one side: no contact is a customer's
         if kind != self.id_kind:
             raise InputTypeError(
                 f"{table}.customer_id holds {kind} ids and customers.id holds {self.id_kind} ids: they would never "
@@ -624,6 +628,10 @@ def _require(frame: Any, table: str, names: Sequence[str]) -> None:
 
 
 def _id_kind(series: Any, table: str, column: str) -> str:
+    """"integer" or "string", as the column holds ids; "none" for a column without any (empty, or all null: its
+    type says nothing, and nothing can fail to match it)."""
+    if series.null_count() == len(series):
+        return "none"
     dtype = series.dtype
     if dtype.is_integer():
         return "integer"
@@ -641,6 +649,8 @@ def _instants(frame: Any, column: str, table: str) -> tuple[Any, Any]:
     of the supported range); refuses naive timestamps and columns of other types."""
     series = frame[column]
     dtype = series.dtype
+    if series.null_count() == len(series):  # empty, or all null: its type says nothing; each row is judged alone
+        return np.zeros(len(series), dtype=np.int64), np.ones(len(series), dtype=bool)
     if dtype != nw.Datetime:
         raise InputTypeError(
             f"{table}.{column} must be a column of timestamps with a time zone (got {dtype})", field=f"{table}.{column}"
