@@ -628,7 +628,7 @@ def _require(frame: Any, table: str, names: Sequence[str]) -> None:
 
 
 def _id_kind(series: Any, table: str, column: str) -> str:
-    """"integer" or "string", as the column holds ids; "none" for a column without any (empty, or all null: its
+    """The kind of ids the column holds: "integer" or "string"; "none" for a column without any (empty, or all null: its
     type says nothing, and nothing can fail to match it)."""
     if series.null_count() == len(series):
         return "none"
