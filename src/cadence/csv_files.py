@@ -485,7 +485,9 @@ def read_tables(customers: str, contacts: str, encoding: str | None = None) -> T
         if pc.any(pc.match_substring_regex(column.filter(maybe), _EDGE_SPACE)).as_py():
             raise _Unclean
         empty = pc.equal(column, "")
-        if required and pc.any(empty).as_py():
+        if not pc.any(empty).as_py():
+            return column  # no empty cell: the column as read, not a copy
+        if required:
             raise _Unclean
         return pc.if_else(empty, pa.scalar(None, pa.string()), column)
 
