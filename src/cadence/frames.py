@@ -403,8 +403,8 @@ def _assess_one_by_one(
             if problem is not None:
                 raise problem
             for bad in people.bad_contacts.get(row, ()):
-                try:
-                    _contact(touches.frame, bad)
+                try:  # the scalar constructor says what is wrong (and a row it takes is the customer's contact)
+                    events[row].append(_contact(touches.frame, bad))
                 except CadenceError as error:
                     raise TableError("contacts", bad, _column(error, "at"), error) from None
             try:
