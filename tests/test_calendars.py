@@ -452,3 +452,60 @@ def test_long_business_hours_equal_a_day_by_day_walk(
     for naive in starts:
         start = pendulum.instance(naive.replace(tzinfo=timezone.utc))
         assert calendar.add(start, f"{amount}bh") == walk_working_hours(calendar, start, amount)
+
+
+class TestBetween:
+    """Working time and business days between two points: the inverses of `add` and `add_business_days`."""
+
+    def test_business_days_between_with_real_dates(self) -> None:
+        cal = Calendar(BERLIN, holidays={date(2026, 4, 3), date(2026, 4, 6)})  # Good Friday, Easter Monday
+        assert cal.business_days_between(date(2026, 4, 2), date(2026, 4, 7)) == 1  # Thursday to Tuesday
+        assert cal.business_days_between(date(2026, 4, 7), date(2026, 4, 2)) == -1
+        assert cal.business_days_between(date(2026, 4, 4), date(2026, 4, 6)) == 0  # a weekend and a holiday
+        assert cal.business_days_between(date(2026, 3, 6), date(2026, 3, 6)) == 0
+        assert cal.business_days_between(date(2025, 12, 31), date(2026, 12, 31)) == 259  # 261 weekdays - 2
+
+    def test_working_time_between_with_real_dates(self) -> None:
+        cal = Calendar(BERLIN, hours={"mon-thu": "09:00-17:00", "fri": "09:00-13:00"})
+        friday, monday = berlin(2026, 3, 6, 12), berlin(2026, 3, 9, 10)
+        assert cal.working_time_between(friday, monday) == timedelta(hours=2)
+        assert cal.working_time_between(monday, friday) == -timedelta(hours=2)
+        assert cal.working_time_between(berlin(2026, 3, 7, 10), berlin(2026, 3, 8, 10)) == timedelta(0)  # weekend
+        # A calendar without hours works whole working dates, in real time: in Berlin, Sunday 29 March 2026 has 23
+        # hours and Sunday 25 October 25.
+        every_day = Calendar(BERLIN, workdays=["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
+        assert every_day.working_time_between(berlin(2026, 3, 29), berlin(2026, 3, 30)) == timedelta(hours=23)
+        assert every_day.working_time_between(berlin(2026, 10, 25), berlin(2026, 10, 26)) == timedelta(hours=25)
+        # Across years, instants in another zone: the same instants, the same answer.
+        start, end = berlin(2025, 12, 31, 16), berlin(2027, 1, 4, 10)
+        assert cal.working_time_between(start, end) == cal.working_time_between(
+            start.in_tz("America/New_York"), end.in_tz("UTC")
+        )
+
+    def test_naive_instants_and_datetimes_for_dates_are_refused(self) -> None:
+        cal = Calendar(BERLIN)
+        with pytest.raises(InputError, match="start"):
+            cal.working_time_between(datetime(2026, 3, 6), berlin(2026, 3, 9))
+        with pytest.raises(InputTypeError, match="end must be a date"):
+            cal.business_days_between(date(2026, 3, 6), berlin(2026, 3, 9))
+
+    @given(calendars(), st.dates(min_value=date(1990, 1, 1), max_value=date(2060, 1, 1)), st.integers(0, 3000))
+    def test_business_days_between_inverts_add_business_days(self, cal: Calendar, day: date, n: int) -> None:
+        later = cal.add_business_days(day, n)
+        assert cal.business_days_between(day, later) == n
+        assert cal.business_days_between(later, day) == -n
+
+    @given(calendars(), aware_datetimes(), st.integers(0, 5 * 260 * 8 * 60))
+    def test_working_time_between_inverts_adding_business_minutes(
+        self, cal: Calendar, start: datetime, minutes: int
+    ) -> None:
+        """From any instant, even outside working hours, the working time to the end of n business minutes is
+        n minutes (up to five years of them)."""
+        end = cal.add(start, f"{minutes}bm")
+        assert cal.working_time_between(start, end) == timedelta(minutes=minutes)
+
+    @given(calendars(), st.lists(aware_datetimes(), min_size=3, max_size=3))
+    def test_working_time_adds_up(self, cal: Calendar, instants: list[datetime]) -> None:
+        a, b, c = instants
+        assert cal.working_time_between(a, b) + cal.working_time_between(b, c) == cal.working_time_between(a, c)
+        assert cal.working_time_between(a, b) == -cal.working_time_between(b, a)

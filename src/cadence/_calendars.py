@@ -29,7 +29,7 @@ from cadence._durations import Duration, parse_duration
 from cadence._errors import InputError, InputTypeError, PolicyError, show
 from cadence._model import Derived
 from cadence._plan import Offset
-from cadence._time import Zone, get_zone, instant_us, on_clear
+from cadence._time import Zone, get_zone, instant_us, on_clear, timedelta_us
 from cadence._workdays import Hours, Workdays
 
 __all__ = ["Calendar", "Weekday"]
@@ -324,6 +324,33 @@ holidays=frozenset(), extra_workdays=frozenset())
             return date.fromordinal(self._work.nth_after(ordinal, n))
         except (ValueError, OverflowError):
             raise InputError(f"{n} business days after {day} is past the year 9999") from None
+
+    def business_days_between(self, start: date, end: date) -> int:
+        """How many working dates lie after ``start``, up to and including ``end``; negative when ``end`` is
+        before ``start``. The inverse of `add_business_days`: ``business_days_between(day, add_business_days(day,
+        n)) == n``.
+
+        >>> from datetime import date
+        >>> Calendar("UTC").business_days_between(date(2026, 3, 6), date(2026, 3, 9))  # Friday to Monday
+        1
+        """
+        first, last = _ordinal(start, "start"), _ordinal(end, "end")
+        return self._work.count(first, last) if first <= last else -self._work.count(last, first)
+
+    def working_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """The working time from ``start`` to ``end``: time inside working hours (on a calendar without hours,
+        all of each working date), measured in real time across daylight-saving changes; negative when ``end``
+        is before ``start``. The inverse of `add` with business hours.
+
+        >>> cal = Calendar("Europe/Berlin", hours="09:00-18:00")
+        >>> cal.working_time_between(pendulum.datetime(2026, 3, 6, 17, tz="Europe/Berlin"),
+        ...                          pendulum.datetime(2026, 3, 9, 12, tz="Europe/Berlin"))
+        datetime.timedelta(seconds=14400)
+        """
+        first, last = instant_us(start, "start"), instant_us(end, "end")
+        if first <= last:
+            return timedelta_us(self._work.worked_between(self._zone, first, last))
+        return -timedelta_us(self._work.worked_between(self._zone, last, first))
 
     def working_hours(self, day: date) -> list[tuple[pendulum.DateTime, pendulum.DateTime]]:
         """The working intervals of ``day`` as instants in this calendar's zone (empty on a day off)."""

@@ -263,6 +263,22 @@ class Workdays:
             rest -= end - begin
         raise AssertionError("unreachable: the ledger's day holds the target")  # pragma: no cover
 
+    def worked_between(self, zone: Zone, start: int, end: int) -> int:
+        """The working time in [``start``, ``end``) in microseconds, for start <= end: what `add_hours` adds. The
+        cost is a ledger at each end and one year's total per year between."""
+        first, at_first = self._place(zone, start)
+        last, at_last = self._place(zone, end)
+        if first == last:
+            return at_last - at_first
+        between = sum(self.year_us(zone, year) for year in range(first + 1, last))
+        return self._ledger(zone, first).worked[-1] - at_first + between + at_last
+
+    def _place(self, zone: Zone, instant: int) -> tuple[int, int]:
+        """The year of an instant's local date, and where the instant lies on that year's ledger."""
+        day = zone.local_ordinal(instant)
+        year = date.fromordinal(day).year
+        return year, self._ledger(zone, year).position(self, zone, day, instant)
+
     def _ledger(self, zone: Zone, year: int) -> _Ledger:
         """This calendar's working-time ledger of one year in ``zone``."""
         key = cache_key(self._ledger_id, year)
