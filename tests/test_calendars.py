@@ -128,8 +128,8 @@ class TestCalendar:
         cal = Calendar("UTC")
         with pytest.raises(InputTypeError, match=r"day must be a date \(got datetime"):
             cal.is_working_day(datetime(2026, 3, 6, tzinfo=timezone.utc))
-        with pytest.raises(InputError, match=r"n must be a whole number of business days >= 0 \(got -1\)"):
-            cal.add_business_days(date(2026, 3, 6), -1)
+        with pytest.raises(InputError, match=r"n must be a whole number of business days \(got 1.5\)"):
+            cal.add_business_days(date(2026, 3, 6), 1.5)  # type: ignore[arg-type]
         with pytest.raises(InputError, match=r"past the year 9999"):
             cal.add_business_days(date(9999, 12, 30), 5)
 
@@ -222,8 +222,7 @@ class TestWorkingHours:
         assert cal.add(friday, "24h") == berlin(2026, 3, 7, 17)
         assert cal.add(friday, "1d") == berlin(2026, 3, 7)
         assert cal.add(friday, "1bd") == berlin(2026, 3, 9, 9)
-        with pytest.raises(InputError, match=r"duration must be >= 0 \(got -1 business day\)"):
-            cal.add(friday, business_days(-1))
+        assert cal.add(friday, business_days(-1)) == berlin(2026, 3, 5, 9)  # counted back (see TestBackward)
 
     def test_daylight_saving_days_count_real_time(self) -> None:
         """A night shift 01:00-05:00 is 3 hours long on the spring-forward night, 5 on the fall-back one."""
@@ -509,3 +508,37 @@ class TestBetween:
         a, b, c = instants
         assert cal.working_time_between(a, b) + cal.working_time_between(b, c) == cal.working_time_between(a, c)
         assert cal.working_time_between(a, b) == -cal.working_time_between(b, a)
+
+
+class TestBackward:
+    """Business days and business hours counted back."""
+
+    def test_with_real_dates(self) -> None:
+        cal = Calendar(BERLIN, hours="09:00-18:00", holidays={date(2026, 4, 3), date(2026, 4, 6)})
+        assert cal.add_business_days(date(2026, 4, 7), -1) == date(2026, 4, 2)  # over Easter
+        assert cal.add_business_days(date(2026, 3, 8), -1) == date(2026, 3, 6)  # from a Sunday
+        assert cal.add(berlin(2026, 3, 9, 10), "-2bh") == berlin(2026, 3, 6, 17)
+        assert cal.add(berlin(2026, 3, 9, 9), "-1bh") == berlin(2026, 3, 6, 17)  # at opening: the last hour before
+        assert cal.add(berlin(2026, 3, 9, 10), "-1bd") == berlin(2026, 3, 6, 9)  # the start of Friday's hours
+        assert cal.add(berlin(2026, 4, 7, 12), "-3bh") == berlin(2026, 4, 7, 9)
+        assert cal.add(berlin(2026, 4, 7, 10), "-3bh") == berlin(2026, 4, 2, 16)  # over Easter
+
+    def test_before_year_1_is_an_input_error(self) -> None:
+        cal = Calendar("UTC")
+        with pytest.raises(InputError, match="working dates before"):
+            cal.add_business_days(date(1, 1, 10), -30)
+
+    @given(calendars(), st.dates(min_value=date(1990, 1, 1), max_value=date(2060, 1, 1)), st.integers(1, 3000))
+    def test_back_then_forward_is_the_next_working_day(self, cal: Calendar, day: date, n: int) -> None:
+        earlier = cal.add_business_days(day, -n)
+        assert earlier < day
+        assert cal.is_working_day(earlier)
+        assert cal.add_business_days(earlier, n) == cal.next_working_day(day)
+
+    @given(calendars(), aware_datetimes(), st.integers(1, 3 * 260 * 8 * 60))
+    def test_back_by_business_minutes_is_the_latest_instant_that_far(
+        self, cal: Calendar, end: datetime, minutes: int
+    ) -> None:
+        start = cal.add(end, f"-{minutes}bm")
+        assert cal.working_time_between(start, end) == timedelta(minutes=minutes)
+        assert cal.working_time_between(start + timedelta(microseconds=1), end) < timedelta(minutes=minutes)

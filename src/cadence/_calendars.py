@@ -25,7 +25,7 @@ from typing import TypeGuard
 import attrs
 import pendulum
 
-from cadence._durations import Duration, parse_duration
+from cadence._durations import BusinessDays, BusinessHours, Duration, parse_duration
 from cadence._errors import InputError, InputTypeError, PolicyError, show
 from cadence._model import Derived
 from cadence._plan import Offset
@@ -311,15 +311,20 @@ holidays=frozenset(), extra_workdays=frozenset())
             raise InputError(f"the next working day after {day} is past the year 9999") from None
 
     def add_business_days(self, day: date, n: int) -> date:
-        """The n-th working date after ``day`` (``day`` itself for n = 0), without walking day by day.
+        """The n-th working date after ``day`` (``day`` itself for n = 0), or before it for a negative n, without
+        walking day by day.
 
         >>> from datetime import date
         >>> Calendar("UTC").add_business_days(date(2026, 3, 6), 1)  # a Friday
         datetime.date(2026, 3, 9)
+        >>> Calendar("UTC").add_business_days(date(2026, 3, 9), -1)
+        datetime.date(2026, 3, 6)
         """
-        if type(n) is not int or n < 0:
-            raise InputError(f"n must be a whole number of business days >= 0 (got {show(n)})")
+        if type(n) is not int:
+            raise InputError(f"n must be a whole number of business days (got {show(n)})")
         ordinal = day.toordinal() if type(day) is date else _ordinal(day, "day")
+        if n < 0:
+            return date.fromordinal(self._work.nth_before(ordinal, -n))
         try:
             return date.fromordinal(self._work.nth_after(ordinal, n))
         except (ValueError, OverflowError):
@@ -363,22 +368,26 @@ holidays=frozenset(), extra_workdays=frozenset())
 
         Exact durations add exact time; calendar days give the start of the local due date; business days the
         start of the n-th working date after the local date (of its working hours, if any); business hours count
-        working time only.
+        working time only. A negative business duration counts back: ``-n`` business days give the start of the
+        n-th working date before the local date, and business hours the latest instant from which that much
+        working time leads to ``instant``.
 
         >>> cal = Calendar("Europe/Berlin", hours="09:00-18:00")
         >>> friday_evening = pendulum.datetime(2026, 3, 6, 17, tz="Europe/Berlin")
         >>> cal.add(friday_evening, "4bh").isoformat()
         '2026-03-09T12:00:00+01:00'
+        >>> cal.add(pendulum.datetime(2026, 3, 9, 10, tz="Europe/Berlin"), "-2bh").isoformat()
+        '2026-03-06T17:00:00+01:00'
         """
         parsed = parse_duration(duration, field="duration")
-        if parsed.is_business and _is_negative(parsed):
-            raise InputError(f"duration must be >= 0 (got {parsed})")
-        due, _ = Offset(parsed, self._work).due(self._zone, instant_us(instant, "instant"))
-        return self._zone.to_datetime(due)
-
-
-def _is_negative(duration: Duration) -> bool:
-    return any(getattr(duration, name, 0) < 0 for name in ("days", "seconds", "months"))
+        start, zone = instant_us(instant, "instant"), self._zone
+        if isinstance(parsed, BusinessDays) and parsed.days < 0:
+            return zone.to_datetime(self._work.opening(zone, self._work.nth_before(zone.local_ordinal(start),
+                                                                                   -parsed.days)))  # fmt: skip
+        if isinstance(parsed, BusinessHours) and parsed.seconds < 0:
+            return zone.to_datetime(self._work.subtract_hours(zone, start, -parsed.microseconds))
+        due, _ = Offset(parsed, self._work).due(zone, start)
+        return zone.to_datetime(due)
 
 
 def _ordinal(day: object, field: str) -> int:

@@ -22,7 +22,7 @@ from calendar import isleap
 from collections.abc import Iterable
 from datetime import date
 
-from cadence._time import DAY_US, MAX_ORDINAL, US, Zone, cache_key, next_id, out_of_range
+from cadence._time import DAY_US, MAX_ORDINAL, MIN_US, US, Zone, cache_key, next_id, out_of_range
 
 Hours = tuple[tuple[int, int], ...]
 """Working intervals of one weekday: (start, end) in seconds since local midnight, sorted, not overlapping."""
@@ -145,6 +145,22 @@ class Workdays:
         found = self._pattern_nth(previous, n - done)
         return found if low == len(exceptions) or found < exceptions[low] else exceptions[low]
 
+    def nth_before(self, ordinal: int, n: int) -> int:
+        """The n-th working date before ``ordinal`` (``ordinal`` itself for n = 0); n >= 0. A bisection over the
+        dates, each step a `count`; an InputError when there are not that many working dates since year 1."""
+        if n <= 0:
+            return ordinal
+        if ordinal <= 1 or self.count(0, ordinal - 1) < n:
+            raise out_of_range(f"{n} working dates before the date {date.fromordinal(max(ordinal, 1))}")
+        low, high = 1, ordinal - 1  # the answer d is the largest with n working dates in [d, ordinal)
+        while low < high:
+            mid = (low + high + 1) // 2
+            if self.count(mid - 1, ordinal - 1) >= n:
+                low = mid
+            else:
+                high = mid - 1
+        return low
+
     def next_working(self, ordinal: int) -> int:
         """``ordinal`` if it is a working date, else the next working date."""
         return ordinal if self.is_working(ordinal) else self.nth_after(ordinal, 1)
@@ -262,6 +278,26 @@ class Workdays:
                 return begin + rest
             rest -= end - begin
         raise AssertionError("unreachable: the ledger's day holds the target")  # pragma: no cover
+
+    def subtract_hours(self, zone: Zone, end: int, us: int) -> int:
+        """The latest instant from which ``us`` microseconds of working time lead to ``end`` (so an ``end`` outside
+        working hours counts back from the previous closing): the inverse of `add_hours`. A bisection over
+        instants, each step a `worked_between`."""
+        if us <= 0:
+            return end
+        reach = us
+        while self.worked_between(zone, max(end - reach, MIN_US), end) < us:
+            if end - reach <= MIN_US:
+                raise out_of_range("business hours")
+            reach *= 2
+        low, high = max(end - reach, MIN_US), end  # worked_between(low, end) >= us
+        while low < high:
+            mid = (low + high + 1) // 2
+            if self.worked_between(zone, mid, end) >= us:
+                low = mid
+            else:
+                high = mid - 1
+        return low
 
     def worked_between(self, zone: Zone, start: int, end: int) -> int:
         """The working time in [``start``, ``end``) in microseconds, for start <= end: what `add_hours` adds. The
