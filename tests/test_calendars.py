@@ -542,3 +542,8 @@ class TestBackward:
         start = cal.add(end, f"-{minutes}bm")
         assert cal.working_time_between(start, end) == timedelta(minutes=minutes)
         assert cal.working_time_between(start + timedelta(microseconds=1), end) < timedelta(minutes=minutes)
+
+
+def test_business_days_back_past_year_1_are_an_input_error() -> None:
+    with pytest.raises(InputError, match="supported range"):
+        Calendar("UTC", workdays="mon-sun").add(datetime(1, 1, 3, tzinfo=timezone.utc), "-2bd")

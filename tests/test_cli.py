@@ -10,6 +10,7 @@ import contextlib
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -192,6 +193,21 @@ class TestColumnWise:
         contacts = write(tmp_path / "k.csv", NO_CONTACTS)
         assert read_tables(customers, contacts) is None
         assert read_tables(write(tmp_path / "d.csv", ONE_CUSTOMER), contacts) is not None
+
+    def test_pipes_and_what_the_csv_module_refuses_go_to_the_row_reader(self, tmp_path: Path) -> None:
+        """A pipe can be read once (the row reader reads it); a carriage return alone ends no row the csv module
+        reads, and a field over its limit in a column cadence does not use is still a bad row to it."""
+        contacts = write(tmp_path / "k.csv", NO_CONTACTS)
+        fifo = tmp_path / "pipe.csv"
+        os.mkfifo(fifo)
+        assert read_tables(str(fifo), contacts) is None  # refused without opening it (which would block)
+        lone_cr = write(tmp_path / "cr.csv", ONE_CUSTOMER.replace("\n", "\r"))
+        assert read_tables(lone_cr, contacts) is None
+        long_note = tmp_path / "long.csv"
+        long_note.write_text(ONE_CUSTOMER.replace("\n", ",notes\n", 1).replace("ana\n", "ana," + "x" * 140_000 + "\n"))
+        assert read_tables(str(long_note), contacts) is None
+        assert run(*check_args(str(long_note), contacts), "--as-of", AS_OF).returncode == 2
+        assert read_tables(write(tmp_path / "ok.csv", ONE_CUSTOMER), contacts) is not None
 
     def test_a_bad_row_is_reported_by_line(self, tmp_path: Path) -> None:
         customers = write(tmp_path / "c.csv", ONE_CUSTOMER + "c-2,A,lead,2026-03-02T10:00:00,2026-03-01T00:00:00Z\n")

@@ -92,6 +92,32 @@ class TestShape:
 
 
 class TestBadRows:
+    def test_empty_strings_are_refused_as_the_model_refuses_them(self) -> None:
+        """An empty owner or person is no name (a null is none): Customer and Contact refuse it, and so does
+        frames, naming the row."""
+        people, touches = _tables()
+        people["owner"] = ["", "ana"]
+        touches["by"] = ["", "ana"]
+        out = frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF, errors="collect")
+        assert "column 'owner': Customer.owner must be a non-empty string" in out["error"][0]
+        assert "contacts row 0, column 'by': Contact.by must be a non-empty string" in out["error"][1]
+
+    def test_a_null_integer_id_takes_no_contacts(self) -> None:
+        """A customer row without an id is a bad row; the contacts of customer 0 stay customer 0's."""
+        people, touches = _tables()
+        people["id"] = pd.array([None, 0], dtype="Int64")
+        touches["customer_id"] = [0, 0]
+        out = frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF, errors="collect")
+        assert out["step"].tolist()[1] == 1
+        assert "Customer.id" in out["error"][0]
+
+    def test_durations_past_the_supported_range_fail_as_assess_fails(self) -> None:
+        rule_policy = policy(Rule.every("3000000000000h"))
+        people, touches = _tables()
+        people["segment"] = ["A", "A"]
+        with pytest.raises(TableError, match="left the supported range"):
+            frames.assess(rule_policy, people, touches, as_of=AS_OF)
+
     def test_naive_timestamps_are_refused_naming_the_column(self) -> None:
         people, touches = _tables()
         people["created_at"] = people["created_at"].dt.tz_localize(None)
@@ -249,6 +275,8 @@ _HOSTILE: dict[str, tuple[dict[str, list[Any]], dict[str, list[Any]]]] = {
     "integer people": (_PEOPLE, {**_TOUCHES, "by": [1, 2]}),
     "a null channel": (_PEOPLE, {**_TOUCHES, "channel": [None, "call"]}),
     "a null customer id": (_PEOPLE, {**_TOUCHES, "customer_id": [None, "a"]}),
+    "lists for segments": ({**_PEOPLE, "segment": [["A"], ["B"]]}, _TOUCHES),
+    "lists for zones": ({**_PEOPLE, "timezone": [["UTC"], None]}, _TOUCHES),
     "the last instant": ({**_PEOPLE, "created_at": [datetime(9999, 12, 31, tzinfo=timezone.utc)] * 2}, _TOUCHES),
     "year 1": ({**_PEOPLE, "created_at": [_YEAR_1] * 2, "stage_entered_at": [_YEAR_1] * 2}, _TOUCHES),
 }

@@ -29,7 +29,7 @@ from cadence._durations import BusinessDays, BusinessHours, Duration, parse_dura
 from cadence._errors import InputError, InputTypeError, PolicyError, show
 from cadence._model import Derived
 from cadence._plan import Offset
-from cadence._time import Zone, get_zone, instant_us, on_clear, timedelta_us
+from cadence._time import MIN_US, Zone, get_zone, instant_us, on_clear, out_of_range, timedelta_us
 from cadence._workdays import Hours, Workdays
 
 __all__ = ["Calendar", "Weekday"]
@@ -382,8 +382,10 @@ holidays=frozenset(), extra_workdays=frozenset())
         parsed = parse_duration(duration, field="duration")
         start, zone = instant_us(instant, "instant"), self._zone
         if isinstance(parsed, BusinessDays) and parsed.days < 0:
-            return zone.to_datetime(self._work.opening(zone, self._work.nth_before(zone.local_ordinal(start),
-                                                                                   -parsed.days)))  # fmt: skip
+            opening = self._work.opening(zone, self._work.nth_before(zone.local_ordinal(start), -parsed.days))
+            if opening < MIN_US:
+                raise out_of_range(f"{parsed} before {instant.isoformat()}")
+            return zone.to_datetime(opening)
         if isinstance(parsed, BusinessHours) and parsed.seconds < 0:
             return zone.to_datetime(self._work.subtract_hours(zone, start, -parsed.microseconds))
         due, _ = Offset(parsed, self._work).due(zone, start)

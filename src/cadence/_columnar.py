@@ -29,7 +29,7 @@ from cadence._model import Channel, Direction, Outcome
 from cadence._plan import EXACT, Offset, Plan
 from cadence._policy import Resolved
 from cadence._rulebook import PRIOR_GAPS, Level, TouchPlan, shift
-from cadence._rules import ContactFilter
+from cadence._rules import ContactFilter, Rule
 from cadence._time import DAY_US, EPOCH_ORDINAL, MAX_US, MIN_US, US, Zone
 
 __all__: list[str] = []
@@ -188,6 +188,19 @@ def _group_ends(groups: I64) -> BOOL:
     return ends
 
 
+def _fits(rule: Rule) -> bool:
+    """True when every duration of the rule is shorter than the supported range, so that int64 sums of instants
+    and durations cannot overflow (a longer one is the scalar path's, which says it leaves the range)."""
+    durations: list[Any] = [*rule.intervals, rule.first_response, rule.grace, rule.heads_up, rule.churn_after]
+    if rule.cap is not None:
+        durations += [rule.cap.min_gap, rule.cap.per]
+    if rule.reclaim is not None:
+        durations += [rule.reclaim.after, rule.reclaim.protect, rule.reclaim.extend, rule.reclaim.max_protect]
+    durations += [level.after for level in rule.escalation]
+    durations += [d for touch in rule.touchpoints for d in (touch.after, touch.window)]
+    return all(d is None or d.bounds()[1] * US <= MAX_US - MIN_US for d in durations)
+
+
 def _order(who: I64, at: I64) -> I64:
     """The order of the rows by (customer, instant). One sort of a combined key when customer and instant fit
     in 63 bits together (instants counted in their common step from the earliest: whole seconds, for most
@@ -236,11 +249,13 @@ def run(
     rules = len(entries)
     # Per rule (and a last row for terminal stages): which contact codes count.
     counts = np.zeros((rules + 1, CODES), dtype=bool)
-    for index, (_, (_, _, mask, _), _) in enumerate(entries):
+    too_long = np.zeros(rules + 1, dtype=bool)
+    for index, (match, (_, _, mask, _), _) in enumerate(entries):
         counts[index] = [mask >> code & 1 for code in range(CODES)]
+        too_long[index] = not _fits(match.rule)
     counts[rules] = [_DEFAULT_MASK >> code & 1 for code in range(CODES)]
     row_rule = np.where(people.rule >= 0, people.rule, rules)
-    needs_scalar = people.scalar | (people.entry > as_of)
+    needs_scalar = people.scalar | (people.entry > as_of) | too_long[row_rule]
 
     # The contacts of the customers assessed here, at or before as_of, sorted by (customer, instant, code, who),
     # and which of them are exact repeats of the row before (counted once).
@@ -302,6 +317,7 @@ def run(
                         anchor_kind[moved] = 2
                 except CadenceError:  # out of range somewhere: the scalar path says where, for whom
                     needs_scalar[group] = True
+                    active[group] = False
     due_soon, due, overdue, churn = limits.T
     due_soon = np.where(due_soon == NONE, NONE, np.maximum(due_soon, anchor))  # never before the anchor (`evaluate`)
     outside = active & ((due_soon < MIN_US) | (overdue > MAX_US) | (churn > MAX_US))
@@ -466,9 +482,9 @@ def _caps(entries: Sequence[Resolved], people: CustomerColumns, active: BOOL, wh
     end[who[ends]] = ends
     for index, (match, _, _) in enumerate(entries):
         cap = match.rule.cap
-        if cap is None:
-            continue
         mine = active & (people.rule == index)
+        if cap is None or not mine.any():
+            continue
         if cap.min_gap is not None:
             gapped = mine & (count > 0)
             allowed[gapped] = last[gapped] + cap.min_gap_us
@@ -555,7 +571,9 @@ def _risk(
     norm = np.ones(n, dtype=np.int64)
     scale = np.full(n, 4.0)
     for index, (match, _, _) in enumerate(entries):
-        mine = people.rule == index
+        mine = active & (people.rule == index)
+        if not mine.any():
+            continue  # (a rule too long for int64 has only customers of the scalar path)
         rule = match.rule
         norm_us = max(elapsed_us(rule.intervals[-1]), 1)
         norm[mine] = norm_us

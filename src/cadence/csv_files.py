@@ -33,6 +33,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import mmap
+import os
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
@@ -415,6 +417,7 @@ class _Unclean(Exception):
 # Instants the column-wise reader takes: ISO 8601 with a UTC offset, in the forms both it and `parse_instant`
 # read the same way on every Python version (3.10 reads fractions of 3 or 6 digits only); any other cell sends the
 # file to the row reader.
+_LONE_CR = re.compile(rb"\r(?!\n)")
 _ISO_INSTANT = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{3}|\.\d{6})?)?(Z|[+-]\d{2}:\d{2})$"
 # A cell with white space at either end: the row reader strips it (Python's idea of white space).
 _EDGE_SPACE = r"^[\t-\r\x1c-\x20\x85\xa0\p{Z}]|[\t-\r\x1c-\x20\x85\xa0\p{Z}]$"
@@ -445,9 +448,11 @@ def read_tables(customers: str, contacts: str, encoding: str | None = None) -> T
         return None
 
     def read(path: str, required: Sequence[str]) -> Any:
-        with open(path, "rb") as stream:
-            if stream.read(2) in (b"\xff\xfe", b"\xfe\xff"):
-                raise _Unclean  # UTF-16
+        if not os.path.isfile(path) or not os.path.getsize(path):
+            raise _Unclean  # a pipe can be read once only, by the row reader; it also says what an empty file lacks
+        with open(path, "rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _LONE_CR.search(data):
+                raise _Unclean  # UTF-16, or a carriage return that ends no line the csv module would accept
         try:
             with open(path, encoding="utf-8-sig", newline="") as text:
                 header = next(csv.reader(text), [])
@@ -456,7 +461,7 @@ def read_tables(customers: str, contacts: str, encoding: str | None = None) -> T
         if len(set(header)) != len(header) or any(name not in header for name in required):
             raise _Unclean
         try:
-            return pacsv.read_csv(
+            table = pacsv.read_csv(
                 path,
                 parse_options=pacsv.ParseOptions(newlines_in_values=True),
                 convert_options=pacsv.ConvertOptions(
@@ -465,6 +470,14 @@ def read_tables(customers: str, contacts: str, encoding: str | None = None) -> T
             )
         except (pa.ArrowInvalid, UnicodeDecodeError):
             raise _Unclean from None
+        for name in header:  # what the row reader refuses in any column: a cell over its field limit, a NUL
+            raw = pc.cast(table[name], pa.binary())
+            if len(raw) and (
+                pc.max(pc.binary_length(raw)).as_py() >= csv.field_size_limit()
+                or pc.any(pc.match_substring(raw, b"\x00")).as_py()
+            ):
+                raise _Unclean
+        return table
 
     def text(table: Any, name: str, required: bool) -> Any:
         """A column of text, empty cells as nulls; _Unclean for a cell with spaces at either end, or an empty
@@ -472,13 +485,7 @@ def read_tables(customers: str, contacts: str, encoding: str | None = None) -> T
         if name not in table.column_names:
             return pa.nulls(len(table), pa.string())
         column = table[name]
-        # What the row reader refuses or reads differently: a cell longer than its field limit, a NUL byte.
         raw = pc.cast(column, pa.binary())
-        if len(column) and (
-            pc.max(pc.binary_length(raw)).as_py() >= csv.field_size_limit()
-            or pc.any(pc.match_substring(raw, b"\x00")).as_py()
-        ):
-            raise _Unclean
         # White space is rare: the regex reads only the cells whose first or last byte may begin or end some.
         maybe = pc.or_(pc.is_in(pc.binary_slice(raw, 0, 1), value_set=first_bytes),
                        pc.is_in(pc.binary_slice(raw, -1), value_set=last_bytes))  # fmt: skip

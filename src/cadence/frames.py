@@ -183,7 +183,7 @@ class _Customers:
         self.bad_contacts: dict[int, list[int]] = {}  # customer row -> contacts rows the scalar path must explain
         self.entry, entry_null = _instants(frame, "stage_entered_at", "customers")
         self.created, created_null = _instants(frame, "created_at", "customers")
-        doubt = entry_null | created_null | (self.entry < self.created) | _nulls(frame, "id")
+        doubt = entry_null | created_null | (self.entry < self.created) | _nulls(frame, "id") | _empty(frame, "id")
         if "do_not_contact_until" in frame.columns:
             doubt |= ~_instants(frame, "do_not_contact_until", "customers")[1]  # set: the scalar path reads it
         self.claimed = np.full(n, NONE, dtype=np.int64)
@@ -197,9 +197,10 @@ class _Customers:
         if "owner" in frame.columns:
             owners = frame["owner"]
             if owners.dtype == nw.String or owners.dtype == nw.Categorical:
-                words = [name for name in owners.unique().to_list() if isinstance(name, str)]
+                words = [name for name in owners.unique().to_list() if isinstance(name, str) and name]
                 self.names = {name: i for i, name in enumerate(words)}
                 self.owner = _lookup(owners.cast(nw.String), self.names, -1)
+                doubt |= _empty(frame, "owner")  # "" is no owner: Customer says so
             else:
                 doubt |= ~_nulls(frame, "owner")  # not text: the scalar path says so
         if "do_not_contact" in frame.columns:
@@ -208,23 +209,27 @@ class _Customers:
         # The rule of each (segment, stage) pair and the zone of each row, looked up once per distinct value.
         self.entries: list[Resolved] = []
         table, ranks = compiled_rules(policy), segment_ranks(policy)
-        pairs = frame.select("segment", "stage").unique().rows()
         index: dict[Any, int] = {}
+        texts = _textual(frame, "segment") and _textual(frame, "stage")
+        pairs = frame.select("segment", "stage").unique().rows() if texts else []
         for segment, stage in pairs:
             if (segment, stage) in table:
                 self.entries.append(table[segment, stage])
                 index[_pair(segment, stage)] = len(self.entries) - 1
             elif segment in ranks and isinstance(stage, str) and stage in policy.lifecycle:
                 index[_pair(segment, stage)] = -1  # a terminal stage
-        key = nw.concat_str(nw.col("segment").cast(nw.String), nw.lit(_SEP), nw.col("stage").cast(nw.String))
-        self.rule = _lookup(frame.select(key.alias("pair"))["pair"], index, -2)
+        if texts:
+            key = nw.concat_str(nw.col("segment").cast(nw.String), nw.lit(_SEP), nw.col("stage").cast(nw.String))
+            self.rule = _lookup(frame.select(key.alias("pair"))["pair"], index, -2)
+        else:  # not text: every row is the scalar path's to judge
+            self.rule = np.full(n, -2, dtype=np.int64)
         doubt |= self.rule == -2  # unknown segment or stage: the scalar path says which
-        segments = frame["segment"]
-        textual = segments.dtype == nw.String or segments.dtype == nw.Categorical
-        self.rank = _lookup(segments.cast(nw.String), ranks, -1) if textual else np.full(n, -1, dtype=np.int64)
+        self.rank = _lookup(frame["segment"].cast(nw.String), ranks, -1) if texts else np.full(n, -1, dtype=np.int64)
         self.zones: list[Zone] = [policy_zone(policy)]
         self.zone = np.zeros(n, dtype=np.int64)
-        if "timezone" in frame.columns:
+        if "timezone" in frame.columns and not _textual(frame, "timezone"):
+            doubt |= ~_nulls(frame, "timezone")  # not text: the scalar path says so
+        elif "timezone" in frame.columns:
             zones: dict[Any, int] = {}
             for name in frame["timezone"].unique().to_list():
                 if isinstance(name, str):
@@ -266,7 +271,10 @@ class _Customers:
             error = InputError(f"{table}.customer_id is empty", field=f"{table}.customer_id", value=None)
             raise TableError(table, row, "customer_id", error)
         if kind == "integer":
-            mine = self.frame["id"].fill_null(0).to_numpy().astype(np.int64)
+            own = self.frame["id"]
+            present = ~_nulls(own.to_frame(), own.name)
+            rows_with_ids = np.flatnonzero(present)  # a null id is no customer's: none of its contacts match it
+            mine = own.fill_null(0).to_numpy().astype(np.int64)[present]
             theirs = ids.to_numpy().astype(np.int64)
             if not len(mine):
                 return np.full(len(theirs), -1, dtype=np.int64)
@@ -276,12 +284,13 @@ class _Customers:
                 np.minimum.at(by_id, mine - low, np.arange(len(mine)))  # the first row of an id given twice
                 by_id[by_id == len(mine)] = -1
                 inside = (theirs >= low) & (theirs <= high)
-                rows: Any = np.full(len(theirs), -1, dtype=np.int64)
-                rows[inside] = by_id[theirs[inside] - low]
-                return rows
-            order = np.argsort(mine, kind="stable")
-            at = np.minimum(np.searchsorted(mine[order], theirs), len(mine) - 1)
-            rows = np.where(mine[order][at] == theirs, order[at], -1)
+                found = np.full(len(theirs), -1, dtype=np.int64)
+                found[inside] = by_id[theirs[inside] - low]
+            else:
+                order = np.argsort(mine, kind="stable")
+                at = np.minimum(np.searchsorted(mine[order], theirs), len(mine) - 1)
+                found = np.where(mine[order][at] == theirs, order[at], -1)
+            rows: Any = np.where(found >= 0, rows_with_ids[np.maximum(found, 0)], -1)
             return rows
         mapping: dict[Any, int] = {}
         for row, value in enumerate(self.frame["id"].cast(nw.String).to_list()):
@@ -334,9 +343,10 @@ def _read_contacts(people: _Customers, frame: Any | None) -> _Contacts:
         column = frame["by"]
         if column.dtype == nw.String or column.dtype == nw.Categorical:
             for name in column.unique().to_list():
-                if isinstance(name, str):
+                if isinstance(name, str) and name:
                     persons.setdefault(name, len(persons))
             by = _lookup(column.cast(nw.String), persons, -1)
+            bad |= _empty(frame, "by")  # "" is nobody: Contact says so
         else:
             bad |= ~_nulls(frame, "by")  # not text: the scalar path says so
     names = list(persons)
@@ -461,7 +471,7 @@ class _Output:
         texts = np.full((len(entries) + 1, longest), None, dtype=object)
         for index, (match, _, _) in enumerate(entries):
             intervals = match.rule.intervals
-            first = match.rule.first_response or intervals[0]
+            first = intervals[0] if match.rule.first_response is None else match.rule.first_response
             texts[index, : len(intervals) + 1] = [first.short(), *(step.short() for step in intervals)]
         columns["deadline"] = texts[rule, np.minimum(answers.step, longest - 1)]
         columns["segment_rank"] = people.rank
@@ -673,6 +683,19 @@ def _nulls(frame: Any, column: str) -> Any:
     if series.dtype.is_float():
         null = null | series.is_nan()
     return null.to_numpy().astype(bool)
+
+
+def _textual(frame: Any, column: str) -> bool:
+    """True for a column of text (strings or categories), whose values can be looked up."""
+    dtype = frame[column].dtype
+    return bool(dtype == nw.String or dtype == nw.Categorical or dtype == nw.Enum)
+
+
+def _empty(frame: Any, column: str) -> Any:
+    """Which rows of a text column hold the empty string (a value the model refuses, unlike a null)."""
+    if column not in frame.columns or not _textual(frame, column):
+        return np.zeros(len(frame), dtype=bool)
+    return (frame[column].cast(nw.String) == "").fill_null(False).to_numpy().astype(bool)
 
 
 def _lookup(series: Any, mapping: dict[Any, int], default: int) -> Any:
