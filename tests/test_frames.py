@@ -71,13 +71,14 @@ class TestShape:
         out = frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF)
         assert out["step"].tolist() == [0, 1]
 
-    def test_an_id_given_twice_is_a_bad_row(self) -> None:
+    @pytest.mark.parametrize(("twice", "shown"), [(4, "4"), ("c-9", "'c-9'")])
+    def test_an_id_given_twice_is_a_bad_row(self, twice: object, shown: str) -> None:
         people, touches = _tables()
-        people["id"] = [4, 4]
-        touches["customer_id"] = [4, 4]
+        people["id"] = [twice, twice]
+        touches["customer_id"] = [twice, twice]
         out = frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF, errors="collect")
         assert out["step"].tolist()[0] == 1  # the contacts go to the first row
-        assert "Customer.id 4 is given twice" in out["error"][1]
+        assert f"Customer.id {shown} is given twice" in out["error"][1]
 
     def test_ids_of_different_kinds_are_refused(self) -> None:
         people, touches = _tables()
