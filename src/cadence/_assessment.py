@@ -148,9 +148,6 @@ def record(
     ran = deadline(facts)
     advice = answers.advice()
     risk = answers.risk()
-    overdue = facts.overdue
-    paused = facts.anchor_kind is AnchorKind.DO_NOT_CONTACT and facts.status is Status.INACTIVE
-    allowed = answers.allowed_us()
     return {
         "customer_id": customer.id,
         "owner": customer.owner,
@@ -167,15 +164,13 @@ def record(
         "anchor_at": instant(facts.anchor),
         "due_soon_at": instant(facts.due_soon),
         "due_at": instant(facts.due),
-        "overdue_at": instant(overdue),
+        "overdue_at": instant(facts.overdue),
         "churn_risk_at": instant(facts.churn_risk),
         "last_contact_at": instant(facts.last_contact),
         "silence_seconds": (as_of - facts.silent_since) / US,
-        "overdue_by_seconds": (0 if overdue is None or as_of < overdue else as_of - overdue) / US,
-        "contact_allowed": not paused and (allowed is None or allowed <= as_of),
-        "next_allowed_at": instant(
-            facts.anchor if paused else as_of if allowed is None or allowed < as_of else allowed
-        ),
+        "overdue_by_seconds": result._overdue_by_us() / US,
+        "contact_allowed": result.contact_allowed,
+        "next_allowed_at": instant(result._next_allowed_us()),
         "unanswered_attempts": answers.unanswered(),
         "recommendation": None if advice is None else advice.value,
         "escalation_level": len(reached),

@@ -36,6 +36,7 @@ from cadence._policy import Policy
 from cadence._time import get_zone, instant_us
 from cadence.csv_files import (
     RowError,
+    assessment_cells,
     decode_lines,
     parse_instant,
     read_contacts,
@@ -118,23 +119,12 @@ class _Assessed(_Source):
 
     def cells(self, index: int) -> tuple[dict[str, str], str, int]:
         item = self.results[index]
-        customer, due = item.customer, item.due_at
-        cells = {
-            "as_of": self.stamp, "customer_id": customer.id, "owner": item.owner or "", "segment": customer.segment,
-            "stage": customer.stage, "status": item.status.value, "due_at": _iso(due),
-            "overdue_at": _iso(item.overdue_at), "churn_risk_at": _iso(item.churn_risk_at),
-            "last_contact_at": _iso(item.last_contact_at),
-            "rule": "" if item.rule_key is None else str(item.rule_key),
-        }  # fmt: skip
+        due = item.due_at
         due_date = f"{due.year:04d}-{due.month:02d}-{due.day:02d}" if due else "-"
-        return cells, due_date, item.silence.days
+        return assessment_cells(item, self.stamp), due_date, item.silence.days
 
     def reason(self, index: int) -> str:
         return self.results[index].reason
-
-
-def _iso(value: Any) -> str:
-    return "" if value is None else str(value.isoformat())
 
 
 def _ordered(rows: Iterable[_Row], statuses: Collection[Status]) -> list[_Row]:
@@ -359,6 +349,12 @@ def check(args: argparse.Namespace, out: IO[str]) -> int:
     as_of = _instant(args.as_of) if args.as_of is not None else pendulum.now("UTC")
     source = "given" if args.as_of is not None else "now"
     stamp = as_of.in_tz(policy.timezone).isoformat()
+    owners = set(args.owner) if args.owner else None
+    statuses = {Status(s) for s in args.status} if args.status else None
+
+    def wanted(owner: str | None, status: Status) -> bool:
+        return (owners is None or owner in owners) and (statuses is None or status in statuses)
+
     found = None if args.format == "ics" else _check_columns(args, policy, as_of, stamp)
     if found is not None:
         rows, customer_count, contact_count, skipped = found
@@ -376,17 +372,10 @@ def check(args: argparse.Namespace, out: IO[str]) -> int:
             return 2
         results = _assess_all(policy, customers, contacts, as_of)
         if args.format == "ics":
-            owners = set(args.owner) if args.owner else None
-            statuses = {Status(s) for s in args.status} if args.status else None
-            chosen = [r for r in results if (owners is None or r.owner in owners)
-                      and (statuses is None or r.status in statuses)]  # fmt: skip
-            return _ics(args, policy, as_of, chosen)
+            return _ics(args, policy, as_of, [r for r in results if wanted(r.owner, r.status)])
         rows = _Assessed(results, stamp).rows()
         customer_count, contact_count, skipped = len(customers), _contact_count(contacts.values()), len(errors)
-    owners = set(args.owner) if args.owner else None
-    statuses = {Status(s) for s in args.status} if args.status else None
-    chosen = [row for row in rows if (owners is None or row.owner in owners)
-              and (statuses is None or row.status in statuses)]  # fmt: skip
+    chosen = [row for row in rows if wanted(row.owner, row.status)]
     if args.format == "csv":
         write_rows(out, (row.with_reason() for row in _ordered(chosen, set(Status))))
     elif args.format == "json":

@@ -21,7 +21,7 @@ from cadence._history import NONE, History, distinct_count, scan
 from cadence._model import _FOREVER, Customer
 from cadence._policy import Policy, RuleMatch, unknown
 from cadence._rulebook import Recommendation, TouchPlan, TouchpointStatus, risk_score, shift
-from cadence._rules import ContactFilter
+from cadence._rules import ContactFilter, Rule
 from cadence._time import MAX_US, MIN_US, Zone, out_of_range
 
 __all__ = ["AnchorKind", "Status"]
@@ -251,9 +251,12 @@ _T = TypeVar("_T")
 
 def deadline(facts: Facts) -> Duration | None:
     """The duration that ran from the anchor: the first-response deadline or this step's interval."""
-    if facts.match is None:
-        return None
-    rule, step = facts.match.rule, facts.step
+    return None if facts.match is None else step_deadline(facts.match.rule, facts.step)
+
+
+def step_deadline(rule: Rule, step: int) -> Duration:
+    """The deadline of a step of a rule: the first-response deadline (else the first interval) at step 0, then
+    the step's interval."""
     if step:
         return rule.intervals[step - 1]
     return rule.first_response if rule.first_response is not None else rule.intervals[0]

@@ -388,14 +388,15 @@ class TouchPlan:
         for item, (opens, due, closes) in zip(self.items, self.windows(zone, entry), strict=True):
             first = bisect_left(counted, opens)
             done = counted[first] if first < len(counted) and counted[first] < closes else None
-            if done is not None:
-                state = TouchpointState.COMPLETED
-            elif as_of >= closes:
-                state = TouchpointState.MISSED
-            else:
-                state = TouchpointState.PENDING
-            out.append(TouchpointStatus(item, state, opens, due, closes, done))
+            out.append(TouchpointStatus(item, touch_state(done, closes, as_of), opens, due, closes, done))
         return tuple(out)
+
+
+def touch_state(done: int | None, closes: int, as_of: int) -> TouchpointState:
+    """A touchpoint's state: completed by a counted contact (``done``), else missed once its window closed."""
+    if done is not None:
+        return TouchpointState.COMPLETED
+    return TouchpointState.MISSED if as_of >= closes else TouchpointState.PENDING
 
 
 # --- risk score

@@ -34,13 +34,13 @@ from cadence._columnar import (
     local_ordinals,
     run,
 )
-from cadence._engine import AnchorKind, Facts, known_answers
+from cadence._engine import AnchorKind, Facts, known_answers, step_deadline
 from cadence._errors import CadenceError, InputError, InputTypeError, TableError, show
 from cadence._explain import reason
 from cadence._history import NONE
 from cadence._model import Channel, Contact, Customer, Deferral, Direction, Event, Outcome, contact_code, to_enum
 from cadence._policy import Policy, Resolved, compiled_rules, policy_zone, segment_ranks
-from cadence._rulebook import TouchPlan, TouchpointState, TouchpointStatus
+from cadence._rulebook import TouchPlan, TouchpointState, TouchpointStatus, touch_state
 from cadence._time import EPOCH_ORDINAL, MAX_US, MIN_US, US, Zone, get_zone, instant_us
 
 __all__ = ["COLUMNS", "assess"]
@@ -439,13 +439,8 @@ def _touch_states(plan: TouchPlan, windows: Any, as_of: int) -> tuple[Touchpoint
     """A row's touchpoints as `TouchPlan.states` gives them, from the columnar engine's windows."""
     states = []
     for item, (opens, due, closes, done) in zip(plan.items, windows.tolist(), strict=False):
-        if done != NONE:
-            state = TouchpointState.COMPLETED
-        elif as_of >= closes:
-            state = TouchpointState.MISSED
-        else:
-            state = TouchpointState.PENDING
-        states.append(TouchpointStatus(item, state, opens, due, closes, None if done == NONE else done))
+        completed = None if done == NONE else done
+        states.append(TouchpointStatus(item, touch_state(completed, closes, as_of), opens, due, closes, completed))
     return tuple(states)
 
 
@@ -475,9 +470,8 @@ class _Output:
         longest = max((len(m.rule.intervals) for m, _, _ in entries), default=0) + 1
         texts = np.full((len(entries) + 1, longest), None, dtype=object)
         for index, (match, _, _) in enumerate(entries):
-            intervals = match.rule.intervals
-            first = intervals[0] if match.rule.first_response is None else match.rule.first_response
-            texts[index, : len(intervals) + 1] = [first.short(), *(step.short() for step in intervals)]
+            steps = range(len(match.rule.intervals) + 1)
+            texts[index, : len(steps)] = [step_deadline(match.rule, step).short() for step in steps]
         columns["deadline"] = texts[rule, np.minimum(answers.step, longest - 1)]
         columns["segment_rank"] = people.rank
         columns["timezone"] = np.array([z.key for z in people.zones], dtype=object)[zone]
