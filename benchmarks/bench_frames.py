@@ -49,7 +49,8 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from cadence import Cap, Contact, Customer, Policy, Reclaim, Rule, Touchpoint, Unanswered, assess_many, frames
+from bench_rulebook import FULL  # the full rulebook of the rulebook benchmark: a cap, unanswered, escalation, ...
+from cadence import Contact, Customer, Policy, Rule, assess_many, frames
 
 ZONE = "Europe/Berlin"
 TZ = ZoneInfo(ZONE)
@@ -61,16 +62,6 @@ NONE = np.iinfo(np.int64).min  # no counted contact
 CONTACTS_EACH = 10
 
 SIMPLE = Rule.every("7d", grace="1d", churn_after="30d")
-FULL = Rule.every(
-    "7d",
-    grace="1d",
-    churn_after="30d",
-    cap=Cap(min_gap="1d", attempts=3, per="7d"),
-    unanswered=Unanswered(3, "nurture"),
-    escalation=[("0d", "owner"), ("2d", "manager"), ("4d", "reassign")],
-    reclaim=Reclaim("30d", protect="14d", extend="7d", max_protect="60d"),
-    touchpoints=[Touchpoint("1d", "1d", "delivery"), Touchpoint("15d", "3d", "visit")],
-)
 # The thresholds of SIMPLE in local days after the anchor's (or the silence's) local date: due at the start of
 # date + 7, overdue at the start of date + 7 + 1 + grace (grace counts from the end of the due date), churn risk at
 # the start of the silence's date + 30. No heads-up, so never due_soon.
