@@ -11,6 +11,7 @@ This module is the public surface: it re-exports the public names of the private
 
 from cadence import (
     _assessment,
+    _backtest,
     _calculator,
     _calendars,
     _durations,
@@ -22,11 +23,14 @@ from cadence import (
     _rulebook,
     _rules,
     _time,
+    _timeline,
+    _transitions,
     policy_files,
     presets,
     sample,
 )
 from cadence._assessment import *  # noqa: F403
+from cadence._backtest import *  # noqa: F403
 from cadence._calculator import *  # noqa: F403
 from cadence._calendars import *  # noqa: F403
 from cadence._durations import *  # noqa: F403
@@ -38,6 +42,8 @@ from cadence._policy import *  # noqa: F403
 from cadence._rulebook import *  # noqa: F403
 from cadence._rules import *  # noqa: F403
 from cadence._time import *  # noqa: F403
+from cadence._timeline import *  # noqa: F403
+from cadence._transitions import *  # noqa: F403
 
 __version__ = "0.1.0"
 
@@ -57,6 +63,10 @@ __all__ = [
     *_history.__all__,
     *_assessment.__all__,
     *_calculator.__all__,
+    # over time: spans, timelines, transitions, backtests
+    *_timeline.__all__,
+    *_transitions.__all__,
+    *_backtest.__all__,
     # caches
     *_time.__all__,
     # errors and warnings

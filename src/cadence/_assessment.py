@@ -236,7 +236,7 @@ class Assessment:
 
     @property
     def customer(self) -> Customer:
-        """The customer assessed."""
+        """The customer assessed, as it was at ``as_of`` (see `Customer.at`)."""
         return self._answers.facts.customer
 
     @property

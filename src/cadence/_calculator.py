@@ -118,19 +118,10 @@ def assess_many(
     >>> results[0].status, type(results[1]).__name__, results[1].customer_id
     (<Status.OVERDUE: 'overdue'>, 'CustomerError', 'late')
     """
-    if not isinstance(contacts, Mapping):
-        raise InputTypeError(f"contacts must be a mapping of customer id to contacts (got {type(contacts).__name__})")
     if errors not in ("raise", "collect"):
         raise InputError(f'errors must be "raise" or "collect" (got {show(errors)})')
     as_of_us = instant_us(as_of, "as_of")
-    if not isinstance(customers, Iterable) or isinstance(customers, (str, bytes, Customer)):
-        raise InputTypeError(f"customers must be an iterable of Customer (got {show(customers)})")
-    wrong = next((key for key in contacts if type(key) is not str), None)
-    if wrong is not None:
-        raise InputTypeError(
-            f"contacts: keys must be customer ids, which are strings (got {show(wrong)} of type "
-            f"{type(wrong).__name__}); convert them, for example {{str(key): history for key, history in ...}}"
-        )
+    check_batch(customers, contacts)
     get = contacts.get
     if errors == "raise":
         # A value that is not a Customer has no id to look up: _assess refuses it with its own message.
@@ -147,6 +138,20 @@ def assess_many(
         except CadenceError as error:
             results.append(CustomerError(getattr(customer, "id", None), index, error))
     return results
+
+
+def check_batch(customers: object, contacts: object) -> None:
+    """Refuse customers that are no iterable of customers, and contacts that are no mapping keyed by id."""
+    if not isinstance(contacts, Mapping):
+        raise InputTypeError(f"contacts must be a mapping of customer id to contacts (got {type(contacts).__name__})")
+    if not isinstance(customers, Iterable) or isinstance(customers, (str, bytes, Customer)):
+        raise InputTypeError(f"customers must be an iterable of Customer (got {show(customers)})")
+    wrong = next((key for key in contacts if type(key) is not str), None)
+    if wrong is not None:
+        raise InputTypeError(
+            f"contacts: keys must be customer ids, which are strings (got {show(wrong)} of type "
+            f"{type(wrong).__name__}); convert them, for example {{str(key): history for key, history in ...}}"
+        )
 
 
 def worklist(

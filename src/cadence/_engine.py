@@ -99,6 +99,8 @@ _facts = tuple.__new__  # builds Facts without the NamedTuple's Python-level __n
 
 def evaluate(policy: Policy, customer: Customer, history: tuple[Any, ...] | History, as_of: int) -> Facts:
     """The facts of ``customer`` at ``as_of`` (microseconds) under ``policy``: the one pipeline of the engine."""
+    if customer._spells is not None:  # the customer as it was at as_of
+        customer = _state_at(customer, as_of)
     entry = customer._entered_us
     if as_of < entry:
         raise InputError(
@@ -146,19 +148,7 @@ def evaluate(policy: Policy, customer: Customer, history: tuple[Any, ...] | Hist
         due_soon = anchor
     if due_soon < MIN_US or overdue > MAX_US or (churn_at is not None and churn_at > MAX_US):
         raise out_of_range(f"customer {customer.id!r}: a threshold after {zone.to_datetime(anchor).isoformat()}")
-    # The status: the most urgent threshold passed.
-    if churn_at is not None and as_of >= churn_at:
-        status = Status.CHURN_RISK
-    elif resume is not None and as_of < anchor:
-        status = Status.SNOOZED
-    elif as_of >= overdue:
-        status = Status.OVERDUE
-    elif as_of >= due:
-        status = Status.DUE
-    elif as_of >= due_soon:
-        status = Status.DUE_SOON
-    else:
-        status = Status.ON_TRACK
+    status = classify(as_of, churn_at, anchor if resume is not None else None, overdue, due, due_soon)
     on_track = status is Status.ON_TRACK or status is Status.DUE_SOON
     if on_track and touch is not None and touch.due_now(zone, entry, as_of, History.of(history), mask):
         status = Status.DUE  # a touchpoint due now is more urgent than the cadence
@@ -186,6 +176,57 @@ def evaluate(policy: Policy, customer: Customer, history: tuple[Any, ...] | Hist
             touch,
         ),
     )
+
+
+def classify(
+    as_of: int, churn_at: int | None, snoozed_until: int | None, overdue: int, due: int, due_soon: int
+) -> Status:
+    """The status at ``as_of`` from the thresholds: the most urgent one passed (touchpoints aside)."""
+    if churn_at is not None and as_of >= churn_at:
+        return Status.CHURN_RISK
+    if snoozed_until is not None and as_of < snoozed_until:
+        return Status.SNOOZED
+    if as_of >= overdue:
+        return Status.OVERDUE
+    if as_of >= due:
+        return Status.DUE
+    if as_of >= due_soon:
+        return Status.DUE_SOON
+    return Status.ON_TRACK
+
+
+def status_at(facts: Facts, as_of: int) -> Status:
+    """The status at ``as_of`` of a customer whose facts (found at an earlier instant) still hold: no event, no
+    change of state and no end of a pause lies between ``facts.as_of`` and ``as_of``."""
+    if facts.status is Status.INACTIVE:
+        return Status.INACTIVE
+    assert facts.due_soon is not None
+    assert facts.due is not None
+    assert facts.overdue is not None
+    snoozed = facts.anchor if facts.anchor_kind in _RESUMED else None
+    status = classify(as_of, facts.churn_risk, snoozed, facts.overdue, facts.due, facts.due_soon)
+    touch = facts.touch
+    if touch is not None and (status is Status.ON_TRACK or status is Status.DUE_SOON):
+        entry = facts.customer._entered_us
+        if touch.due_now(facts.zone, entry, as_of, History.of(facts.history), facts.mask):
+            return Status.DUE
+    return status
+
+
+_RESUMED = (AnchorKind.DEFERRAL, AnchorKind.DO_NOT_CONTACT)
+
+
+def _state_at(customer: Customer, as_of: int) -> Customer:
+    state = customer.state_at(as_of)
+    if state is None:
+        first = min(customer.changes, key=lambda change: change._us)
+        raise InputError(
+            f"as_of is before the first change of customer {customer.id!r} ({first.at.isoformat()}): "
+            "the customer was in no stage yet",
+            field="Customer.changes",
+            value=first,
+        )
+    return state
 
 
 def _inactive(

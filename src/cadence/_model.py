@@ -7,6 +7,7 @@ integers once, here, so that assessing a customer never converts a contact again
 from __future__ import annotations
 
 import enum
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -19,6 +20,7 @@ from cadence._time import Zone, get_zone, instant_us
 __all__ = [
     "DEFAULT_LIFECYCLE",
     "NON_REACH",
+    "Change",
     "Channel",
     "Contact",
     "Customer",
@@ -389,14 +391,66 @@ def _optional_instant(value: object, field: str) -> int | None:
     return None if value is None else instant_us(value, field)
 
 
+class _ChangeSlots(Derived):
+    __slots__ = ("_us",)
+    _us: int
+
+
+@attrs.frozen
+class Change(_ChangeSlots):
+    """A change in a customer's record at ``at``: from then on it is in ``stage``, in ``segment`` and owned by
+    ``owner``. A field left None did not change.
+
+    A customer's changes go in `Customer.changes`; see there for how they are read.
+
+    >>> import pendulum
+    >>> Change(pendulum.datetime(2026, 3, 2, 10, tz="Europe/Berlin"), stage="won").stage
+    'won'
+    """
+
+    at: datetime
+    stage: str | None = None
+    segment: str | None = None
+    owner: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        us = instant_us(self.at, "Change.at")
+        for name in ("stage", "segment", "owner"):
+            _optional_str(getattr(self, name), f"Change.{name}")
+        if self.stage is None and self.segment is None and self.owner is None:
+            raise InputError(
+                f"Change at {self.at.isoformat()} names no stage, segment or owner: it changes nothing",
+                field="Change",
+                value=self,
+            )
+        object.__setattr__(self, "_us", us)
+
+
+def _changes(value: object) -> tuple[Change, ...]:
+    if isinstance(value, (str, bytes, Change)) or not isinstance(value, Iterable):
+        raise InputTypeError(
+            f"Customer.changes must be an iterable of Change (got {show(value)})", field="Customer.changes", value=value
+        )
+    changes = tuple(value)
+    for index, change in enumerate(changes):
+        if not isinstance(change, Change):
+            raise InputTypeError(
+                f"Customer.changes[{index}] must be a Change (got {show(change)})",
+                field=f"Customer.changes[{index}]",
+                value=change,
+            )
+    return changes
+
+
 class _CustomerSlots(Derived):
-    __slots__ = ("_claimed_us", "_created_us", "_entered_us", "_paused_until", "_rule_key", "_zone")
+    __slots__ = ("_claimed_us", "_created_us", "_entered_us", "_paused_until", "_rule_key", "_spells", "_zone")
     _entered_us: int
     _created_us: int
     _zone: Zone | None
     _rule_key: tuple[str, str]
     _paused_until: int | None
     _claimed_us: int | None
+    _spells: tuple[list[int], list[Customer]] | None  # with changes: when each state began, and the state
 
 
 @attrs.frozen
@@ -407,6 +461,17 @@ class Customer(_CustomerSlots):
     the churn clock while the customer has no counted contact. ``do_not_contact`` pauses all follow-up (until
     ``do_not_contact_until`` if given: from then the follow-up is due). ``claimed_at`` is when the owner took the
     customer from the shared pool (for a rule's pool reclaim).
+
+    ``changes`` is the customer's past: the `Change` of stage, segment or owner that led to this record, in any
+    order, so that an assessment at a past instant judges the customer as it was then (see `at`). The record
+    itself is the state after the last change. The earliest change is where the customer's known path begins: it
+    names a stage (and a segment, if any change names one); before it the customer was in no stage, as before
+    ``stage_entered_at`` without changes. A field no change names keeps the record's value at every instant; an
+    owner named by no change before an instant means no owner then. The record must agree with the changes: its
+    stage, segment and owner are those after the last change, and ``stage_entered_at`` is when the last change of
+    stage happened (a change naming the stage the customer is in does not re-enter it). ``claimed_at`` belongs to
+    the last owner; an earlier owner claimed the customer when the change named it. ``do_not_contact`` and
+    ``timezone`` hold at every instant.
 
     >>> import pendulum
     >>> Customer("c-1", "A", "lead", stage_entered_at=pendulum.datetime(2026, 3, 2, tz="UTC"),
@@ -424,6 +489,7 @@ class Customer(_CustomerSlots):
     do_not_contact: bool = False
     do_not_contact_until: datetime | None = None
     claimed_at: datetime | None = None
+    changes: tuple[Change, ...] = attrs.field(default=(), converter=_changes)
 
     def __attrs_post_init__(self) -> None:
         for name in ("id", "segment", "stage"):
@@ -465,6 +531,98 @@ class Customer(_CustomerSlots):
             self, "_paused_until", (_FOREVER if until is None else until) if self.do_not_contact else None
         )
         object.__setattr__(self, "_claimed_us", _optional_instant(self.claimed_at, "Customer.claimed_at"))
+        object.__setattr__(self, "_spells", _spells(self) if self.changes else None)
+
+    def at(self, instant: datetime) -> Customer | None:
+        """The customer as it was at ``instant`` (its stage, segment, owner and stage entry then, with no
+        changes), or None before it entered its first stage.
+
+        >>> import pendulum
+        >>> day = pendulum.datetime(2026, 3, 2, tz="UTC")
+        >>> customer = Customer("c-1", "A", "won", stage_entered_at=day.add(days=20), created_at=day,
+        ...                     changes=[Change(day, stage="lead", segment="B"), Change(day.add(days=9), segment="A"),
+        ...                              Change(day.add(days=20), stage="won")])
+        >>> then = customer.at(day.add(days=10))
+        >>> then.stage, then.segment, then.stage_entered_at.isoformat()
+        ('lead', 'A', '2026-03-02T00:00:00+00:00')
+        >>> customer.at(day.subtract(days=1)) is None
+        True
+        """
+        return self.state_at(instant_us(instant, "instant"))
+
+    def state_at(self, us: int) -> Customer | None:
+        """`at` an instant in microseconds."""
+        spells = self._spells
+        if spells is None:
+            return self if us >= self._entered_us else None
+        starts, states = spells
+        index = bisect_right(starts, us)
+        return states[index - 1] if index else None
+
+    def state_starts(self) -> list[int]:
+        """The instants (microseconds) at which the customer's state changed, the first stage entry first."""
+        return [self._entered_us] if self._spells is None else self._spells[0]
+
+
+def _spells(customer: Customer) -> tuple[list[int], list[Customer]]:
+    """The states of a customer with changes, and the instants they began, checked against its record."""
+    ordered = sorted(customer.changes, key=lambda change: change._us)
+    first = ordered[0]
+    names_segment = any(change.segment is not None for change in ordered)
+    names_owner = any(change.owner is not None for change in ordered)
+    where = f"customer {show(customer.id)}"
+    if first.stage is None or (names_segment and first.segment is None):
+        what = "a stage and a segment" if names_segment else "a stage"
+        raise InputError(
+            f"Customer.changes of {where}: the earliest change (at {first.at.isoformat()}) must name {what}, "
+            "where the customer's path begins",
+            field="Customer.changes",
+            value=first,
+        )
+    if first._us < customer._created_us:
+        raise InputError(
+            f"Customer.changes of {where}: the earliest change (at {first.at.isoformat()}) is before "
+            f"Customer.created_at ({customer.created_at.isoformat()})",
+            field="Customer.changes",
+            value=first,
+        )
+    stage, segment, owner = first.stage, customer.segment, None if names_owner else customer.owner
+    entered, claimed, owned_from = first, None if names_owner else customer.claimed_at, 0
+    starts: list[int] = []
+    states: list[tuple[Any, ...]] = []
+    for change in ordered:
+        if starts and change._us == starts[-1]:
+            raise InputError(
+                f"Customer.changes of {where}: two changes at {change.at.isoformat()}; make them one",
+                field="Customer.changes",
+                value=change,
+            )
+        if change.stage is not None and change.stage != stage:
+            stage, entered = change.stage, change
+        segment = change.segment or segment
+        if change.owner is not None and change.owner != owner:
+            owner, claimed, owned_from = change.owner, change.at, len(states)
+        starts.append(change._us)
+        states.append((stage, segment, owner, entered.at, claimed))
+    if (stage, segment, owner) != (customer.stage, customer.segment, customer.owner) or (
+        entered._us != customer._entered_us
+    ):
+        raise InputError(
+            f"Customer.changes of {where}: after the last change the customer is in stage {stage!r} (entered "
+            f"{entered.at.isoformat()}), segment {segment!r}, owner {owner!r}, but the record says stage "
+            f"{customer.stage!r} (entered {customer.stage_entered_at.isoformat()}), segment {customer.segment!r}, "
+            f"owner {customer.owner!r}",
+            field="Customer.changes",
+            value=ordered[-1],
+        )
+    if customer.claimed_at is not None:  # the record's claim belongs to the last owner, since it was named
+        states[owned_from:] = [(*state[:4], customer.claimed_at) for state in states[owned_from:]]
+    fields = attrs.asdict(customer, recurse=False) | {"changes": ()}
+    spells = [
+        Customer(**fields | {"stage": s, "segment": g, "owner": o, "stage_entered_at": e, "claimed_at": c})
+        for s, g, o, e, c in states
+    ]
+    return starts, spells
 
 
 Event = Contact | Deferral
