@@ -188,7 +188,7 @@ def _group_ends(groups: I64) -> BOOL:
     return ends
 
 
-def _fits(rule: Rule) -> bool:
+def fits(rule: Rule) -> bool:
     """True when every duration of the rule is shorter than the supported range, so that int64 sums of instants
     and durations cannot overflow (a longer one is the scalar path's, which says it leaves the range)."""
     durations: list[Any] = [*rule.intervals, rule.first_response, rule.grace, rule.heads_up, rule.churn_after]
@@ -252,7 +252,7 @@ def run(
     too_long = np.zeros(rules + 1, dtype=bool)
     for index, (match, (_, _, mask, _), _) in enumerate(entries):
         counts[index] = [mask >> code & 1 for code in range(CODES)]
-        too_long[index] = not _fits(match.rule)
+        too_long[index] = not fits(match.rule)
     counts[rules] = [_DEFAULT_MASK >> code & 1 for code in range(CODES)]
     row_rule = np.where(people.rule >= 0, people.rule, rules)
     needs_scalar = people.scalar | (people.entry > as_of) | too_long[row_rule]
@@ -588,3 +588,78 @@ def _risk(
     score = np.where(np.isfinite(score), score, 1.0)
     risk: F64 = np.where(active & (silence > 0), score, 0.0)
     return risk
+
+
+def status_intervals(
+    entries: Sequence[Resolved], zones: Sequence[Zone], people: CustomerColumns, who: I64, at: I64, end: int
+) -> tuple[I64, I64, I64, I64, BOOL]:
+    """The statuses of customers over time until ``end``: ``(customer, start, stop, status, failed)``, one row per
+    stretch [start, stop) of one status, from each customer's stage entry on. Of ``people`` only ``entry``,
+    ``created``, ``rule`` and ``zone`` are read.
+
+    ``who`` and ``at`` are the distinct counted contacts (one row per distinct contact, under the customer's rule),
+    sorted by customer and instant. Between two counted contacts the anchor, the step and the thresholds stay
+    the same, so each customer's time cuts into the stretch before its first counted contact since entry and one
+    stretch per counted instant, each with up to five statuses, from the same thresholds as `run`. Customers
+    with deferrals, do-not-contact, changes or touchpoints are the caller's (the scalar sweep); ``failed`` marks
+    those whose thresholds leave the supported range, for the scalar path to say where.
+    """
+    n = len(people.entry)
+    failed = np.zeros(n, dtype=bool)
+    since = at >= people.entry[who]
+    last_before = np.full(n, NONE, dtype=np.int64)
+    np.maximum.at(last_before, who[~since], at[~since])
+    # One stretch per customer from stage entry, and one per distinct counted instant since (the last row of the
+    # instant holds how many counted contacts there are up to it).
+    c_who, c_at = who[since], at[since]
+    rank = np.arange(len(c_who)) - np.searchsorted(c_who, c_who) + 1
+    last_of_instant = np.ones(len(c_who), dtype=bool)
+    last_of_instant[:-1] = (c_who[1:] != c_who[:-1]) | (c_at[1:] != c_at[:-1])
+    active = people.rule >= 0
+    keep = last_of_instant & active[c_who]
+    s_who = np.concatenate([np.arange(n), c_who[keep]])
+    s_start = np.concatenate([people.entry, c_at[keep]])
+    s_count = np.concatenate([np.zeros(n, dtype=np.int64), rank[keep]])
+    s_silent = np.concatenate([np.maximum(last_before, people.created), c_at[keep]])
+    order = np.lexsort((s_count, s_start, s_who))
+    s_who, s_start, s_count, s_silent = s_who[order], s_start[order], s_count[order], s_silent[order]
+    s_stop = np.full(len(s_who), end, dtype=np.int64)
+    follows = s_who[1:] == s_who[:-1]
+    s_stop[:-1][follows] = s_start[1:][follows]
+    s_stop = np.minimum(s_stop, end)
+    # The thresholds, per (rule, step) and zone.
+    limits = np.full((len(s_who), 4), NONE, dtype=np.int64)
+    s_rule, s_zone = people.rule[s_who], people.zone[s_who]
+    s_step = np.zeros(len(s_who), dtype=np.int64)
+    for index, (_, (first_plan, plans, _, _), _) in enumerate(entries):
+        mine = np.flatnonzero(s_rule == index)
+        if not len(mine):
+            continue
+        steps = np.minimum(s_count[mine], len(plans))
+        s_step[mine] = steps
+        for number, plan in enumerate([first_plan, *plans]):
+            for zone_index in np.unique(s_zone[mine[steps == number]]):
+                group = mine[(steps == number) & (s_zone[mine] == zone_index)]
+                try:
+                    limits[group] = _thresholds(plan, zones[zone_index], s_start[group], s_silent[group])
+                except CadenceError:  # out of range somewhere: the scalar path says where, for whom
+                    failed[s_who[group]] = True
+    due_soon, due, overdue, churn = limits.T
+    failed[s_who[(s_rule >= 0) & ((due_soon < MIN_US) | (overdue > MAX_US) | (churn > MAX_US))]] = True
+    # Each stretch cut at its thresholds (churn risk first, as in `evaluate`); a terminal stage is inactive.
+    churn_at = np.where(churn == NONE, np.iinfo(np.int64).max, churn)
+    cap = np.minimum(churn_at, s_stop)
+    edges = [s_start]
+    edges += [np.minimum(np.maximum(limit, s_start), cap) for limit in (np.maximum(due_soon, s_start), due, overdue)]
+    edges += [np.minimum(np.maximum(churn_at, s_start), s_stop), s_stop]
+    terminal = s_rule < 0
+    edges[1] = np.where(terminal, s_stop, edges[1])  # the whole stretch is the first status's
+    usable = ~failed[s_who]
+    pieces = []
+    for number, code in enumerate((_ON_TRACK, _DUE_SOON, _DUE, _OVERDUE, _CHURN)):
+        low, high = edges[number], edges[number + 1]
+        keep = usable & (low < high) & (~terminal if number else usable)
+        status = np.where(terminal[keep], _INACTIVE, code) if number == 0 else np.full(int(keep.sum()), code)
+        pieces.append((s_who[keep], low[keep], high[keep], status))
+    who_out, start_out, stop_out, status_out = (np.concatenate(column) for column in zip(*pieces, strict=True))
+    return who_out, start_out, stop_out, status_out, failed

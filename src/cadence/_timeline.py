@@ -198,7 +198,10 @@ def timeline(
     counts: dict[tuple[Any, ...], list[int]] = {}
     size = len(instants)
     start, end = instants[0], instants[-1] + 1
-    for customer, history in each_customer(customers, contacts):
+    pairs: Iterable[tuple[Customer, History]] = each_customer(customers, contacts)
+    if _numpy_installed():
+        pairs, counts = _vectorized(policy, list(pairs), instants, groups, end)
+    for customer, history in pairs:
         for piece in _pieces(policy, customer, history, start, end):
             if piece.facts is None or piece.status is None:
                 continue
@@ -229,6 +232,99 @@ def timeline(
     return rows
 
 
+def _numpy_installed() -> bool:
+    try:
+        import numpy  # noqa: F401
+    except ImportError:  # pragma: no cover - the frames extra is installed for the tests
+        return False
+    return True
+
+
+def _vectorized(
+    policy: Policy, pairs: list[tuple[Customer, History]], instants: list[int], groups: tuple[str, ...], end: int
+) -> tuple[list[tuple[Customer, History]], dict[tuple[Any, ...], list[int]]]:
+    """The counts of the customers the columnar engine sweeps (see `_columnar.status_intervals`), as differences
+    per (group, status) and instant, and the pairs left to the scalar sweep: customers with changes, a pause,
+    deferrals or touchpoints, rules past the columnar range, and anything the scalar path should refuse."""
+    import numpy as np
+
+    from cadence import _columnar
+
+    entries: dict[int, int] = {}  # id of a resolved rule -> its index in `resolved` (-1: left to the scalar sweep)
+    resolved: list[Any] = []
+    zones: dict[Any, int] = {}
+    codes: dict[tuple[Any, ...], int] = {}
+    rows: list[tuple[int, int, int, int, int, int]] = []  # rule, zone, entry, created, group, index in pairs
+    who: list[int] = []
+    at: list[int] = []
+    rest: list[tuple[Customer, History]] = []
+    table, ranks, lifecycle = policy._table, policy._ranks, policy.lifecycle
+    for index, (customer, history) in enumerate(pairs):
+        found = table.get(customer._rule_key)
+        if customer._spells is not None or customer._paused_until is not None:
+            rest.append((customer, history))
+            continue
+        if found is None:  # a terminal stage, if both ids are known (else the scalar path refuses them)
+            if customer.segment not in ranks or customer.stage not in lifecycle:
+                rest.append((customer, history))
+                continue
+            rule, mask = -1, 0
+        else:
+            rule = entries.get(id(found), -2)
+            if rule == -2:  # first seen: usable here, or not
+                match, (_, _, _, touch), _ = found
+                usable = touch is None and _columnar.fits(match.rule)
+                rule = entries[id(found)] = len(resolved) if usable else -1
+                resolved += [found] if usable else []
+            if rule < 0:
+                rest.append((customer, history))
+                continue
+            mask = found[1][2]
+        try:
+            keys = {event._key for event in history.events if event._bit & mask}
+            plain = all(event._bit for event in history.events)  # a deferral has no kind bit
+        except AttributeError:  # no event: the scalar path says what it is
+            plain = False
+        if not plain:
+            rest.append((customer, history))
+            continue
+        zone = customer._zone or policy._zone
+        zone_index = zones.setdefault(zone, len(zones))
+        group = codes.setdefault(tuple(getattr(customer, name) for name in groups), len(codes))
+        number = len(rows)
+        rows.append((rule, zone_index, customer._entered_us, customer._created_us, group, index))
+        instants_of = sorted(key[0] for key in keys)
+        who += [number] * len(instants_of)
+        at += instants_of
+    if not rows:
+        return rest, {}
+    rule_, zone_, entry_, created_, group_, index_ = (
+        np.array(column, dtype=np.int64) for column in zip(*rows, strict=True)
+    )
+    unread = np.zeros(0, dtype=np.int64)
+    people = _columnar.CustomerColumns(entry_, created_, rule_, zone_, unread.astype(bool), unread, unread)
+    found_who, low, high, status, failed = _columnar.status_intervals(
+        resolved, list(zones), people, np.array(who, dtype=np.int64), np.array(at, dtype=np.int64), end
+    )
+    rest += [pairs[int(i)] for i in index_[failed]]
+    steps = np.array(instants, dtype=np.int64)
+    first, stop = np.searchsorted(steps, low), np.searchsorted(steps, high)
+    useful = first < stop
+    key = group_[found_who[useful]] * len(_columnar.STATUSES) + status[useful]
+    width = len(steps) + 1
+    cells = len(codes) * len(_columnar.STATUSES) * width
+    diff = np.bincount(key * width + first[useful], minlength=cells) - np.bincount(
+        key * width + stop[useful], minlength=cells
+    )
+    diff = diff.reshape(len(codes) * len(_columnar.STATUSES), width)
+    names = {code: group for group, code in codes.items()}
+    counts = {}
+    for cell in np.flatnonzero(diff.any(axis=1)).tolist():
+        group_code, status_code = divmod(cell, len(_columnar.STATUSES))
+        counts[names[group_code] + (_columnar.STATUSES[status_code],)] = diff[cell].tolist()
+    return rest, counts
+
+
 def group_names(by: Sequence[str]) -> tuple[str, ...]:
     if isinstance(by, str) or not all(name in _GROUPS for name in by):
         raise InputError(f"by must name columns among segment, stage and owner (got {show(by)})", field="by", value=by)
@@ -256,7 +352,7 @@ def each_customer(
     check_batch(customers, contacts)
     for customer in customers:
         customer = one_customer(customer)
-        yield customer, indexed(contacts.get(customer.id, ()))
+        yield customer, History.of(contacts.get(customer.id, ()))
 
 
 def every(step: str | CalendarDuration, *, start: datetime, end: datetime) -> list[pendulum.DateTime]:
