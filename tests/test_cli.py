@@ -139,7 +139,7 @@ def crm(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("crm")
     result = run("sample", "--out", str(folder))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("wrote 2,000 customers and ")
+    assert result.stdout.startswith("wrote 2,000 customers, ")
     return folder
 
 
@@ -394,6 +394,80 @@ class TestCheck:
         )
 
 
+class TestReportAndAlerts:
+    """``cadence report`` and ``cadence alerts`` over a past period of the sample CRM, with its changes."""
+
+    SINCE, UNTIL = "2026-03-02T00:00:00+01:00", "2026-03-30T00:00:00+02:00"
+
+    @staticmethod
+    def files(crm: Path, *more: str) -> list[str]:
+        return ["--policy", "abc", "--timezone", "Europe/Berlin", "--customers", str(crm / "customers.csv"),
+                "--contacts", str(crm / "contacts.csv"), "--changes", str(crm / "changes.csv"), *more]  # fmt: skip
+
+    def test_report_csv_is_the_librarys_report_of_the_same_data(self, crm: Path) -> None:
+        """Read back from the files (changes included), the weekly report by owner is `report` of the sample."""
+        from cadence import presets, report, sample
+
+        result = run("report", *self.files(crm, "--since", self.SINCE, "--until", self.UNTIL, "--format", "csv"))
+        assert result.returncode == 0, result.stderr
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+        policy = presets.load("abc", calendar="Europe/Berlin")
+        data = sample.generate(policy)
+        expected = report(policy, data.customers, data.contacts, since=datetime.fromisoformat(self.SINCE),
+                          until=datetime.fromisoformat(self.UNTIL))  # fmt: skip
+        assert [(r["cycle"], r["owner"], r["follow_ups"], r["late"], r["contacts"]) for r in rows] == [
+            (str(e["cycle"]), e["owner"], str(e["follow_ups"]), str(e["late"]), str(e["contacts"])) for e in expected
+        ]
+        assert {r["cycle"] for r in rows} == {"2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23"}
+
+    def test_report_table_and_json_by_segment_and_month(self, crm: Path) -> None:
+        """The table starts with what it reports on; JSON has numbers as numbers, lateness in working hours."""
+        args = self.files(crm, "--since", self.SINCE, "--until", self.UNTIL, "--period", "month", "--by", "segment")
+        table = run("report", *args)
+        assert table.returncode == 0, table.stderr
+        assert table.stdout.startswith('cadence report: policy "abc", follow-ups due from 2026-03-02T00:00:00+01:00')
+        assert "cycle       segment  follow_ups" in table.stdout
+        document = json.loads(run("report", *args, "--format", "json").stdout)
+        assert [row["segment"] for row in document] == ["A", "B", "C"]
+        assert all(isinstance(row["median_late_hours"], float) for row in document)
+        assert all(row["overdue"] == row["late"] + row["missed"] for row in document)
+
+    def test_alerts_of_a_day_each_once_and_filtered_by_kind(self, crm: Path) -> None:
+        """A day split in two halves gives the alerts of the whole day; ``--kind`` keeps those kinds."""
+        day = ("2026-03-30T07:00:00Z", "2026-03-30T19:00:00Z", "2026-03-31T07:00:00Z")
+
+        def keys(since: str, until: str, *more: str) -> list[str]:
+            result = run("alerts", *self.files(crm, "--since", since, "--until", until, "--format", "csv", *more))
+            assert result.returncode == 0, result.stderr
+            return [row["key"] for row in csv.DictReader(io.StringIO(result.stdout))]
+
+        whole = keys(day[0], day[2])
+        assert len(whole) > 50
+        assert len(set(whole)) == len(whole)
+        assert sorted(whole) == sorted(keys(day[0], day[1]) + keys(day[1], day[2]))
+        overdue = keys(day[0], day[2], "--kind", "overdue")
+        assert overdue
+        assert all('"overdue"' in key for key in overdue)
+
+    def test_bad_changes_rows_are_reported_with_file_line_and_column(self, crm: Path, tmp_path: Path) -> None:
+        """A change naming nothing, and changes that contradict a customer's record, stop the run (exit 2)."""
+        changes = write(tmp_path / "changes.csv", "customer_id,at,stage\nC00001,2026-01-01T00:00:00Z,\n"
+                        "C00002,2026-01-01T00:00:00Z,lost\n")  # fmt: skip
+        args = self.files(crm, "--since", self.SINCE, "--until", self.UNTIL)
+        args[args.index("--changes") + 1] = changes
+        result = run("report", *args)
+        assert result.returncode == 2
+        assert f"{changes}:2: column stage, segment, owner: all empty: the row changes nothing" in result.stderr
+        assert f"{changes}:3: column -: Customer.changes of customer 'C00002'" in result.stderr
+        assert "cadence report: 2 bad rows; fix them or pass --skip-bad" in result.stderr
+
+    def test_a_period_that_ends_before_it_starts_is_an_error(self, crm: Path) -> None:
+        result = run("alerts", *self.files(crm, "--since", self.UNTIL, "--until", self.SINCE))
+        assert result.returncode == 2
+        assert result.stderr.startswith("cadence: error: --until (2026-03-02T00:00:00+01:00) is before --since")
+        assert "Traceback" not in result.stderr
+
+
 class TestPresetsAndLint:
     def test_presets_are_listed_and_shown(self) -> None:
         result = run("presets")
@@ -564,7 +638,7 @@ class TestOutputIsReplacedOnlyOnSuccess:
     def test_sample_files_are_replaced_whole(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         status, _, _ = main(capsys, "sample", "--out", str(tmp_path), "--customers", "20")
         assert status == 0
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["contacts.csv", "customers.csv"]
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["changes.csv", "contacts.csv", "customers.csv"]
 
 
 class TestSpreadsheetSafeCsv:

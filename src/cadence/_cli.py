@@ -19,26 +19,31 @@ import sys
 import tempfile
 import textwrap
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+import attrs
 import pendulum
 
 from cadence import policy_files, presets, sample
 from cadence._assessment import Assessment, Status
+from cadence._backtest import report
 from cadence._calculator import ACTIONABLE, assess_many
 from cadence._errors import CadenceError, PolicyFileError, show
 from cadence._lint import Severity, lint
-from cadence._model import Customer, Deferral
+from cadence._model import Customer, Deferral, Event
 from cadence._policy import Policy
 from cadence._time import get_zone, instant_us
+from cadence._transitions import TransitionKind, transitions_many
 from cadence.csv_files import (
     RowError,
     assessment_cells,
     decode_lines,
     parse_instant,
+    read_changes,
     read_contacts,
     read_customers,
     read_tables,
@@ -305,19 +310,22 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _report_bad_rows(errors: list[RowError], skip: bool) -> bool:
+def _report_bad_rows(errors: list[RowError], skip: bool, command: str = "check") -> bool:
     """Tell about bad rows on stderr; True when the run must stop."""
     if not errors:
         return False
     if skip:
-        print(f"cadence check: skipped {len(errors):,} bad row{'s' * (len(errors) != 1)} (--skip-bad)", file=sys.stderr)
+        print(
+            f"cadence {command}: skipped {len(errors):,} bad row{'s' * (len(errors) != 1)} (--skip-bad)",
+            file=sys.stderr,
+        )
         return False
     for error in errors[:_MAX_SHOWN]:
         print(_shown(str(error)), file=sys.stderr)
     if len(errors) > _MAX_SHOWN:
         print(f"... and {len(errors) - _MAX_SHOWN:,} more", file=sys.stderr)
     print(
-        f"cadence check: {len(errors):,} bad row{'s' * (len(errors) != 1)}; fix them or pass --skip-bad",
+        f"cadence {command}: {len(errors):,} bad row{'s' * (len(errors) != 1)}; fix them or pass --skip-bad",
         file=sys.stderr,
     )
     return True
@@ -516,6 +524,119 @@ class _Tabled(_Source):
         return text
 
 
+def _period_inputs(
+    args: argparse.Namespace,
+) -> tuple[Policy, pendulum.DateTime, pendulum.DateTime, list[Customer], dict[str, list[Event]]] | None:
+    """The policy, the period, the customers (with their changes, given ``--changes``) and contacts of a command
+    over a period; None when bad rows stop it (they are on stderr)."""
+    policy = _policy(args.policy, args.timezone)
+    since, until = _instant(args.since), _instant(args.until)
+    if until < since:
+        raise CadenceError(f"--until ({args.until}) is before --since ({args.since})")
+    errors: list[RowError] = []
+    with _open(args.customers) as stream:
+        customers = read_customers(decode_lines(stream, args.encoding), args.customers, policy, errors)
+    with _open(args.contacts) as stream:
+        rejected = {error.key for error in errors if error.key is not None}
+        known = {c.id for c in customers}
+        contacts = read_contacts(decode_lines(stream, args.encoding), args.contacts, known, errors, None, rejected)
+    if args.changes:
+        with _open(args.changes) as stream:
+            customers = read_changes(decode_lines(stream, args.encoding), args.changes, customers, errors)
+    if _report_bad_rows(errors, args.skip_bad, args.command):
+        return None
+    return policy, since, until, customers, contacts
+
+
+def _cell(value: object) -> str:
+    """A report cell as text: dates and instants in ISO 8601, rates as fractions."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _write_table(out: IO[str], rows: Sequence[Mapping[str, object]], columns: Sequence[str], fmt: str) -> None:
+    """Rows as CSV, JSON (a list of objects), or an aligned text table."""
+    cells = [{column: _cell(row[column]) for column in columns} for row in rows]
+    if fmt == "csv":
+        write_rows(out, cells, columns)
+    elif fmt == "json":
+        json.dump(
+            [{column: _json_value(row[column]) for column in columns} for row in rows],
+            out,
+            indent=2,
+            ensure_ascii=False,
+        )
+        out.write("\n")
+    else:
+        widths = {column: max([len(column), *(len(cell[column]) for cell in cells)]) for column in columns}
+        out.write("  ".join(column.ljust(widths[column]) for column in columns).rstrip() + "\n")
+        for cell in cells:
+            out.write("  ".join(_shown(cell[column]).ljust(widths[column]) for column in columns).rstrip() + "\n")
+
+
+def _json_value(value: object) -> object:
+    return value if value is None or isinstance(value, (bool, int, float)) else _cell(value)
+
+
+REPORT_COLUMNS = (
+    "follow_ups",
+    "on_time",
+    "late",
+    "missed",
+    "open",
+    "withdrawn",
+    "overdue",
+    "completion_rate",
+    "on_time_rate",
+    "median_late_hours",
+    "contacts",
+)
+
+
+def report_command(args: argparse.Namespace, out: IO[str]) -> int:
+    """``cadence report``: the report-cycle table of a past period (follow-ups due, done on time, late, missed)."""
+    found = _period_inputs(args)
+    if found is None:
+        return 2
+    policy, since, until, customers, contacts = found
+    by = args.by or ["owner"]
+    rows = report(policy, customers, contacts, since=since, until=until, period=args.period, by=by)
+    for row in rows:  # working time, in hours
+        late = row.pop("median_late_by")
+        row["median_late_hours"] = None if late is None else round(late / timedelta(hours=1), 2)
+    if args.format == "table":
+        out.write(
+            f'cadence report: policy "{policy.name}", follow-ups due from {since.isoformat()} to {until.isoformat()}, '
+            f"per {args.period} ({policy.timezone})\n\n"
+        )
+    _write_table(out, rows, ["cycle", *by, *REPORT_COLUMNS], args.format)
+    return 0
+
+
+ALERT_COLUMNS = ("at", "customer_id", "kind", "detail", "owner", "segment", "stage", "key")
+
+
+def alerts_command(args: argparse.Namespace, out: IO[str]) -> int:
+    """``cadence alerts``: every crossing into due soon, due, overdue, churn risk, escalation ... in a period."""
+    found = _period_inputs(args)
+    if found is None:
+        return 2
+    policy, since, until, customers, contacts = found
+    wanted = set(args.kind) if args.kind else None
+    rows = [
+        attrs.asdict(transition, recurse=False)
+        for transition in transitions_many(policy, customers, contacts, since=since, until=until)
+        if wanted is None or transition.kind.value in wanted
+    ]
+    _write_table(out, rows, ALERT_COLUMNS, args.format)
+    return 0
+
+
 def presets_command(args: argparse.Namespace, out: IO[str]) -> int:
     """``cadence presets``: list the presets, or show one as TOML."""
     if args.name:
@@ -568,8 +689,16 @@ def sample_command(args: argparse.Namespace, out: IO[str]) -> int:
                 )  # fmt: skip
                 count += 1
         output.commit()
+    with _Output(str(folder / "changes.csv"), ()) as output:
+        writer = csv.writer(output.stream, lineterminator="\n")
+        writer.writerow(["customer_id", "at", "stage", "segment", "owner"])
+        for c in data.customers:
+            for change in c.changes:
+                writer.writerow([c.id, change.at.isoformat(), change.stage or "", change.segment or "",
+                                 change.owner or ""])  # fmt: skip
+        output.commit()
     out.write(
-        f"wrote {len(data.customers):,} customers and {count:,} contacts to {folder}/ (sample as of "
+        f"wrote {len(data.customers):,} customers, {count:,} contacts and their changes to {folder}/ (sample as of "
         f"{data.as_of.isoformat()}: pass --as-of {data.as_of.isoformat()} to cadence check)\n"
     )
     return 0
@@ -607,6 +736,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--output", default="-", help="write here instead of standard output (replaced on success)")
 
+    for name, text in (
+        ("report", "the report-cycle table of a past period: follow-ups due, done on time, late, missed"),
+        ("alerts", "every crossing into due soon, due, overdue, churn risk, escalation ... in a period"),
+    ):
+        run = commands.add_parser(name, help=text)
+        run.add_argument("--policy", required=True, help="a policy file (.toml or .json) or a preset name")
+        run.add_argument("--customers", required=True, help="customers.csv (see cadence.csv_files for the columns)")
+        run.add_argument("--contacts", required=True, help="contacts.csv")
+        run.add_argument("--changes", help="changes.csv: past stages, tiers and owners (see cadence.csv_files)")
+        run.add_argument("--timezone", help="IANA zone: required with a preset; replaces a policy file's calendar")
+        run.add_argument("--since", required=True, help="the start of the period (included), with a UTC offset")
+        run.add_argument("--until", required=True, help="the end of the period (excluded), with a UTC offset")
+        run.add_argument("--format", choices=["table", "csv", "json"], default="table")
+        run.add_argument(
+            "--skip-bad", action="store_true", help="skip bad rows (counted on stderr) instead of stopping"
+        )
+        run.add_argument("--encoding", help="the CSV files' encoding (default: UTF-8, or UTF-16 by its BOM)")
+        run.add_argument("--output", default="-", help="write here instead of standard output (replaced on success)")
+        if name == "report":
+            run.add_argument("--period", choices=["day", "week", "month"], default="week", help="the report cycle")
+            run.add_argument(
+                "--by",
+                action="append",
+                choices=["segment", "stage", "owner"],
+                help="group by (repeatable; default: owner)",
+            )
+        else:
+            run.add_argument(
+                "--kind", action="append", choices=[k.value for k in TransitionKind], help="keep this kind (repeatable)"
+            )
+
     run = commands.add_parser("presets", help="list the built-in presets, or show one as TOML")
     run.add_argument("name", nargs="?", choices=presets.names(), help="the preset to show")
 
@@ -614,8 +774,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("policy", help="a policy file (.toml or .json) or a preset name")
     run.add_argument("--timezone", help="IANA zone for a file without a calendar")
 
-    run = commands.add_parser("sample", help="write the sample CRM as CSV files for cadence check")
-    run.add_argument("--out", required=True, help="the folder to write customers.csv and contacts.csv to")
+    run = commands.add_parser("sample", help="write the sample CRM as CSV files for cadence check, report and alerts")
+    run.add_argument("--out", required=True, help="the folder to write customers, contacts and changes.csv to")
     run.add_argument("--customers", type=int, default=2_000, help="customers to generate (default: 2000)")
     run.add_argument("--seed", type=int, default=2026, help="seed of the generator (default: 2026)")
     run.add_argument("--preset", default="abc", help="the preset whose segments and rhythms to use (default: abc)")
@@ -625,7 +785,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _inputs(args: argparse.Namespace) -> list[str]:
     """The files a command reads, which its output must not replace."""
-    return [path for path in (args.customers, args.contacts, args.policy) if path]
+    return [path for path in (args.customers, args.contacts, args.policy, getattr(args, "changes", None)) if path]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -638,6 +798,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--top must be at least 0")
     commands: dict[str, Callable[[argparse.Namespace, IO[str]], int]] = {
         "check": check,
+        "report": report_command,
+        "alerts": alerts_command,
         "presets": presets_command,
         "lint": lint_command,
         "sample": sample_command,

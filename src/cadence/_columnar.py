@@ -648,7 +648,7 @@ def status_intervals(
     failed[s_who[(s_rule >= 0) & ((due_soon < MIN_US) | (overdue > MAX_US) | (churn > MAX_US))]] = True
     # Each stretch cut at its thresholds (churn risk first, as in `evaluate`); a terminal stage is inactive.
     churn_at = np.where(churn == NONE, np.iinfo(np.int64).max, churn)
-    cap = np.minimum(churn_at, s_stop)
+    cap = np.minimum(np.maximum(churn_at, s_start), s_stop)  # churn risk may run from before stage entry
     edges = [s_start]
     edges += [np.minimum(np.maximum(limit, s_start), cap) for limit in (np.maximum(due_soon, s_start), due, overdue)]
     edges += [np.minimum(np.maximum(churn_at, s_start), s_stop), s_stop]

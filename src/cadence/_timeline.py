@@ -359,7 +359,8 @@ def every(step: str | CalendarDuration, *, start: datetime, end: datetime) -> li
     """The instants from ``start`` (included) to ``end`` (excluded), ``step`` apart in calendar terms ("1d",
     "1w", "1mo"): each at ``start``'s local time of day in ``start``'s zone, across daylight-saving changes (a
     local time that does not exist that day moves forward, as pendulum does). A month step from the 31st gives
-    the last day of shorter months.
+    the last day of shorter months. A date the zone skipped entirely (Pacific/Apia, 30 December 2011) has no step
+    of its own: it would land on the next date's.
 
     >>> import pendulum
     >>> [t.isoformat() for t in every("1d", start=pendulum.datetime(2026, 3, 28, 9, tz="Europe/Berlin"),
@@ -376,10 +377,13 @@ def every(step: str | CalendarDuration, *, start: datetime, end: datetime) -> li
     first, last = instant_us(start, "start"), instant_us(end, "end")
     base = pendulum.instance(start)
     out: list[pendulum.DateTime] = []
+    previous = first - 1
     for count in itertools.count():
         value = base.add(months=duration.months * count, days=duration.days * count)
-        if instant_us(value, "start") >= last:
+        at = instant_us(value, "start")
+        if at >= last:
             return out
-        if instant_us(value, "start") >= first:
+        if at > previous:  # a date the zone skipped entirely lands on the next one: one step for both
             out.append(value)
+            previous = at
     raise AssertionError  # unreachable: itertools.count() does not end

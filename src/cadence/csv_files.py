@@ -18,6 +18,12 @@
 - ``until``: optional; a row with a date (``2026-04-15``) or an instant here is a `Deferral` the customer asked
   for at ``at`` ("call me then"), and its channel, direction and outcome are left empty.
 
+**changes.csv** columns (optional: a customer's past stages, tiers and owners, for reports over past periods):
+
+- ``customer_id``, ``at``: required;
+- ``stage``, ``segment``, ``owner``: the values from ``at`` on, empty when unchanged (see `Customer.changes`: the
+  earliest change of a customer names its first stage, and the last ones agree with its row in customers.csv).
+
 Files are read as UTF-8 (with or without a byte-order mark), or UTF-16 with its byte-order mark; another encoding
 is named with ``encoding=`` (``cp1252``, ``gb18030``, ...). Every bad row is reported as a `RowError` naming the
 file, line and column (a line that is not text in the encoding too); a reader returns the good rows and the errors,
@@ -44,7 +50,7 @@ import attrs
 
 from cadence._assessment import Assessment
 from cadence._errors import CadenceError, show
-from cadence._model import Contact, Customer, Deferral, Event
+from cadence._model import Change, Contact, Customer, Deferral, Event
 from cadence._policy import Policy, segment_ranks, unknown
 
 __all__ = [
@@ -56,6 +62,7 @@ __all__ = [
     "decode_lines",
     "neutralize",
     "parse_instant",
+    "read_changes",
     "read_contacts",
     "read_customers",
     "read_tables",
@@ -67,6 +74,7 @@ _T = TypeVar("_T")
 
 CUSTOMER_COLUMNS = ("id", "segment", "stage", "stage_entered_at", "created_at")
 CONTACT_COLUMNS = ("customer_id", "at", "channel")
+CHANGE_COLUMNS = ("customer_id", "at")
 ASSESSMENT_COLUMNS = (
     "as_of",
     "customer_id",
@@ -333,6 +341,38 @@ def read_contacts(
     return contacts
 
 
+def read_changes(stream: Iterable[str], name: str, customers: list[Customer], errors: list[RowError]) -> list[Customer]:
+    """``customers`` with the changes of a CSV file (columns ``customer_id``, ``at``, and any of ``stage``,
+    ``segment`` and ``owner``: the values from then on, empty for unchanged; see `Customer.changes`). A bad row,
+    or changes that contradict a customer's record, go to ``errors``; such a customer is left out."""
+    by_id = {customer.id: customer for customer in customers}
+    found: dict[str, list[tuple[int, Change]]] = {}
+    for line, row in _rows(stream, name, CHANGE_COLUMNS, errors):
+        try:
+            customer_id = _required(row, "customer_id")
+            if customer_id not in by_id:
+                raise _Bad("customer_id", f"unknown customer {show(customer_id)} (not in the customers file)")
+            named = {name: _optional(row, name) for name in ("stage", "segment", "owner")}
+            if not any(named.values()):
+                raise _Bad("stage, segment, owner", "all empty: the row changes nothing")
+            change = _build(Change, _instant(row, "at"), **named)
+        except _Bad as bad:
+            errors.append(RowError(name, line, bad.column, str(bad)))
+            continue
+        found.setdefault(customer_id, []).append((line, change))
+    out = []
+    for customer in customers:
+        rows = found.get(customer.id)
+        if rows is None:
+            out.append(customer)
+            continue
+        try:
+            out.append(attrs.evolve(customer, changes=[change for _, change in rows]))
+        except CadenceError as error:
+            errors.append(RowError(name, rows[0][0], "-", str(error), customer.id))
+    return out
+
+
 def _build(make: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
     """Call a model constructor; its error becomes a bad cell in the column its message names."""
     try:
@@ -393,12 +433,13 @@ def write_assessments(out: IO[str], items: Iterable[Assessment], as_of: str) -> 
     write_rows(out, (assessment_row(item, as_of) for item in items))
 
 
-def write_rows(out: IO[str], rows: Iterable[Mapping[str, str]]) -> None:
-    """Write rows of `ASSESSMENT_COLUMNS` cells as CSV, every cell quoted and neutralized for spreadsheets."""
+def write_rows(out: IO[str], rows: Iterable[Mapping[str, str]], columns: Sequence[str] = ASSESSMENT_COLUMNS) -> None:
+    """Write rows of text cells (by default `ASSESSMENT_COLUMNS`) as CSV, every cell quoted and neutralized for
+    spreadsheets."""
     writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(ASSESSMENT_COLUMNS)
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow([neutralize(row[column]) for column in ASSESSMENT_COLUMNS])
+        writer.writerow([neutralize(row[column]) for column in columns])
 
 
 # --- reading column-wise (the frames extra)

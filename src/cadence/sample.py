@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 import attrs
 
 from cadence._durations import CalendarDuration
-from cadence._model import Channel, Contact, Customer, Deferral, Direction, Outcome
+from cadence._model import Change, Channel, Contact, Customer, Deferral, Direction, Outcome
 from cadence._policy import Policy
 
 __all__ = ["AS_OF", "SampleData", "generate"]
@@ -65,6 +65,32 @@ def _touch(rng: random.Random, at: datetime, owner: str) -> Contact:
     return Contact(at, channel, Direction.OUTBOUND, Outcome.CONNECTED, owner)
 
 
+_SALES = ("lead", "contacted", "qualified", "proposal", "negotiation")
+_AFTER_SALE = ("won", "onboarding", "retention", "dormant")
+
+
+def _path(rng: random.Random, policy: Policy, stage: str, segment: str, created: datetime, entered: datetime,
+          until: datetime) -> list[Change]:  # fmt: skip
+    """The changes that led a customer to ``stage`` (entered at ``entered``): the stages of the pipeline before
+    it (a lost customer was lost from one of the sales stages), entered one after another from ``created``; and,
+    for some customers, a change of tier before ``until``."""
+    order = [s for s in (*_SALES, *_AFTER_SALE) if s in policy.lifecycle]
+    # A lost customer (or one in a stage of a custom lifecycle) left from somewhere in the sales stages.
+    before = order[: order.index(stage)] if stage in order else order[: rng.randint(1, len(_SALES))]
+    if not before:
+        return []
+    times = sorted(created + (entered - created) * rng.random() for _ in before[1:])
+    changes = [Change(at, stage=name) for at, name in zip([created, *times], before, strict=True)]
+    changes.append(Change(entered, stage=stage))
+    others = [s.id for s in policy.segments if s.id != segment]
+    if others and rng.random() < 0.1:  # moved to this tier from another one at some point
+        moved = created + (until - created) * rng.uniform(0.05, 0.95)
+        if all(change.at != moved for change in changes):
+            changes[0] = attrs.evolve(changes[0], segment=rng.choice(others))
+            changes.append(Change(moved, segment=segment))
+    return changes
+
+
 def _norm_days(policy: Policy, segment: str, stage: str) -> float:
     """The rule's last interval in days (the rhythm of the segment x stage), or 30 for a terminal stage."""
     if policy.lifecycle[stage].terminal:
@@ -81,7 +107,10 @@ def generate(policy: Policy, *, customers: int = 2_000, seed: int = 2026, as_of:
     """Make ``customers`` customers over the policy's segments, with about a year of contacts before ``as_of``.
 
     Each customer has a personal rhythm around its rule's interval, most are kept up and some have drifted
-    into silence, so that every status shows up; a few asked to be called later (a `Deferral` to a date).
+    into silence, so that every status shows up; a few asked to be called later (a `Deferral` to a date). Each
+    customer past the first stage has the `Customer.changes` that led it there (the pipeline's stages, one after
+    another since its creation), and one in ten changed tier once, so that reports over past periods judge each
+    customer as it was then.
     """
     rng = random.Random(seed)
     segments = sorted(policy.segments, key=lambda s: s.rank)
@@ -102,6 +131,8 @@ def generate(policy: Policy, *, customers: int = 2_000, seed: int = 2026, as_of:
             created_at=created,
             timezone=rng.choice(_ZONES),
             owner=owner,
+            # Drawn from a generator of their own, so that the rest of the data stays what a seed always gave.
+            changes=_path(random.Random(f"{seed}/{index}"), policy, stage, segment.id, created, entered, as_of),
         )
         rhythm = _norm_days(policy, segment.id, stage) * rng.uniform(0.6, 1.4)  # this customer's days between touches
         # Most customers are kept up; some have drifted and heard nothing for a while.
