@@ -457,7 +457,9 @@ class TestReportAndAlerts:
         args[args.index("--changes") + 1] = changes
         result = run("report", *args)
         assert result.returncode == 2
-        assert f"{changes}:2: column stage, segment, owner: all empty: the row changes nothing" in result.stderr
+        assert f"{changes}:2: column stage: Change at 2026-01-01T00:00:00+00:00 names no stage, segment or owner" in (
+            result.stderr
+        )
         assert f"{changes}:3: column -: Customer.changes of customer 'C00002'" in result.stderr
         assert "cadence report: 2 bad rows; fix them or pass --skip-bad" in result.stderr
 

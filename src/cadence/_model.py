@@ -420,7 +420,7 @@ class Change(_ChangeSlots):
         if self.stage is None and self.segment is None and self.owner is None:
             raise InputError(
                 f"Change at {self.at.isoformat()} names no stage, segment or owner: it changes nothing",
-                field="Change",
+                field="Change.stage",
                 value=self,
             )
         object.__setattr__(self, "_us", us)

@@ -192,44 +192,86 @@ def timeline(
     [(2, 1, 0), (9, 0, 0), (16, 0, 1)]
     """
     instants = _instants(at)
-    groups = group_names(by)
+    tally = Tally(policy, instants, group_names(by))
     if not instants:
         return []
-    counts: dict[tuple[Any, ...], list[int]] = {}
-    size = len(instants)
-    start, end = instants[0], instants[-1] + 1
-    pairs: Iterable[tuple[Customer, History]] = each_customer(customers, contacts)
+    pairs: list[tuple[Customer, History]] = list(each_customer(customers, contacts))
     if _numpy_installed():
-        pairs, counts = _vectorized(policy, list(pairs), instants, groups, end)
-    for customer, history in pairs:
-        for piece in _pieces(policy, customer, history, start, end):
-            if piece.facts is None or piece.status is None:
-                continue
-            first = bisect_left(instants, piece.start)
-            stop = bisect_left(instants, piece.end)
-            if first == stop:
-                continue
-            state = piece.facts.customer
-            key = (*(getattr(state, name) for name in groups), piece.status)
-            diff = counts.get(key)
-            if diff is None:
-                diff = counts[key] = [0] * (size + 1)
-            diff[first] += 1
-            diff[stop] -= 1
-    by_group: dict[tuple[Any, ...], dict[Status, list[int]]] = {}
-    for key, diff in counts.items():
-        by_group.setdefault(key[:-1], {})[key[-1]] = list(itertools.accumulate(diff[:size]))
-    ordered = sorted(by_group, key=lambda group: tuple((value is None, value or "") for value in group))
-    zone = policy._zone
-    rows = []
-    for index, us in enumerate(instants):
-        when = zone.to_datetime(us)
-        for group in ordered:
-            totals = {status: by_group[group].get(status) for status in Status}
-            row = {status.value: 0 if counts is None else counts[index] for status, counts in totals.items()}
-            if any(row.values()):
-                rows.append({"at": when, **dict(zip(groups, group, strict=True)), **row})
-    return rows
+        pairs = _vectorized(tally, pairs)
+    tally.add_pairs(pairs)
+    return tally.rows()
+
+
+class Tally:
+    """Status counts at instants, by groups, kept as differences per (group, status) and instant: a customer adds
+    +1 at the first instant of each of its pieces and -1 after the last, from the scalar sweep (`add_pairs`) or
+    from the columnar engine's intervals (`add_intervals`)."""
+
+    def __init__(self, policy: Policy, instants: list[int], groups: tuple[str, ...]) -> None:
+        self.policy, self.instants, self.groups = policy, instants, groups
+        self.start, self.end = (instants[0], instants[-1] + 1) if instants else (0, 0)
+        self.diffs: dict[tuple[Any, ...], list[int]] = {}
+
+    def _diff(self, key: tuple[Any, ...]) -> list[int]:
+        diff = self.diffs.get(key)
+        if diff is None:
+            diff = self.diffs[key] = [0] * (len(self.instants) + 1)
+        return diff
+
+    def add_pairs(self, pairs: Iterable[tuple[Customer, History]]) -> None:
+        """Count customers by the scalar sweep."""
+        instants, groups = self.instants, self.groups
+        for customer, history in pairs:
+            for piece in _pieces(self.policy, customer, history, self.start, self.end):
+                if piece.facts is None or piece.status is None:
+                    continue
+                first = bisect_left(instants, piece.start)
+                stop = bisect_left(instants, piece.end)
+                if first < stop:
+                    state = piece.facts.customer
+                    diff = self._diff((*(getattr(state, name) for name in groups), piece.status))
+                    diff[first] += 1
+                    diff[stop] -= 1
+
+    def add_intervals(self, group_of: Any, names: list[tuple[Any, ...]], intervals: tuple[Any, ...]) -> None:
+        """Count the intervals of `_columnar.status_intervals` (customer rows, starts, stops, status codes), each
+        customer row in the group ``names[group_of[row]]``."""
+        import numpy as np
+
+        from cadence._columnar import STATUSES
+
+        who, low, high, status = intervals
+        steps = np.array(self.instants, dtype=np.int64)
+        first, stop = np.searchsorted(steps, low), np.searchsorted(steps, high)
+        useful = first < stop
+        key = group_of[who[useful]] * len(STATUSES) + status[useful]
+        width = len(steps) + 1
+        cells = len(names) * len(STATUSES) * width
+        diff = np.bincount(key * width + first[useful], minlength=cells)
+        diff -= np.bincount(key * width + stop[useful], minlength=cells)
+        diff = diff.reshape(len(names) * len(STATUSES), width)
+        for cell in np.flatnonzero(diff.any(axis=1)).tolist():
+            group_code, status_code = divmod(cell, len(STATUSES))
+            mine = self._diff((*names[group_code], STATUSES[status_code]))
+            mine[:] = [a + b for a, b in zip(mine, diff[cell].tolist(), strict=True)]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows of `timeline`, from the counts."""
+        size = len(self.instants)
+        by_group: dict[tuple[Any, ...], dict[Status, list[int]]] = {}
+        for key, diff in self.diffs.items():
+            by_group.setdefault(key[:-1], {})[key[-1]] = list(itertools.accumulate(diff[:size]))
+        ordered = sorted(by_group, key=lambda group: tuple((value is None, value or "") for value in group))
+        zone = self.policy._zone
+        rows = []
+        for index, us in enumerate(self.instants):
+            when = zone.to_datetime(us)
+            for group in ordered:
+                totals = {status: by_group[group].get(status) for status in Status}
+                row = {status.value: 0 if counts is None else counts[index] for status, counts in totals.items()}
+                if any(row.values()):
+                    rows.append({"at": when, **dict(zip(self.groups, group, strict=True)), **row})
+        return rows
 
 
 def _numpy_installed() -> bool:
@@ -240,17 +282,30 @@ def _numpy_installed() -> bool:
     return True
 
 
-def _vectorized(
-    policy: Policy, pairs: list[tuple[Customer, History]], instants: list[int], groups: tuple[str, ...], end: int
-) -> tuple[list[tuple[Customer, History]], dict[tuple[Any, ...], list[int]]]:
-    """The counts of the customers the columnar engine sweeps (see `_columnar.status_intervals`), as differences
-    per (group, status) and instant, and the pairs left to the scalar sweep: customers with changes, a pause,
-    deferrals or touchpoints, rules past the columnar range, and anything the scalar path should refuse."""
+def swept_rule(policy: Policy, found: Any, resolved: list[Any], seen: dict[int, int]) -> int:
+    """The index in ``resolved`` of a resolved rule the columnar sweep can take (-1: the scalar sweep's: rules with
+    touchpoints or durations past the columnar range), adding it on first sight; ``seen`` remembers the answer."""
+    from cadence._columnar import fits
+
+    rule = seen.get(id(found), -2)
+    if rule == -2:
+        match, (_, _, _, touch), _ = found
+        usable = touch is None and fits(match.rule)
+        rule = seen[id(found)] = len(resolved) if usable else -1
+        resolved += [found] if usable else []
+    return rule
+
+
+def _vectorized(tally: Tally, pairs: list[tuple[Customer, History]]) -> list[tuple[Customer, History]]:
+    """Count the customers the columnar engine can sweep (see `_columnar.status_intervals`), and return the pairs
+    left to the scalar sweep: customers with changes, a pause, deferrals or touchpoints, rules past the columnar
+    range, and anything the scalar path should refuse."""
     import numpy as np
 
     from cadence import _columnar
 
-    entries: dict[int, int] = {}  # id of a resolved rule -> its index in `resolved` (-1: left to the scalar sweep)
+    policy = tally.policy
+    seen: dict[int, int] = {}
     resolved: list[Any] = []
     zones: dict[Any, int] = {}
     codes: dict[tuple[Any, ...], int] = {}
@@ -270,16 +325,10 @@ def _vectorized(
                 continue
             rule, mask = -1, 0
         else:
-            rule = entries.get(id(found), -2)
-            if rule == -2:  # first seen: usable here, or not
-                match, (_, _, _, touch), _ = found
-                usable = touch is None and _columnar.fits(match.rule)
-                rule = entries[id(found)] = len(resolved) if usable else -1
-                resolved += [found] if usable else []
+            rule, mask = swept_rule(policy, found, resolved, seen), found[1][2]
             if rule < 0:
                 rest.append((customer, history))
                 continue
-            mask = found[1][2]
         try:
             keys = {event._key for event in history.events if event._bit & mask}
             plain = all(event._bit for event in history.events)  # a deferral has no kind bit
@@ -288,41 +337,25 @@ def _vectorized(
         if not plain:
             rest.append((customer, history))
             continue
-        zone = customer._zone or policy._zone
-        zone_index = zones.setdefault(zone, len(zones))
-        group = codes.setdefault(tuple(getattr(customer, name) for name in groups), len(codes))
+        zone_index = zones.setdefault(customer._zone or policy._zone, len(zones))
+        group = codes.setdefault(tuple(getattr(customer, name) for name in tally.groups), len(codes))
         number = len(rows)
         rows.append((rule, zone_index, customer._entered_us, customer._created_us, group, index))
         instants_of = sorted(key[0] for key in keys)
         who += [number] * len(instants_of)
         at += instants_of
     if not rows:
-        return rest, {}
+        return rest
     rule_, zone_, entry_, created_, group_, index_ = (
         np.array(column, dtype=np.int64) for column in zip(*rows, strict=True)
     )
     unread = np.zeros(0, dtype=np.int64)
     people = _columnar.CustomerColumns(entry_, created_, rule_, zone_, unread.astype(bool), unread, unread)
-    found_who, low, high, status, failed = _columnar.status_intervals(
-        resolved, list(zones), people, np.array(who, dtype=np.int64), np.array(at, dtype=np.int64), end
+    *intervals, failed = _columnar.status_intervals(
+        resolved, list(zones), people, np.array(who, dtype=np.int64), np.array(at, dtype=np.int64), tally.end
     )
-    rest += [pairs[int(i)] for i in index_[failed]]
-    steps = np.array(instants, dtype=np.int64)
-    first, stop = np.searchsorted(steps, low), np.searchsorted(steps, high)
-    useful = first < stop
-    key = group_[found_who[useful]] * len(_columnar.STATUSES) + status[useful]
-    width = len(steps) + 1
-    cells = len(codes) * len(_columnar.STATUSES) * width
-    diff = np.bincount(key * width + first[useful], minlength=cells) - np.bincount(
-        key * width + stop[useful], minlength=cells
-    )
-    diff = diff.reshape(len(codes) * len(_columnar.STATUSES), width)
-    names = {code: group for group, code in codes.items()}
-    counts = {}
-    for cell in np.flatnonzero(diff.any(axis=1)).tolist():
-        group_code, status_code = divmod(cell, len(_columnar.STATUSES))
-        counts[names[group_code] + (_columnar.STATUSES[status_code],)] = diff[cell].tolist()
-    return rest, counts
+    tally.add_intervals(group_, list(codes), tuple(intervals))
+    return rest + [pairs[int(i)] for i in index_[failed]]
 
 
 def group_names(by: Sequence[str]) -> tuple[str, ...]:

@@ -161,7 +161,7 @@ def _required(row: Mapping[str, str | None], column: str) -> str:
     return text
 
 
-_FIELD = re.compile(r"^(?:Customer|Contact|Deferral)\.(\w+)")
+_FIELD = re.compile(r"^(?:Customer|Contact|Deferral|Change)\.(\w+)")
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
@@ -353,8 +353,6 @@ def read_changes(stream: Iterable[str], name: str, customers: list[Customer], er
             if customer_id not in by_id:
                 raise _Bad("customer_id", f"unknown customer {show(customer_id)} (not in the customers file)")
             named = {name: _optional(row, name) for name in ("stage", "segment", "owner")}
-            if not any(named.values()):
-                raise _Bad("stage, segment, owner", "all empty: the row changes nothing")
             change = _build(Change, _instant(row, "at"), **named)
         except _Bad as bad:
             errors.append(RowError(name, line, bad.column, str(bad)))

@@ -11,9 +11,11 @@ Install the extra: ``pip install "cadence[frames]"`` (numpy and narwhals; pandas
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal, NamedTuple
+
+import attrs
 
 try:
     import narwhals.stable.v2 as nw
@@ -23,6 +25,7 @@ except ImportError as missing:  # pragma: no cover - the extra is installed for 
         f'cadence.frames needs numpy and narwhals ({missing}): install them with pip install "cadence[frames]"'
     ) from missing
 
+from cadence import _backtest, _timeline, _transitions
 from cadence._assessment import Assessment, record
 from cadence._calculator import assess_at
 from cadence._columnar import (
@@ -34,16 +37,27 @@ from cadence._columnar import (
     local_ordinals,
     run,
 )
-from cadence._engine import AnchorKind, Facts, known_answers, step_deadline
+from cadence._engine import AnchorKind, Facts, Status, known_answers, step_deadline
 from cadence._errors import CadenceError, InputError, InputTypeError, TableError, show
 from cadence._explain import reason
 from cadence._history import NONE
-from cadence._model import Channel, Contact, Customer, Deferral, Direction, Event, Outcome, contact_code, to_enum
+from cadence._model import (
+    Change,
+    Channel,
+    Contact,
+    Customer,
+    Deferral,
+    Direction,
+    Event,
+    Outcome,
+    contact_code,
+    to_enum,
+)
 from cadence._policy import Policy, Resolved, compiled_rules, policy_zone, segment_ranks
 from cadence._rulebook import TouchPlan, TouchpointState, TouchpointStatus, touch_state
 from cadence._time import EPOCH_ORDINAL, MAX_US, MIN_US, US, Zone, get_zone, instant_us
 
-__all__ = ["COLUMNS", "assess"]
+__all__ = ["COLUMNS", "assess", "backtest", "report", "timeline", "transitions"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -158,6 +172,213 @@ def assess(
     if reasons:
         out.explain(answers, np.flatnonzero(~answers.needs_scalar).tolist(), as_of_us)
     return out.table(reasons, errors == "collect")
+
+
+# --- over time: the tables as cadence objects, the functions of `cadence`, and their answers as a table
+
+
+class _Read(NamedTuple):
+    frame: Any  # the customers table (narwhals), whose library the answer is a table of
+    customers: list[Customer]
+    histories: dict[str, tuple[Event, ...]]
+    ids: dict[str, Any]  # the customers' own ids, by the text id of their `Customer`
+
+
+def _read(policy: Policy, customers: Any, contacts: Any, deferrals: Any, changes: Any) -> _Read:
+    """The tables as customers (with their changes) and histories; the first bad row raises its `TableError`."""
+    if not isinstance(policy, Policy):
+        raise InputTypeError(f"policy must be a Policy (got {show(policy)})")
+    people = _Customers(policy, _frame(customers, "customers"))
+    touches = _read_contacts(people, None if contacts is None else _frame(contacts, "contacts"))
+    _read_deferrals(people, None if deferrals is None else _frame(deferrals, "deferrals"))
+    past = _read_changes(people, None if changes is None else _frame(changes, "changes"))
+    read = _Read(people.frame, [], {}, {})
+    own = people.frame["id"].to_list()
+    for row, customer, events in _objects(people, touches, list(range(people.count)), past):
+        if isinstance(customer, TableError):
+            raise customer
+        read.customers.append(customer)
+        read.histories.setdefault(customer.id, events)  # the first row of an id given twice, as for contacts
+        read.ids.setdefault(customer.id, own[row])
+    return read
+
+
+def _read_changes(people: _Customers, frame: Any | None) -> dict[int, list[tuple[int, Change]]]:
+    """The changes table (``customer_id``, ``at``, and any of ``stage``, ``segment``, ``owner``), by customer row;
+    rows of customers not in the table are ignored, a bad row raises its `TableError`."""
+    if frame is None or not len(frame):
+        return {}
+    _require(frame, "changes", ("customer_id", "at"))
+    customer = people.rows_of(frame["customer_id"], "changes")
+    names = [name for name in ("at", "stage", "segment", "owner") if name in frame.columns]
+    rows = np.flatnonzero(customer >= 0).tolist()
+    found: dict[int, list[tuple[int, Change]]] = {}
+    for row, values in zip(rows, frame.select(names)[rows].rows(named=True) if rows else [], strict=True):
+        try:
+            change = Change(**{name: _null(value) for name, value in values.items()})
+        except CadenceError as error:
+            raise TableError("changes", row, _column(error, "at"), error) from None
+        found.setdefault(int(customer[row]), []).append((row, change))
+    return found
+
+
+def _table(like: Any, columns: dict[str, Any], instants: Sequence[str] = (), dates: Sequence[str] = ()) -> Any:
+    """A table of ``like``'s library from columns of values; ``instants`` are columns of microseconds (``NONE``:
+    null), made UTC timestamps, ``dates`` columns of `date` values."""
+    data = {
+        name: np.asarray(values, dtype=np.int64).view("datetime64[us]") if name in instants else values
+        for name, values in columns.items()
+    }
+    table = nw.from_dict(data, backend=nw.get_native_namespace(like))
+    casts = [nw.col(name).dt.replace_time_zone("UTC") for name in instants]
+    casts += [nw.col(name).cast(nw.Date) for name in dates]
+    return (table.with_columns(*casts) if casts else table).to_native()
+
+
+def _us(value: datetime | None) -> int:
+    return NONE if value is None else instant_us(value, "instant")
+
+
+def timeline(
+    policy: Policy,
+    customers: Any,
+    contacts: Any = None,
+    *,
+    at: Sequence[datetime],
+    deferrals: Any = None,
+    changes: Any = None,
+    by: Sequence[str] = ("segment", "stage", "owner"),
+) -> Any:
+    """`cadence.timeline` of the customers of tables: how many were in each status at each instant of ``at``, by
+    the columns of ``by``, as a table of the customers' library (``at`` a UTC timestamp, then the ``by`` columns,
+    then a count per status).
+
+    The tables are those of `assess`, and ``changes`` (optional) has the columns ``customer_id``, ``at`` and any of
+    ``stage``, ``segment`` and ``owner``: each row a `Change` of that customer (see `Customer.changes`). The first
+    bad row raises its `TableError`.
+
+    >>> import pandas as pd, pendulum
+    >>> from cadence import every, presets
+    >>> t = pd.Timestamp
+    >>> customers = pd.DataFrame({"id": [1, 2], "segment": ["A", "B"], "stage": ["lead", "lead"],
+    ...     "stage_entered_at": [t("2026-03-02", tz="Europe/Berlin")] * 2,
+    ...     "created_at": [t("2026-03-02", tz="Europe/Berlin")] * 2})
+    >>> days = every("1d", start=pendulum.datetime(2026, 3, 4, 9, tz="Europe/Berlin"),
+    ...              end=pendulum.datetime(2026, 3, 7, tz="Europe/Berlin"))
+    >>> timeline(presets.load("abc", calendar="Europe/Berlin"), customers, at=days, by=["segment"])[
+    ...     ["at", "segment", "on_track", "due_soon", "due", "overdue"]]
+                             at segment  on_track  due_soon  due  overdue
+    0 2026-03-04 08:00:00+00:00       A         0         1    0        0
+    1 2026-03-04 08:00:00+00:00       B         1         0    0        0
+    2 2026-03-05 08:00:00+00:00       A         0         0    1        0
+    3 2026-03-05 08:00:00+00:00       B         1         0    0        0
+    4 2026-03-06 08:00:00+00:00       A         0         0    0        1
+    5 2026-03-06 08:00:00+00:00       B         1         0    0        0
+    """
+    read = _read(policy, customers, contacts, deferrals, changes)
+    rows = _timeline.timeline(policy, read.customers, read.histories, at=at, by=by)
+    names = ["at", *by, *(status.value for status in Status)]
+    columns: dict[str, Any] = {name: [row[name] for row in rows] for name in names}
+    columns["at"] = [_us(value) for value in columns["at"]]
+    for status in Status:
+        columns[status.value] = np.asarray(columns[status.value], dtype=np.int64)
+    return _table(read.frame, columns, instants=["at"])
+
+
+TRANSITION_COLUMNS = ("customer_id", "kind", "at", "detail", "owner", "segment", "stage", "key")
+
+
+def transitions(
+    policy: Policy,
+    customers: Any,
+    contacts: Any = None,
+    *,
+    since: datetime,
+    until: datetime,
+    deferrals: Any = None,
+    changes: Any = None,
+) -> Any:
+    """`cadence.transitions_many` of the customers of tables (see `timeline` for the tables), as a table of the
+    customers' library with the `TRANSITION_COLUMNS`, one row per crossing in [``since``, ``until``), in order of
+    time: ``customer_id`` is the customers' own id, ``kind`` the `TransitionKind` value, ``at`` a UTC timestamp."""
+    read = _read(policy, customers, contacts, deferrals, changes)
+    found = _transitions.transitions_many(policy, read.customers, read.histories, since=since, until=until)
+    columns: dict[str, Any] = {
+        "customer_id": [read.ids[t.customer_id] for t in found],
+        "kind": [t.kind.value for t in found],
+        "at": [_us(t.at) for t in found],
+        **{name: [getattr(t, name) for t in found] for name in ("detail", "owner", "segment", "stage", "key")},
+    }
+    return _table(read.frame, columns, instants=["at"])
+
+
+FOLLOW_UP_COLUMNS = ("customer_id", "owner", "segment", "stage", "rule", "step", "anchor_kind", "anchor_at", "due_at",
+                     "fell_due_at", "overdue_at", "completion", "done_at", "late_by_seconds")  # fmt: skip
+
+
+def backtest(
+    policy: Policy,
+    customers: Any,
+    contacts: Any = None,
+    *,
+    since: datetime,
+    until: datetime,
+    deferrals: Any = None,
+    changes: Any = None,
+) -> Any:
+    """`cadence.backtest` of the customers of tables (see `timeline` for the tables), as a table of the customers'
+    library with the `FOLLOW_UP_COLUMNS`, one row per follow-up that fell due in [``since``, ``until``): instants
+    as UTC timestamps, ``rule`` the key that applied, ``completion`` the `Completion` value, ``late_by_seconds``
+    the working time past the overdue threshold (0 unless late)."""
+    read = _read(policy, customers, contacts, deferrals, changes)
+    found = _backtest.backtest(policy, read.customers, read.histories, since=since, until=until)
+    instants = ("anchor_at", "due_at", "fell_due_at", "overdue_at", "done_at")
+    columns: dict[str, Any] = {
+        "customer_id": [read.ids[f.customer_id] for f in found],
+        "owner": [f.owner for f in found],
+        "segment": [f.segment for f in found],
+        "stage": [f.stage for f in found],
+        "rule": [f.rule_key for f in found],
+        "step": np.asarray([f.step for f in found], dtype=np.int64),
+        "anchor_kind": [f.anchor_kind.value for f in found],
+        **{name: [_us(getattr(f, name)) for f in found] for name in instants},
+        "completion": [f.completion.value for f in found],
+        "done_at": [_us(f.done_at) for f in found],
+        "late_by_seconds": np.asarray([f.late_by.total_seconds() for f in found], dtype=np.float64),
+    }
+    return _table(read.frame, columns, instants=instants)
+
+
+def report(
+    policy: Policy,
+    customers: Any,
+    contacts: Any = None,
+    *,
+    since: datetime,
+    until: datetime,
+    period: str = "week",
+    by: Sequence[str] = ("owner",),
+    deferrals: Any = None,
+    changes: Any = None,
+) -> Any:
+    """`cadence.report` of the customers of tables (see `timeline` for the tables), as a table of the customers'
+    library: ``cycle`` (a date), the ``by`` columns, the counts and rates of `cadence.report`, and
+    ``median_late_seconds`` (working time) in place of ``median_late_by``."""
+    read = _read(policy, customers, contacts, deferrals, changes)
+    rows = _backtest.report(policy, read.customers, read.histories, since=since, until=until, period=period, by=by)
+    counts = ["follow_ups", *(completion.value for completion in _backtest.Completion), "overdue", "contacts"]
+    columns: dict[str, Any] = {"cycle": [row["cycle"] for row in rows]}
+    columns |= {name: [row[name] for row in rows] for name in by}
+    columns |= {name: np.asarray([row[name] for row in rows], dtype=np.int64) for name in counts}
+    columns |= {
+        name: np.asarray([np.nan if row[name] is None else row[name] for row in rows], dtype=np.float64)
+        for name in ("completion_rate", "on_time_rate")
+    }
+    late = [row["median_late_by"] for row in rows]
+    columns["median_late_seconds"] = np.asarray([np.nan if d is None else d.total_seconds() for d in late])
+    table = _table(read.frame, columns, dates=["cycle"])
+    names = ["completion_rate", "on_time_rate", "median_late_seconds"]
+    return nw.from_native(table).with_columns(nw.col(name).fill_nan(None) for name in names).to_native()
 
 
 def _frame(table: Any, name: str) -> Any:
@@ -404,6 +625,27 @@ def _assess_one_by_one(
 ) -> None:
     """The rows the columnar engine leaves to the scalar pipeline, assessed as `assess` does, in row order (so
     ``errors="raise"`` raises for the first bad row)."""
+    for row, customer, events in _objects(people, touches, rows):
+        try:
+            if isinstance(customer, TableError):
+                raise customer
+            try:
+                result = assess_at(people.policy, customer, events, as_of)
+            except CadenceError as error:
+                raise TableError("customers", row, _column(error, "id"), error) from None
+        except TableError as error:
+            if not collect:
+                raise
+            out.fail(row, error)
+            continue
+        out.put(row, result, reasons)
+
+
+def _objects(
+    people: _Customers, touches: _Contacts, rows: list[int], changes: dict[int, list[tuple[int, Change]]] | None = None
+) -> Iterator[tuple[int, Customer | TableError, tuple[Event, ...]]]:
+    """The given rows as a `Customer` (with its ``changes``: row in the changes table, change) and its events, in
+    row order; a row that cannot be one gives the `TableError` naming the table, row and column at fault."""
     events: dict[int, list[Event]] = {row: list(people.deferrals.get(row, ())) for row in rows}
     contacts = touches.columns
     for position in np.flatnonzero(np.isin(contacts.customer, rows)).tolist():
@@ -424,15 +666,18 @@ def _assess_one_by_one(
                     raise TableError("contacts", bad, _column(error, "at"), error) from None
             try:
                 customer = people.customer(values)
-                result = assess_at(people.policy, customer, tuple(events[row]), as_of)
             except CadenceError as error:
                 raise TableError("customers", row, _column(error, "id"), error) from None
+            past = (changes or {}).get(row)
+            if past:
+                try:
+                    customer = attrs.evolve(customer, changes=[change for _, change in past])
+                except CadenceError as error:
+                    raise TableError("changes", past[0][0], "-", error) from None
         except TableError as error:
-            if not collect:
-                raise
-            out.fail(row, error)
+            yield row, error, ()
             continue
-        out.put(row, result, reasons)
+        yield row, customer, tuple(events[row])
 
 
 def _touch_states(plan: TouchPlan, windows: Any, as_of: int) -> tuple[TouchpointStatus, ...]:
