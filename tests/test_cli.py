@@ -463,6 +463,25 @@ class TestReportAndAlerts:
         assert f"{changes}:3: column -: Customer.changes of customer 'C00002'" in result.stderr
         assert "cadence report: 2 bad rows; fix them or pass --skip-bad" in result.stderr
 
+    def test_unknown_words_in_changes_are_bad_rows_that_can_be_skipped(self, crm: Path, tmp_path: Path) -> None:
+        """A segment or stage the policy does not know is a bad row with its column; --skip-bad goes on."""
+        changes = write(tmp_path / "changes.csv", "customer_id,at,stage,segment\nC00001,2026-01-01T00:00:00Z,,Z\n"
+                        "C00002,2026-01-01T00:00:00Z,limbo,\n")  # fmt: skip
+        args = self.files(crm, "--since", self.SINCE, "--until", self.UNTIL)
+        args[args.index("--changes") + 1] = changes
+        result = run("report", *args)
+        assert result.returncode == 2
+        assert f'{changes}:2: column segment: unknown segment "Z"' in result.stderr
+        assert f'{changes}:3: column stage: unknown stage "limbo"' in result.stderr
+        skipped = run("report", *args, "--skip-bad")
+        assert skipped.returncode == 0, skipped.stderr
+        assert "cadence report: skipped 2 bad rows (--skip-bad)" in skipped.stderr
+
+    def test_a_bad_since_names_its_option(self, crm: Path) -> None:
+        result = run("report", *self.files(crm, "--since", "2026-03-02", "--until", self.UNTIL))
+        assert result.returncode == 2
+        assert result.stderr.startswith("cadence: error: --since: ")
+
     def test_a_period_that_ends_before_it_starts_is_an_error(self, crm: Path) -> None:
         result = run("alerts", *self.files(crm, "--since", self.UNTIL, "--until", self.SINCE))
         assert result.returncode == 2

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cadence import CadenceError, Contact, Customer, Deferral, Event, Policy, assess, frames
+from cadence import CadenceError, Contact, Customer, Deferral, Event, Policy, assess, frames, timeline
 from strategies import as_of_instants, customer_at, customer_specs, history_at, history_specs, policies, shift
 
 LIBRARIES = ("pandas", "polars")
@@ -387,3 +387,29 @@ def test_the_comparison_tells_instants_dates_and_kinds_apart() -> None:
     assert same(_plain(pd.NaT), None)
     assert same(_plain(pd.NA), None)
     assert not same(0, None)
+
+
+@settings(max_examples=min(settings.default.max_examples, 60))
+@given(tables(), st.lists(st.integers(-40 * 24 * 60, 10 * 24 * 60), min_size=1, max_size=5, unique=True))
+def test_frames_timeline_equals_the_timeline_of_the_objects(scenario: Scenario, minutes: list[int]) -> None:
+    """frames.timeline (columns swept column-wise, the rest through the scalar sweep) gives the rows of
+    cadence.timeline over the same customers and histories, in pandas and in polars; where the objects' timeline
+    raises, so does the table's."""
+    policy, people, as_of, rng = scenario
+    at = [shift(as_of, minutes=m) for m in sorted(minutes)]
+    try:
+        expected: Any = timeline(policy, [c for c, _ in people], {c.id: h for c, h in people}, at=at)
+    except CadenceError as error:
+        expected = error
+    state = rng.getstate()
+    for library in LIBRARIES:
+        rng.setstate(state)
+        tables_ = (customers_table(library, people), contacts_table(library, people, rng))
+        held = deferrals_table(library, people, rng)
+        if isinstance(expected, CadenceError):
+            with pytest.raises(CadenceError):
+                frames.timeline(policy, *tables_, deferrals=held, at=at)
+            continue
+        out = frames.timeline(policy, *tables_, deferrals=held, at=at)
+        found = (pl.from_pandas(out) if library == "pandas" else out).to_dicts()
+        assert found == [{**row, "at": _utc(row["at"])} for row in expected], library

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pendulum
 import pytest
@@ -17,6 +18,10 @@ from cadence import (
     Deferral,
     InputError,
     InputTypeError,
+    Level,
+    Policy,
+    Reclaim,
+    Rule,
     Status,
     TransitionKind,
     assess,
@@ -392,3 +397,103 @@ class TestEvery:
         calls = [Contact(berlin(2026, 3, 11, 12), "call", outcome="connected")]
         found = follow_ups(policy, customer, calls, since=berlin(2026, 3, 2), until=berlin(2026, 3, 12))
         assert [(f.completion, f.late_by) for f in found] == [(Completion.LATE, timedelta(hours=11))]
+
+
+class TestReviewRegressions:
+    """Defects an independent review found in the first version, each pinned with real dates."""
+
+    @staticmethod
+    def utc(day: int, hour: int = 0) -> pendulum.DateTime:
+        return pendulum.datetime(2026, 3, day, hour, tz="UTC")
+
+    def lead(self, segment: str = "A", **fields: Any) -> Customer:
+        """Customer "c", a lead since 1 March 2026 (UTC), with ``fields``."""
+        return Customer("c", segment, "lead", stage_entered_at=self.utc(1), created_at=self.utc(1), **fields)
+
+    def test_two_levels_reached_at_once_have_two_keys(self) -> None:
+        """A tier change that finds the customer long overdue reaches both escalation levels at once: two
+        crossings with the same action and two keys (the key holds the level's position)."""
+        d = self.utc
+        policy = Policy(
+            name="p",
+            calendar="UTC",
+            segments=["A", "B"],
+            rules={("A", "*"): Rule.every("2d", escalation=[Level("1d"), Level("2d")]), ("B", "*"): Rule.every("30d")},
+        )
+        customer = self.lead(changes=[Change(d(1), stage="lead", segment="B"), Change(d(10), segment="A")])
+        found = [t for t in transitions(policy, customer, [], since=d(1), until=d(12)) if t.kind.value == "escalated"]
+        assert [(t.at, t.detail) for t in found] == [(d(10), "escalate"), (d(10), "escalate")]
+        assert len({t.key for t in found}) == 2
+
+    def test_reclaim_during_a_pause_is_found_when_assess_says_so(self) -> None:
+        """Under do-not-contact until the 20th, the 10-day reclaim still comes on the 11th, as `assess` says."""
+        d = self.utc
+        policy = Policy(
+            name="p", calendar="UTC", segments=["A"], rules={("*", "*"): Rule.every("7d", reclaim=Reclaim("10d"))}
+        )
+        customer = self.lead(owner="ana", do_not_contact=True, do_not_contact_until=d(20))
+        found = [
+            t.at for t in transitions(policy, customer, [], since=d(1), until=d(25)) if t.kind.value == "reclaimed"
+        ]
+        assert found == [d(11)]
+        assert assess(policy, customer, [], as_of=d(11)).reclaimed
+
+    def test_a_deferral_that_ends_in_churn_risk_still_ends(self) -> None:
+        """A deferral until the 25th, churn risk from the 21st: the deferral's end is a crossing all the same."""
+        d = self.utc
+        policy = Policy(
+            name="p", calendar="UTC", segments=["A"], rules={("*", "*"): Rule.every("7d", churn_after="20d")}
+        )
+        customer = self.lead()
+        found = transitions(policy, customer, [Deferral(d(5), until=d(25))], since=d(1), until=d(31))
+        assert [(t.kind.value, t.at) for t in found] == [("churn_risk", d(21)), ("deferral_ended", d(25))]
+
+    def test_a_tier_change_undone_keeps_one_follow_up(self) -> None:
+        """B, then A for six hours, then B again, then a call: the B follow-up goes on and is done late; the short
+        A spell, overdue all along, is a missed follow-up of its own; lateness counts from when the rule applied."""
+        d = self.utc
+        customer = Customer(
+            "c",
+            "B",
+            "lead",
+            stage_entered_at=d(2),
+            created_at=d(2),
+            changes=[
+                Change(d(2), stage="lead", segment="B"),
+                Change(d(9, 6), segment="A"),
+                Change(d(9, 12), segment="B"),
+            ],
+        )
+        abc = presets.load("abc", calendar="UTC")
+        found = follow_ups(abc, customer, [Contact(d(9, 15), "call")], since=d(1), until=d(12))
+        assert [(f.segment, f.due_at, f.fell_due_at, f.completion.value) for f in found] == [
+            ("B", d(9), d(9), "on_time"),
+            ("A", d(5), d(9, 6), "missed"),
+        ]
+        upgraded = Customer(
+            "u",
+            "A",
+            "lead",
+            stage_entered_at=d(2),
+            created_at=d(2),
+            changes=[Change(d(2), stage="lead", segment="B"), Change(d(9, 12), segment="A")],
+        )
+        late = follow_ups(abc, upgraded, [Contact(d(10), "call")], since=d(1), until=d(12))
+        assert [(f.segment, f.fell_due_at, f.completion.value, f.late_by) for f in late] == [
+            ("B", d(9), "withdrawn", timedelta(0)),  # due on the 9th, not overdue before the change
+            ("A", d(9, 12), "late", timedelta(hours=12)),  # late from the change at noon, not from the 6th
+        ]
+
+    def test_bad_histories_and_arguments_are_the_librarys_errors(self) -> None:
+        """A history holding something else than events, ``by=None`` and an ``at`` iterator out of order are
+        refused with cadence's own errors, by every function."""
+        d = self.utc
+        customer = self.lead()
+        with pytest.raises(InputTypeError, match="contacts must hold Contact or Deferral values"):
+            timeline(ABC, [customer], {"c": [1]}, at=[d(5)])
+        with pytest.raises(InputTypeError, match="contacts must hold Contact or Deferral values"):
+            backtest(ABC, [customer], {"c": [1]}, since=d(1), until=d(5))
+        with pytest.raises(InputError, match="by must name columns"):
+            timeline(ABC, [customer], {}, at=[d(5)], by=None)  # type: ignore[arg-type]
+        with pytest.raises(InputError, match=r"at\[1\]"):
+            timeline(ABC, [customer], {}, at=iter([d(5), d(4)]))  # type: ignore[arg-type]

@@ -29,6 +29,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cadence import (
+    AnchorKind,
     CalendarDuration,
     Change,
     Completion,
@@ -461,7 +462,8 @@ class TestTransitions:
         that status and `assess` a microsecond before give another (or find no stage yet); and every instant of
         [since, until) at which `assess`'s status changes into one of those (the starts of the status spans where
         it differs from the microsecond before) is such a crossing. The other kinds agree with `assess` at x: a
-        deferral ended (snoozed a microsecond before, not at x), an escalation level reached (its action among
+        deferral ended (its end is the anchor a microsecond before, and x is not snoozed), an escalation level
+        reached (its action among
         those reached), reclaimed, a touchpoint due (pending, its due time passed) or missed. Owner, segment and
         stage are the customer's at x."""
         policy, [(customer, history)], around = scenario
@@ -481,7 +483,10 @@ class TestTransitions:
                 assert before is not result.status
                 status_kinds.append((instant, transition.kind))
             elif transition.kind is TransitionKind.DEFERRAL_ENDED:
-                assert before is Status.SNOOZED
+                # A deferral held until this instant (snoozed, or hidden by churn risk), and no longer does.
+                earlier = assess(policy, customer, history, as_of=transition.at - timedelta(microseconds=1))
+                assert earlier.anchor_kind is AnchorKind.DEFERRAL
+                assert us(earlier.anchor_at) == instant
                 assert result.status is not Status.SNOOZED
             elif transition.kind is TransitionKind.ESCALATED:
                 assert result.rule is not None

@@ -30,12 +30,13 @@ class Completion(enum.Enum):
     LATE = "late"
     """A counted contact came, at or after the overdue threshold."""
     MISSED = "missed"
-    """Overdue at the end of the period, with no counted contact."""
+    """No counted contact, and it went overdue: still open at the end of the period, or ended by something else
+    after its overdue threshold."""
     OPEN = "open"
-    """Due at the end of the period, not overdue yet, with no counted contact."""
+    """No counted contact by the end of the period, and not overdue yet."""
     WITHDRAWN = "withdrawn"
-    """Ended without a counted contact and before the end of the period: the stage or segment changed, the
-    customer asked to be contacted later, or a do-not-contact pause began."""
+    """Ended before its overdue threshold without a counted contact: the stage or tier changed (and did not
+    change back), or the customer asked to be contacted later."""
 
     def __str__(self) -> str:
         return self.value
@@ -47,10 +48,10 @@ class FollowUp:
 
     ``due_at`` and ``overdue_at`` are its thresholds, ``anchor_at`` what they ran from, ``fell_due_at`` when it
     fell due: ``due_at``, or later when the rule that made it due began to apply after ``due_at`` (a change of
-    tier or stage found it due at once); ``owner``, ``segment``
-    and ``stage`` are the customer's when it fell due. ``done_at`` is the counted contact that did it (None if
-    none did), ``late_by`` the working time on the policy's calendar from ``overdue_at`` to ``done_at`` for a
-    late one (zero otherwise).
+    tier or stage found it due at once); ``owner``, ``segment`` and ``stage`` are the customer's when it fell
+    due. ``done_at`` is the counted contact that did it (None if none did), ``late_by`` the working time on the
+    policy's calendar from ``overdue_at`` (or ``fell_due_at``, if later) to ``done_at`` for a late one (zero
+    otherwise).
     """
 
     customer_id: str
@@ -85,6 +86,9 @@ def _follow_ups(
     out: list[FollowUp] = []
     made: list[tuple[int, Customer]] = []
     current: tuple[Facts, int] | None = None  # a follow-up that fell due in the range (and when), not done yet
+    # Follow-ups that something other than a contact ended (a change of tier or stage), by identity: if the same
+    # one comes back (a change undone), it goes on; the others are withdrawn (or missed) when they ended.
+    left: dict[tuple[Any, ...], tuple[Facts, int, int]] = {}
     # When the follow-up of the facts in force began: before the range if they held just before it.
     began, identity = NONE, None
     if start > customer.state_starts()[0]:
@@ -101,10 +105,15 @@ def _follow_ups(
             if counted:  # a counted contact did it
                 out.append(_follow_up(policy, *current, stretch.start, stretch.start, withdrawn=False))
                 current = None
-            elif identity != _identity(current[0]):  # something else ended it
-                out.append(_follow_up(policy, *current, None, stretch.start, withdrawn=True))
+            elif identity != _identity(current[0]):  # something else ended it, for now
+                key = _identity(current[0])
+                assert key is not None
+                left[key] = (*current, stretch.start)
                 current = None
         if current is None and identity is not None:
+            if identity in left:
+                current = left.pop(identity)[:2]
+                continue
             assert facts is not None
             assert facts.due is not None
             fell_due = max(facts.due, began)  # a rule that applies from a change on may find it due already
@@ -112,6 +121,10 @@ def _follow_ups(
                 current = facts, fell_due
     if current is not None:
         out.append(_follow_up(policy, *current, None, end, withdrawn=False))
+    out += [
+        _follow_up(policy, facts, fell_due, None, ended, withdrawn=True) for facts, fell_due, ended in left.values()
+    ]
+    out.sort(key=lambda follow_up: (follow_up.fell_due_at, follow_up.due_at))
     return out, made
 
 
@@ -128,8 +141,9 @@ def _follow_up(
     late_by = 0
     if done is not None:
         completion = Completion.ON_TIME if done < facts.overdue else Completion.LATE
-        if done > facts.overdue:
-            late_by = policy.calendar._work.worked_between(facts.zone, facts.overdue, done)
+        late_from = max(facts.overdue, fell_due)  # not before the rule that made it due applied
+        if done > late_from:
+            late_by = policy.calendar._work.worked_between(facts.zone, late_from, done)
     elif ended > facts.overdue:
         completion = Completion.MISSED
     else:
@@ -158,7 +172,8 @@ def follow_ups(
 ) -> list[FollowUp]:
     """The follow-ups of ``customer`` that fell due in [``since``, ``until``), in order, each with what became of
     it by ``until``: done on time (a counted contact before the overdue threshold), late, missed, still open, or
-    withdrawn (the stage or segment changed, a deferral or a pause began, before it went overdue).
+    withdrawn (the stage or tier changed, or the customer asked to be contacted later, before it went overdue). A
+    change undone (a tier up and back) does not make two follow-ups of one: the first goes on.
 
     Touchpoints are not follow-ups here: `transitions` reports them.
 

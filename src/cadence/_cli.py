@@ -231,12 +231,12 @@ def _policy(spec: str, timezone: str | None) -> Policy:
     return policy_files.load(path, calendar=timezone)
 
 
-def _instant(text: str) -> pendulum.DateTime:
+def _instant(text: str, option: str = "--as-of") -> pendulum.DateTime:
     try:
         value = parse_instant(text)
         instant_us(value, "the instant")  # in the supported range
     except ValueError as error:
-        raise CadenceError(f"--as-of: {error}") from None
+        raise CadenceError(f"{option}: {error}") from None
     return pendulum.instance(value)
 
 
@@ -530,7 +530,7 @@ def _period_inputs(
     """The policy, the period, the customers (with their changes, given ``--changes``) and contacts of a command
     over a period; None when bad rows stop it (they are on stderr)."""
     policy = _policy(args.policy, args.timezone)
-    since, until = _instant(args.since), _instant(args.until)
+    since, until = _instant(args.since, "--since"), _instant(args.until, "--until")
     if until < since:
         raise CadenceError(f"--until ({args.until}) is before --since ({args.since})")
     errors: list[RowError] = []
@@ -542,7 +542,9 @@ def _period_inputs(
         contacts = read_contacts(decode_lines(stream, args.encoding), args.contacts, known, errors, None, rejected)
     if args.changes:
         with _open(args.changes) as stream:
-            customers = read_changes(decode_lines(stream, args.encoding), args.changes, customers, errors)
+            customers = read_changes(
+                decode_lines(stream, args.encoding), args.changes, policy, customers, errors, rejected
+            )
     if _report_bad_rows(errors, args.skip_bad, args.command):
         return None
     return policy, since, until, customers, contacts

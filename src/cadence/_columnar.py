@@ -216,7 +216,7 @@ def _order(who: I64, at: I64) -> I64:
     return order
 
 
-def _sorted(who: I64, at: I64, code: I64, by: I64) -> tuple[I64, I64, I64, I64]:
+def sorted_contacts(who: I64, at: I64, code: I64, by: I64) -> tuple[I64, I64, I64, I64]:
     """The contacts sorted by (customer, instant, code, who): exact repeats end up side by side. A table already
     in that order is not sorted again, and only the rows that share a (customer, instant) are sorted by all four."""
     ordered = (who[1:] > who[:-1]) | ((who[1:] == who[:-1]) & (at[1:] >= at[:-1]))
@@ -261,7 +261,7 @@ def run(
     # and which of them are exact repeats of the row before (counted once).
     keep = contacts.at <= as_of
     keep &= ~needs_scalar[contacts.customer]
-    who, at, code, by = _sorted(*(column[keep] for column in contacts))
+    who, at, code, by = sorted_contacts(*(column[keep] for column in contacts))
     repeat = np.zeros(len(who), dtype=bool)
     repeat[1:] = (who[1:] == who[:-1]) & (at[1:] == at[:-1]) & (code[1:] == code[:-1]) & (by[1:] == by[:-1])
     distinct = ~repeat

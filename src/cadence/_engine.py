@@ -254,8 +254,10 @@ def _inactive(
                 field="Customer.stage",
                 value=customer.stage,
             )
-    events = history if isinstance(history, tuple) else history.events
-    last, _, _ = scan(events, as_of, _DEFAULT_MASK, as_of + 1)
+    if isinstance(history, tuple):
+        last, _, _ = scan(history, as_of, _DEFAULT_MASK, as_of + 1)
+    else:  # asked at many instants: by bisection, not a pass per instant
+        last = history.summary(_DEFAULT_MASK, as_of + 1, as_of, False)[0]
     return _facts(
         Facts,
         (
@@ -417,13 +419,13 @@ def _reclaim_at(answers: Answers) -> int | None:
     reclaim, zone = match.rule.reclaim, facts.zone
     # After ``after`` past the latest of the claim and the owner's counted contacts since (a back-dated contact
     # cannot move it back), and not before protection ends.
-    latest = claimed
     protected = None if reclaim.protect is None else shift(zone, claimed, reclaim.protect)
     ceiling = None if reclaim.max_protect is None else shift(zone, claimed, reclaim.max_protect)
-    for at in sorted(answers.history().counted_by(facts.mask, customer.owner, claimed, facts.as_of)):
-        latest = max(latest, at)
-        if protected is not None and reclaim.extend is not None:
-            protected = max(protected, shift(zone, at, reclaim.extend))
+    # Moving an instant later never moves its shift earlier: the owner's last counted contact decides.
+    last = answers.history().last_counted_by(facts.mask, customer.owner, claimed, facts.as_of)
+    latest = claimed if last is None else max(claimed, last)
+    if last is not None and protected is not None and reclaim.extend is not None:
+        protected = max(protected, shift(zone, last, reclaim.extend))
     if protected is not None and ceiling is not None:
         protected = min(protected, ceiling)
     due = shift(zone, latest, reclaim.after)

@@ -85,9 +85,20 @@ class History:
         times = index.counted(mask)
         return sorted(set(times[bisect_left(times, low) : bisect_right(times, high)]))
 
-    def counted_by(self, mask: int, owner: str, low: int, high: int) -> list[int]:
-        """The instants of ``owner``'s counted contacts in [``low``, ``high``]."""
-        return [e._us for e in self.events if mask & e._bit and e.by == owner and low <= e._us <= high]
+    def last_counted_by(self, mask: int, owner: str, low: int, high: int) -> int | None:
+        """The instant of ``owner``'s last counted contact in [``low``, ``high``] (None: none)."""
+        index = self._index
+        if index is None:
+            found = [e._us for e in self.events if mask & e._bit and e.by == owner and low <= e._us <= high]
+            return max(found) if found else None
+        times = index.counted_by(mask, owner)
+        end = bisect_right(times, high)
+        return times[end - 1] if end and times[end - 1] >= low else None
+
+    def all_counted(self, mask: int) -> list[int]:
+        """The sorted instants of all the counted contacts (an instant once per distinct contact at it): for
+        bisection over a history asked about many instants, without a copy per question."""
+        return self.index().counted(mask)
 
     def any_counted(self, mask: int, low: int, high: int) -> bool:
         """True if a counted contact lies in [``low``, ``high``]."""
@@ -125,7 +136,7 @@ class _Index:
     """Sorted, de-duplicated views of the events, each made on first use: the counted instants per contact filter,
     the attempts, the deferrals by rank, and the distinct contacts in order (``keys``, for equality)."""
 
-    __slots__ = ("_counted", "_deferrals", "_distinct", "_outbound", "events")
+    __slots__ = ("_by_owner", "_counted", "_deferrals", "_distinct", "_outbound", "events")
 
     def __init__(self, events: tuple[Any, ...]) -> None:
         for event in events:
@@ -133,6 +144,7 @@ class _Index:
                 raise InputTypeError(f"contacts must hold Contact or Deferral values (got {show(event)})")
         self.events = events
         self._counted: dict[int, list[int]] = {}
+        self._by_owner: dict[tuple[int, str], list[int]] = {}
         self._distinct: set[tuple[Any, ...]] | None = None
         self._outbound: list[int] | None = None
         self._deferrals: tuple[list[int], list[Deferral]] | None = None
@@ -150,6 +162,14 @@ class _Index:
         hit = self._counted.get(mask)
         if hit is None:
             hit = self._counted[mask] = sorted([key[0] for key in self.distinct() if mask & 1 << key[1]])
+        return hit
+
+    def counted_by(self, mask: int, owner: str) -> list[int]:
+        """The sorted instants of ``owner``'s distinct counted contacts."""
+        hit = self._by_owner.get((mask, owner))
+        if hit is None:
+            keys = self.distinct()
+            hit = self._by_owner[mask, owner] = sorted([k[0] for k in keys if mask & 1 << k[1] and k[2] == owner])
         return hit
 
     def ordered_keys(self) -> list[tuple[Any, ...]]:

@@ -383,11 +383,12 @@ class TouchPlan:
         return False
 
     def states(self, zone: Zone, entry: int, as_of: int, counted: Sequence[int]) -> tuple[TouchpointStatus, ...]:
-        """Each touchpoint's state from the sorted counted contacts at or before ``as_of``."""
+        """Each touchpoint's state at ``as_of`` from the sorted instants of counted contacts (those before stage
+        entry or after ``as_of`` are not read)."""
         out = []
         for item, (opens, due, closes) in zip(self.items, self.windows(zone, entry), strict=True):
-            first = bisect_left(counted, opens)
-            done = counted[first] if first < len(counted) and counted[first] < closes else None
+            first = bisect_left(counted, max(opens, entry))
+            done = counted[first] if first < len(counted) and counted[first] < min(closes, as_of + 1) else None
             out.append(TouchpointStatus(item, touch_state(done, closes, as_of), opens, due, closes, done))
         return tuple(out)
 

@@ -45,6 +45,7 @@ class _Stretch(NamedTuple):
 def stretches(policy: Policy, customer: Customer, history: History, start: int, end: int) -> Iterator[_Stretch]:
     """The stretches of [``start``, ``end``) between the instants at which the customer's facts may change, each
     with the facts at its start."""
+    history.index()  # checks the events, and answers by bisection from the first question on
     cuts = {event._us for event in history.events}
     cuts.update(customer.state_starts())
     paused = customer._paused_until
@@ -191,7 +192,7 @@ def timeline(
     >>> [(row["at"].day, row["on_track"], row["overdue"]) for row in rows]
     [(2, 1, 0), (9, 0, 0), (16, 0, 1)]
     """
-    instants = _instants(at)
+    instants = instants_of(at)
     tally = Tally(policy, instants, group_names(by))
     if not instants:
         return []
@@ -359,14 +360,16 @@ def _vectorized(tally: Tally, pairs: list[tuple[Customer, History]]) -> list[tup
 
 
 def group_names(by: Sequence[str]) -> tuple[str, ...]:
-    if isinstance(by, str) or not all(name in _GROUPS for name in by):
+    names = tuple(by) if isinstance(by, Iterable) and not isinstance(by, str) else None
+    if names is None or not all(name in _GROUPS for name in names):
         raise InputError(f"by must name columns among segment, stage and owner (got {show(by)})", field="by", value=by)
-    return tuple(by)
+    return names
 
 
-def _instants(at: Sequence[datetime]) -> list[int]:
+def instants_of(at: Sequence[datetime]) -> list[int]:
     if isinstance(at, (str, datetime)) or not isinstance(at, Iterable):
         raise InputTypeError(f"at must be a sequence of aware datetimes (got {show(at)})", field="at", value=at)
+    at = list(at)
     instants = [instant_us(value, f"at[{index}]") for index, value in enumerate(at)]
     for index in range(1, len(instants)):
         if instants[index] <= instants[index - 1]:

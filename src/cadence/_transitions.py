@@ -56,7 +56,9 @@ class Transition:
     """The first instant at which a customer crossed into something a notification is about.
 
     ``key`` is the same whenever the same crossing is found again (a job run twice, late, or over a range split in
-    two), so that each alert can be sent exactly once: store the keys sent. ``owner``, ``segment`` and ``stage``
+    two), so that each alert can be sent exactly once: store the keys sent. It is a JSON list of the customer's
+    id, the kind, the instant (microseconds since 1970 UTC) and the position in its rule of the escalation level
+    or touchpoint (null for the other kinds), so two crossings never share one. ``owner``, ``segment`` and ``stage``
     are the customer's at ``at``.
     """
 
@@ -74,8 +76,10 @@ class _Marks(NamedTuple):
     """What a customer has reached at one instant, for finding crossings: each mark is a hashable value."""
 
     status: Status | None
-    marks: frozenset[tuple[Any, ...]]  # (kind, identity, detail) of each escalation level, reclaim, touchpoint
-    deferred_until: int | None
+    # (kind, what it counts from, detail, position) of each escalation level reached, reclaim, touchpoint due or
+    # missed: the overdue instant and the level, the reclaim instant, the stage entry and the touchpoint
+    marks: frozenset[tuple[Any, ...]]
+    deferred_until: int | None  # while a deferral holds: its end
 
 
 def _marks(answers: Answers, at: int, status: Status) -> _Marks:
@@ -83,25 +87,25 @@ def _marks(answers: Answers, at: int, status: Status) -> _Marks:
     facts = answers.facts
     marks: set[tuple[Any, ...]] = set()
     match = facts.match
-    if match is not None and status is not Status.INACTIVE:
+    if match is not None:
         if match.rule.escalation and facts.overdue is not None:
             for index, level in enumerate(match.rule.escalation):
                 if at >= shift(facts.zone, facts.overdue, level.after):
-                    marks.add((TransitionKind.ESCALATED, (facts.overdue, index), level.action))
-        reclaim = answers.reclaim_us()
+                    marks.add((TransitionKind.ESCALATED, facts.overdue, level.action, index))
+        reclaim = answers.reclaim_us()  # under do-not-contact too, as `Assessment.reclaimed` says
         if reclaim is not None and at >= reclaim:
-            marks.add((TransitionKind.RECLAIMED, reclaim, None))
+            marks.add((TransitionKind.RECLAIMED, reclaim, None, None))
         if facts.touch is not None:
             entry = facts.customer._entered_us
-            counted = answers.history().counted(facts.mask, entry, at)
+            counted = answers.history().all_counted(facts.mask)
             for index, item in enumerate(facts.touch.states(facts.zone, entry, at, counted)):
-                label = item.touchpoint.label or f"touchpoint {index + 1}"
+                label = item.touchpoint.label
                 if item.state is TouchpointState.MISSED:
-                    marks.add((TransitionKind.TOUCHPOINT_MISSED, (entry, index), label))
+                    marks.add((TransitionKind.TOUCHPOINT_MISSED, entry, label, index))
                 elif item.state is TouchpointState.PENDING and at >= item.due:
-                    marks.add((TransitionKind.TOUCHPOINT_DUE, (entry, index), label))
-    deferred = facts.anchor if facts.anchor_kind is AnchorKind.DEFERRAL and status is Status.SNOOZED else None
-    return _Marks(status, frozenset(marks), deferred)
+                    marks.add((TransitionKind.TOUCHPOINT_DUE, entry, label, index))
+    resumes = facts.anchor_kind is AnchorKind.DEFERRAL and facts.anchor is not None and at < facts.anchor
+    return _Marks(status, frozenset(marks), facts.anchor if resumes else None)
 
 
 def _mark_edges(answers: Answers, start: int, end: int) -> list[int]:
@@ -109,7 +113,7 @@ def _mark_edges(answers: Answers, start: int, end: int) -> list[int]:
     facts = answers.facts
     edges = status_edges(facts, start, end)
     match = facts.match
-    if match is not None and facts.status is not Status.INACTIVE:
+    if match is not None:
         if facts.overdue is not None:
             edges += [shift(facts.zone, facts.overdue, level.after) for level in match.rule.escalation]
         reclaim = answers.reclaim_us()
@@ -120,8 +124,9 @@ def _mark_edges(answers: Answers, start: int, end: int) -> list[int]:
 
 def _crossings(
     policy: Policy, customer: Customer, history: History, start: int, end: int
-) -> Iterator[tuple[int, TransitionKind, str | None, Customer]]:
-    """Each crossing in [``start``, ``end``): its instant, kind, detail, and the customer's state then."""
+) -> Iterator[tuple[int, TransitionKind, str | None, int | None, Customer]]:
+    """Each crossing in [``start``, ``end``): its instant, kind, detail, position (of an escalation level or a
+    touchpoint in its rule), and the customer's state then."""
     before = _NOTHING
     if start > customer.state_starts()[0]:  # the marks just before the range: what a crossing is counted from
         earlier = evaluate(policy, customer, history, start - 1)
@@ -135,19 +140,19 @@ def _crossings(
         for at in (stretch.start, *_mark_edges(answers, stretch.start, stretch.end)):
             now = _marks(answers, at, facts.status if at == facts.as_of else status_at(facts, at))
             if now.status is not before.status and now.status in _ALERTS:
-                yield at, _ALERTS[now.status], None, facts.customer
-            for kind, _, detail in sorted(now.marks - before.marks, key=_mark_order):
-                yield at, kind, detail, facts.customer
+                yield at, _ALERTS[now.status], None, None, facts.customer
+            for kind, _, detail, position in sorted(now.marks - before.marks, key=_mark_order):
+                yield at, kind, detail, position, facts.customer
             if before.deferred_until == at and now.deferred_until is None:
-                yield at, TransitionKind.DEFERRAL_ENDED, None, facts.customer
+                yield at, TransitionKind.DEFERRAL_ENDED, None, None, facts.customer
             before = now
 
 
 _NOTHING = _Marks(None, frozenset(), None)
 
 
-def _mark_order(mark: tuple[Any, ...]) -> tuple[str, str]:
-    return mark[0].value, str(mark[1:])
+def _mark_order(mark: tuple[Any, ...]) -> tuple[str, int, int]:
+    return mark[0].value, mark[1], -1 if mark[3] is None else mark[3]
 
 
 def transitions(
@@ -174,8 +179,8 @@ def transitions(
 
 def _transitions(policy: Policy, customer: Customer, history: History, start: int, end: int) -> list[Transition]:
     out = []
-    for at, kind, detail, state in _crossings(policy, customer, history, start, end):
-        key = json.dumps([customer.id, kind.value, at, detail], ensure_ascii=False)
+    for at, kind, detail, position, state in _crossings(policy, customer, history, start, end):
+        key = json.dumps([customer.id, kind.value, at, position], ensure_ascii=False)
         zone = state._zone or policy._zone
         out.append(
             Transition(customer.id, kind, zone.to_datetime(at), detail, state.owner, state.segment, state.stage, key)

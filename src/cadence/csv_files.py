@@ -341,18 +341,31 @@ def read_contacts(
     return contacts
 
 
-def read_changes(stream: Iterable[str], name: str, customers: list[Customer], errors: list[RowError]) -> list[Customer]:
+def read_changes(
+    stream: Iterable[str],
+    name: str,
+    policy: Policy,
+    customers: list[Customer],
+    errors: list[RowError],
+    rejected: Collection[str] = (),
+) -> list[Customer]:
     """``customers`` with the changes of a CSV file (columns ``customer_id``, ``at``, and any of ``stage``,
-    ``segment`` and ``owner``: the values from then on, empty for unchanged; see `Customer.changes`). A bad row,
-    or changes that contradict a customer's record, go to ``errors``; such a customer is left out."""
+    ``segment`` and ``owner``: the values from then on, empty for unchanged; see `Customer.changes`), whose
+    segments and stages the policy knows. A bad row, or changes that contradict a customer's record, go to
+    ``errors`` (rows of customers whose own row was bad, ``rejected``, say so); such a customer is left out."""
     by_id = {customer.id: customer for customer in customers}
     found: dict[str, list[tuple[int, Change]]] = {}
     for line, row in _rows(stream, name, CHANGE_COLUMNS, errors):
         try:
             customer_id = _required(row, "customer_id")
             if customer_id not in by_id:
-                raise _Bad("customer_id", f"unknown customer {show(customer_id)} (not in the customers file)")
+                where = "on a bad row of" if customer_id in rejected else "not in"
+                raise _Bad("customer_id", f"unknown customer {show(customer_id)} ({where} the customers file)")
             named = {name: _optional(row, name) for name in ("stage", "segment", "owner")}
+            if named["segment"] is not None and named["segment"] not in segment_ranks(policy):
+                raise _Bad("segment", unknown("segment", named["segment"], segment_ranks(policy)))
+            if named["stage"] is not None and named["stage"] not in policy.lifecycle:
+                raise _Bad("stage", unknown("stage", named["stage"], policy.lifecycle.ids))
             change = _build(Change, _instant(row, "at"), **named)
         except _Bad as bad:
             errors.append(RowError(name, line, bad.column, str(bad)))

@@ -29,18 +29,22 @@ from cadence import _backtest, _timeline, _transitions
 from cadence._assessment import Assessment, record
 from cadence._calculator import assess_at
 from cadence._columnar import (
+    CODES,
     STATUSES,
     Columns,
     ContactColumns,
     CustomerColumns,
     DeferralColumns,
+    fits,
     local_ordinals,
     run,
+    sorted_contacts,
+    status_intervals,
 )
 from cadence._engine import AnchorKind, Facts, Status, known_answers, step_deadline
 from cadence._errors import CadenceError, InputError, InputTypeError, TableError, show
 from cadence._explain import reason
-from cadence._history import NONE
+from cadence._history import NONE, History
 from cadence._model import (
     Change,
     Channel,
@@ -275,14 +279,71 @@ def timeline(
     4 2026-03-06 08:00:00+00:00       A         0         0    0        1
     5 2026-03-06 08:00:00+00:00       B         1         0    0        0
     """
-    read = _read(policy, customers, contacts, deferrals, changes)
-    rows = _timeline.timeline(policy, read.customers, read.histories, at=at, by=by)
-    names = ["at", *by, *(status.value for status in Status)]
+    if not isinstance(policy, Policy):
+        raise InputTypeError(f"policy must be a Policy (got {show(policy)})")
+    tally = _timeline.Tally(policy, _timeline.instants_of(at), _timeline.group_names(by))
+    people = _Customers(policy, _frame(customers, "customers"))
+    touches = _read_contacts(people, None if contacts is None else _frame(contacts, "contacts"))
+    _read_deferrals(people, None if deferrals is None else _frame(deferrals, "deferrals"))
+    past = _read_changes(people, None if changes is None else _frame(changes, "changes"))
+    if tally.instants:
+        rest = _sweep_columns(people, touches, past, tally)
+        for row, customer, events in _objects(people, touches, rest, past):
+            if isinstance(customer, TableError):
+                raise customer
+            try:
+                tally.add_pairs([(customer, History.of(events))])
+            except CadenceError as error:
+                raise TableError("customers", row, _column(error, "id"), error) from None
+    rows = tally.rows()
+    names = ["at", *tally.groups, *(status.value for status in Status)]
     columns: dict[str, Any] = {name: [row[name] for row in rows] for name in names}
     columns["at"] = [_us(value) for value in columns["at"]]
     for status in Status:
         columns[status.value] = np.asarray(columns[status.value], dtype=np.int64)
-    return _table(read.frame, columns, instants=["at"])
+    return _table(people.frame, columns, instants=["at"])
+
+
+def _sweep_columns(
+    people: _Customers, touches: _Contacts, past: dict[int, list[tuple[int, Change]]], tally: _timeline.Tally
+) -> list[int]:
+    """Count the customers the columnar sweep can take (`status_intervals`) into ``tally``, straight from the
+    columns, and return the other rows, in order: with changes, deferrals, do-not-contact, touchpoints, rules past
+    the columnar range, or anything the scalar path must judge."""
+    entries, rule = people.entries, people.columns().rule
+    usable = np.array([touch is None and fits(match.rule) for match, (_, _, _, touch), _ in entries] + [True])
+    swept = ~people.scalar & usable[np.where(rule >= 0, rule, len(entries))]
+    swept[[row for row in people.deferrals if people.deferrals[row]]] = False
+    swept[list(past)] = False
+    rows = np.flatnonzero(swept)
+    if not len(rows):
+        return list(range(people.count))
+    position = np.full(people.count, -1, dtype=np.int64)
+    position[rows] = np.arange(len(rows))
+    # The distinct counted contacts of those customers, sorted by customer and instant.
+    contacts = touches.columns
+    keep = swept[contacts.customer]
+    who, at, code, by = sorted_contacts(position[contacts.customer[keep]], *(column[keep] for column in contacts[1:]))
+    repeat = np.zeros(len(who), dtype=bool)
+    repeat[1:] = (who[1:] == who[:-1]) & (at[1:] == at[:-1]) & (code[1:] == code[:-1]) & (by[1:] == by[:-1])
+    masks = np.array([[mask >> c & 1 for c in range(CODES)] for _, (_, _, mask, _), _ in entries] + [[0] * CODES])
+    mine = people.columns()
+    chosen = mine._replace(entry=mine.entry[rows], created=mine.created[rows], rule=mine.rule[rows],
+                           zone=mine.zone[rows])  # fmt: skip
+    counted = ~repeat & masks[np.where(chosen.rule >= 0, chosen.rule, len(entries))[who], code].astype(bool)
+    # The groups of the rows, from the table's own columns.
+    frame = people.frame
+    values = [
+        [_null(value) for value in frame[name].to_list()] if name in frame.columns else [None] * people.count
+        for name in tally.groups
+    ]
+    codes: dict[tuple[Any, ...], int] = {}
+    group = np.array([codes.setdefault(key, len(codes)) for key in zip(*values, strict=True)], dtype=np.int64)
+    *intervals, failed = status_intervals(entries, people.zones, chosen, who[counted], at[counted], tally.end)
+    tally.add_intervals(group[rows], list(codes), tuple(intervals))
+    swept[rows[failed]] = False
+    rest: list[int] = np.flatnonzero(~swept).tolist()
+    return rest
 
 
 TRANSITION_COLUMNS = ("customer_id", "kind", "at", "detail", "owner", "segment", "stage", "key")
