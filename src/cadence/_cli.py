@@ -28,7 +28,7 @@ from typing import IO, Any
 import attrs
 import pendulum
 
-from cadence import policy_files, presets, sample
+from cadence import mappings, policy_files, presets, sample
 from cadence._assessment import Assessment, Status
 from cadence._backtest import report
 from cadence._calculator import ACTIONABLE, assess_many
@@ -363,19 +363,13 @@ def check(args: argparse.Namespace, out: IO[str]) -> int:
     def wanted(owner: str | None, status: Status) -> bool:
         return (owners is None or owner in owners) and (statuses is None or status in statuses)
 
-    found = None if args.format == "ics" else _check_columns(args, policy, as_of, stamp)
+    mapping = _mapping(args)
+    found = None if args.format == "ics" or mapping is not None else _check_columns(args, policy, as_of, stamp)
     if found is not None:
         rows, customer_count, contact_count, skipped = found
     else:
         errors: list[RowError] = []
-        with _open(args.customers) as stream, _progress("customers") as bar:
-            customers = read_customers(
-                decode_lines(stream, args.encoding), args.customers, policy, errors, bar, not_after=as_of
-            )
-        with _open(args.contacts) as stream, _progress("contacts") as bar:
-            rejected = {error.key for error in errors if error.key is not None}
-            known = {c.id for c in customers}
-            contacts = read_contacts(decode_lines(stream, args.encoding), args.contacts, known, errors, bar, rejected)
+        customers, contacts = _read_rows(args, policy, mapping, errors, not_after=as_of)
         if _report_bad_rows(errors, args.skip_bad):
             return 2
         results = _assess_all(policy, customers, contacts, as_of)
@@ -524,6 +518,41 @@ class _Tabled(_Source):
         return text
 
 
+def _mapping(args: argparse.Namespace) -> mappings.Mapping | None:
+    """The import mapping of ``--mapping`` (a file or a built-in name), if any."""
+    return None if getattr(args, "mapping", None) is None else mappings.load(args.mapping)
+
+
+def _read_rows(
+    args: argparse.Namespace,
+    policy: Policy,
+    mapping: mappings.Mapping | None,
+    errors: list[RowError],
+    not_after: pendulum.DateTime | None = None,
+) -> tuple[list[Customer], dict[str, list[Event]]]:
+    """The customers and contacts of ``--customers`` and ``--contacts``, row by row (through ``mapping``, if
+    any); bad rows go to ``errors``."""
+    if mapping is not None:
+        customers = mappings.read_customers(
+            args.customers, mapping, policy, errors, encoding=args.encoding, not_after=not_after
+        )
+        rejected = {error.key for error in errors if error.key is not None}
+        known = {c.id for c in customers}
+        contacts = mappings.read_contacts(
+            args.contacts, mapping, known, errors, encoding=args.encoding, rejected=rejected
+        )
+        return customers, contacts
+    with _open(args.customers) as stream, _progress("customers") as bar:
+        customers = read_customers(
+            decode_lines(stream, args.encoding), args.customers, policy, errors, bar, not_after=not_after
+        )
+    with _open(args.contacts) as stream, _progress("contacts") as bar:
+        rejected = {error.key for error in errors if error.key is not None}
+        known = {c.id for c in customers}
+        contacts = read_contacts(decode_lines(stream, args.encoding), args.contacts, known, errors, bar, rejected)
+    return customers, contacts
+
+
 def _period_inputs(
     args: argparse.Namespace,
 ) -> tuple[Policy, pendulum.DateTime, pendulum.DateTime, list[Customer], dict[str, list[Event]]] | None:
@@ -534,17 +563,12 @@ def _period_inputs(
     if until < since:
         raise CadenceError(f"--until ({args.until}) is before --since ({args.since})")
     errors: list[RowError] = []
-    with _open(args.customers) as stream:
-        customers = read_customers(decode_lines(stream, args.encoding), args.customers, policy, errors)
-    with _open(args.contacts) as stream:
-        rejected = {error.key for error in errors if error.key is not None}
-        known = {c.id for c in customers}
-        contacts = read_contacts(decode_lines(stream, args.encoding), args.contacts, known, errors, None, rejected)
+    customers, contacts = _read_rows(args, policy, _mapping(args), errors)
     if args.changes:
+        rejected = {error.key for error in errors if error.key is not None}
         with _open(args.changes) as stream:
-            customers = read_changes(
-                decode_lines(stream, args.encoding), args.changes, policy, customers, errors, rejected
-            )
+            lines = decode_lines(stream, args.encoding)
+            customers = read_changes(lines, args.changes, policy, customers, errors, rejected)
     if _report_bad_rows(errors, args.skip_bad, args.command):
         return None
     return policy, since, until, customers, contacts
@@ -639,6 +663,12 @@ def alerts_command(args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
+def inspect_command(args: argparse.Namespace, out: IO[str]) -> int:
+    """``cadence inspect``: propose an import mapping for an export (see `cadence.mappings.propose`)."""
+    out.write(mappings.propose(args.file, encoding=args.encoding, rows=args.rows))
+    return 0
+
+
 def presets_command(args: argparse.Namespace, out: IO[str]) -> int:
     """``cadence presets``: list the presets, or show one as TOML."""
     if args.name:
@@ -706,6 +736,12 @@ def sample_command(args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
+_MAPPING_HELP = (
+    "read your CRM's own export through an import mapping: a .toml file, or a built-in one "
+    f"({', '.join(mappings.presets())}); cadence inspect FILE proposes one"
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cadence", description="Follow-up cadences: due, overdue, churn risk.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -737,6 +773,7 @@ def _parser() -> argparse.ArgumentParser:
         "--encoding", help="the CSV files' encoding, such as cp1252 or gb18030 (default: UTF-8, or UTF-16 by its BOM)"
     )
     run.add_argument("--output", default="-", help="write here instead of standard output (replaced on success)")
+    run.add_argument("--mapping", help=_MAPPING_HELP)
 
     for name, text in (
         ("report", "the report-cycle table of a past period: follow-ups due, done on time, late, missed"),
@@ -756,6 +793,7 @@ def _parser() -> argparse.ArgumentParser:
         )
         run.add_argument("--encoding", help="the CSV files' encoding (default: UTF-8, or UTF-16 by its BOM)")
         run.add_argument("--output", default="-", help="write here instead of standard output (replaced on success)")
+        run.add_argument("--mapping", help=_MAPPING_HELP)
         if name == "report":
             run.add_argument("--period", choices=["day", "week", "month"], default="week", help="the report cycle")
             run.add_argument(
@@ -768,6 +806,14 @@ def _parser() -> argparse.ArgumentParser:
             run.add_argument(
                 "--kind", action="append", choices=[k.value for k in TransitionKind], help="keep this kind (repeatable)"
             )
+
+    run = commands.add_parser("inspect", help="propose an import mapping (TOML) for your CRM's own export")
+    run.add_argument("file", help="the export: a CSV file (UTF-8, UTF-16, GB18030 ...) or an .xlsx workbook")
+    run.add_argument(
+        "--encoding", help="the CSV file's encoding (default: by its byte-order mark, else UTF-8 or GB18030)"
+    )
+    run.add_argument("--rows", type=int, default=500, help="rows to read for the proposal (default: 500)")
+    run.add_argument("--output", default="-", help="write the mapping here (replaced on success)")
 
     run = commands.add_parser("presets", help="list the built-in presets, or show one as TOML")
     run.add_argument("name", nargs="?", choices=presets.names(), help="the preset to show")
@@ -787,7 +833,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _inputs(args: argparse.Namespace) -> list[str]:
     """The files a command reads, which its output must not replace."""
-    return [path for path in (args.customers, args.contacts, args.policy, getattr(args, "changes", None)) if path]
+    names = ("customers", "contacts", "policy", "changes", "file", "mapping")
+    return [path for path in (getattr(args, name, None) for name in names) if path]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -798,9 +845,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--customers must be at least 1")
     if args.command in ("demo", "check") and args.top < 0:
         parser.error("--top must be at least 0")
+    if args.command == "inspect" and args.rows < 1:
+        parser.error("--rows must be at least 1")
     commands: dict[str, Callable[[argparse.Namespace, IO[str]], int]] = {
         "check": check,
         "report": report_command,
+        "inspect": inspect_command,
         "alerts": alerts_command,
         "presets": presets_command,
         "lint": lint_command,
@@ -811,7 +861,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(demo(args.preset, args.timezone, args.customers, args.seed, args.top))
             return 0
         output = getattr(args, "output", "-")
-        if output == "-" or args.format == "ics":
+        if output == "-" or getattr(args, "format", None) == "ics":
             return commands[args.command](args, sys.stdout)
         with _Output(output, _inputs(args)) as target:
             status = commands[args.command](args, target.stream)

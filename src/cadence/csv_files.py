@@ -123,8 +123,11 @@ def parse_instant(text: str) -> datetime:
     return value
 
 
-def _instant(row: Mapping[str, str | None], column: str) -> datetime:
-    text = (row.get(column) or "").strip()
+def _instant(row: Mapping[str, Any], column: str) -> datetime:
+    value = row.get(column)
+    if isinstance(value, datetime):  # read by a mapping (`cadence.mappings`)
+        return value
+    text = (value or "").strip()
     if not text:
         raise _Bad(column, "is empty (an instant such as 2026-03-02T10:00:00+01:00 is required)")
     try:
@@ -137,8 +140,11 @@ def _optional_instant(row: Mapping[str, str | None], column: str) -> datetime | 
     return _instant(row, column) if _optional(row, column) else None
 
 
-def _optional(row: Mapping[str, str | None], column: str) -> str | None:
-    text = (row.get(column) or "").strip()
+def _optional(row: Mapping[str, Any], column: str) -> str | None:
+    value = row.get(column)
+    if value is not None and not isinstance(value, str):  # an instant or a date read by a mapping
+        return str(value)
+    text = (value or "").strip()
     return text or None
 
 
@@ -214,7 +220,12 @@ def decode_lines(stream: IO[bytes], encoding: str | None = None) -> Iterator[str
 def _rows(
     stream: Iterable[str], name: str, required: Sequence[str], errors: list[RowError]
 ) -> Iterator[tuple[int, Any]]:
-    """The rows of a CSV file with their line numbers; a missing or repeated column is one error for the file."""
+    """The rows of a CSV file with their line numbers; a missing or repeated column is one error for the file. A
+    source read through a mapping (`cadence.mappings`) gives its rows itself, already in these files' columns."""
+    mapped = getattr(stream, "mapped_rows", None)
+    if mapped is not None:
+        yield from mapped(errors)
+        return
     reader = csv.DictReader(stream)
     try:
         header = reader.fieldnames or []
@@ -289,8 +300,11 @@ def read_customers(
     return customers
 
 
-def _until(row: Mapping[str, str | None]) -> date | datetime:
-    text = (row.get("until") or "").strip()
+def _until(row: Mapping[str, Any]) -> date | datetime:
+    value = row.get("until")
+    if isinstance(value, date):  # read by a mapping: a date, or an instant
+        return value
+    text = (value or "").strip()
     if len(text) == 10:
         try:
             return date.fromisoformat(text)

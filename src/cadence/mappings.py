@@ -1,0 +1,710 @@
+"""Import mappings: read a CRM's own export (its column names, local wall times, its words) as cadence's files.
+
+A `Mapping` says which column of the export holds each field of customers.csv and contacts.csv (see
+`cadence.csv_files`), how its timestamps are written (``strptime`` formats), in which zone wall times without a
+UTC offset are read (never guessed: a mapping whose formats have no offset must name one), what to do with a wall
+time that a daylight-saving change repeats or skips, and which of the export's words mean which channel, direction,
+outcome, segment or stage. It is a small TOML file (``version = 1``, with a JSON Schema, `SCHEMA`), or built in
+Python:
+
+>>> mapping = Mapping(timezone="Asia/Shanghai", timestamp_formats=("%Y/%m/%d %H:%M",),
+...                   contacts={"customer_id": "客户编号", "at": "跟进时间", "channel": "跟进方式"},
+...                   vocabulary={"channel": {"电话": "call", "微信": "message"}})
+>>> row = mapping.contact_row({"客户编号": "1001", "跟进时间": "2026/03/02 16:30", "跟进方式": "电话"})
+>>> row["at"].isoformat(), row["channel"]
+('2026-03-02T16:30:00+08:00', 'call')
+
+`read_customers` and `read_contacts` read files through a mapping (CSV in any encoding the CSV readers know, or
+.xlsx with the ``xlsx`` extra) and report every bad row with its file, line and the export's own column name;
+`load` and `loads` read mapping files, `presets` lists the built-in ones. The command line takes ``--mapping``, and
+``cadence inspect FILE`` proposes a mapping for an export it has not seen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import itertools
+import re
+import sys
+import zoneinfo
+from collections.abc import Iterable, Iterator
+from collections.abc import Mapping as MappingType
+from datetime import datetime, timezone
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+
+from cadence import csv_files
+from cadence._errors import CadenceError, InputError, PolicyError, show
+from cadence._model import Channel, Direction, Outcome
+from cadence._time import get_zone
+
+__all__ = [
+    "CONTACT_FIELDS",
+    "CUSTOMER_FIELDS",
+    "VOCABULARIES",
+    "Mapping",
+    "MappingError",
+    "WallTimeError",
+    "from_dict",
+    "load",
+    "loads",
+    "presets",
+    "propose",
+    "read_contacts",
+    "read_customers",
+]
+
+FORMAT_VERSION = 1
+
+CUSTOMER_FIELDS = ("id", "segment", "stage", "stage_entered_at", "created_at", "timezone", "owner", "do_not_contact",
+                   "do_not_contact_until", "claimed_at")  # fmt: skip
+"""The fields of customers.csv a mapping may name a column for (see `cadence.csv_files`)."""
+CONTACT_FIELDS = ("customer_id", "at", "channel", "direction", "outcome", "by", "until")
+"""The fields of contacts.csv a mapping may name a column for."""
+VOCABULARIES = ("channel", "direction", "outcome", "segment", "stage")
+"""The fields whose words a mapping may translate."""
+
+_INSTANTS = frozenset({"stage_entered_at", "created_at", "do_not_contact_until", "claimed_at", "at"})
+_ENUMS = {"channel": Channel, "direction": Direction, "outcome": Outcome}
+_AMBIGUOUS = ("raise", "earlier", "later")
+_NONEXISTENT = ("raise", "later")
+
+
+class MappingError(PolicyError):
+    """A mapping that cannot be used: an unknown field, a zone that does not exist, a missing zone for wall times,
+    a word mapped to a value that is not a channel ... (the message names the key)."""
+
+
+class WallTimeError(InputError):
+    """A wall time without a UTC offset that the mapping's zone repeats or skips, and the mapping says to raise."""
+
+
+def _fields(value: object, names: tuple[str, ...], table: str) -> MappingType[str, str]:
+    if value is None:
+        return MappingProxyType({})
+    if not isinstance(value, MappingType):
+        raise MappingError(f"Mapping.{table} must be a table of field = column (got {show(value)})")
+    for field, column in value.items():
+        if field not in names:
+            choices = ", ".join(names)
+            raise MappingError(f"Mapping.{table}: {show(field)} is not a field of {table} (choose from {choices})")
+        if not isinstance(column, str) or not column:
+            raise MappingError(f"Mapping.{table}.{field} must be a column name (got {show(column)})")
+    return MappingProxyType(dict(value))
+
+
+def _customer_columns(value: object) -> MappingType[str, str]:
+    return _fields(value, CUSTOMER_FIELDS, "customers")
+
+
+def _contact_columns(value: object) -> MappingType[str, str]:
+    return _fields(value, CONTACT_FIELDS, "contacts")
+
+
+def _vocabulary(value: object) -> MappingType[str, MappingType[str, str]]:
+    if value is None:
+        return MappingProxyType({})
+    if not isinstance(value, MappingType):
+        raise MappingError(f"Mapping.vocabulary must be a table of field = {{word = value}} (got {show(value)})")
+    out: dict[str, MappingType[str, str]] = {}
+    for field, words in value.items():
+        if field not in VOCABULARIES:
+            choices = ", ".join(VOCABULARIES)
+            raise MappingError(f"Mapping.vocabulary: {show(field)} has no words to map (choose from {choices})")
+        if not isinstance(words, MappingType):
+            raise MappingError(f"Mapping.vocabulary.{field} must be a table of word = value (got {show(words)})")
+        kind = _ENUMS.get(field)
+        for word, meant in words.items():
+            if not isinstance(meant, str) or not meant:
+                raise MappingError(f"Mapping.vocabulary.{field}.{word}: the value must be text (got {show(meant)})")
+            if kind is not None and meant not in kind._value2member_map_:
+                choices = ", ".join(member.value for member in kind)
+                raise MappingError(
+                    f"Mapping.vocabulary.{field}: {show(word)} = {show(meant)} is not a {field} (choose from {choices})"
+                )
+        out[field] = MappingProxyType({_word(word): meant for word, meant in words.items()})
+    return MappingProxyType(out)
+
+
+def _word(text: str) -> str:
+    """A word as compared: without spaces around it, and case-folded (Chinese words are unchanged by it)."""
+    return text.strip().casefold()
+
+
+def _formats(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = (value,)
+    if not isinstance(value, Iterable) or not all(isinstance(item, str) and item for item in value):
+        raise MappingError(f"Mapping.timestamp_formats must be strptime formats (got {show(value)})")
+    return tuple(value)
+
+
+def _choice(name: str, choices: tuple[str, ...]) -> Any:
+    def check(_: object, __: object, value: object) -> None:
+        if value not in choices:
+            raise MappingError(f"Mapping.{name} must be one of {', '.join(choices)} (got {show(value)})")
+
+    return check
+
+
+@attrs.frozen(hash=False)
+class Mapping:
+    """How to read one CRM's export as cadence's customers and contacts files.
+
+    ``customers`` and ``contacts`` map a field (`CUSTOMER_FIELDS`, `CONTACT_FIELDS`) to the export's column; a
+    field not named keeps its own name as the column. ``timestamp_formats`` are ``strptime`` formats tried in
+    order (none: ISO 8601); a value they read without a UTC offset is a wall time in ``timezone``, which must then
+    be given. ``ambiguous`` says what a wall time that a change of offset repeats means (``raise``: a bad row;
+    ``earlier`` or ``later``: that instant), ``nonexistent`` what a skipped one means (``raise``, or ``later``:
+    the first instant after the gap). ``vocabulary`` maps, per field (`VOCABULARIES`), the export's words to
+    cadence's values; words compare without case and surrounding spaces, and a word that is already cadence's
+    value is taken as it is. ``encoding`` is the files' text encoding (none: UTF-8, or UTF-16 by its byte-order
+    mark).
+    """
+
+    name: str = "custom"
+    timezone: str | None = None
+    timestamp_formats: tuple[str, ...] = attrs.field(default=(), converter=_formats)
+    ambiguous: str = attrs.field(default="raise", validator=_choice("ambiguous", _AMBIGUOUS))
+    nonexistent: str = attrs.field(default="raise", validator=_choice("nonexistent", _NONEXISTENT))
+    encoding: str | None = None
+    customers: MappingType[str, str] = attrs.field(default=None, converter=_customer_columns)
+    contacts: MappingType[str, str] = attrs.field(default=None, converter=_contact_columns)
+    vocabulary: MappingType[str, MappingType[str, str]] = attrs.field(default=None, converter=_vocabulary)
+    _tz: Any = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise MappingError(f"Mapping.name must be a non-empty string (got {show(self.name)})")
+        tz = None
+        if self.timezone is not None:
+            get_zone(self.timezone, "Mapping.timezone", MappingError)
+            tz = zoneinfo.ZoneInfo(self.timezone)
+        object.__setattr__(self, "_tz", tz)
+        if self.encoding is not None:
+            import codecs
+
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise MappingError(f"Mapping.encoding: unknown encoding {show(self.encoding)}") from None
+
+    # --- rows
+
+    def customer_row(self, raw: MappingType[str, Any]) -> dict[str, Any]:
+        """A row of the export's customers file as a row of customers.csv: text, with instants as aware
+        datetimes. A bad cell raises a `CadenceError` naming its field (see `column`)."""
+        return self._row(raw, self.customers, CUSTOMER_FIELDS)
+
+    def contact_row(self, raw: MappingType[str, Any]) -> dict[str, Any]:
+        """A row of the export's contacts file as a row of contacts.csv (see `customer_row`)."""
+        return self._row(raw, self.contacts, CONTACT_FIELDS)
+
+    def column(self, table: str, field: str) -> str:
+        """The export's column of a field of ``table`` ("customers" or "contacts")."""
+        named = self.customers if table == "customers" else self.contacts
+        return named.get(field, field)
+
+    def _row(self, raw: MappingType[str, Any], named: MappingType[str, str], fields: tuple[str, ...]) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        for field in fields:
+            value = raw.get(named.get(field, field))
+            if value is None or value == "":
+                continue
+            if field in _INSTANTS or (field == "until" and not _is_date(value)):
+                row[field] = self.instant(value, field)
+            elif field in self.vocabulary or field in _ENUMS or field in ("segment", "stage"):
+                row[field] = self.word(field, _text(value))
+            else:
+                row[field] = _text(value)
+        return row
+
+    def word(self, field: str, text: str) -> str:
+        """The cadence value the export's word means for ``field``; an unknown word raises an `InputError` with a
+        "did you mean" from the mapping's words."""
+        words = self.vocabulary.get(field)
+        if words is None:
+            return text.strip()
+        key = _word(text)
+        found = words.get(key)
+        if found is not None:
+            return found
+        kind = _ENUMS.get(field)
+        if kind is not None and key in kind._value2member_map_:
+            return key
+        if kind is None and text.strip() in words.values():
+            return text.strip()
+        known = [*words, *(kind._value2member_map_ if kind is not None else ())]
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
+        hint = f" (did you mean {show(close[0])}?)" if close else f" (the mapping knows: {', '.join(sorted(words))})"
+        raise InputError(f"unknown {field} {show(text.strip())}{hint}", field=f"Mapping.{field}", value=text)
+
+    def instant(self, value: Any, field: str = "at") -> datetime:
+        """An aware datetime from a cell: an aware datetime as it is, a naive one (an Excel date) as a wall time,
+        text in the first of ``timestamp_formats`` that reads it (else ISO 8601)."""
+        if isinstance(value, datetime):
+            return value if value.tzinfo is not None else self._wall(value, field)
+        if isinstance(value, dt.date):
+            return self._wall(datetime(value.year, value.month, value.day), field)
+        text = _text(value).strip()
+        parsed: datetime | None = None
+        for form in self.timestamp_formats:
+            try:
+                parsed = datetime.strptime(text, form)
+                break
+            except ValueError:
+                continue
+        if parsed is None:
+            try:
+                parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text)
+            except ValueError:
+                forms = " or ".join(show(form) for form in self.timestamp_formats) or "ISO 8601"
+                raise InputError(f"{show(text)} is not a timestamp in {forms}", field=field, value=text) from None
+        return parsed if parsed.tzinfo is not None else self._wall(parsed, field)
+
+    def _wall(self, wall: datetime, field: str) -> datetime:
+        """A wall time in the mapping's zone, as an aware datetime; repeated and skipped ones as the mapping says."""
+        tz = self._tz
+        if tz is None:
+            raise InputError(
+                f"{wall.isoformat(sep=' ')} has no UTC offset, and the mapping names no timezone to read it in "
+                '(set timezone, such as "Europe/Berlin"; wall times are never read as UTC by default)',
+                field=field,
+                value=wall,
+            )
+        first, second = wall.replace(tzinfo=tz, fold=0), wall.replace(tzinfo=tz, fold=1)
+        if first.utcoffset() == second.utcoffset():
+            return first
+        back = first.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None)
+        skipped = back != wall
+        if skipped:  # in a gap: fold=0 reads it with the offset before, fold=1 with the offset after
+            if self.nonexistent == "raise":
+                raise WallTimeError(
+                    f"{wall.isoformat(sep=' ')} does not exist in {self.timezone} (the clocks skip it); set "
+                    'nonexistent = "later" to read it as the first instant after the gap',
+                    field=field,
+                    value=wall,
+                )
+            after = min(first, second, key=lambda value: value.astimezone(timezone.utc))
+            start = after.astimezone(timezone.utc)
+            # the first instant after the gap: where the skipped wall times end
+            return _gap_end(start, tz)
+        if self.ambiguous == "raise":
+            raise WallTimeError(
+                f"{wall.isoformat(sep=' ')} happens twice in {self.timezone} (the clocks go back); set ambiguous = "
+                '"earlier" or "later" to choose',
+                field=field,
+                value=wall,
+            )
+        return first if self.ambiguous == "earlier" else second
+
+
+def _gap_end(start: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
+    """The first instant at or after ``start`` whose wall time exists after the gap: the change of offset."""
+    offset = start.astimezone(tz).utcoffset()
+    low, high = start, start + dt.timedelta(hours=3)
+    while high - low > dt.timedelta(microseconds=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(tz).utcoffset() == offset:
+            low = middle
+        else:
+            high = middle
+    return high.astimezone(tz)
+
+
+def _is_date(value: Any) -> bool:
+    return (isinstance(value, dt.date) and not isinstance(value, datetime)) or (
+        isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value) is not None
+    )
+
+
+def _text(value: Any) -> str:
+    """A cell as text: an integral float (how a spreadsheet holds ids) without its ``.0``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value if isinstance(value, str) else str(value)
+
+
+# --- files
+
+
+def loads(text: str) -> Mapping:
+    """A `Mapping` from the text of a mapping file (TOML)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise MappingError(f"not valid TOML: {error}") from None
+    return from_dict(data)
+
+
+def from_dict(data: MappingType[str, Any]) -> Mapping:
+    """A `Mapping` from a plain dict, as parsed from a mapping file."""
+    if not isinstance(data, MappingType):
+        raise MappingError(f"a mapping must be a table (got {show(data)})")
+    version = data.get("version")
+    if version != FORMAT_VERSION:
+        raise MappingError(f"version must be {FORMAT_VERSION} (got {show(version)})")
+    known = {field.name.lstrip("_") for field in attrs.fields(Mapping) if field.init}
+    unknown = sorted(set(data) - known - {"version"})
+    if unknown:
+        raise MappingError(f"unknown key {show(unknown[0])} (a mapping has: {', '.join(sorted(known))})")
+    return Mapping(**{key: value for key, value in data.items() if key != "version"})
+
+
+def load(path: str | Path) -> Mapping:
+    """A `Mapping` from a mapping file (``.toml``), or a built-in one by name (see `presets`)."""
+    path = Path(path)
+    if path.suffix.lower() != ".toml":
+        builtin = _PRESETS / f"{path}.toml"
+        if not builtin.is_file():
+            raise MappingError(
+                f"{path}: a mapping file must end in .toml, or name a built-in one ({', '.join(presets())})"
+            )
+        path = builtin
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise MappingError(f"{path}: cannot read the mapping file ({error})") from None
+    try:
+        return loads(text)
+    except CadenceError as error:
+        raise MappingError(f"{path}: {error}") from None
+
+
+_PRESETS = Path(__file__).parent / "mapping_files"
+
+
+def presets() -> list[str]:
+    """The names of the built-in mappings, for the exports users meet most (see docs/your-export.md)."""
+    return sorted(path.stem for path in _PRESETS.glob("*.toml"))
+
+
+# --- reading files through a mapping
+
+
+class _Source:
+    """An export's file read through a mapping: its rows in the columns of cadence's files (see
+    `csv_files.read_customers`, which reads them as it reads its own); bad cells go to the errors with the file,
+    line and the export's own column."""
+
+    def __init__(self, path: str, mapping: Mapping, table: str, required: tuple[str, ...], encoding: str | None):
+        self.path, self.mapping, self.table, self.required = path, mapping, table, required
+        self.encoding = encoding or mapping.encoding
+
+    def mapped_rows(self, errors: list[csv_files.RowError]) -> Iterator[tuple[int, dict[str, Any]]]:
+        mapping, table = self.mapping, self.table
+        translate = mapping.customer_row if table == "customers" else mapping.contact_row
+        raw = _xlsx_rows(self.path) if self.path.lower().endswith(".xlsx") else self._csv_rows(errors)
+        header: list[str] | None = None
+        for line, row in raw:
+            if header is None:
+                header = list(row)
+                missing = [mapping.column(table, field) for field in self.required]
+                missing = [column for column in missing if column not in header]
+                if missing:
+                    problem = f"missing from the header (it has: {', '.join(header)})"
+                    errors.append(csv_files.RowError(self.path, 1, ", ".join(missing), problem))
+                    return
+            try:
+                yield line, translate(row)
+            except CadenceError as error:
+                field = (error.field or "").rsplit(".", 1)[-1]
+                column = mapping.column(table, field) if field else "-"
+                errors.append(csv_files.RowError(self.path, line, column, str(error)))
+
+    def _csv_rows(self, errors: list[csv_files.RowError]) -> Iterator[tuple[int, dict[str, Any]]]:
+        import csv
+
+        with open(self.path, "rb") as stream:
+            lines = csv_files.decode_lines(stream, self.encoding)
+            reader = csv.DictReader(lines)
+            try:
+                if reader.fieldnames is None:
+                    return
+                for row in reader:
+                    yield reader.line_num, row
+            except (csv.Error, CadenceError) as error:
+                errors.append(csv_files.RowError(self.path, reader.line_num, "-", f"not valid CSV ({error})"))
+            except Exception as error:
+                if type(error).__name__ != "_Undecodable":
+                    raise
+                errors.append(csv_files.RowError(self.path, getattr(error, "line", reader.line_num), "-", str(error)))
+
+    def fix_columns(self, errors: list[csv_files.RowError], start: int) -> None:
+        """Errors the CSV readers found from ``start`` on name cadence's columns: name the export's instead."""
+        for index in range(start, len(errors)):
+            error = errors[index]
+            if error.file == self.path and error.column in (*CUSTOMER_FIELDS, *CONTACT_FIELDS):
+                errors[index] = attrs.evolve(error, column=self.mapping.column(self.table, error.column))
+
+
+def _xlsx_rows(path: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows of the first sheet of an .xlsx file, as dicts by the header row (line 1), with their lines."""
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError as missing:
+        raise CadenceError(
+            f'reading .xlsx files needs python-calamine ({missing}): install it with pip install "cadence[xlsx]"'
+        ) from None
+    try:
+        sheet = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as error:
+        raise CadenceError(f"{path}: cannot read the workbook ({error})") from None
+    if not sheet:
+        return
+    header = [_text(cell).strip() for cell in sheet[0]]
+    for line, cells in enumerate(sheet[1:], start=2):
+        if all(cell == "" or cell is None for cell in cells):
+            continue
+        yield line, {name: cell for name, cell in zip(header, cells, strict=False) if name}
+
+
+def read_customers(
+    path: str,
+    mapping: Mapping,
+    policy: Any,
+    errors: list[csv_files.RowError],
+    *,
+    encoding: str | None = None,
+    not_after: datetime | None = None,
+) -> list[Any]:
+    """The customers of an export's file (CSV or .xlsx) read through ``mapping``, as `csv_files.read_customers`
+    reads customers.csv; bad rows go to ``errors`` with the file, line and the export's column."""
+    source = _Source(path, mapping, "customers", csv_files.CUSTOMER_COLUMNS, encoding)
+    start = len(errors)
+    found = csv_files.read_customers(source, path, policy, errors, not_after=not_after)  # type: ignore[arg-type]
+    source.fix_columns(errors, start)
+    return found
+
+
+def read_contacts(
+    path: str,
+    mapping: Mapping,
+    known: set[str],
+    errors: list[csv_files.RowError],
+    *,
+    encoding: str | None = None,
+    rejected: Iterable[str] = (),
+) -> dict[str, list[Any]]:
+    """The contacts of an export's file read through ``mapping``, as `csv_files.read_contacts` reads
+    contacts.csv (see `read_customers`)."""
+    source = _Source(path, mapping, "contacts", csv_files.CONTACT_COLUMNS, encoding)
+    start = len(errors)
+    found = csv_files.read_contacts(source, path, known, errors, None, set(rejected))  # type: ignore[arg-type]
+    source.fix_columns(errors, start)
+    return found
+
+
+# --- proposing a mapping for an export not seen before
+
+_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    "customers": {
+        "id": ("id", "record id", "customer id", "company id", "account id", "客户编号", "客户id", "客户编码", "编号"),
+        "segment": ("segment", "tier", "level", "grade", "class", "客户等级", "客户级别", "等级", "分级", "客户分类"),
+        "stage": ("stage", "lifecycle stage", "deal stage", "status", "客户阶段", "销售阶段", "阶段", "客户状态"),
+        "stage_entered_at": (
+            "stage entered at",
+            "stage_entered_at",
+            "last lifecycle stage change",
+            "stage date",
+            "阶段变更时间",
+            "阶段时间",
+            "进入阶段时间",
+        ),
+        "created_at": ("created at", "created_at", "create date", "created", "creation date", "创建时间", "建档时间"),
+        "owner": ("owner", "company owner", "account owner", "rep", "负责人", "归属人", "销售", "客户经理"),
+        "timezone": ("timezone", "time zone", "时区"),
+    },
+    "contacts": {
+        "customer_id": (
+            "customer id",
+            "customer_id",
+            "associated company ids",
+            "company id",
+            "account id",
+            "客户编号",
+            "客户id",
+            "客户编码",
+        ),
+        "at": ("at", "activity date", "date", "time", "timestamp", "跟进时间", "沟通时间", "联系时间", "时间"),
+        "channel": ("channel", "activity type", "type", "跟进方式", "沟通方式", "联系方式", "方式"),
+        "direction": ("direction", "call direction", "跟进方向", "方向"),
+        "outcome": ("outcome", "call outcome", "result", "跟进结果", "结果", "通话结果"),
+        "by": ("by", "activity assigned to", "assigned to", "rep", "owner", "跟进人", "执行人", "负责人"),
+        "until": ("until", "call back on", "下次跟进时间", "预约时间"),
+    },
+}
+_FORMATS = (
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %H:%M",
+    "%d.%m.%Y %H:%M",
+    "%d/%m/%Y %H:%M",
+    "%Y/%m/%d",
+    "%Y-%m-%d",
+    "%m/%d/%Y",
+    "%d.%m.%Y",
+)
+_CHOICES = {
+    "channel": [member.value for member in Channel],
+    "direction": [member.value for member in Direction],
+    "outcome": [member.value for member in Outcome],
+}
+
+
+def _sample(path: str, encoding: str | None, limit: int) -> tuple[list[str], list[dict[str, Any]], str | None]:
+    """The header, up to ``limit`` rows, and the encoding that read them (UTF-8 or UTF-16 by a byte-order mark,
+    else GB18030 when the file is not UTF-8; None for .xlsx)."""
+    if path.lower().endswith(".xlsx"):
+        rows = [row for _, row in itertools.islice(_xlsx_rows(path), limit)]
+        return (list(rows[0]) if rows else []), rows, None
+    import csv
+    import io
+
+    data = Path(path).read_bytes()
+    chosen = encoding
+    if chosen is None:
+        chosen = "utf-8"
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            chosen = "utf-16"
+        else:
+            try:
+                data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                chosen = "gb18030"
+    text = data.decode("utf-8-sig" if chosen == "utf-8" else chosen, errors="replace")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows = list(itertools.islice(reader, limit))
+    return list(reader.fieldnames or []), rows, chosen
+
+
+def _known_words() -> dict[str, dict[str, str]]:
+    """The words the built-in mappings know, per field: what a proposal offers for the export's words."""
+    known: dict[str, dict[str, str]] = {}
+    for name in presets():
+        for field, words in load(name).vocabulary.items():
+            known.setdefault(field, {}).update(words)
+    for field, choices in _CHOICES.items():
+        known.setdefault(field, {}).update({choice: choice for choice in choices})
+    return known
+
+
+def _formats_of(values: list[str]) -> tuple[list[str], bool]:
+    """The strptime formats that read the values (for each, the first of `_FORMATS` that does; ISO 8601 text
+    needs none), and whether every value carries a UTC offset."""
+    formats: list[str] = []
+    offsets = True
+    for value in values:
+        form = next((form for form in (*formats, *_FORMATS) if _reads(form, value)), None)
+        if form is not None:
+            formats += [form] if form not in formats else []
+            offsets = False
+            continue
+        try:
+            read = datetime.fromisoformat(value[:-1] + "+00:00" if value[-1:] in ("Z", "z") else value)
+        except ValueError:
+            continue  # not a timestamp in any form known here: the user names the format
+        offsets = offsets and read.tzinfo is not None
+    return formats, offsets
+
+
+def _reads(form: str, value: str) -> bool:
+    try:
+        datetime.strptime(value, form)
+    except ValueError:
+        return False
+    return True
+
+
+def propose(path: str, *, encoding: str | None = None, rows: int = 500) -> str:
+    """A mapping file (TOML) proposed for an export: which column holds each field (guessed from names in English
+    and Chinese, and from the content), the timestamp format, the encoding, and the distinct words of the
+    channel, direction, outcome, segment and stage columns, mapped where a built-in mapping knows the word and
+    left as comments to fill in where not. The zone of wall times is never guessed: the proposal says to set it.
+    """
+    header, sample, chosen = _sample(path, encoding, rows)
+    if not header:
+        raise MappingError(f"{path}: no header row to read")
+    norm = {column: _word(column).replace("_", " ") for column in header}
+    scores = {
+        table: {
+            field: next((c for c in header if norm[c] in names), None)
+            or next((c for c in header for name in names if len(name) > 2 and name in norm[c]), None)
+            for field, names in fields.items()
+        }
+        for table, fields in _NAMES.items()
+    }
+    table = max(scores, key=lambda t: (sum(v is not None for v in scores[t].values()), t == "contacts"))
+    found = {field: column for field, column in scores[table].items() if column is not None}
+    lines = [
+        f"# cadence import mapping proposed by cadence inspect for {Path(path).name} ({len(sample)} rows read).",
+        "# Check every line, fill in what is left as a comment, then: cadence check --mapping THIS_FILE ...",
+        "version = 1",
+        f'name = "{Path(path).stem}"',
+    ]
+    if chosen not in (None, "utf-8"):
+        lines.append(f'encoding = "{chosen}"')
+    formats: list[str] = []
+    offsets = True
+    for field, column in found.items():
+        if field in _INSTANTS:
+            cells = [row.get(column) for row in sample]
+            texts = [cell.strip() for cell in cells if isinstance(cell, str) and cell.strip()]
+            found_formats, has_offset = _formats_of(texts)
+            formats += [form for form in found_formats if form not in formats]
+            # A spreadsheet's date cells have no zone: wall times too.
+            offsets = offsets and has_offset and not any(isinstance(cell, datetime) for cell in cells)
+    if formats:
+        lines.append(f"timestamp_formats = [{', '.join(_quote(form) for form in formats)}]")
+    if not offsets:
+        lines += [
+            "# REQUIRED: the time zone in which the file's wall times (no UTC offset) were written; cadence never",
+            '# guesses it. For example: timezone = "Asia/Shanghai" or "Europe/Berlin".',
+            '# timezone = ""',
+            '# A wall time the clocks repeat (autumn) or skip (spring): "raise" (a bad row), or choose:',
+            '# ambiguous = "earlier"   # or "later"',
+            '# nonexistent = "later"',
+        ]
+    lines += ["", f"[{table}]"]
+    for field in _NAMES[table]:
+        named = found.get(field)
+        lines.append(f"{field} = {_quote(named)}" if named else f'# {field} = "..."   # not found: name its column')
+    known = _known_words()
+    for field in VOCABULARIES:
+        if field not in found:
+            continue
+        column = found[field]
+        words = sorted({_text(row[column]).strip() for row in sample if row.get(column) not in (None, "")})
+        if not words:
+            continue
+        lines += ["", f"[vocabulary.{field}]  # the distinct words of column {_quote(column)}"]
+        for word in words[:50]:
+            meant = known.get(field, {}).get(_word(word))
+            if meant is not None:
+                lines.append(f"{_quote(word)} = {_quote(meant)}")
+            else:
+                choices = _CHOICES.get(field)
+                hint = f"one of {', '.join(choices)}" if choices else f"your policy's {field} id"
+                lines.append(f'# {_quote(word)} = ""   # {hint}')
+        if len(words) > 50:
+            lines.append(f"# ... and {len(words) - 50} more words")
+    return "\n".join(lines) + "\n"
+
+
+def _quote(text: str) -> str:
+    """A TOML basic string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,209 @@
+"""Import mappings: realistic exports in English and Chinese, local wall times, words, encodings and workbooks."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from datetime import datetime
+from pathlib import Path
+
+import attrs
+import pytest
+
+from cadence import InputError, assess_many, mappings, presets
+from cadence._cli import main
+from cadence.csv_files import RowError
+from cadence.mappings import Mapping, MappingError, WallTimeError
+
+EXPORTS = Path(__file__).parent / "data" / "exports"
+SHANGHAI = presets.load("abc", calendar="Asia/Shanghai")
+BERLIN = presets.load("abc", calendar="Europe/Berlin")
+
+
+def hubspot_in_berlin(**changes: object) -> Mapping:
+    """The built-in HubSpot mapping, for a portal set to Europe/Berlin."""
+    return attrs.evolve(mappings.load("hubspot"), timezone="Europe/Berlin", **changes)  # type: ignore[arg-type]
+
+
+def read(mapping: Mapping, customers: str, contacts: str, policy: object) -> tuple[list, dict, list[RowError]]:
+    errors: list[RowError] = []
+    people = mappings.read_customers(str(EXPORTS / customers), mapping, policy, errors)
+    found = mappings.read_contacts(str(EXPORTS / contacts), mapping, {c.id for c in people}, errors)
+    return people, found, errors
+
+
+class TestChineseExport:
+    def test_a_gb18030_customers_file_and_an_xlsx_of_follow_ups(self) -> None:
+        """客户表 (GB18030 CSV) and 跟进记录 (.xlsx, with date cells and text cells): integer ids, Chinese words
+        for tiers, stages, channels, directions and outcomes, wall times in Asia/Shanghai."""
+        people, found, errors = read(
+            mappings.load("jiandaoyun"), "jiandaoyun_customers.csv", "jiandaoyun_contacts.xlsx", SHANGHAI
+        )
+        assert errors == []
+        assert [(c.id, c.segment, c.stage, c.owner) for c in people] == [
+            ("1001", "A", "negotiation", "王磊"),
+            ("1002", "B", "retention", "李娜"),
+            ("1003", "C", "lead", "王磊"),
+            ("1004", "A", "won", "李娜"),
+        ]
+        assert people[0].stage_entered_at.isoformat() == "2026-03-02T09:00:00+08:00"
+        visit, call = found["1002"]
+        assert (visit.at.isoformat(), visit.channel.value, visit.outcome.value) == (
+            "2026-02-20T16:00:00+08:00",
+            "visit",
+            "connected",
+        )
+        assert (call.direction.value, call.at.isoformat()) == ("inbound", "2026-03-01T09:10:00+08:00")
+        results = assess_many(SHANGHAI, people, found, as_of=datetime.fromisoformat("2026-03-12T09:00:00+08:00"))
+        assert [(r.customer_id, r.status.value, r.due_at.date().isoformat()) for r in results] == [
+            ("1001", "overdue", "2026-03-09"),  # tier A, every 3 days from the WeChat message on the 6th
+            ("1002", "overdue", "2026-03-08"),
+            ("1003", "on_track", "2026-04-09"),  # the unanswered call on the 10th does not count
+            ("1004", "overdue", "2026-03-10"),
+        ]
+
+    def test_an_unknown_word_names_file_line_column_and_a_close_word(self, tmp_path: Path) -> None:
+        """A channel the mapping does not know is a bad row: file, line, the export's column, did you mean."""
+        text = (EXPORTS / "jiandaoyun_customers.csv").read_bytes()
+        (tmp_path / "c.csv").write_bytes(text)
+        (tmp_path / "k.csv").write_bytes(
+            "客户编号,跟进时间,跟进方式,跟进结果\r\n1001,2026/03/05 10:00,微信群,已发送\r\n".encode("gb18030")
+        )
+        errors: list[RowError] = []
+        mapping = mappings.load("jiandaoyun")
+        people = mappings.read_customers(str(tmp_path / "c.csv"), mapping, SHANGHAI, errors)
+        mappings.read_contacts(str(tmp_path / "k.csv"), mapping, {c.id for c in people}, errors)
+        assert [str(error) for error in errors] == [
+            f"{tmp_path / 'k.csv'}:2: column 跟进方式: unknown channel '微信群' (did you mean '微信'?)"
+        ]
+
+
+class TestWallTimes:
+    def test_a_wall_time_in_the_spring_gap_and_one_in_the_autumn_hour_are_bad_rows(self) -> None:
+        """Berlin skips 02:00-03:00 on 29 March 2026 and repeats 02:00-03:00 on 25 October 2026: by default both
+        are bad rows, named by file, line and the export's column."""
+        _, found, errors = read(hubspot_in_berlin(), "hubspot_companies.csv", "hubspot_calls.csv", BERLIN)
+        calls = str(EXPORTS / "hubspot_calls.csv")
+        assert [(e.file, e.line, e.column) for e in errors] == [
+            (calls, 6, "Activity date"),
+            (calls, 7, "Activity date"),
+        ]
+        assert "does not exist in Europe/Berlin" in errors[0].message
+        assert "happens twice in Europe/Berlin" in errors[1].message
+        assert "20003" not in found
+
+    @pytest.mark.parametrize(("ambiguous", "offset"), [("earlier", "+02:00"), ("later", "+01:00")])
+    def test_the_mapping_says_which_instant_they_are(self, ambiguous: str, offset: str) -> None:
+        """``nonexistent = "later"`` reads 02:30 in the gap as 03:00 summer time; ``ambiguous`` picks the first or
+        the second 02:30 of the autumn night."""
+        mapping = hubspot_in_berlin(nonexistent="later", ambiguous=ambiguous)
+        _, found, errors = read(mapping, "hubspot_companies.csv", "hubspot_calls.csv", BERLIN)
+        assert errors == []
+        assert [c.at.isoformat() for c in found["20003"]] == [
+            "2026-03-29T03:00:00+02:00",
+            f"2026-10-25T02:30:00{offset}",
+        ]
+
+    def test_wall_times_without_a_zone_are_refused_not_read_as_utc(self) -> None:
+        """A mapping without ``timezone`` cannot read a wall time: the error says so, never UTC by default."""
+        mapping = Mapping(timestamp_formats=("%Y/%m/%d %H:%M",))
+        with pytest.raises(InputError, match="has no UTC offset, and the mapping names no timezone"):
+            mapping.instant("2026/03/02 16:30")
+        assert mapping.instant("2026-03-02T16:30:00+08:00").isoformat() == "2026-03-02T16:30:00+08:00"
+
+    def test_wall_time_errors_are_their_own_type(self) -> None:
+        with pytest.raises(WallTimeError):
+            Mapping(timezone="America/New_York").instant("2026-03-08T02:30:00")
+
+
+class TestMappingFiles:
+    def test_the_built_in_mappings_load(self) -> None:
+        assert mappings.presets() == ["hubspot", "jiandaoyun"]
+        assert mappings.load("jiandaoyun").encoding == "gb18030"
+
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            ('name = "x"', "version must be 1"),
+            ("version = 1\ncolour = 1", "unknown key 'colour'"),
+            ('version = 1\n[customers]\nidentifier = "ID"', "'identifier' is not a field of customers"),
+            ('version = 1\n[vocabulary.channel]\n"Phone" = "phone"', "'Phone' = 'phone' is not a channel"),
+            ('version = 1\ntimezone = "Mars/Base"', "Mars/Base"),
+            ('version = 1\nambiguous = "both"', "ambiguous must be one of raise, earlier, later"),
+            ("version = 1\n[vocabulary.colour]", "'colour' has no words to map"),
+            ("version = [", "not valid TOML"),
+        ],
+    )
+    def test_bad_mapping_files_are_refused_naming_the_key(self, text: str, message: str) -> None:
+        with pytest.raises(MappingError, match=message):
+            mappings.loads(text)
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(args))
+    return status, out.getvalue(), err.getvalue()
+
+
+class TestCommandLine:
+    def test_check_with_a_built_in_mapping(self) -> None:
+        """cadence check --mapping jiandaoyun reads the Chinese export as it is."""
+        status, out, err = cli(
+            "check",
+            "--policy",
+            "abc",
+            "--timezone",
+            "Asia/Shanghai",
+            "--mapping",
+            "jiandaoyun",
+            "--customers",
+            str(EXPORTS / "jiandaoyun_customers.csv"),
+            "--contacts",
+            str(EXPORTS / "jiandaoyun_contacts.xlsx"),
+            "--as-of",
+            "2026-03-12T09:00:00+08:00",
+            "--format",
+            "csv",
+        )
+        assert status == 0, err
+        assert '"1001","王磊","A","negotiation","overdue"' in out
+
+    def test_inspect_proposes_a_mapping_that_reads_the_file(self, tmp_path: Path) -> None:
+        """The proposal finds the columns, the format, the encoding and the words; with the zone filled in, it
+        reads the file."""
+        status, out, err = cli("inspect", str(EXPORTS / "jiandaoyun_customers.csv"))
+        assert status == 0, err
+        for line in (
+            'encoding = "gb18030"',
+            'timestamp_formats = ["%Y/%m/%d %H:%M"]',
+            'id = "客户编号"',
+            '"A类" = "A"',
+            '"商务谈判" = "negotiation"',
+            '# timezone = ""',
+        ):
+            assert line in out.splitlines(), line
+        mapping = mappings.loads(out.replace('# timezone = ""', 'timezone = "Asia/Shanghai"'))
+        errors: list[RowError] = []
+        people = mappings.read_customers(str(EXPORTS / "jiandaoyun_customers.csv"), mapping, SHANGHAI, errors)
+        assert (errors, len(people)) == ([], 4)
+
+    def test_a_mapped_column_missing_from_the_file_is_one_error(self, tmp_path: Path) -> None:
+        (tmp_path / "c.csv").write_text("ID,Tier\n1,A\n", encoding="utf-8")
+        status, _, err = cli(
+            "check",
+            "--policy",
+            "abc",
+            "--timezone",
+            "Europe/Berlin",
+            "--mapping",
+            "hubspot",
+            "--customers",
+            str(tmp_path / "c.csv"),
+            "--contacts",
+            str(EXPORTS / "hubspot_calls.csv"),
+            "--as-of",
+            "2026-03-12T09:00:00+01:00",
+        )
+        assert status == 2
+        assert f"{tmp_path / 'c.csv'}:1: column Record ID, Lifecycle Stage" in err
