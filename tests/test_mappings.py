@@ -207,3 +207,21 @@ class TestCommandLine:
         )
         assert status == 2
         assert f"{tmp_path / 'c.csv'}:1: column Record ID, Lifecycle Stage" in err
+
+
+def test_the_json_schema_accepts_the_built_in_mappings_and_refuses_unknown_keys() -> None:
+    """Every built-in mapping file is valid under `json_schema`; an unknown field or a wrong channel is not."""
+    import jsonschema
+
+    from cadence.mappings import _PRESETS, tomllib
+
+    schema = mappings.json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for name in mappings.presets():
+        jsonschema.validate(tomllib.loads((_PRESETS / f"{name}.toml").read_text(encoding="utf-8")), schema)
+    for bad in (
+        {"version": 1, "customers": {"identifier": "ID"}},
+        {"version": 1, "vocabulary": {"channel": {"x": "phone"}}},
+    ):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)

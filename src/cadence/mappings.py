@@ -4,8 +4,8 @@ A `Mapping` says which column of the export holds each field of customers.csv an
 `cadence.csv_files`), how its timestamps are written (``strptime`` formats), in which zone wall times without a
 UTC offset are read (never guessed: a mapping whose formats have no offset must name one), what to do with a wall
 time that a daylight-saving change repeats or skips, and which of the export's words mean which channel, direction,
-outcome, segment or stage. It is a small TOML file (``version = 1``, with a JSON Schema, `SCHEMA`), or built in
-Python:
+outcome, segment or stage. It is a small TOML file (``version = 1``, with a JSON Schema: `json_schema`), or built
+in Python:
 
 >>> mapping = Mapping(timezone="Asia/Shanghai", timestamp_formats=("%Y/%m/%d %H:%M",),
 ...                   contacts={"customer_id": "客户编号", "at": "跟进时间", "channel": "跟进方式"},
@@ -55,6 +55,7 @@ __all__ = [
     "MappingError",
     "WallTimeError",
     "from_dict",
+    "json_schema",
     "load",
     "loads",
     "presets",
@@ -183,6 +184,8 @@ class Mapping:
     contacts: MappingType[str, str] = attrs.field(default=None, converter=_contact_columns)
     vocabulary: MappingType[str, MappingType[str, str]] = attrs.field(default=None, converter=_vocabulary)
     _tz: Any = attrs.field(init=False, repr=False, eq=False)
+    _parsers: Any = attrs.field(init=False, repr=False, eq=False)
+    _memo: Any = attrs.field(init=False, repr=False, eq=False)  # caches: words read, clean hours of the zone
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -192,6 +195,8 @@ class Mapping:
             get_zone(self.timezone, "Mapping.timezone", MappingError)
             tz = zoneinfo.ZoneInfo(self.timezone)
         object.__setattr__(self, "_tz", tz)
+        object.__setattr__(self, "_parsers", tuple(_parser(form) for form in self.timestamp_formats))
+        object.__setattr__(self, "_memo", {})
         if self.encoding is not None:
             import codecs
 
@@ -217,22 +222,46 @@ class Mapping:
         return named.get(field, field)
 
     def _row(self, raw: MappingType[str, Any], named: MappingType[str, str], fields: tuple[str, ...]) -> dict[str, Any]:
+        plan = self._memo.get(fields)
+        if plan is None:  # per field: its column, and how to read it
+            kinds = []
+            for field in fields:
+                if field in _INSTANTS:
+                    kind = 0
+                elif field == "until":
+                    kind = 1
+                else:
+                    kind = 2 if field in self.vocabulary or field in _ENUMS or field in ("segment", "stage") else 3
+                kinds.append((field, named.get(field, field), kind))
+            plan = self._memo[fields] = tuple(kinds)
         row: dict[str, Any] = {}
-        for field in fields:
-            value = raw.get(named.get(field, field))
+        memo = self._memo
+        for field, column, kind in plan:
+            value = raw.get(column)
             if value is None or value == "":
                 continue
-            if field in _INSTANTS or (field == "until" and not _is_date(value)):
+            if kind == 0 or (kind == 1 and not _is_date(value)):
                 row[field] = self.instant(value, field)
-            elif field in self.vocabulary or field in _ENUMS or field in ("segment", "stage"):
-                row[field] = self.word(field, _text(value))
+                continue
+            if type(value) is not str:
+                value = _text(value)
+            if kind == 2:
+                known = memo.get((field, value))
+                row[field] = self.word(field, value) if known is None else known
             else:
-                row[field] = _text(value)
+                row[field] = value
         return row
 
     def word(self, field: str, text: str) -> str:
         """The cadence value the export's word means for ``field``; an unknown word raises an `InputError` with a
         "did you mean" from the mapping's words."""
+        memo = self._memo
+        found = memo.get((field, text))
+        if found is None:
+            found = memo[field, text] = self._word(field, text)
+        return found  # type: ignore[no-any-return]
+
+    def _word(self, field: str, text: str) -> str:
         words = self.vocabulary.get(field)
         if words is None:
             return text.strip()
@@ -253,18 +282,32 @@ class Mapping:
     def instant(self, value: Any, field: str = "at") -> datetime:
         """An aware datetime from a cell: an aware datetime as it is, a naive one (an Excel date) as a wall time,
         text in the first of ``timestamp_formats`` that reads it (else ISO 8601)."""
-        if isinstance(value, datetime):
-            return value if value.tzinfo is not None else self._wall(value, field)
-        if isinstance(value, dt.date):
-            return self._wall(datetime(value.year, value.month, value.day), field)
-        text = _text(value).strip()
+        if type(value) is not str:
+            if isinstance(value, datetime):
+                return value if value.tzinfo is not None else self._wall(value, field)
+            if isinstance(value, dt.date):
+                return self._wall(datetime(value.year, value.month, value.day), field)
+            value = _text(value)
+        text = value.strip()
         parsed: datetime | None = None
-        for form in self.timestamp_formats:
-            try:
-                parsed = datetime.strptime(text, form)
+        for read in self._parsers:
+            fields = read(text)
+            if isinstance(fields, datetime):
+                parsed = fields
                 break
-            except ValueError:
-                continue
+            if fields is not None:
+                tz = self._tz
+                if tz is not None and self._memo.get(fields[:4]):  # a wall time in an hour without a change
+                    try:
+                        year, month, day, hour, minute, second = fields
+                        return datetime(year, month, day, hour, minute, second, tzinfo=tz)
+                    except ValueError:
+                        break  # not a date: the message below
+                try:
+                    parsed = datetime(*fields)
+                except ValueError:
+                    break
+                break
         if parsed is None:
             try:
                 parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text)
@@ -283,6 +326,14 @@ class Mapping:
                 field=field,
                 value=wall,
             )
+        hour = (wall.year, wall.month, wall.day, wall.hour)
+        clean = self._memo.get(hour)
+        if clean is None:  # no change of offset in this hour of wall time: every wall time in it is one instant
+            start, end = wall.replace(minute=0, second=0, microsecond=0), wall.replace(minute=59, second=59)
+            offsets = {moment.replace(tzinfo=tz, fold=fold).utcoffset() for moment in (start, end) for fold in (0, 1)}
+            clean = self._memo[hour] = len(offsets) == 1
+        if clean:
+            return wall.replace(tzinfo=tz)
         first, second = wall.replace(tzinfo=tz, fold=0), wall.replace(tzinfo=tz, fold=1)
         if first.utcoffset() == second.utcoffset():
             return first
@@ -308,6 +359,56 @@ class Mapping:
                 value=wall,
             )
         return first if self.ambiguous == "earlier" else second
+
+
+_DIRECTIVES = {
+    "%Y": r"(\d{4})",
+    "%m": r"(\d{1,2})",
+    "%d": r"(\d{1,2})",
+    "%H": r"(\d{1,2})",
+    "%I": r"(\d{1,2})",
+    "%M": r"(\d{1,2})",
+    "%S": r"(\d{1,2})",
+    "%p": r"([AaPp][Mm])",
+}
+
+
+def _parser(form: str) -> Any:
+    """A reader of text in the strptime format ``form``: ``(year, month, day, hour, minute, second)`` (a datetime
+    for a format strptime reads), or None when the text is not in it. Formats of only the numeric directives (and
+    %p) are read by one regular expression, several times faster than strptime, which reads the others."""
+    parts = re.split(r"(%.)", form)
+    directives = [part for part in parts if part.startswith("%")]
+    if all(part in _DIRECTIVES or "%" not in part for part in parts) and len(set(directives)) == len(directives):
+        pattern = re.compile("".join(_DIRECTIVES.get(part) or re.escape(part) for part in parts) + r"\Z").match
+        at = {directive: index for index, directive in enumerate(directives)}
+        year, month, day, minute, second = (at.get(name, -1) for name in ("%Y", "%m", "%d", "%M", "%S"))
+        hour, twelve, noon = at.get("%H", -1), at.get("%I", -1), at.get("%p", -1)
+
+        def fast(text: str) -> tuple[int, ...] | None:
+            found = pattern(text)
+            if found is None:
+                return None
+            got = found.groups()
+            if twelve >= 0:
+                clock = int(got[twelve])
+                if not 1 <= clock <= 12:
+                    return None
+                hours = clock % 12 + (12 if noon >= 0 and got[noon].upper() == "PM" else 0)
+            else:
+                hours = int(got[hour]) if hour >= 0 else 0
+            return (int(got[year]), int(got[month]) if month >= 0 else 1, int(got[day]) if day >= 0 else 1, hours,
+                    int(got[minute]) if minute >= 0 else 0, int(got[second]) if second >= 0 else 0)  # fmt: skip
+
+        return fast
+
+    def slow(text: str) -> datetime | None:
+        try:
+            return datetime.strptime(text, form)
+        except ValueError:
+            return None
+
+    return slow
 
 
 def _gap_end(start: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
@@ -337,6 +438,41 @@ def _text(value: Any) -> str:
 
 
 # --- files
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a mapping file as a dict, for editors and settings screens."""
+    words: dict[str, Any] = {
+        field: {
+            "type": "object",
+            "additionalProperties": (
+                {"enum": [member.value for member in _ENUMS[field]]} if field in _ENUMS else {"type": "string"}
+            ),
+        }
+        for field in VOCABULARIES
+    }
+    text = {"type": "string", "minLength": 1}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "cadence import mapping",
+        "type": "object",
+        "required": ["version"],
+        "additionalProperties": False,
+        "properties": {
+            "version": {"const": FORMAT_VERSION},
+            "name": text,
+            "timezone": {**text, "description": "IANA zone of wall times without a UTC offset"},
+            "timestamp_formats": {"type": "array", "items": text, "description": "strptime formats, tried in order"},
+            "ambiguous": {"enum": list(_AMBIGUOUS)},
+            "nonexistent": {"enum": list(_NONEXISTENT)},
+            "encoding": text,
+            "customers": {"type": "object", "additionalProperties": False,
+                          "properties": dict.fromkeys(CUSTOMER_FIELDS, text)},
+            "contacts": {"type": "object", "additionalProperties": False,
+                         "properties": dict.fromkeys(CONTACT_FIELDS, text)},
+            "vocabulary": {"type": "object", "additionalProperties": False, "properties": words},
+        },
+    }  # fmt: skip
 
 
 def loads(text: str) -> Mapping:
@@ -417,11 +553,13 @@ class _Source:
                     errors.append(csv_files.RowError(self.path, 1, ", ".join(missing), problem))
                     return
             try:
-                yield line, translate(row)
+                translated = translate(row)
             except CadenceError as error:
                 field = (error.field or "").rsplit(".", 1)[-1]
                 column = mapping.column(table, field) if field else "-"
                 errors.append(csv_files.RowError(self.path, line, column, str(error)))
+                continue
+            yield line, translated
 
     def _csv_rows(self, errors: list[csv_files.RowError]) -> Iterator[tuple[int, dict[str, Any]]]:
         import csv
