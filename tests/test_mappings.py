@@ -225,3 +225,48 @@ def test_the_json_schema_accepts_the_built_in_mappings_and_refuses_unknown_keys(
     ):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, schema)
+
+
+class TestTables:
+    """cadence.frames reads an export's tables through a mapping as cadence.mappings reads its files."""
+
+    @staticmethod
+    def tables(library: str) -> tuple[object, object]:
+        import pandas as pd
+        import polars as pl
+
+        customers = pd.read_csv(EXPORTS / "jiandaoyun_customers.csv", encoding="gb18030", dtype=str)
+        contacts = pd.read_excel(EXPORTS / "jiandaoyun_contacts.xlsx", dtype={"客户编号": str}, engine="calamine")
+        contacts["跟进时间"] = contacts["跟进时间"].astype(str)  # date cells and text cells: text, as many exports
+        if library == "polars":
+            return pl.from_pandas(customers), pl.from_pandas(contacts)
+        return customers, contacts
+
+    @pytest.mark.parametrize("library", ["pandas", "polars"])
+    def test_frames_assess_through_a_mapping_equals_the_files(self, library: str) -> None:
+        from cadence import frames
+
+        as_of = datetime.fromisoformat("2026-03-12T09:00:00+08:00")
+        mapping = attrs.evolve(mappings.load("jiandaoyun"), timestamp_formats=("%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M:%S"))
+        customers, contacts = self.tables(library)
+        table = frames.assess(SHANGHAI, customers, contacts, as_of=as_of, mapping=mapping)
+        people, found, _ = read(mapping, "jiandaoyun_customers.csv", "jiandaoyun_contacts.xlsx", SHANGHAI)
+        expected = assess_many(SHANGHAI, people, found, as_of=as_of)
+        column = table["status"].to_list()
+        assert column == [r.status.value for r in expected]
+        assert list(table["segment"]) == ["A", "B", "C", "A"]  # in cadence's words: the policy's segments
+        assert list(table["customer_id"]) == ["1001", "1002", "1003", "1004"]
+
+    def test_an_unknown_word_in_a_table_names_its_row_and_the_exports_column(self) -> None:
+        from cadence import TableError, frames
+
+        customers, contacts = self.tables("pandas")
+        contacts.loc[4, "跟进方式"] = "微信群"
+        with pytest.raises(TableError, match=r"contacts row 4, column '跟进方式': unknown channel '微信群'"):
+            frames.assess(
+                SHANGHAI,
+                customers,
+                contacts,
+                as_of=datetime.fromisoformat("2026-03-12T09:00:00+08:00"),
+                mapping=mappings.load("jiandaoyun"),
+            )

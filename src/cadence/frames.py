@@ -60,6 +60,7 @@ from cadence._model import (
 from cadence._policy import Policy, Resolved, compiled_rules, policy_zone, segment_ranks
 from cadence._rulebook import TouchPlan, TouchpointState, TouchpointStatus, touch_state
 from cadence._time import EPOCH_ORDINAL, MAX_US, MIN_US, US, Zone, get_zone, instant_us
+from cadence.mappings import CONTACT_FIELDS, CUSTOMER_FIELDS, Mapping
 
 __all__ = ["COLUMNS", "assess", "backtest", "report", "timeline", "transitions"]
 
@@ -110,6 +111,7 @@ _INTEGERS = frozenset({"step", "segment_rank", "unanswered_attempts", "escalatio
 _FLOATS = frozenset({"silence_seconds", "overdue_by_seconds", "risk_score"})
 _BOOLS = frozenset({"contact_allowed", "reclaimed"})
 
+_INSTANT_FIELDS = frozenset({"stage_entered_at", "created_at", "do_not_contact_until", "claimed_at", "at"})
 _CUSTOMER_FIELDS = ("id", "segment", "stage", "stage_entered_at", "created_at")
 _CUSTOMER_OPTIONAL = ("timezone", "owner", "do_not_contact", "do_not_contact_until", "claimed_at")
 _CONTACT_FIELDS = ("customer_id", "at", "channel")
@@ -128,6 +130,7 @@ def assess(
     deferrals: Any = None,
     errors: Literal["raise", "collect"] = "raise",
     reasons: bool = False,
+    mapping: Mapping | None = None,
 ) -> Any:
     """Assess every customer of the ``customers`` table at ``as_of`` from the ``contacts`` (and ``deferrals``)
     tables; returns a table of the customers' library with the `COLUMNS`, one row per customer, in order.
@@ -139,6 +142,9 @@ def assess(
     columns with a time zone: naive ones are refused, as `Customer` refuses naive datetimes. Ids may be strings,
     integers or categoricals, but ``customer_id`` must be of the same kind as ``id``; contacts of customers not in
     the table are ignored. Extra columns are ignored.
+
+    ``mapping`` (a `cadence.mappings.Mapping`) reads tables as your CRM exports them: its column names, its
+    words, its timestamps as text or as wall times in the mapping's zone (each distinct one read once).
 
     ``errors="raise"`` raises a `TableError` for the first bad row (its table, row and column, with the message
     the scalar path gives); ``errors="collect"`` adds an ``error`` column, leaves that customer's other columns
@@ -160,14 +166,10 @@ def assess(
     0         c-1   overdue 2026-03-05  A/*
     1         c-2  on_track 2026-04-02  C/*
     """
-    if not isinstance(policy, Policy):
-        raise InputTypeError(f"policy must be a Policy (got {show(policy)})")
     if errors not in ("raise", "collect"):
         raise InputError(f'errors must be "raise" or "collect" (got {show(errors)})')
     as_of_us = instant_us(as_of, "as_of")
-    people = _Customers(policy, _frame(customers, "customers"))
-    touches = _read_contacts(people, None if contacts is None else _frame(contacts, "contacts"))
-    held = _read_deferrals(people, None if deferrals is None else _frame(deferrals, "deferrals"))
+    people, touches, held, _ = _tables(policy, customers, contacts, deferrals, None, mapping)
     answers = run(people.entries, people.zones, people.columns(), touches.columns, held, as_of_us)
     out = _Output(people, answers, as_of_us)
     rows = np.flatnonzero(answers.needs_scalar).tolist()
@@ -188,14 +190,26 @@ class _Read(NamedTuple):
     ids: dict[str, Any]  # the customers' own ids, by the text id of their `Customer`
 
 
-def _read(policy: Policy, customers: Any, contacts: Any, deferrals: Any, changes: Any) -> _Read:
-    """The tables as customers (with their changes) and histories; the first bad row raises its `TableError`."""
+def _tables(
+    policy: Policy, customers: Any, contacts: Any, deferrals: Any, changes: Any, mapping: Mapping | None
+) -> tuple[_Customers, _Contacts, DeferralColumns, dict[int, list[tuple[int, Change]]]]:
+    """The tables read (through ``mapping``, if any): the customers, the contacts, the deferrals, the changes."""
     if not isinstance(policy, Policy):
         raise InputTypeError(f"policy must be a Policy (got {show(policy)})")
-    people = _Customers(policy, _frame(customers, "customers"))
-    touches = _read_contacts(people, None if contacts is None else _frame(contacts, "contacts"))
-    _read_deferrals(people, None if deferrals is None else _frame(deferrals, "deferrals"))
+    if mapping is not None and not isinstance(mapping, Mapping):
+        raise InputTypeError(f"mapping must be a cadence.mappings.Mapping (got {show(mapping)})")
+    people = _Customers(policy, _frame(customers, "customers", mapping))
+    touches = _read_contacts(people, None if contacts is None else _frame(contacts, "contacts", mapping))
+    held = _read_deferrals(people, None if deferrals is None else _frame(deferrals, "deferrals", mapping))
     past = _read_changes(people, None if changes is None else _frame(changes, "changes"))
+    return people, touches, held, past
+
+
+def _read(
+    policy: Policy, customers: Any, contacts: Any, deferrals: Any, changes: Any, mapping: Mapping | None
+) -> _Read:
+    """The tables as customers (with their changes) and histories; the first bad row raises its `TableError`."""
+    people, touches, _, past = _tables(policy, customers, contacts, deferrals, changes, mapping)
     read = _Read(people.frame, [], {}, {})
     own = people.frame["id"].to_list()
     for row, customer, events in _objects(people, touches, list(range(people.count)), past):
@@ -251,6 +265,7 @@ def timeline(
     at: Sequence[datetime],
     deferrals: Any = None,
     changes: Any = None,
+    mapping: Mapping | None = None,
     by: Sequence[str] = ("segment", "stage", "owner"),
 ) -> Any:
     """`cadence.timeline` of the customers of tables: how many were in each status at each instant of ``at``, by
@@ -259,7 +274,7 @@ def timeline(
 
     The tables are those of `assess`, and ``changes`` (optional) has the columns ``customer_id``, ``at`` and any of
     ``stage``, ``segment`` and ``owner``: each row a `Change` of that customer (see `Customer.changes`). The first
-    bad row raises its `TableError`.
+    bad row raises its `TableError`. ``mapping`` reads the tables as your CRM exports them, as for `assess`.
 
     >>> import pandas as pd, pendulum
     >>> from cadence import every, presets
@@ -279,13 +294,8 @@ def timeline(
     4 2026-03-06 08:00:00+00:00       A         0         0    0        1
     5 2026-03-06 08:00:00+00:00       B         1         0    0        0
     """
-    if not isinstance(policy, Policy):
-        raise InputTypeError(f"policy must be a Policy (got {show(policy)})")
     tally = _timeline.Tally(policy, _timeline.instants_of(at), _timeline.group_names(by))
-    people = _Customers(policy, _frame(customers, "customers"))
-    touches = _read_contacts(people, None if contacts is None else _frame(contacts, "contacts"))
-    _read_deferrals(people, None if deferrals is None else _frame(deferrals, "deferrals"))
-    past = _read_changes(people, None if changes is None else _frame(changes, "changes"))
+    people, touches, _, past = _tables(policy, customers, contacts, deferrals, changes, mapping)
     if tally.instants:
         rest = _sweep_columns(people, touches, past, tally)
         for row, customer, events in _objects(people, touches, rest, past):
@@ -358,11 +368,12 @@ def transitions(
     until: datetime,
     deferrals: Any = None,
     changes: Any = None,
+    mapping: Mapping | None = None,
 ) -> Any:
     """`cadence.transitions_many` of the customers of tables (see `timeline` for the tables), as a table of the
     customers' library with the `TRANSITION_COLUMNS`, one row per crossing in [``since``, ``until``), in order of
     time: ``customer_id`` is the customers' own id, ``kind`` the `TransitionKind` value, ``at`` a UTC timestamp."""
-    read = _read(policy, customers, contacts, deferrals, changes)
+    read = _read(policy, customers, contacts, deferrals, changes, mapping)
     found = _transitions.transitions_many(policy, read.customers, read.histories, since=since, until=until)
     columns: dict[str, Any] = {
         "customer_id": [read.ids[t.customer_id] for t in found],
@@ -386,12 +397,13 @@ def backtest(
     until: datetime,
     deferrals: Any = None,
     changes: Any = None,
+    mapping: Mapping | None = None,
 ) -> Any:
     """`cadence.backtest` of the customers of tables (see `timeline` for the tables), as a table of the customers'
     library with the `FOLLOW_UP_COLUMNS`, one row per follow-up that fell due in [``since``, ``until``): instants
     as UTC timestamps, ``rule`` the key that applied, ``completion`` the `Completion` value, ``late_by_seconds``
     the working time past the overdue threshold (0 unless late)."""
-    read = _read(policy, customers, contacts, deferrals, changes)
+    read = _read(policy, customers, contacts, deferrals, changes, mapping)
     found = _backtest.backtest(policy, read.customers, read.histories, since=since, until=until)
     instants = ("anchor_at", "due_at", "fell_due_at", "overdue_at", "done_at")
     columns: dict[str, Any] = {
@@ -421,11 +433,12 @@ def report(
     by: Sequence[str] = ("owner",),
     deferrals: Any = None,
     changes: Any = None,
+    mapping: Mapping | None = None,
 ) -> Any:
     """`cadence.report` of the customers of tables (see `timeline` for the tables), as a table of the customers'
     library: ``cycle`` (a date), the ``by`` columns, the counts and rates of `cadence.report`, and
     ``median_late_seconds`` (working time) in place of ``median_late_by``."""
-    read = _read(policy, customers, contacts, deferrals, changes)
+    read = _read(policy, customers, contacts, deferrals, changes, mapping)
     rows = _backtest.report(policy, read.customers, read.histories, since=since, until=until, period=period, by=by)
     counts = ["follow_ups", *(completion.value for completion in _backtest.Completion), "overdue", "contacts"]
     columns: dict[str, Any] = {"cycle": [row["cycle"] for row in rows]}
@@ -442,13 +455,57 @@ def report(
     return nw.from_native(table).with_columns(nw.col(name).fill_nan(None) for name in names).to_native()
 
 
-def _frame(table: Any, name: str) -> Any:
+def _frame(table: Any, name: str, mapping: Mapping | None = None) -> Any:
     try:
-        return nw.from_native(table, eager_only=True)
+        frame = nw.from_native(table, eager_only=True)
     except TypeError:
         raise InputTypeError(
             f"{name} must be a table (a pandas or polars DataFrame, a pyarrow Table; got {show(type(table))})"
         ) from None
+    return frame if mapping is None else _through(mapping, frame, name)
+
+
+def _through(mapping: Mapping, frame: Any, table: str) -> Any:
+    """``frame`` (an export's table) in the columns, words and instants of cadence's tables, as ``mapping`` says:
+    each distinct word and timestamp read once by the mapping (see `cadence.mappings`); a bad one raises the
+    `TableError` of the first row holding it, naming the export's column."""
+    kind = "customers" if table == "customers" else "contacts"
+    fields = CUSTOMER_FIELDS if kind == "customers" else CONTACT_FIELDS
+    columns = {mapping.column(kind, field): field for field in fields if mapping.column(kind, field) in frame.columns}
+    frame = frame.rename({column: field for column, field in columns.items() if column != field})
+    exports = {field: column for column, field in columns.items()}
+    changed = []
+    for field in exports:
+        series = frame[field]
+        instants = field in _INSTANT_FIELDS or (field == "until" and series.dtype == nw.String)
+        if not instants and not (field in mapping.vocabulary and series.dtype in (nw.String, nw.Categorical)):
+            continue
+        if not instants and series.dtype == nw.Categorical:
+            series = series.cast(nw.String)
+        if instants and series.dtype not in (nw.String, nw.Datetime, nw.Date):
+            continue  # not text and no timestamps: the readers say what is wrong with it
+        if instants and isinstance(series.dtype, nw.Datetime) and series.dtype.time_zone is not None:
+            continue  # instants already
+        values = [value for value in series.unique().to_list() if value is not None and value == value]
+        read: list[Any] = []
+        for value in values:
+            try:
+                if not instants:
+                    read.append(mapping.word(field, value))
+                elif field == "until" and isinstance(value, str) and len(value.strip()) == 10:
+                    read.append(value.strip())  # a date: `Deferral` reads it
+                else:
+                    read.append(mapping.instant(value, field))
+            except CadenceError as error:
+                position = frame.with_row_index("__row").filter(nw.col(field) == value)["__row"][0]
+                raise TableError(table, int(position), exports[field], error) from None
+        if field == "until" and any(isinstance(value, str) for value in read):
+            continue  # dates kept as text
+        target = nw.Datetime("us", "UTC") if instants else nw.String
+        if instants:
+            read = [value.astimezone(timezone.utc) for value in read]
+        changed.append(nw.col(field).cast(series.dtype).replace_strict(values, read, return_dtype=target))
+    return frame.with_columns(*changed) if changed else frame
 
 
 class _Customers:
