@@ -6,7 +6,8 @@ by when, and why.
 This module is the public surface: it re-exports the public names of the private implementation modules
 (``cadence._model``, ``cadence._engine`` ...; see the module map in README.md), whose own ``__all__`` lists make up
 ``__all__`` here, group by group. The public submodules are `cadence.policy_files`, `cadence.presets`,
-`cadence.sample`, `cadence.csv_files` and `cadence.ics`. What is underscored may change without notice.
+`cadence.sample`, `cadence.csv_files`, `cadence.mappings` and `cadence.ics`. What is underscored may change
+without notice.
 """
 
 from cadence import (

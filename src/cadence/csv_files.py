@@ -24,6 +24,9 @@
 - ``stage``, ``segment``, ``owner``: the values from ``at`` on, empty when unchanged (see `Customer.changes`: the
   earliest change of a customer names its first stage, and the last ones agree with its row in customers.csv).
 
+A CRM's own export (other column names, local wall times, other words, .xlsx) is read through an import mapping:
+see `cadence.mappings`, whose readers give what these give.
+
 Files are read as UTF-8 (with or without a byte-order mark), or UTF-16 with its byte-order mark; another encoding
 is named with ``encoding=`` (``cp1252``, ``gb18030``, ...). Every bad row is reported as a `RowError` naming the
 file, line and column (a line that is not text in the encoding too); a reader returns the good rows and the errors,
