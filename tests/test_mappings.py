@@ -270,3 +270,15 @@ class TestTables:
                 as_of=datetime.fromisoformat("2026-03-12T09:00:00+08:00"),
                 mapping=mappings.load("jiandaoyun"),
             )
+
+
+def test_inspect_guesses_columns_by_content_when_names_say_nothing(tmp_path: Path) -> None:
+    """Columns named in a way no list knows are still found: the timestamps are ``at``, the call words the
+    channel, the outcome words the outcome."""
+    (tmp_path / "log.csv").write_text(
+        "Kunde,Wann,Wie,Ergebnis\nK1,2026-03-02 10:00,Call,Connected\nK2,2026-03-03 11:30,Email,Sent\n",
+        encoding="utf-8",
+    )
+    proposal = mappings.propose(str(tmp_path / "log.csv"))
+    for line in ('at = "Wann"', 'channel = "Wie"', 'outcome = "Ergebnis"', '"Call" = "call"', '"Sent" = "sent"'):
+        assert line in proposal.splitlines(), line

@@ -768,11 +768,54 @@ def _reads(form: str, value: str) -> bool:
     return True
 
 
+def _by_content(found: dict[str, str], table: str, header: list[str], sample: list[dict[str, Any]]) -> None:
+    """Add to ``found`` the columns its names did not give away but its content does: for contacts, a column of
+    timestamps is ``at``; a column whose words are mostly words a built-in mapping knows for a field is that
+    field's."""
+    free = [column for column in header if column not in found.values()]
+
+    def cells(column: str) -> list[Any]:
+        return [row.get(column) for row in sample if row.get(column) not in (None, "")]
+
+    if table == "contacts" and "at" not in found:
+        for column in free:
+            values = cells(column)
+            texts = [value.strip() for value in values if isinstance(value, str)]
+            stamps = (
+                sum(isinstance(value, datetime) for value in values)
+                + len(texts)
+                - len([text for text in texts if not any(_reads(form, text) for form in _FORMATS) and not _iso(text)])
+            )
+            if values and stamps >= 0.9 * len(values):
+                found["at"] = column
+                free.remove(column)
+                break
+    known = _known_words()
+    for field in ("channel", "direction", "outcome") if table == "contacts" else ("segment", "stage"):
+        if field in found:
+            continue
+        for column in free:
+            words = {_word(_text(value)) for value in cells(column)}
+            if words and len(words & set(known.get(field, {}))) >= 0.6 * len(words):
+                found[field] = column
+                free.remove(column)
+                break
+
+
+def _iso(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text)
+    except ValueError:
+        return False
+    return len(text) >= 10
+
+
 def propose(path: str, *, encoding: str | None = None, rows: int = 500) -> str:
     """A mapping file (TOML) proposed for an export: which column holds each field (guessed from names in English
-    and Chinese, and from the content), the timestamp format, the encoding, and the distinct words of the
-    channel, direction, outcome, segment and stage columns, mapped where a built-in mapping knows the word and
-    left as comments to fill in where not. The zone of wall times is never guessed: the proposal says to set it.
+    and Chinese, then from the content: a column of timestamps, a column of known words), the timestamp format,
+    the encoding, and the distinct words of the channel, direction, outcome, segment and stage columns, mapped
+    where a built-in mapping knows the word and left as comments to fill in where not. The zone of wall times is
+    never guessed: the proposal says to set it.
     """
     header, sample, chosen = _sample(path, encoding, rows)
     if not header:
@@ -788,6 +831,7 @@ def propose(path: str, *, encoding: str | None = None, rows: int = 500) -> str:
     }
     table = max(scores, key=lambda t: (sum(v is not None for v in scores[t].values()), t == "contacts"))
     found = {field: column for field, column in scores[table].items() if column is not None}
+    _by_content(found, table, header, sample)
     lines = [
         f"# cadence import mapping proposed by cadence inspect for {Path(path).name} ({len(sample)} rows read).",
         "# Check every line, fill in what is left as a comment, then: cadence check --mapping THIS_FILE ...",
