@@ -282,3 +282,116 @@ def test_inspect_guesses_columns_by_content_when_names_say_nothing(tmp_path: Pat
     proposal = mappings.propose(str(tmp_path / "log.csv"))
     for line in ('at = "Wann"', 'channel = "Wie"', 'outcome = "Ergebnis"', '"Call" = "call"', '"Sent" = "sent"'):
         assert line in proposal.splitlines(), line
+
+
+class TestReviewRegressions:
+    """Defects an independent review found in the first version of import mappings, each pinned."""
+
+    def test_a_later_format_reads_what_the_first_cannot(self) -> None:
+        mapping = Mapping(timezone="Europe/Berlin", timestamp_formats=("%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M"))
+        assert mapping.instant("25/03/2026 10:00").isoformat() == "2026-03-25T10:00:00+01:00"
+
+    @pytest.mark.parametrize(
+        ("formats", "message"),
+        [(["%Y-%m-%d %H:%M %Z"], "%Z"), (["%d.%m. %H:%M"], "no year"), (["%Y %Q"], "%Q"), ({"a": 1}, "a list")],
+    )
+    def test_formats_cadence_cannot_read_right_are_refused(self, formats: object, message: str) -> None:
+        with pytest.raises(MappingError, match=message):
+            Mapping(timezone="UTC", timestamp_formats=formats)  # type: ignore[arg-type]
+
+    def test_dates_are_day_starts_and_until_dates_stay_dates(self) -> None:
+        """Santiago skips midnight on 6 September 2026: a date cell is the day's first instant, 01:00. A date-only
+        text in the until column is a date (the start of that day in the customer's zone, as `Deferral` says)."""
+        from datetime import date
+
+        santiago = Mapping(timezone="America/Santiago", timestamp_formats=("%d/%m/%Y %H:%M", "%d/%m/%Y"))
+        assert santiago.instant(date(2026, 9, 6)).isoformat() == "2026-09-06T01:00:00-03:00"
+        assert santiago.instant("06/09/2026").isoformat() == "2026-09-06T01:00:00-03:00"
+        row = santiago.contact_row({"customer_id": "1", "at": "05/09/2026 10:00", "until": "20/09/2026"})
+        assert row["until"] == date(2026, 9, 20)
+
+    def test_words_without_a_vocabulary_and_policy_ids(self) -> None:
+        """Without a vocabulary, cadence's words are read without case; a stage the vocabulary does not name is
+        taken as the policy's id (the reader says if the policy does not know it); keys equal but for case that
+        mean different things are refused; "did you mean" spells the word as the mapping does."""
+        plain = Mapping()
+        assert plain.word("channel", " Call ") == "call"
+        assert mappings.load("hubspot").word("stage", "negotiation") == "negotiation"
+        with pytest.raises(MappingError, match="differs from another word only in case"):
+            Mapping(vocabulary={"outcome": {"OK": "connected", "ok": "no_answer"}})
+        with pytest.raises(InputError, match="did you mean 'Left voicemail'"):
+            mappings.load("hubspot").word("outcome", "left voicemal")
+
+    def test_headers_are_checked_before_any_row(self, tmp_path: Path) -> None:
+        """An empty file, a column named twice, and a row longer than a header missing a mapped column are each
+        one error for the file, never a crash or silence."""
+        mapping = hubspot_in_berlin()
+        cases = {
+            "empty.csv": ("", "no header row"),
+            "twice.csv": ("Record ID,Record ID,Tier\n1,2,A\n", "named twice"),
+            "short.csv": ("Record ID,Tier\n1,A,extra,more\n", "missing from the header"),
+        }
+        for name, (text, message) in cases.items():
+            (tmp_path / name).write_text(text, encoding="utf-8")
+            errors: list[RowError] = []
+            assert mappings.read_customers(str(tmp_path / name), mapping, BERLIN, errors) == []
+            assert len(errors) == 1
+            assert message in errors[0].message, name
+
+    def test_cells_of_spaces_are_empty_and_a_byte_order_mark_wins(self, tmp_path: Path) -> None:
+        """A cell of spaces is an empty cell; a UTF-8 file with its byte-order mark is read as UTF-8 even through a
+        mapping that says GB18030."""
+        text = "客户编号,跟进时间,跟进方式,跟进结果,跟进人\n1001,2026/03/05 10:00,电话,   ,王磊\n"
+        (tmp_path / "k.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+        errors: list[RowError] = []
+        found = mappings.read_contacts(str(tmp_path / "k.csv"), mappings.load("jiandaoyun"), {"1001"}, errors)
+        assert errors == []
+        assert found["1001"][0].outcome.value == "other"
+
+    def test_proposals_read_back_and_guess_by_content(self, tmp_path: Path) -> None:
+        """Odd column names are quoted so that the proposal loads; a "Created By" column of names is not a
+        timestamp; a cp1252 file is proposed as cp1252."""
+        (tmp_path / 'we"ird.csv').write_bytes(
+            'ID,Created By,Created,"Stage\\"x",Tier\n1,Zoë,2026-03-02 10:00,Lead,A\n'.encode("cp1252")
+        )
+        proposal = mappings.propose(str(tmp_path / 'we"ird.csv'))
+        assert 'encoding = "cp1252"' in proposal.splitlines()
+        assert 'created_at = "Created"' in proposal.splitlines()
+        assert mappings.loads(proposal.replace('# timezone = ""', 'timezone = "UTC"')).name == 'we"ird'
+
+    def test_inspect_with_an_unknown_encoding_is_an_error_without_traceback(self) -> None:
+        status, _, err = cli("inspect", str(EXPORTS / "hubspot_calls.csv"), "--encoding", "bogus")
+        assert status == 2
+        assert err.startswith("cadence: error: unknown encoding 'bogus'")
+
+    def test_frames_name_the_exports_columns_and_read_date_untils(self) -> None:
+        """In tables too, errors name the export's column (a missing one, a bad timestamp), and a deferral's
+        date-only until is a date."""
+        import pandas as pd
+
+        from cadence import TableError, frames
+
+        mapping = Mapping(
+            timezone="Europe/Berlin",
+            timestamp_formats=("%d.%m.%Y %H:%M",),
+            customers={"id": "Nr", "stage_entered_at": "Seit", "created_at": "Angelegt"},
+            contacts={"customer_id": "Nr", "at": "Zeit", "channel": "Art", "until": "Bis"},
+        )
+        people = pd.DataFrame(
+            {
+                "Nr": ["1"],
+                "segment": ["A"],
+                "stage": ["lead"],
+                "Seit": ["02.03.2026 09:00"],
+                "Angelegt": ["02.03.2026 09:00"],
+            }
+        )
+        touches = pd.DataFrame({"Nr": ["1"], "Zeit": ["31.02.2026 10:00"], "Art": ["Call"]})
+        as_of = datetime.fromisoformat("2026-03-10T09:00:00+01:00")
+        with pytest.raises(TableError, match="contacts row 0, column 'Zeit'"):
+            frames.assess(BERLIN, people, touches, as_of=as_of, mapping=mapping)
+        with pytest.raises(InputError, match="customers has no column 'Angelegt'"):
+            frames.assess(BERLIN, people.drop(columns=["Angelegt"]), as_of=as_of, mapping=mapping)
+        held = pd.DataFrame({"Nr": ["1"], "Zeit": ["03.03.2026 10:00"], "Bis": ["2026-03-20"]})
+        table = frames.assess(BERLIN, people, deferrals=held, as_of=as_of, mapping=mapping)
+        assert list(table["status"]) == ["snoozed"]

@@ -11,9 +11,11 @@ Install the extra: ``pip install "cadence[frames]"`` (numpy and narwhals; pandas
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from datetime import datetime, timedelta, timezone
-from typing import Any, Literal, NamedTuple
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Literal, NamedTuple, TypeVar
 
 import attrs
 
@@ -65,6 +67,7 @@ from cadence.mappings import CONTACT_FIELDS, CUSTOMER_FIELDS, Mapping
 __all__ = ["COLUMNS", "assess", "backtest", "report", "timeline", "transitions"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_R = TypeVar("_R")
 
 COLUMNS: tuple[str, ...] = (
     "customer_id",
@@ -121,6 +124,30 @@ _DEFERRAL_FIELDS = ("customer_id", "at", "until")
 _KINDS = {contact_code(c, d, o): (c, d, o) for c in Channel for d in Direction for o in Outcome}
 
 
+_EXPORTS: ContextVar[dict[str, dict[str, str]]] = ContextVar("_EXPORTS")  # per table: field -> the export's column
+
+
+def _export_columns(work: Callable[..., _R]) -> Callable[..., _R]:
+    """``work`` (a public function) with the `TableError` of a table read through a mapping naming the export's
+    column rather than cadence's field."""
+
+    @functools.wraps(work)
+    def named(*args: Any, **kwargs: Any) -> _R:
+        token = _EXPORTS.set({})
+        try:
+            return work(*args, **kwargs)
+        except TableError as error:
+            column = _EXPORTS.get().get(error.table, {}).get(error.column)
+            if column is None or column == error.column:
+                raise
+            raise TableError(error.table, error.row, column, error.error) from None
+        finally:
+            _EXPORTS.reset(token)
+
+    return named
+
+
+@_export_columns
 def assess(
     policy: Policy,
     customers: Any,
@@ -257,6 +284,7 @@ def _us(value: datetime | None) -> int:
     return NONE if value is None else instant_us(value, "instant")
 
 
+@_export_columns
 def timeline(
     policy: Policy,
     customers: Any,
@@ -359,6 +387,7 @@ def _sweep_columns(
 TRANSITION_COLUMNS = ("customer_id", "kind", "at", "detail", "owner", "segment", "stage", "key")
 
 
+@_export_columns
 def transitions(
     policy: Policy,
     customers: Any,
@@ -388,6 +417,7 @@ FOLLOW_UP_COLUMNS = ("customer_id", "owner", "segment", "stage", "rule", "step",
                      "fell_due_at", "overdue_at", "completion", "done_at", "late_by_seconds")  # fmt: skip
 
 
+@_export_columns
 def backtest(
     policy: Policy,
     customers: Any,
@@ -422,6 +452,7 @@ def backtest(
     return _table(read.frame, columns, instants=instants)
 
 
+@_export_columns
 def report(
     policy: Policy,
     customers: Any,
@@ -465,45 +496,59 @@ def _frame(table: Any, name: str, mapping: Mapping | None = None) -> Any:
     return frame if mapping is None else _through(mapping, frame, name)
 
 
+_REQUIRED = {"customers": _CUSTOMER_FIELDS, "contacts": _CONTACT_FIELDS, "deferrals": _DEFERRAL_FIELDS}
+_WORDS = frozenset({"channel", "direction", "outcome", "segment", "stage"})
+
+
 def _through(mapping: Mapping, frame: Any, table: str) -> Any:
     """``frame`` (an export's table) in the columns, words and instants of cadence's tables, as ``mapping`` says:
     each distinct word and timestamp read once by the mapping (see `cadence.mappings`); a bad one raises the
     `TableError` of the first row holding it, naming the export's column."""
     kind = "customers" if table == "customers" else "contacts"
     fields = CUSTOMER_FIELDS if kind == "customers" else CONTACT_FIELDS
+    missing = [
+        mapping.column(kind, field) for field in _REQUIRED[table] if mapping.column(kind, field) not in frame.columns
+    ]
+    if missing:
+        raise InputError(
+            f"{table} has no column {', '.join(map(repr, missing))} (named by the mapping; it has "
+            f"{', '.join(map(repr, frame.columns))})",
+            field=f"{table}.{missing[0]}",
+        )
     columns = {mapping.column(kind, field): field for field in fields if mapping.column(kind, field) in frame.columns}
     frame = frame.rename({column: field for column, field in columns.items() if column != field})
     exports = {field: column for column, field in columns.items()}
+    _EXPORTS.get({})[table] = exports
     changed = []
     for field in exports:
         series = frame[field]
-        instants = field in _INSTANT_FIELDS or (field == "until" and series.dtype == nw.String)
-        if not instants and not (field in mapping.vocabulary and series.dtype in (nw.String, nw.Categorical)):
-            continue
-        if not instants and series.dtype == nw.Categorical:
+        if series.dtype == nw.Categorical:
             series = series.cast(nw.String)
-        if instants and series.dtype not in (nw.String, nw.Datetime, nw.Date):
-            continue  # not text and no timestamps: the readers say what is wrong with it
+        instants = field in _INSTANT_FIELDS or field == "until"
+        if instants and not (series.dtype in (nw.String, nw.Date) or isinstance(series.dtype, nw.Datetime)):
+            continue  # no timestamps: the readers say what is wrong with it
         if instants and isinstance(series.dtype, nw.Datetime) and series.dtype.time_zone is not None:
             continue  # instants already
+        if not instants and (field not in _WORDS or series.dtype != nw.String):
+            continue
         values = [value for value in series.unique().to_list() if value is not None and value == value]
         read: list[Any] = []
         for value in values:
             try:
                 if not instants:
                     read.append(mapping.word(field, value))
-                elif field == "until" and isinstance(value, str) and len(value.strip()) == 10:
-                    read.append(value.strip())  # a date: `Deferral` reads it
+                elif field == "until" and mapping.date(value) is not None:
+                    read.append(mapping.date(value))  # a date: the start of that date in the customer's zone
                 else:
-                    read.append(mapping.instant(value, field))
+                    read.append(mapping.instant(value, field).astimezone(timezone.utc))
             except CadenceError as error:
                 position = frame.with_row_index("__row").filter(nw.col(field) == value)["__row"][0]
                 raise TableError(table, int(position), exports[field], error) from None
-        if field == "until" and any(isinstance(value, str) for value in read):
-            continue  # dates kept as text
-        target = nw.Datetime("us", "UTC") if instants else nw.String
-        if instants:
-            read = [value.astimezone(timezone.utc) for value in read]
+        kinds = {type(value) is date for value in read}
+        if len(kinds) > 1:
+            mixed = InputError(f"{exports[field]} mixes dates and instants: give one or the other", field=field)
+            raise TableError(table, 0, exports[field], mixed)
+        target = nw.Date if kinds == {True} else nw.Datetime("us", "UTC") if instants else nw.String
         changed.append(nw.col(field).cast(series.dtype).replace_strict(values, read, return_dtype=target))
     return frame.with_columns(*changed) if changed else frame
 

@@ -22,9 +22,11 @@ in Python:
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import difflib
 import itertools
+import json
 import re
 import sys
 import zoneinfo
@@ -132,7 +134,16 @@ def _vocabulary(value: object) -> MappingType[str, MappingType[str, str]]:
                 raise MappingError(
                     f"Mapping.vocabulary.{field}: {show(word)} = {show(meant)} is not a {field} (choose from {choices})"
                 )
-        out[field] = MappingProxyType({_word(word): meant for word, meant in words.items()})
+        folded: dict[str, str] = {}
+        for word, meant in words.items():
+            key = _word(word)
+            if key in folded and folded[key] != meant:
+                raise MappingError(
+                    f"Mapping.vocabulary.{field}: {show(word)} differs from another word only in case or spaces, "
+                    "and means something else (words are compared without them)"
+                )
+            folded[key] = meant
+        out[field] = MappingProxyType(dict(words))
     return MappingProxyType(out)
 
 
@@ -141,13 +152,26 @@ def _word(text: str) -> str:
     return text.strip().casefold()
 
 
+_STRPTIME = frozenset("aAwdbBmyYHIpMSfzjUWcxX%")
+
+
 def _formats(value: object) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
         value = (value,)
-    if not isinstance(value, Iterable) or not all(isinstance(item, str) and item for item in value):
-        raise MappingError(f"Mapping.timestamp_formats must be strptime formats (got {show(value)})")
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) and item for item in value):
+        raise MappingError(f"Mapping.timestamp_formats must be a list of strptime formats (got {show(value)})")
+    for form in value:
+        directives = re.findall(r"%(.)", form)
+        unknown = [d for d in directives if d not in _STRPTIME]
+        if unknown or "Z" in directives:
+            raise MappingError(
+                f"Mapping.timestamp_formats: {show(form)} has %{(unknown or ['Z'])[0]}, which cadence does not read "
+                "(for an offset use %z; a zone name is not an offset)"
+            )
+        if not {"Y", "y", "c"} & set(directives):
+            raise MappingError(f"Mapping.timestamp_formats: {show(form)} has no year (%Y)")
     return tuple(value)
 
 
@@ -186,6 +210,7 @@ class Mapping:
     _tz: Any = attrs.field(init=False, repr=False, eq=False)
     _parsers: Any = attrs.field(init=False, repr=False, eq=False)
     _memo: Any = attrs.field(init=False, repr=False, eq=False)  # caches: words read, clean hours of the zone
+    _folded: Any = attrs.field(init=False, repr=False, eq=False)  # the vocabulary as compared: words folded
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -197,9 +222,13 @@ class Mapping:
         object.__setattr__(self, "_tz", tz)
         object.__setattr__(self, "_parsers", tuple(_parser(form) for form in self.timestamp_formats))
         object.__setattr__(self, "_memo", {})
+        folded = {
+            field: {_word(word): meant for word, meant in words.items()} for field, words in self.vocabulary.items()
+        }
+        object.__setattr__(self, "_folded", folded)
+        if self.encoding is not None and not isinstance(self.encoding, str):
+            raise MappingError(f"Mapping.encoding must be the name of an encoding (got {show(self.encoding)})")
         if self.encoding is not None:
-            import codecs
-
             try:
                 codecs.lookup(self.encoding)
             except LookupError:
@@ -238,10 +267,14 @@ class Mapping:
         memo = self._memo
         for field, column, kind in plan:
             value = raw.get(column)
-            if value is None or value == "":
+            if value is None or value == "" or (type(value) is str and not value.strip()):
                 continue
-            if kind == 0 or (kind == 1 and not _is_date(value)):
+            if kind == 0:
                 row[field] = self.instant(value, field)
+                continue
+            if kind == 1:  # a date, or an instant
+                day = self.date(value, field)
+                row[field] = day if day is not None else self.instant(value, field)
                 continue
             if type(value) is not str:
                 value = _text(value)
@@ -262,21 +295,21 @@ class Mapping:
         return found  # type: ignore[no-any-return]
 
     def _word(self, field: str, text: str) -> str:
-        words = self.vocabulary.get(field)
-        if words is None:
-            return text.strip()
+        words: dict[str, str] = self._folded.get(field, {})
         key = _word(text)
         found = words.get(key)
         if found is not None:
             return found
         kind = _ENUMS.get(field)
-        if kind is not None and key in kind._value2member_map_:
-            return key
-        if kind is None and text.strip() in words.values():
+        if kind is None:  # a segment or stage id: the policy knows them, and says so when one is unknown
             return text.strip()
-        known = [*words, *(kind._value2member_map_ if kind is not None else ())]
+        if key in kind._value2member_map_ or not words:
+            return key  # cadence's own word (or no vocabulary): the contact reader says when it is none
+        spelled = {_word(word): word for word in self.vocabulary.get(field, ())}
+        known = [*words, *kind._value2member_map_]
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
-        hint = f" (did you mean {show(close[0])}?)" if close else f" (the mapping knows: {', '.join(sorted(words))})"
+        shown = spelled.get(close[0], close[0]) if close else ""
+        hint = f" (did you mean {show(shown)}?)" if close else f" (the mapping knows: {', '.join(sorted(words))})"
         raise InputError(f"unknown {field} {show(text.strip())}{hint}", field=f"Mapping.{field}", value=text)
 
     def instant(self, value: Any, field: str = "at") -> datetime:
@@ -286,7 +319,7 @@ class Mapping:
             if isinstance(value, datetime):
                 return value if value.tzinfo is not None else self._wall(value, field)
             if isinstance(value, dt.date):
-                return self._wall(datetime(value.year, value.month, value.day), field)
+                return self.day_start(value, field)
             value = _text(value)
         text = value.strip()
         parsed: datetime | None = None
@@ -295,19 +328,19 @@ class Mapping:
             if isinstance(fields, datetime):
                 parsed = fields
                 break
-            if fields is not None:
+            if fields is None:
+                continue
+            year, month, day, hour, minute, second, timed = fields
+            try:
+                if not timed:  # a date: the start of that day
+                    return self.day_start(dt.date(year, month, day))
                 tz = self._tz
                 if tz is not None and self._memo.get(fields[:4]):  # a wall time in an hour without a change
-                    try:
-                        year, month, day, hour, minute, second = fields
-                        return datetime(year, month, day, hour, minute, second, tzinfo=tz)
-                    except ValueError:
-                        break  # not a date: the message below
-                try:
-                    parsed = datetime(*fields)
-                except ValueError:
-                    break
+                    return datetime(year, month, day, hour, minute, second, tzinfo=tz)
+                parsed = datetime(year, month, day, hour, minute, second)
                 break
+            except ValueError:
+                continue  # not a date in this format (30 February): perhaps in the next
         if parsed is None:
             try:
                 parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text)
@@ -315,6 +348,38 @@ class Mapping:
                 forms = " or ".join(show(form) for form in self.timestamp_formats) or "ISO 8601"
                 raise InputError(f"{show(text)} is not a timestamp in {forms}", field=field, value=text) from None
         return parsed if parsed.tzinfo is not None else self._wall(parsed, field)
+
+    def day_start(self, day: dt.date, field: str = "at") -> datetime:
+        """The first instant of a local date in the mapping's zone (after a skipped midnight, the first that
+        exists), as cadence counts day starts."""
+        if self._tz is None:
+            raise InputError(
+                f"{day.isoformat()} is a date, and the mapping names no timezone to find its start in",
+                field=field,
+                value=day,
+            )
+        return get_zone(self.timezone, "Mapping.timezone", MappingError).to_datetime(
+            get_zone(self.timezone, "Mapping.timezone", MappingError).day_start(day.toordinal())
+        )
+
+    def date(self, value: Any, field: str = "until") -> dt.date | None:
+        """The date a cell holds, when it holds a date and no time (a date cell, ISO ``2026-04-15``, or text in
+        a format without a time); else None."""
+        if isinstance(value, datetime):
+            return None
+        if isinstance(value, dt.date):
+            return value
+        text = (value if type(value) is str else _text(value)).strip()
+        if _is_date(text):
+            return dt.date.fromisoformat(text)
+        for read in self._parsers:
+            fields = read(text)
+            if isinstance(fields, tuple) and not fields[6]:
+                try:
+                    return dt.date(*fields[:3])
+                except ValueError:
+                    continue
+        return None
 
     def _wall(self, wall: datetime, field: str) -> datetime:
         """A wall time in the mapping's zone, as an aware datetime; repeated and skipped ones as the mapping says."""
@@ -384,8 +449,9 @@ def _parser(form: str) -> Any:
         at = {directive: index for index, directive in enumerate(directives)}
         year, month, day, minute, second = (at.get(name, -1) for name in ("%Y", "%m", "%d", "%M", "%S"))
         hour, twelve, noon = at.get("%H", -1), at.get("%I", -1), at.get("%p", -1)
+        timed = hour >= 0 or twelve >= 0  # a format without hours reads dates
 
-        def fast(text: str) -> tuple[int, ...] | None:
+        def fast(text: str) -> tuple[Any, ...] | None:
             found = pattern(text)
             if found is None:
                 return None
@@ -397,8 +463,15 @@ def _parser(form: str) -> Any:
                 hours = clock % 12 + (12 if noon >= 0 and got[noon].upper() == "PM" else 0)
             else:
                 hours = int(got[hour]) if hour >= 0 else 0
-            return (int(got[year]), int(got[month]) if month >= 0 else 1, int(got[day]) if day >= 0 else 1, hours,
-                    int(got[minute]) if minute >= 0 else 0, int(got[second]) if second >= 0 else 0)  # fmt: skip
+            return (
+                int(got[year]),
+                int(got[month]) if month >= 0 else 1,
+                int(got[day]) if day >= 0 else 1,
+                hours,
+                int(got[minute]) if minute >= 0 else 0,
+                int(got[second]) if second >= 0 else 0,
+                timed,
+            )
 
         return fast
 
@@ -414,7 +487,7 @@ def _parser(form: str) -> Any:
 def _gap_end(start: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
     """The first instant at or after ``start`` whose wall time exists after the gap: the change of offset."""
     offset = start.astimezone(tz).utcoffset()
-    low, high = start, start + dt.timedelta(hours=3)
+    low, high = start, start + dt.timedelta(hours=48)  # a whole skipped day (Pacific/Apia, 2011) included
     while high - low > dt.timedelta(microseconds=1):
         middle = low + (high - low) / 2
         if middle.astimezone(tz).utcoffset() == offset:
@@ -536,22 +609,29 @@ class _Source:
 
     def __init__(self, path: str, mapping: Mapping, table: str, required: tuple[str, ...], encoding: str | None):
         self.path, self.mapping, self.table, self.required = path, mapping, table, required
-        self.encoding = encoding or mapping.encoding
+        self.encoding = encoding  # given on the command line: it wins over a byte-order mark and the mapping's
 
     def mapped_rows(self, errors: list[csv_files.RowError]) -> Iterator[tuple[int, dict[str, Any]]]:
         mapping, table = self.mapping, self.table
         translate = mapping.customer_row if table == "customers" else mapping.contact_row
         raw = _xlsx_rows(self.path) if self.path.lower().endswith(".xlsx") else self._csv_rows(errors)
-        header: list[str] | None = None
+        first = next(raw, None)
+        if first is None:
+            if not errors:
+                errors.append(csv_files.RowError(self.path, 1, "-", "no header row (the file is empty)"))
+            return
+        header = list(first[1])
+        twice = sorted({column for column in header if column and header.count(column) > 1})
+        if twice:
+            errors.append(csv_files.RowError(self.path, 1, ", ".join(twice), "named twice in the header: which one?"))
+            return
+        missing = [mapping.column(table, field) for field in self.required]
+        missing = [column for column in missing if column not in header]
+        if missing:
+            problem = f"missing from the header (it has: {', '.join(map(str, header))})"
+            errors.append(csv_files.RowError(self.path, 1, ", ".join(missing), problem))
+            return
         for line, row in raw:
-            if header is None:
-                header = list(row)
-                missing = [mapping.column(table, field) for field in self.required]
-                missing = [column for column in missing if column not in header]
-                if missing:
-                    problem = f"missing from the header (it has: {', '.join(header)})"
-                    errors.append(csv_files.RowError(self.path, 1, ", ".join(missing), problem))
-                    return
             try:
                 translated = translate(row)
             except CadenceError as error:
@@ -561,15 +641,18 @@ class _Source:
                 continue
             yield line, translated
 
-    def _csv_rows(self, errors: list[csv_files.RowError]) -> Iterator[tuple[int, dict[str, Any]]]:
+    def _csv_rows(self, errors: list[csv_files.RowError]) -> Iterator[tuple[int, Any]]:
+        """The header (line 1, a list), then the rows as dicts with their lines."""
         import csv
 
         with open(self.path, "rb") as stream:
-            lines = csv_files.decode_lines(stream, self.encoding)
-            reader = csv.DictReader(lines)
+            marked = stream.peek(4)[:4].startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
+            chosen = self.encoding or (None if marked else self.mapping.encoding)
+            reader = csv.DictReader(csv_files.decode_lines(stream, chosen))
             try:
                 if reader.fieldnames is None:
                     return
+                yield 1, list(reader.fieldnames)
                 for row in reader:
                     yield reader.line_num, row
             except (csv.Error, CadenceError) as error:
@@ -587,8 +670,9 @@ class _Source:
                 errors[index] = attrs.evolve(error, column=self.mapping.column(self.table, error.column))
 
 
-def _xlsx_rows(path: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """The rows of the first sheet of an .xlsx file, as dicts by the header row (line 1), with their lines."""
+def _xlsx_rows(path: str) -> Iterator[tuple[int, Any]]:
+    """The header of the first sheet of an .xlsx file (line 1, a list), then its rows as dicts by the header, with
+    their lines (empty rows left out)."""
     try:
         from python_calamine import CalamineWorkbook
     except ImportError as missing:
@@ -602,6 +686,7 @@ def _xlsx_rows(path: str) -> Iterator[tuple[int, dict[str, Any]]]:
     if not sheet:
         return
     header = [_text(cell).strip() for cell in sheet[0]]
+    yield 1, header
     for line, cells in enumerate(sheet[1:], start=2):
         if all(cell == "" or cell is None for cell in cells):
             continue
@@ -708,26 +793,38 @@ def _sample(path: str, encoding: str | None, limit: int) -> tuple[list[str], lis
     """The header, up to ``limit`` rows, and the encoding that read them (UTF-8 or UTF-16 by a byte-order mark,
     else GB18030 when the file is not UTF-8; None for .xlsx)."""
     if path.lower().endswith(".xlsx"):
-        rows = [row for _, row in itertools.islice(_xlsx_rows(path), limit)]
-        return (list(rows[0]) if rows else []), rows, None
+        rows = [row for _, row in itertools.islice(_xlsx_rows(path), limit + 1)]
+        return (rows[0] if rows else []), rows[1:], None
     import csv
     import io
 
     data = Path(path).read_bytes()
     chosen = encoding
-    if chosen is None:
+    if chosen is not None:
+        try:
+            codecs.lookup(chosen)
+        except LookupError:
+            raise MappingError(f"unknown encoding {show(chosen)} (try utf-8, gb18030, cp1252 or utf-16)") from None
+    else:
         chosen = "utf-8"
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             chosen = "utf-16"
-        else:
-            try:
-                data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                chosen = "gb18030"
+        elif not _decodes(data, "utf-8-sig"):
+            # Not UTF-8: GB18030 when every byte pair is one (Chinese exports), else a Western code page.
+            chosen = "gb18030" if _decodes(data, "gb18030") and re.search("[\u4e00-\u9fff]", data.decode(
+                "gb18030")) else "cp1252"  # fmt: skip
     text = data.decode("utf-8-sig" if chosen == "utf-8" else chosen, errors="replace")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     rows = list(itertools.islice(reader, limit))
     return list(reader.fieldnames or []), rows, chosen
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _known_words() -> dict[str, dict[str, str]]:
@@ -735,7 +832,7 @@ def _known_words() -> dict[str, dict[str, str]]:
     known: dict[str, dict[str, str]] = {}
     for name in presets():
         for field, words in load(name).vocabulary.items():
-            known.setdefault(field, {}).update(words)
+            known.setdefault(field, {}).update({_word(word): meant for word, meant in words.items()})
     for field, choices in _CHOICES.items():
         known.setdefault(field, {}).update({choice: choice for choice in choices})
     return known
@@ -744,6 +841,9 @@ def _known_words() -> dict[str, dict[str, str]]:
 def _formats_of(values: list[str]) -> tuple[list[str], bool]:
     """The strptime formats that read the values (for each, the first of `_FORMATS` that does; ISO 8601 text
     needs none), and whether every value carries a UTC offset."""
+    single = next((form for form in _FORMATS if values and all(_reads(form, value) for value in values)), None)
+    if single is not None:  # one format reads them all: no guessing between day-month and month-day per value
+        return [single], False
     formats: list[str] = []
     offsets = True
     for value in values:
@@ -821,14 +921,29 @@ def propose(path: str, *, encoding: str | None = None, rows: int = 500) -> str:
     if not header:
         raise MappingError(f"{path}: no header row to read")
     norm = {column: _word(column).replace("_", " ") for column in header}
-    scores = {
-        table: {
-            field: next((c for c in header if norm[c] in names), None)
-            or next((c for c in header for name in names if len(name) > 2 and name in norm[c]), None)
-            for field, names in fields.items()
-        }
-        for table, fields in _NAMES.items()
-    }
+
+    def fits(field: str, column: str) -> bool:
+        """A column named for a field is it unless its content says otherwise."""
+        values = [_text(row.get(column)).strip() for row in sample if row.get(column) not in (None, "")]
+        if field in _INSTANTS:
+            return not values or any(isinstance(row.get(column), datetime) for row in sample) or all(
+                any(_reads(form, value) for form in _FORMATS) or _iso(value) for value in values[:50]
+            )  # fmt: skip
+        if field in _ENUMS:  # words, not phone numbers or amounts
+            return sum(bool(re.fullmatch(r"[\d\s+\-().]+", value)) for value in values) <= len(values) / 2
+        return True
+
+    def named(field: str, names: tuple[str, ...]) -> str | None:
+        """The column for a field: the first of its names that a column has (whole, then within it)."""
+        for whole in (True, False):
+            for name in names:
+                for column in header:
+                    matches = norm[column] == name if whole else len(name) > 2 and name in norm[column]
+                    if matches and fits(field, column):
+                        return column
+        return None
+
+    scores = {t: {field: named(field, names) for field, names in fields.items()} for t, fields in _NAMES.items()}
     table = max(scores, key=lambda t: (sum(v is not None for v in scores[t].values()), t == "contacts"))
     found = {field: column for field, column in scores[table].items() if column is not None}
     _by_content(found, table, header, sample)
@@ -836,11 +951,12 @@ def propose(path: str, *, encoding: str | None = None, rows: int = 500) -> str:
         f"# cadence import mapping proposed by cadence inspect for {Path(path).name} ({len(sample)} rows read).",
         "# Check every line, fill in what is left as a comment, then: cadence check --mapping THIS_FILE ...",
         "version = 1",
-        f'name = "{Path(path).stem}"',
+        f"name = {_quote(Path(path).stem)}",
     ]
     if chosen not in (None, "utf-8"):
         lines.append(f'encoding = "{chosen}"')
     formats: list[str] = []
+    notes: list[str] = []
     offsets = True
     for field, column in found.items():
         if field in _INSTANTS:
@@ -848,10 +964,18 @@ def propose(path: str, *, encoding: str | None = None, rows: int = 500) -> str:
             texts = [cell.strip() for cell in cells if isinstance(cell, str) and cell.strip()]
             found_formats, has_offset = _formats_of(texts)
             formats += [form for form in found_formats if form not in formats]
+            unread = [text for text in texts if not _iso(text) and not any(_reads(f, text) for f in found_formats)]
+            if unread:
+                has_offset = False
+                notes.append(
+                    f"# column {_quote(column)} holds timestamps such as {_quote(unread[0])} in no format cadence "
+                    "knows: add its strptime format to timestamp_formats"
+                )
             # A spreadsheet's date cells have no zone: wall times too.
             offsets = offsets and has_offset and not any(isinstance(cell, datetime) for cell in cells)
     if formats:
         lines.append(f"timestamp_formats = [{', '.join(_quote(form) for form in formats)}]")
+    lines += notes
     if not offsets:
         lines += [
             "# REQUIRED: the time zone in which the file's wall times (no UTC offset) were written; cadence never",
@@ -863,8 +987,8 @@ def propose(path: str, *, encoding: str | None = None, rows: int = 500) -> str:
         ]
     lines += ["", f"[{table}]"]
     for field in _NAMES[table]:
-        named = found.get(field)
-        lines.append(f"{field} = {_quote(named)}" if named else f'# {field} = "..."   # not found: name its column')
+        given = found.get(field)
+        lines.append(f"{field} = {_quote(given)}" if given else f'# {field} = "..."   # not found: name its column')
     known = _known_words()
     for field in VOCABULARIES:
         if field not in found:
@@ -888,5 +1012,5 @@ def propose(path: str, *, encoding: str | None = None, rows: int = 500) -> str:
 
 
 def _quote(text: str) -> str:
-    """A TOML basic string."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A TOML basic string (JSON's escapes are TOML's: quotes, backslashes, control characters)."""
+    return json.dumps(text, ensure_ascii=False)
