@@ -267,7 +267,11 @@ class Mapping:
         memo = self._memo
         for field, column, kind in plan:
             value = raw.get(column)
-            if value is None or value == "" or (type(value) is str and not value.strip()):
+            if type(value) is str:
+                value = value.strip()
+                if not value:  # empty, or spaces
+                    continue
+            elif value is None:
                 continue
             if kind == 0:
                 row[field] = self.instant(value, field)
