@@ -211,6 +211,7 @@ class Mapping:
     _parsers: Any = attrs.field(init=False, repr=False, eq=False)
     _memo: Any = attrs.field(init=False, repr=False, eq=False)  # caches: words read, clean hours of the zone
     _folded: Any = attrs.field(init=False, repr=False, eq=False)  # the vocabulary as compared: words folded
+    _plans: Any = attrs.field(init=False, repr=False, eq=False)  # how to read a customers row, a contacts row
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -226,6 +227,8 @@ class Mapping:
             field: {_word(word): meant for word, meant in words.items()} for field, words in self.vocabulary.items()
         }
         object.__setattr__(self, "_folded", folded)
+        plans = (self._plan(self.customers, CUSTOMER_FIELDS), self._plan(self.contacts, CONTACT_FIELDS))
+        object.__setattr__(self, "_plans", plans)
         if self.encoding is not None and not isinstance(self.encoding, str):
             raise MappingError(f"Mapping.encoding must be the name of an encoding (got {show(self.encoding)})")
         if self.encoding is not None:
@@ -239,30 +242,32 @@ class Mapping:
     def customer_row(self, raw: MappingType[str, Any]) -> dict[str, Any]:
         """A row of the export's customers file as a row of customers.csv: text, with instants as aware
         datetimes. A bad cell raises a `CadenceError` naming its field (see `column`)."""
-        return self._row(raw, self.customers, CUSTOMER_FIELDS)
+        return self._row(raw, self._plans[0])
 
     def contact_row(self, raw: MappingType[str, Any]) -> dict[str, Any]:
         """A row of the export's contacts file as a row of contacts.csv (see `customer_row`)."""
-        return self._row(raw, self.contacts, CONTACT_FIELDS)
+        return self._row(raw, self._plans[1])
 
     def column(self, table: str, field: str) -> str:
         """The export's column of a field of ``table`` ("customers" or "contacts")."""
         named = self.customers if table == "customers" else self.contacts
         return named.get(field, field)
 
-    def _row(self, raw: MappingType[str, Any], named: MappingType[str, str], fields: tuple[str, ...]) -> dict[str, Any]:
-        plan = self._memo.get(fields)
-        if plan is None:  # per field: its column, and how to read it
-            kinds = []
-            for field in fields:
-                if field in _INSTANTS:
-                    kind = 0
-                elif field == "until":
-                    kind = 1
-                else:
-                    kind = 2 if field in self.vocabulary or field in _ENUMS or field in ("segment", "stage") else 3
-                kinds.append((field, named.get(field, field), kind))
-            plan = self._memo[fields] = tuple(kinds)
+    def _plan(self, named: MappingType[str, str], fields: tuple[str, ...]) -> tuple[tuple[str, str, int], ...]:
+        """Per field of a table: its column in the export, and how to read it (0: an instant; 1: a date or an
+        instant; 2: a word; 3: text)."""
+        kinds = []
+        for field in fields:
+            if field in _INSTANTS:
+                kind = 0
+            elif field == "until":
+                kind = 1
+            else:
+                kind = 2 if field in self.vocabulary or field in _ENUMS or field in ("segment", "stage") else 3
+            kinds.append((field, named.get(field, field), kind))
+        return tuple(kinds)
+
+    def _row(self, raw: MappingType[str, Any], plan: tuple[tuple[str, str, int], ...]) -> dict[str, Any]:
         row: dict[str, Any] = {}
         memo = self._memo
         for field, column, kind in plan:
