@@ -64,7 +64,16 @@ from cadence._rulebook import TouchPlan, TouchpointState, TouchpointStatus, touc
 from cadence._time import EPOCH_ORDINAL, MAX_US, MIN_US, US, Zone, get_zone, instant_us
 from cadence.mappings import CONTACT_FIELDS, CUSTOMER_FIELDS, Mapping
 
-__all__ = ["COLUMNS", "assess", "backtest", "report", "timeline", "transitions"]
+__all__ = [
+    "COLUMNS",
+    "FOLLOW_UP_COLUMNS",
+    "TRANSITION_COLUMNS",
+    "assess",
+    "backtest",
+    "report",
+    "timeline",
+    "transitions",
+]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _R = TypeVar("_R")
