@@ -164,3 +164,41 @@ def test_any_shape_of_the_data_reads_back_to_the_same_assessments(
         assert got_row == want_row, {k: (got_row[k], want_row[k]) for k in got_row if got_row[k] != want_row[k]}
     assert [c.id for c in customers] == [c.id for c in DATA.customers]
     assert isinstance(customers[0], Customer)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    zone=st.sampled_from(["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "America/Santiago"]),
+    year=st.integers(2024, 2027),
+    which=st.integers(0, 3),
+    minutes=st.integers(-3 * 60, 27 * 60),
+    choice=st.sampled_from([("raise", "raise"), ("earlier", "later"), ("later", "later")]),
+)
+def test_the_fast_date_time_reader_agrees_with_the_general_one(
+    zone: str, year: int, which: int, minutes: int, choice: tuple[str, str]
+) -> None:
+    """A "date time" format is read by a reader that takes each distinct date and time of day once; a format of
+    another shape by the general path. On every wall time (near daylight-saving changes too), both give the same
+    instant or the same error."""
+    from datetime import date, timedelta
+
+    from cadence._time import get_zone
+
+    changes = sorted(get_zone(zone, "zone").transition_dates(year))  # the local dates whose offset changes
+    day = date.fromordinal(changes[which % len(changes)]) if changes else date(year, 3, 29)
+    wall = datetime(day.year, day.month, day.day) + timedelta(minutes=minutes)
+    fast = mappings.Mapping(
+        timezone=zone, timestamp_formats=("%Y-%m-%d %H:%M",), ambiguous=choice[0], nonexistent=choice[1]
+    )
+    general = mappings.Mapping(
+        timezone=zone, timestamp_formats=("%Y-%m-%dT%H:%M",), ambiguous=choice[0], nonexistent=choice[1]
+    )
+    assert fast._day_time is not None
+    assert general._day_time is None
+    results = []
+    for mapping, text in ((fast, wall.strftime("%Y-%m-%d %H:%M")), (general, wall.strftime("%Y-%m-%dT%H:%M"))):
+        try:
+            results.append(mapping.instant(text).astimezone(timezone.utc))
+        except Exception as error:
+            results.append(type(error).__name__)
+    assert results[0] == results[1]

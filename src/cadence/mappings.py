@@ -212,6 +212,7 @@ class Mapping:
     _memo: Any = attrs.field(init=False, repr=False, eq=False)  # caches: words read, clean hours of the zone
     _folded: Any = attrs.field(init=False, repr=False, eq=False)  # the vocabulary as compared: words folded
     _plans: Any = attrs.field(init=False, repr=False, eq=False)  # how to read a customers row, a contacts row
+    _day_time: Any = attrs.field(init=False, repr=False, eq=False)  # the first format's fast reader, if any
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -222,6 +223,10 @@ class Mapping:
             tz = zoneinfo.ZoneInfo(self.timezone)
         object.__setattr__(self, "_tz", tz)
         object.__setattr__(self, "_parsers", tuple(_parser(form) for form in self.timestamp_formats))
+        fast = None
+        if self.timestamp_formats and tz is not None:
+            fast = _day_time_reader(self.timestamp_formats[0], tz)
+        object.__setattr__(self, "_day_time", fast)
         object.__setattr__(self, "_memo", {})
         folded = {
             field: {_word(word): meant for word, meant in words.items()} for field, words in self.vocabulary.items()
@@ -331,6 +336,11 @@ class Mapping:
                 return self.day_start(value, field)
             value = _text(value)
         text = value.strip()
+        fast = self._day_time
+        if fast is not None:
+            found = fast(text)
+            if found is not None:
+                return found  # type: ignore[no-any-return]
         parsed: datetime | None = None
         for read in self._parsers:
             fields = read(text)
@@ -447,10 +457,83 @@ _DIRECTIVES = {
 }
 
 
+_DATE_PART, _TIME_PART = frozenset({"%Y", "%m", "%d"}), frozenset({"%H", "%I", "%M", "%S", "%p"})
+
+
 def _parser(form: str) -> Any:
-    """A reader of text in the strptime format ``form``: ``(year, month, day, hour, minute, second)`` (a datetime
-    for a format strptime reads), or None when the text is not in it. Formats of only the numeric directives (and
-    %p) are read by one regular expression, several times faster than strptime, which reads the others."""
+    """A reader of text in the strptime format ``form``: ``(year, month, day, hour, minute, second, timed)`` (a
+    datetime for a format strptime reads), or None when the text is not in it. Formats of only the numeric
+    directives (and %p) are read by one regular expression, several times faster than strptime, which reads the
+    others."""
+    return _regex_parser(form) or _strptime_parser(form)
+
+
+def _day_time_reader(form: str, tz: zoneinfo.ZoneInfo) -> Any:
+    """For a "date time" format (``%Y/%m/%d %H:%M`` ...) and a zone: a reader of text to an aware datetime that
+    reads each distinct date and time of day once (an export has few of each, and many rows), for the days whose
+    offset does not change; None for what it leaves to `Mapping.instant` (other days, bad text), or when the
+    format is not of that shape."""
+    head, space, tail = form.partition(" ")
+    heads, tails = set(re.findall("%.", head)), set(re.findall("%.", tail))
+    if not (space and heads and tails and heads <= _DATE_PART and tails <= _TIME_PART and "%Y" in heads):
+        return None
+    read_date, read_time = _regex_parser(head), _regex_parser("%Y " + tail)
+    if read_date is None or read_time is None:
+        return None
+    dates: dict[str, tuple[int, int, int] | None] = {}
+    times: dict[str, tuple[int, int, int] | None] = {}
+
+    def day_of(text: str) -> tuple[int, int, int] | None:
+        found = read_date(text)
+        if found is None:
+            return None
+        try:
+            start = datetime(found[0], found[1], found[2])
+        except ValueError:
+            return None
+        end = start.replace(hour=23, minute=59, second=59)
+        offsets = {moment.replace(tzinfo=tz, fold=fold).utcoffset() for moment in (start, end) for fold in (0, 1)}
+        return found[:3] if len(offsets) == 1 else None  # a day with a change of offset: `instant` reads it
+
+    def time_of(text: str) -> tuple[int, int, int] | None:
+        found = read_time("2000 " + text)
+        if found is None or found[3] > 23 or found[4] > 59 or found[5] > 59:
+            return None
+        return found[3], found[4], found[5]
+
+    def read(text: str) -> datetime | None:
+        day_text, _, time_text = text.partition(" ")
+        if day_text not in dates:
+            if len(dates) > 100_000:
+                dates.clear()
+            dates[day_text] = day_of(day_text)
+        day = dates[day_text]
+        if day is None:
+            return None
+        if time_text not in times:
+            if len(times) > 100_000:
+                times.clear()
+            times[time_text] = time_of(time_text)
+        clock = times[time_text]
+        if clock is None:
+            return None
+        return datetime(day[0], day[1], day[2], clock[0], clock[1], clock[2], tzinfo=tz)
+
+    return read
+
+
+def _strptime_parser(form: str) -> Any:
+    def slow(text: str) -> datetime | None:
+        try:
+            return datetime.strptime(text, form)
+        except ValueError:
+            return None
+
+    return slow
+
+
+def _regex_parser(form: str) -> Any:
+    """A reader of ``form`` by one regular expression, or None when ``form`` has directives it cannot read."""
     parts = re.split(r"(%.)", form)
     directives = [part for part in parts if part.startswith("%")]
     if all(part in _DIRECTIVES or "%" not in part for part in parts) and len(set(directives)) == len(directives):
@@ -483,14 +566,7 @@ def _parser(form: str) -> Any:
             )
 
         return fast
-
-    def slow(text: str) -> datetime | None:
-        try:
-            return datetime.strptime(text, form)
-        except ValueError:
-            return None
-
-    return slow
+    return None
 
 
 def _gap_end(start: datetime, tz: zoneinfo.ZoneInfo) -> datetime:
