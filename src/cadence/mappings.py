@@ -501,21 +501,18 @@ def _day_time_reader(form: str, tz: zoneinfo.ZoneInfo) -> Any:
             return None
         return found[3], found[4], found[5]
 
+    def remembered(cache: dict[str, Any], text: str, work: Any) -> Any:
+        if text not in cache:
+            if len(cache) > 100_000:  # not the distinct values of an export: keep the memory bounded
+                cache.clear()
+            cache[text] = work(text)
+        return cache[text]
+
     def read(text: str) -> datetime | None:
         day_text, _, time_text = text.partition(" ")
-        if day_text not in dates:
-            if len(dates) > 100_000:
-                dates.clear()
-            dates[day_text] = day_of(day_text)
-        day = dates[day_text]
-        if day is None:
-            return None
-        if time_text not in times:
-            if len(times) > 100_000:
-                times.clear()
-            times[time_text] = time_of(time_text)
-        clock = times[time_text]
-        if clock is None:
+        day = remembered(dates, day_text, day_of)
+        clock = None if day is None else remembered(times, time_text, time_of)
+        if day is None or clock is None:
             return None
         return datetime(day[0], day[1], day[2], clock[0], clock[1], clock[2], tzinfo=tz)
 
