@@ -395,3 +395,33 @@ class TestReviewRegressions:
         held = pd.DataFrame({"Nr": ["1"], "Zeit": ["03.03.2026 10:00"], "Bis": ["2026-03-20"]})
         table = frames.assess(BERLIN, people, deferrals=held, as_of=as_of, mapping=mapping)
         assert list(table["status"]) == ["snoozed"]
+
+
+def test_tables_on_the_terminal_align_chinese_names_by_their_width() -> None:
+    """A Chinese owner takes two terminal columns per character: the worklist's status column still starts at the
+    same column on every line, as the header's does."""
+    import unicodedata
+
+    status, out, err = cli(
+        "check",
+        "--policy",
+        "abc",
+        "--timezone",
+        "Asia/Shanghai",
+        "--mapping",
+        "jiandaoyun",
+        "--customers",
+        str(EXPORTS / "jiandaoyun_customers.csv"),
+        "--contacts",
+        str(EXPORTS / "jiandaoyun_contacts.xlsx"),
+        "--as-of",
+        "2026-03-12T09:00:00+08:00",
+    )
+    assert status == 0, err
+    lines = out.split("worklist, most urgent first")[1].splitlines()[1:5]
+
+    def column_of(line: str, word: str) -> int:
+        before = line[: line.index(word)]
+        return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in before)
+
+    assert {column_of(line, "status" if index == 0 else "overdue") for index, line in enumerate(lines)} == {37}

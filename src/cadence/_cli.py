@@ -18,6 +18,7 @@ import re
 import sys
 import tempfile
 import textwrap
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -154,11 +155,24 @@ def _by_owner(results: Sequence[_Row]) -> list[str]:
     shown = (Status.CHURN_RISK, Status.OVERDUE, Status.DUE, Status.DUE_SOON)
     lines = [f"{'owner':<11}" + "".join(f"{s.value:>11}" for s in shown)]
     for owner in owners:
-        lines.append(f"{_shown(owner):<11}" + "".join(f"{counts[owner, s]:>11,}" for s in shown))
+        lines.append(_fit(_shown(owner), 11) + "".join(f"{counts[owner, s]:>11,}" for s in shown))
     return lines
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _width(text: str) -> int:
+    """How many terminal columns ``text`` takes: two for each wide character (Chinese, Japanese, Korean)."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _fit(text: str, width: int, limit: int | None = None) -> str:
+    """``text`` cut to ``limit`` terminal columns (if given) and padded with spaces to ``width`` of them."""
+    if limit is not None and _width(text) > limit:
+        while _width(text) > limit:
+            text = text[:-1]
+    return text + " " * max(width - _width(text), 0)
 
 
 def _shown(text: str, keep_newlines: bool = False) -> str:
@@ -173,8 +187,11 @@ def _worklist_lines(ordered: Sequence[_Row], limit: int) -> list[str]:
     for item in chosen:
         cells = item.cells
         lines.append(
-            f"{_shown(cells['customer_id']):<9.8}{_shown(cells['segment']):<9.8}{_shown(cells['stage']):<12.11}"
-            f"{_shown(cells['owner'] or '-'):<7.6}{item.status.value:<11}{item.due_date:<11}{item.silent_days:>7}d"
+            _fit(_shown(cells["customer_id"]), 9, 8)
+            + _fit(_shown(cells["segment"]), 9, 8)
+            + _fit(_shown(cells["stage"]), 12, 11)
+            + _fit(_shown(cells["owner"] or "-"), 7, 6)
+            + f"{item.status.value:<11}{item.due_date:<11}{item.silent_days:>7}d"
         )
     if chosen:
         why = _shown(f"why {chosen[0].cells['customer_id']}: {chosen[0].reason}")
@@ -599,10 +616,10 @@ def _write_table(out: IO[str], rows: Sequence[Mapping[str, object]], columns: Se
         )
         out.write("\n")
     else:
-        widths = {column: max([len(column), *(len(cell[column]) for cell in cells)]) for column in columns}
-        out.write("  ".join(column.ljust(widths[column]) for column in columns).rstrip() + "\n")
+        widths = {column: max([_width(column), *(_width(_shown(c[column])) for c in cells)]) for column in columns}
+        out.write("  ".join(_fit(column, widths[column]) for column in columns).rstrip() + "\n")
         for cell in cells:
-            out.write("  ".join(_shown(cell[column]).ljust(widths[column]) for column in columns).rstrip() + "\n")
+            out.write("  ".join(_fit(_shown(cell[column]), widths[column]) for column in columns).rstrip() + "\n")
 
 
 def _json_value(value: object) -> object:
