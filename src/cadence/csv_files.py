@@ -332,10 +332,7 @@ def read_contacts(
     contacts: dict[str, list[Event]] = {}
     for line, row in _rows(stream, name, CONTACT_COLUMNS, errors):
         try:
-            customer_id = _required(row, "customer_id")
-            if customer_id not in known:
-                where = "on a bad row of" if customer_id in rejected else "not in"
-                raise _Bad("customer_id", f"unknown customer {show(customer_id)} ({where} the customers file)")
+            customer_id = _known_customer(row, known, rejected)
             if _optional(row, "until") is not None:
                 contacts.setdefault(customer_id, []).append(
                     _build(Deferral, _instant(row, "at"), _until(row), _optional(row, "by"))
@@ -358,6 +355,15 @@ def read_contacts(
     return contacts
 
 
+def _known_customer(row: Mapping[str, Any], known: Collection[str], rejected: Collection[str]) -> str:
+    """The row's ``customer_id``, which must be one of the customers file's (saying so when its row was bad)."""
+    customer_id = _required(row, "customer_id")
+    if customer_id not in known:
+        where = "on a bad row of" if customer_id in rejected else "not in"
+        raise _Bad("customer_id", f"unknown customer {show(customer_id)} ({where} the customers file)")
+    return customer_id
+
+
 def read_changes(
     stream: Iterable[str],
     name: str,
@@ -374,11 +380,8 @@ def read_changes(
     found: dict[str, list[tuple[int, Change]]] = {}
     for line, row in _rows(stream, name, CHANGE_COLUMNS, errors):
         try:
-            customer_id = _required(row, "customer_id")
-            if customer_id not in by_id:
-                where = "on a bad row of" if customer_id in rejected else "not in"
-                raise _Bad("customer_id", f"unknown customer {show(customer_id)} ({where} the customers file)")
-            named = {name: _optional(row, name) for name in ("stage", "segment", "owner")}
+            customer_id = _known_customer(row, by_id, rejected)
+            named = {field: _optional(row, field) for field in ("stage", "segment", "owner")}
             if named["segment"] is not None and named["segment"] not in segment_ranks(policy):
                 raise _Bad("segment", unknown("segment", named["segment"], segment_ranks(policy)))
             if named["stage"] is not None and named["stage"] not in policy.lifecycle:
