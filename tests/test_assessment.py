@@ -183,7 +183,7 @@ class TestResultsAsData:
         calls = [call(f"2026-02-0{day}T10:00:00+01:00") for day in (2, 4, 9)]
         inputs = assess(*args, calls, as_of=t("2026-03-05T00:00:00+01:00")).risk_inputs
         assert isinstance(inputs, RiskInputs)
-        assert (inputs.own_gaps, inputs["own_gaps"]) == (2, 2)
-        assert inputs.own_mean_gap_days == pytest.approx(3.5)
+        assert (inputs.contacts, inputs["contacts"]) == (3, 3)
+        assert (inputs.prior, inputs.window_days) == ("", pytest.approx(60.0))
         with pytest.raises(KeyError):
             inputs["nope"]

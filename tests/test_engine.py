@@ -149,7 +149,7 @@ class TestBoundaries:
         rule = Rule.every("7d", counts=ContactFilter(channels={"email"}))
         customer = person(do_not_contact=True)
         calls = [call(at(2026, 3, 2, 10)), call(at(2026, 3, 5, 10))]
-        assert assess(policy(rule), customer, calls, as_of=at(2026, 3, 20)).risk_inputs.own_gaps == 0
+        assert assess(policy(rule), customer, calls, as_of=at(2026, 3, 20)).risk_inputs.contacts == 0
 
     def test_a_threshold_past_year_9999_is_refused_when_assessing(self) -> None:
         contact = [call(at(9999, 12, 20, 10))]

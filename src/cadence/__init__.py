@@ -17,10 +17,12 @@ from cadence import (
     _calendars,
     _durations,
     _errors,
+    _fit,
     _history,
     _lint,
     _model,
     _policy,
+    _risk,
     _rulebook,
     _rules,
     _time,
@@ -36,10 +38,12 @@ from cadence._calculator import *  # noqa: F403
 from cadence._calendars import *  # noqa: F403
 from cadence._durations import *  # noqa: F403
 from cadence._errors import *  # noqa: F403
+from cadence._fit import *  # noqa: F403
 from cadence._history import *  # noqa: F403
 from cadence._lint import *  # noqa: F403
 from cadence._model import *  # noqa: F403
 from cadence._policy import *  # noqa: F403
+from cadence._risk import *  # noqa: F403
 from cadence._rulebook import *  # noqa: F403
 from cadence._rules import *  # noqa: F403
 from cadence._time import *  # noqa: F403
@@ -64,6 +68,9 @@ __all__ = [
     *_history.__all__,
     *_assessment.__all__,
     *_calculator.__all__,
+    # the risk score's model, and fitting it on a history
+    *_risk.__all__,
+    *_fit.__all__,
     # over time: spans, timelines, transitions, backtests
     *_timeline.__all__,
     *_transitions.__all__,

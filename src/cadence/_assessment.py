@@ -16,13 +16,12 @@ from cadence._errors import show
 from cadence._explain import reason, when
 from cadence._model import Customer
 from cadence._policy import Policy, RuleKey
+from cadence._risk import Risk, RiskModel
 from cadence._rulebook import Recommendation, TouchpointState, TouchpointStatus
 from cadence._rules import Rule
 from cadence._time import US, Zone, timedelta_us
 
 __all__ = ["AnchorKind", "Assessment", "RiskInputs", "Status", "TouchpointView"]
-
-_DAY = 86_400 * US
 
 
 def _instant(zone: Zone, us: int | None) -> pendulum.DateTime | None:
@@ -91,43 +90,62 @@ def _touch_dict(status: TouchpointStatus, zone: Zone) -> dict[str, Any]:
     }
 
 
-def _risk_inputs(risk: tuple[float, int, list[int], int, int, int | None]) -> dict[str, Any]:
+def _risk_inputs(risk: Risk) -> dict[str, Any]:
     """The fields of `RiskInputs` from the engine's risk answer."""
-    _, silence, own, norm, normal, churn = risk
     return {
-        "silence_days": silence / _DAY,
-        "own_gaps": len(own),
-        "own_mean_gap_days": (sum(own) / len(own) / _DAY) if own else 0.0,
-        "rule_interval_days": norm / _DAY,
-        "normal_gap_days": normal / _DAY,
-        "churn_after_days": (churn or 0) / _DAY,
+        "silence_days": risk.silence_days,
+        "tenure_days": risk.tenure_days,
+        "contacts": risk.contacts,
+        "prior": risk.prior_key,
+        "prior_contacts": float(risk.prior.contacts),
+        "prior_days": float(risk.prior.days),
+        "lifetime_days": float(risk.prior.lifetime_days),
+        "window_days": risk.window_days,
+        "rate_per_day": risk.rate_per_day,
+        "active_probability": risk.active_probability,
+        "quiet_probability": risk.quiet_probability,
     }
 
 
 @attrs.frozen
 class RiskInputs:
-    """What a risk score was computed from, enough to compute it again by hand (see docs/rulebook.md).
+    """What a risk score was computed from, enough to compute it again by hand (docs/rulebook.md has the formula):
 
-    Also readable by name, as the dict it replaces: ``inputs["silence_days"]``.
+    ``rate = (contacts + prior_contacts) / (tenure_days + prior_days)``, ``h = 1 / lifetime_days``,
+    ``active = 1 / (1 + h / (rate + h) * (exp((rate + h) * silence_days) - 1))``,
+    ``quiet = exp(-rate * window_days)`` and ``score = 1 - active * (1 - quiet)``.
+
+    Also readable by name: ``inputs["silence_days"]``.
     """
 
     silence_days: float
     """Time since the silence began (the later of the last counted contact and creation)."""
-    own_gaps: int
-    """How many gaps between the customer's counted contacts were read (at most the last ten, within a year)."""
-    own_mean_gap_days: float
-    """Their mean (0 without any)."""
-    rule_interval_days: float
-    """The rule's last interval as elapsed time (a month is 30.44 days, a business day 1.4 days)."""
-    normal_gap_days: float
-    """The customer's normal gap: its own gaps pulled toward the rule's interval."""
-    churn_after_days: float
-    """The rule's churn threshold as elapsed time (0 without one)."""
+    tenure_days: float
+    """Time since the customer was created."""
+    contacts: int
+    """The distinct counted contacts since creation (the rule's contact filter decides what counts)."""
+    prior: str
+    """The key of the `RiskModel` prior that applied (``"A/lead"``, ``"A/*"``, ``"*/*"``), or ``""`` for the
+    rule's default: one counted contact per interval and a lifetime of a year."""
+    prior_contacts: float
+    """The prior's counted contacts ..."""
+    prior_days: float
+    """... in this many days: the rate a customer starts from, worth that much of its own history."""
+    lifetime_days: float
+    """How long a customer stays active, on average."""
+    window_days: float
+    """How far ahead the score looks: the model's window, else the rule's churn threshold (or four intervals)."""
+    rate_per_day: float
+    """The customer's own rate of counted contacts, pulled toward the prior's."""
+    active_probability: float
+    """The chance that the customer is still active after this silence, at that rate."""
+    quiet_probability: float
+    """The chance of no counted contact in the window from a customer still active at that rate."""
 
-    def __getitem__(self, name: str) -> float:
+    def __getitem__(self, name: str) -> float | int | str:
         if name not in attrs.fields_dict(RiskInputs):
             raise KeyError(name)
-        value: float = getattr(self, name)
+        value: float | int | str = getattr(self, name)
         return value
 
 
@@ -179,7 +197,7 @@ def record(
         "reclaim_at": instant(reclaim_us),
         "reclaimed": reclaim_us is not None and as_of >= reclaim_us,
         "touchpoints": [touchpoint(status) for status in answers.touches()],
-        "risk_score": risk[0],
+        "risk_score": risk.score,
         "risk_inputs": _risk_inputs(risk),
         "reason": reason(answers) if with_reason else None,
     }
@@ -209,7 +227,7 @@ class Assessment:
 
     def _key(self) -> tuple[Any, ...]:
         facts = self._answers.facts
-        return (*facts[:6], facts.zone.key, *facts[7:15], facts.policy.calendar, facts.mask)
+        return (*facts[:6], facts.zone.key, *facts[7:15], facts.policy.calendar, facts.mask, facts.risk)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Assessment):
@@ -224,7 +242,7 @@ class Assessment:
 
     def __reduce__(self) -> tuple[Any, ...]:
         facts = self._answers.facts
-        return _reassess, (facts.policy, facts.customer, self._answers.history().events, facts.as_of)
+        return _reassess, (facts.policy, facts.customer, self._answers.history().events, facts.as_of, facts.risk)
 
     def __copy__(self) -> Assessment:
         return self
@@ -444,12 +462,13 @@ class Assessment:
 
     @property
     def risk_score(self) -> float:
-        """How far the silence has run past this customer's normal rhythm, in [0, 1]; see docs/rulebook.md."""
-        return self._answers.risk()[0]
+        """The chance that the customer makes no counted contact in the next window, in [0, 1]: higher is
+        likelier to be drifting away; see docs/rulebook.md."""
+        return self._answers.risk().score
 
     @property
     def risk_inputs(self) -> RiskInputs:
-        """What the risk score was computed from, in days."""
+        """What the risk score was computed from (days, and probabilities)."""
         return RiskInputs(**_risk_inputs(self._answers.risk()))
 
     def to_dict(self) -> dict[str, Any]:
@@ -493,6 +512,8 @@ def make_assessment(facts: Facts) -> Assessment:
     return result
 
 
-def _reassess(policy: Policy, customer: Customer, events: tuple[Any, ...], as_of: int) -> Assessment:
+def _reassess(
+    policy: Policy, customer: Customer, events: tuple[Any, ...], as_of: int, risk: RiskModel | None = None
+) -> Assessment:
     """An unpickled assessment: assessed again from its inputs (the answer is the same, as assessing is pure)."""
-    return make_assessment(evaluate(policy, customer, events, as_of))
+    return make_assessment(evaluate(policy, customer, events, as_of, risk))

@@ -17,6 +17,7 @@ from cadence._errors import CadenceError, InputError, InputTypeError, show
 from cadence._history import History, materialize
 from cadence._model import Customer, Event
 from cadence._policy import Policy
+from cadence._risk import RiskModel
 from cadence._time import instant_us
 
 __all__ = ["ACTIONABLE", "CustomerError", "assess", "assess_many", "worklist"]
@@ -38,8 +39,16 @@ def _as_of_us(as_of: object) -> int:
     return us
 
 
-def assess(policy: Policy, customer: Customer, contacts: Iterable[Event] | History, *, as_of: datetime) -> Assessment:
-    """Assess one customer at ``as_of`` from its contact history.
+def assess(
+    policy: Policy,
+    customer: Customer,
+    contacts: Iterable[Event] | History,
+    *,
+    as_of: datetime,
+    risk: RiskModel | None = None,
+) -> Assessment:
+    """Assess one customer at ``as_of`` from its contact history (``risk``: the priors of the risk score, as
+    `fit_risk` fits them; by default each rule's own).
 
     ``contacts`` may be in any order and may hold exact duplicates and contacts after ``as_of`` (which are not
     seen). The answer depends only on the arguments: nothing reads a clock. To assess one customer at many
@@ -58,7 +67,7 @@ def assess(policy: Policy, customer: Customer, contacts: Iterable[Event] | Histo
     >>> result.reason
     'due: follow-up due since 2026-03-09 (7 days after the last counted contact on 2026-03-02 16:30; rule B/*)'
     """
-    return assess_at(policy, customer, contacts, _as_of_us(as_of))
+    return assess_at(policy, customer, contacts, _as_of_us(as_of), risk)
 
 
 class CustomerError(CadenceError, ValueError):
@@ -78,6 +87,7 @@ def assess_many(
     *,
     as_of: datetime,
     errors: Literal["raise"] = "raise",
+    risk: RiskModel | None = None,
 ) -> list[Assessment]: ...
 
 
@@ -89,6 +99,7 @@ def assess_many(
     *,
     as_of: datetime,
     errors: Literal["collect"],
+    risk: RiskModel | None = None,
 ) -> list[Assessment | CustomerError]: ...
 
 
@@ -99,6 +110,7 @@ def assess_many(
     *,
     as_of: datetime,
     errors: Literal["raise", "collect"] = "raise",
+    risk: RiskModel | None = None,
 ) -> list[Assessment] | list[Assessment | CustomerError]:
     """Assess many customers at one ``as_of``; ``contacts`` maps a customer id to its history (missing: none).
 
@@ -106,7 +118,7 @@ def assess_many(
     strings too: a mapping keyed by integers is refused rather than silently matching no customer. With
     ``errors="raise"`` (the default) the first customer that cannot be assessed stops the batch with its error;
     with ``errors="collect"`` its place in the results holds a `CustomerError` naming it, and every other customer
-    is assessed.
+    is assessed. ``risk`` is as for `assess`.
 
     >>> import pendulum
     >>> from cadence import Customer, presets
@@ -120,20 +132,23 @@ def assess_many(
     """
     if errors not in ("raise", "collect"):
         raise InputError(f'errors must be "raise" or "collect" (got {show(errors)})')
+    check_risk(risk)
     as_of_us = instant_us(as_of, "as_of")
     check_batch(customers, contacts)
     get = contacts.get
     if errors == "raise":
         # A value that is not a Customer has no id to look up: _assess refuses it with its own message.
         return [
-            assess_at(policy, customer, get(customer.id, ()) if isinstance(customer, Customer) else (), as_of_us)
+            assess_at(policy, customer, get(customer.id, ()) if isinstance(customer, Customer) else (), as_of_us, risk)
             for customer in customers
         ]
     results: list[Assessment | CustomerError] = []
     for index, customer in enumerate(customers):
         try:
             results.append(
-                assess_at(policy, customer, get(customer.id, ()) if isinstance(customer, Customer) else (), as_of_us)
+                assess_at(
+                    policy, customer, get(customer.id, ()) if isinstance(customer, Customer) else (), as_of_us, risk
+                )
             )
         except CadenceError as error:
             results.append(CustomerError(getattr(customer, "id", None), index, error))
@@ -200,9 +215,23 @@ def _statuses(statuses: object) -> frozenset[Status]:
         ) from None
 
 
-def assess_at(policy: Policy, customer: Customer, contacts: Iterable[Event] | History, as_of: int) -> Assessment:
+def assess_at(
+    policy: Policy,
+    customer: Customer,
+    contacts: Iterable[Event] | History,
+    as_of: int,
+    risk: RiskModel | None = None,
+) -> Assessment:
     """`assess` at ``as_of`` in microseconds (the front ends' way in)."""
     if not isinstance(customer, Customer):
         raise InputTypeError(f"customer must be a Customer (got {show(customer)})")
+    if risk is not None:
+        check_risk(risk)
     history = contacts if isinstance(contacts, (tuple, History)) else materialize(contacts)  # read once, kept
-    return make_assessment(evaluate(policy, customer, history, as_of))
+    return make_assessment(evaluate(policy, customer, history, as_of, risk))
+
+
+def check_risk(risk: object) -> None:
+    """Refuse a ``risk`` that is no `RiskModel`."""
+    if risk is not None and not isinstance(risk, RiskModel):
+        raise InputTypeError(f"risk must be a RiskModel or None (got {show(risk)})")

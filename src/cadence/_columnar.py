@@ -22,13 +22,13 @@ import numpy as np
 import numpy.typing as npt
 
 from cadence._durations import ExactDuration
-from cadence._engine import RISK_LOOKBACK, RISK_RECENT, Status, elapsed_us
+from cadence._engine import Status
 from cadence._errors import CadenceError
 from cadence._history import NONE, OUTBOUND
 from cadence._model import Channel, Direction, Outcome
 from cadence._plan import EXACT, Offset, Plan
 from cadence._policy import Resolved
-from cadence._rulebook import PRIOR_GAPS, Level, TouchPlan, shift
+from cadence._rulebook import Level, TouchPlan, shift
 from cadence._rules import ContactFilter, Rule
 from cadence._time import DAY_US, EPOCH_ORDINAL, MAX_US, MIN_US, US, Zone
 
@@ -243,8 +243,10 @@ def run(
     contacts: ContactColumns,
     deferrals: DeferralColumns,
     as_of: int,
+    risk: F64,
 ) -> Columns:
-    """Assess every customer at ``as_of`` (see the module's docstring for what is left to the scalar pipeline)."""
+    """Assess every customer at ``as_of`` (see the module's docstring for what is left to the scalar pipeline);
+    ``risk`` holds the risk score's setting of each entry (see `_risk`)."""
     n = len(people.entry)
     rules = len(entries)
     # Per rule (and a last row for terminal stages): which contact codes count.
@@ -366,7 +368,7 @@ def run(
         & (at >= np.where(people.claimed[who] == NONE, people.created[who], people.claimed[who]))
     )
     reclaim = _reclaims(entries, zones, people, active, who[owned], at[owned])
-    risk = _risk(entries, people, active, instants_who, instants_at, silent_since, as_of)
+    risk = _risk(risk, people, active, instants_who, instants_at, silent_since, as_of)
     return Columns(
         needs_scalar,
         status,
@@ -551,43 +553,31 @@ def _climb(ladder: Sequence[Level], zone: Zone, overdue: I64, as_of: int, row: i
     return len(ladder), NONE
 
 
-def _risk(
-    entries: Sequence[Resolved], people: CustomerColumns, active: BOOL, who: I64, at: I64, silent: I64, as_of: int
-) -> F64:
-    """The risk score of `risk_score`, with the same operations in the same order (so the same floats)."""
+def _risk(settings: F64, people: CustomerColumns, active: BOOL, who: I64, at: I64, silent: I64, as_of: int) -> F64:
+    """The risk score of `_risk.risk_of` for every customer: ``settings`` holds one row per rule entry (prior
+    contacts, prior days, lifetime days, window days); ``who`` and ``at`` are the distinct counted instants."""
     n = len(silent)
-    # The distinct counted instants (sorted by customer, instant) from a year before the silence began: the last
-    # eleven of them give the ten most recent gaps, whose sum is the last minus the first.
-    window = at >= silent[who] - RISK_LOOKBACK
-    who, at = who[window], at[window]
-    gaps = np.zeros(n, dtype=np.int64)
-    total = np.zeros(n, dtype=np.int64)
-    if len(who):
-        ends = np.flatnonzero(_group_ends(who))
-        starts = np.r_[0, ends[:-1] + 1]
-        used = np.minimum(ends - starts, RISK_RECENT)
-        gaps[who[ends]] = used
-        total[who[ends]] = at[ends] - at[ends - used]
-    norm = np.ones(n, dtype=np.int64)
-    scale = np.full(n, 4.0)
-    for index, (match, _, _) in enumerate(entries):
-        mine = active & (people.rule == index)
-        if not mine.any():
-            continue  # (a rule too long for int64 has only customers of the scalar path)
-        rule = match.rule
-        norm_us = max(elapsed_us(rule.intervals[-1]), 1)
-        norm[mine] = norm_us
-        if rule.churn_after is not None:
-            scale[mine] = elapsed_us(rule.churn_after) / norm_us
-    normal = (total + PRIOR_GAPS * norm) / (gaps + PRIOR_GAPS)
-    silence = as_of - silent
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        ratio = silence / normal
-        squared = ratio * ratio
-        score = squared / (squared + scale * scale)
-    score = np.where(np.isfinite(score), score, 1.0)
-    risk: F64 = np.where(active & (silence > 0), score, 0.0)
+    contacts = np.bincount(who[at >= people.created[who]], minlength=n)
+    if not len(settings):
+        return np.zeros(n)
+    p = settings[np.where(people.rule >= 0, people.rule, 0)]
+    tenure = (as_of - people.created) / DAY_US
+    score = risk_scores((as_of - silent) / DAY_US, tenure, contacts, p[:, 0], p[:, 1], p[:, 2], p[:, 3])
+    risk: F64 = np.where(active, score, 0.0)
     return risk
+
+
+def risk_scores(silence: F64, tenure: F64, contacts: Any, prior: Any, days: Any, lifetime: Any, window: Any) -> F64:
+    """The formula of `_risk` over arrays (days; equal to the scalar path's floats within rounding)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        rate = (contacts + prior) / (tenure + days)
+        hazard = 1.0 / lifetime
+        total = rate + hazard
+        odds = hazard / total * np.expm1(np.minimum(total * silence, 700.0))
+        active = 1.0 / (1.0 + odds)
+        quiet = np.exp(-rate * window)
+        score: F64 = 1.0 - active * (1.0 - quiet)
+    return score
 
 
 def status_intervals(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import itertools
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
@@ -20,7 +19,8 @@ from cadence._errors import InputError
 from cadence._history import NONE, History, distinct_count, scan
 from cadence._model import _FOREVER, Customer
 from cadence._policy import Policy, RuleMatch, unknown
-from cadence._rulebook import Recommendation, TouchPlan, TouchpointStatus, risk_score, shift
+from cadence._risk import NO_RISK, Risk, RiskModel, risk_of, setting
+from cadence._rulebook import Recommendation, TouchPlan, TouchpointStatus, shift
 from cadence._rules import ContactFilter, Rule
 from cadence._time import MAX_US, MIN_US, Zone, out_of_range
 
@@ -91,14 +91,18 @@ class Facts(NamedTuple):
     history: tuple[Any, ...] | History  # the events as given (a tuple), or a History asked at several instants
     mask: int  # the contact filter of the rule (the default filter for a terminal stage)
     touch: TouchPlan | None  # the rule's touchpoints, compiled
+    risk: RiskModel | None  # the priors of the risk score (None: each rule's default)
 
 
 _DEFAULT_MASK = ContactFilter().mask
 _facts = tuple.__new__  # builds Facts without the NamedTuple's Python-level __new__ (five times faster)
 
 
-def evaluate(policy: Policy, customer: Customer, history: tuple[Any, ...] | History, as_of: int) -> Facts:
-    """The facts of ``customer`` at ``as_of`` (microseconds) under ``policy``: the one pipeline of the engine."""
+def evaluate(
+    policy: Policy, customer: Customer, history: tuple[Any, ...] | History, as_of: int, risk: RiskModel | None = None
+) -> Facts:
+    """The facts of ``customer`` at ``as_of`` (microseconds) under ``policy`` (and the risk model ``risk``): the
+    one pipeline of the engine."""
     if customer._spells is not None:  # the customer as it was at as_of
         customer = _state_at(customer, as_of)
     entry = customer._entered_us
@@ -112,12 +116,12 @@ def evaluate(policy: Policy, customer: Customer, history: tuple[Any, ...] | Hist
     zone = customer._zone or policy._zone
     resolved = policy._table.get(customer._rule_key)
     if resolved is None:
-        return _inactive(policy, customer, history, as_of, zone)
+        return _inactive(policy, customer, history, as_of, zone, risk)
     match, (first_plan, plans, mask, touch), rank = resolved
 
     paused = customer._paused_until
     if paused is not None and as_of < paused:
-        return _inactive(policy, customer, history, as_of, zone, match, paused, mask)
+        return _inactive(policy, customer, history, as_of, zone, risk, match, paused, mask)
     if isinstance(history, tuple):  # one instant: one pass over the events as given
         last, count, deferral = scan(history, as_of, mask, entry)
         if count > 1 and len(plans) > 1:
@@ -174,6 +178,7 @@ def evaluate(policy: Policy, customer: Customer, history: tuple[Any, ...] | Hist
             history,
             mask,
             touch,
+            risk,
         ),
     )
 
@@ -235,6 +240,7 @@ def _inactive(
     history: tuple[Any, ...] | History,
     as_of: int,
     zone: Zone,
+    risk: RiskModel | None,
     match: RuleMatch | None = None,
     paused: int | None = None,
     mask: int = _DEFAULT_MASK,
@@ -280,15 +286,13 @@ def _inactive(
             history,
             mask,
             None,
+            risk,
         ),
     )
 
 
 # --- the rest of the rulebook: answers worked out from the facts when they are asked for
 
-_DAY = 86_400_000_000
-RISK_LOOKBACK = 365 * _DAY  # the customer's own rhythm is read from a year of counted contacts
-RISK_RECENT = 10  # and from its last ten gaps at most
 _T = TypeVar("_T")
 
 
@@ -354,8 +358,8 @@ class Answers:
         """The rule's touchpoints, pending, completed or missed at ``as_of``."""
         return self._once("touch", _touch_states)
 
-    def risk(self) -> tuple[float, int, list[int], int, int, int | None]:
-        """``(score, silence, own gaps, rule interval, normal gap, churn threshold)``, in microseconds."""
+    def risk(self) -> Risk:
+        """The risk score and what it was computed from."""
         return self._once("risk", _risk)
 
 
@@ -441,21 +445,12 @@ def _touch_states(answers: Answers) -> tuple[TouchpointStatus, ...]:
     return facts.touch.states(facts.zone, entered, facts.as_of, counted)
 
 
-def _risk(answers: Answers) -> tuple[float, int, list[int], int, int, int | None]:
+def _risk(answers: Answers) -> Risk:
     facts = answers.facts
-    silence = facts.as_of - facts.silent_since
-    # Read from the year before the silence began, so that only the silence changes as as_of moves on.
-    times = answers.history().counted(facts.mask, facts.silent_since - RISK_LOOKBACK, facts.as_of)
-    own = [b - a for a, b in itertools.pairwise(times)][-RISK_RECENT:]
     if facts.match is None:
-        return 0.0, silence, own, 0, 0, None
-    rule = facts.match.rule
-    norm = max(elapsed_us(rule.intervals[-1]), 1)
-    churn = None if rule.churn_after is None else elapsed_us(rule.churn_after)
-    score, normal = risk_score(silence, own, norm, churn)
-    return score, silence, own, norm, normal, churn
-
-
-def elapsed_us(duration: Duration) -> int:
-    """A duration as elapsed time, by `approx_seconds` (a month is 30.44 days, a business day 1.4 days)."""
-    return int(duration.approx_seconds() * 1_000_000)
+        return NO_RISK
+    customer = facts.customer
+    created = customer._created_us
+    contacts = len(answers.history().counted(facts.mask, created, facts.as_of))
+    key, prior, window = setting(facts.risk, facts.match.rule, customer.segment, customer.stage)
+    return risk_of(facts.as_of - facts.silent_since, facts.as_of - created, contacts, key, prior, window)

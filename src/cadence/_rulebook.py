@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import enum
 import itertools
-import math
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -398,27 +397,3 @@ def touch_state(done: int | None, closes: int, as_of: int) -> TouchpointState:
     if done is not None:
         return TouchpointState.COMPLETED
     return TouchpointState.MISSED if as_of >= closes else TouchpointState.PENDING
-
-
-# --- risk score
-
-PRIOR_GAPS = 3  # how many gaps of the rule's interval the customer's own rhythm is pulled toward
-
-
-def risk_score(silence_us: int, own_gaps: Sequence[int], norm_us: int, churn_us: int | None) -> tuple[float, int]:
-    """``(score, normal gap)``: how far the silence has run past this customer's normal rhythm.
-
-    The normal gap is the mean of the customer's recent gaps between counted contacts, pulled toward the rule's
-    interval as if the rule contributed three gaps of its own (so two or three gaps are mostly the rule, twenty are
-    mostly the customer). With ``r`` = silence / normal gap and ``c`` = churn threshold / rule interval (4 without
-    a churn threshold), the score is ``r^2 / (r^2 + c^2)``: 0 right after a counted contact, 0.5 when a customer
-    with the rule's rhythm reaches the churn threshold, rising toward 1, never decreasing as silence grows.
-    """
-    normal = (sum(own_gaps) + PRIOR_GAPS * norm_us) / (len(own_gaps) + PRIOR_GAPS)
-    scale = 4.0 if churn_us is None else churn_us / norm_us
-    if silence_us <= 0:
-        return 0.0, int(normal)
-    ratio = silence_us / normal
-    squared = ratio * ratio  # products, not powers: the columnar engine computes the same floats
-    score = squared / (squared + scale * scale)
-    return (score if math.isfinite(score) else 1.0), int(normal)

@@ -29,7 +29,7 @@ except ImportError as missing:  # pragma: no cover - the extra is installed for 
 
 from cadence import _backtest, _timeline, _transitions
 from cadence._assessment import Assessment, record
-from cadence._calculator import assess_at
+from cadence._calculator import assess_at, check_risk
 from cadence._columnar import (
     CODES,
     STATUSES,
@@ -60,6 +60,7 @@ from cadence._model import (
     to_enum,
 )
 from cadence._policy import Policy, Resolved, compiled_rules, policy_zone, segment_ranks
+from cadence._risk import RiskModel, setting
 from cadence._rulebook import TouchPlan, TouchpointState, TouchpointStatus, touch_state
 from cadence._time import EPOCH_ORDINAL, MAX_US, MIN_US, US, Zone, get_zone, instant_us
 from cadence.mappings import CONTACT_FIELDS, CUSTOMER_FIELDS, Mapping
@@ -167,9 +168,11 @@ def assess(
     errors: Literal["raise", "collect"] = "raise",
     reasons: bool = False,
     mapping: Mapping | None = None,
+    risk: RiskModel | None = None,
 ) -> Any:
     """Assess every customer of the ``customers`` table at ``as_of`` from the ``contacts`` (and ``deferrals``)
     tables; returns a table of the customers' library with the `COLUMNS`, one row per customer, in order.
+    ``risk`` is the risk score's `RiskModel`, as for `cadence.assess`.
 
     ``customers`` has the fields of `Customer` as columns (``id``, ``segment``, ``stage``, ``stage_entered_at``,
     ``created_at``; optionally ``timezone``, ``owner``, ``do_not_contact``, ``do_not_contact_until``,
@@ -204,10 +207,14 @@ def assess(
     """
     if errors not in ("raise", "collect"):
         raise InputError(f'errors must be "raise" or "collect" (got {show(errors)})')
+    check_risk(risk)
     as_of_us = instant_us(as_of, "as_of")
     people, touches, held, _ = _tables(policy, customers, contacts, deferrals, None, mapping)
-    answers = run(people.entries, people.zones, people.columns(), touches.columns, held, as_of_us)
-    out = _Output(people, answers, as_of_us)
+    # The risk score's prior and window per entry (see `cadence._risk.setting`).
+    found = [setting(risk, match.rule, *pair) for (match, _, _), pair in zip(people.entries, people.pairs, strict=True)]
+    settings = np.array([(p.contacts, p.days, p.lifetime_days, window) for _, p, window in found], dtype=float)
+    answers = run(people.entries, people.zones, people.columns(), touches.columns, held, as_of_us, settings)
+    out = _Output(people, answers, as_of_us, risk)
     rows = np.flatnonzero(answers.needs_scalar).tolist()
     if rows:
         _assess_one_by_one(people, touches, rows, as_of_us, out, errors == "collect", reasons)
@@ -601,6 +608,7 @@ class _Customers:
             doubt |= flags.fill_null(False).to_numpy().astype(bool) if flags.dtype == nw.Boolean else True
         # The rule of each (segment, stage) pair and the zone of each row, looked up once per distinct value.
         self.entries: list[Resolved] = []
+        self.pairs: list[tuple[str, str]] = []  # the (segment, stage) of each entry
         table, ranks = compiled_rules(policy), segment_ranks(policy)
         index: dict[Any, int] = {}
         texts = _textual(frame, "segment") and _textual(frame, "stage")
@@ -608,6 +616,7 @@ class _Customers:
         for segment, stage in pairs:
             if (segment, stage) in table:
                 self.entries.append(table[segment, stage])
+                self.pairs.append((segment, stage))
                 index[_pair(segment, stage)] = len(self.entries) - 1
             elif segment in ranks and isinstance(stage, str) and stage in policy.lifecycle:
                 index[_pair(segment, stage)] = -1  # a terminal stage
@@ -802,7 +811,7 @@ def _assess_one_by_one(
             if isinstance(customer, TableError):
                 raise customer
             try:
-                result = assess_at(people.policy, customer, events, as_of)
+                result = assess_at(people.policy, customer, events, as_of, out.risk)
             except CadenceError as error:
                 raise TableError("customers", row, _column(error, "id"), error) from None
         except TableError as error:
@@ -871,8 +880,8 @@ class _Who(NamedTuple):
 class _Output:
     """The result's columns: filled from the columnar engine's answers, then the scalar rows put in place."""
 
-    def __init__(self, people: _Customers, answers: Columns, as_of: int) -> None:
-        self.people = people
+    def __init__(self, people: _Customers, answers: Columns, as_of: int, risk: RiskModel | None) -> None:
+        self.people, self.risk = people, risk
         self.errors: dict[int, str] = {}
         self.reasons: dict[int, str] = {}
         n, entries = people.count, people.entries
@@ -987,7 +996,7 @@ class _Output:
             facts = Facts(
                 who, STATUSES[statuses[i]], match, kinds[kind_codes[i]], steps[i], ranks[i], people.zones[zones[i]],
                 as_of, anchors[i], soon[i], dues[i], overdues[i], churns[i], lasts[i], silent[i], policy, (), mask,
-                touch,
+                touch, self.risk,
             )  # fmt: skip
             ladder = () if match is None else tuple(step.action for step in match.rule.escalation[: levels[i]])
             memo: dict[str, object] = {
