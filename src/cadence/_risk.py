@@ -28,6 +28,7 @@ import attrs
 from cadence._durations import CalendarDuration, Duration, ExactDuration, parse_duration
 from cadence._errors import CadenceError, InputError, show
 from cadence._rules import Rule
+from cadence._time import on_clear
 
 __all__ = ["RiskModel", "RiskPrior"]
 
@@ -189,10 +190,27 @@ def elapsed_days(duration: Duration) -> float:
     return duration.approx_seconds() / 86_400
 
 
+_SETTINGS = 4096
+_settings: dict[tuple[int, int, str, str], tuple[object, object, tuple[str, RiskPrior, float]]] = {}
+on_clear(_settings.clear)
+
+
 def setting(model: RiskModel | None, rule: Rule, segment: str, stage: str) -> tuple[str, RiskPrior, float]:
     """``(key, prior, window in days)`` for a customer under ``rule``: the model's prior and window, else the
     rule's default prior (one counted contact per last interval, a year's lifetime) and window (the churn
-    threshold, else four last intervals)."""
+    threshold, else four last intervals). Cached per (model, rule, segment, stage), at most `_SETTINGS` of them."""
+    key = (id(model), id(rule), segment, stage)
+    hit = _settings.get(key)
+    if hit is not None and hit[0] is model and hit[1] is rule:
+        return hit[2]
+    found = _setting(model, rule, segment, stage)
+    if len(_settings) >= _SETTINGS:
+        _settings.clear()
+    _settings[key] = (model, rule, found)  # the model and rule kept: their ids cannot be reused meanwhile
+    return found
+
+
+def _setting(model: RiskModel | None, rule: Rule, segment: str, stage: str) -> tuple[str, RiskPrior, float]:
     interval = max(elapsed_days(rule.intervals[-1]), 1e-6)
     default = RiskPrior(1.0, interval, DEFAULT_LIFETIME_DAYS)
     if model is None:
