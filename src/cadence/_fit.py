@@ -22,11 +22,10 @@ from cadence._history import History, materialize
 from cadence._model import Customer, Event
 from cadence._policy import Policy
 from cadence._risk import ANY, RiskModel, RiskPrior
-from cadence._time import instant_us
+from cadence._time import DAY_US, instant_us
 
 __all__ = ["fit_risk"]
 
-_DAY = 86_400_000_000
 _LOW = (1e-3, 1e-2, 1.0)  # bounds of (prior contacts, prior days, lifetime days)
 _HIGH = (1e3, 1e5, 1e6)
 _START = (1.0, 30.0, 365.0)
@@ -131,8 +130,8 @@ def _replay(
             (
                 state.segment,
                 state.stage,
-                (cut - facts.silent_since) / _DAY,
-                (cut - created) / _DAY,
+                (cut - facts.silent_since) / DAY_US,
+                (cut - created) / DAY_US,
                 counted,
                 int(not later),
             )

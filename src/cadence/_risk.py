@@ -28,11 +28,10 @@ import attrs
 from cadence._durations import CalendarDuration, Duration, ExactDuration, parse_duration
 from cadence._errors import CadenceError, InputError, show
 from cadence._rules import Rule
-from cadence._time import on_clear
+from cadence._time import DAY_US, on_clear
 
 __all__ = ["RiskModel", "RiskPrior"]
 
-_DAY = 86_400_000_000
 DEFAULT_LIFETIME_DAYS = 365.0
 """How long a customer stays active on average, without a fitted prior."""
 ANY = "*"
@@ -222,7 +221,7 @@ def _setting(model: RiskModel | None, rule: Rule, segment: str, stage: str) -> t
 
 def risk_of(silence_us: int, tenure_us: int, contacts: int, key: str, prior: RiskPrior, window_days: float) -> Risk:
     """The score, by the formula of the module's docstring (the columnar engine does the same operations)."""
-    silence, tenure = silence_us / _DAY, tenure_us / _DAY
+    silence, tenure = silence_us / DAY_US, tenure_us / DAY_US
     rate = (contacts + prior.contacts) / (tenure + prior.days)
     hazard = 1.0 / prior.lifetime_days
     total = rate + hazard
