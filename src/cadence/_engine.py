@@ -92,6 +92,7 @@ class Facts(NamedTuple):
     mask: int  # the contact filter of the rule (the default filter for a terminal stage)
     touch: TouchPlan | None  # the rule's touchpoints, compiled
     risk: RiskModel | None  # the priors of the risk score (None: each rule's default)
+    contacts: int  # counted contacts at distinct instants since creation, at or before as_of (-1: not counted yet)
 
 
 _DEFAULT_MASK = ContactFilter().mask
@@ -122,19 +123,19 @@ def evaluate(
     paused = customer._paused_until
     if paused is not None and as_of < paused:
         return _inactive(policy, customer, history, as_of, zone, risk, match, paused, mask)
+    created = customer._created_us
     if isinstance(history, tuple):  # one instant: one pass over the events as given
-        last, count, deferral = scan(history, as_of, mask, entry)
+        last, count, total, deferral = scan(history, as_of, mask, entry, created)
         if count > 1 and len(plans) > 1:
             count = distinct_count(history, mask, entry, as_of)
     else:
-        last, count, deferral = history.summary(mask, entry, as_of, len(plans) > 1)
+        last, count, total, deferral = history.summary(mask, entry, created, as_of, len(plans) > 1)
     # The anchor, and the deadline that runs from it.
     if count == 0:
         anchor, kind, step, plan = entry, AnchorKind.STAGE_ENTRY, 0, first_plan
     else:
         step = min(count, len(plans))
         anchor, kind, plan = last, AnchorKind.COUNTED_CONTACT, plans[step - 1]
-    created = customer._created_us
     silent_since = last if last > created else created
     # The thresholds.
     due_soon, due, overdue, churn_at = plan.thresholds(zone, anchor, silent_since)
@@ -179,6 +180,7 @@ def evaluate(
             mask,
             touch,
             risk,
+            total,
         ),
     )
 
@@ -261,9 +263,9 @@ def _inactive(
                 value=customer.stage,
             )
     if isinstance(history, tuple):
-        last, _, _ = scan(history, as_of, _DEFAULT_MASK, as_of + 1)
+        last = scan(history, as_of, _DEFAULT_MASK, as_of + 1, as_of + 1)[0]
     else:  # asked at many instants: by bisection, not a pass per instant
-        last = history.summary(_DEFAULT_MASK, as_of + 1, as_of, False)[0]
+        last = history.summary(_DEFAULT_MASK, as_of + 1, as_of + 1, as_of, False)[0]
     return _facts(
         Facts,
         (
@@ -287,6 +289,7 @@ def _inactive(
             mask,
             None,
             risk,
+            -1,
         ),
     )
 
@@ -451,6 +454,8 @@ def _risk(answers: Answers) -> Risk:
         return NO_RISK
     customer = facts.customer
     created = customer._created_us
-    contacts = len(answers.history().counted(facts.mask, created, facts.as_of))
+    contacts = facts.contacts
+    if contacts < 0:
+        contacts = len(answers.history().counted(facts.mask, created, facts.as_of))
     key, prior, window = setting(facts.risk, facts.match.rule, customer.segment, customer.stage)
     return risk_of(facts.as_of - facts.silent_since, facts.as_of - created, contacts, key, prior, window)

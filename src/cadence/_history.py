@@ -49,24 +49,27 @@ class History:
         _set_index(history, None)
         return history
 
-    def summary(self, mask: int, entry: int, as_of: int, distinct: bool) -> tuple[int, int, Deferral | None]:
-        """``(last, count, deferral)`` at ``as_of``: the last counted contact (``NONE`` if none), how many counted
-        contacts since ``entry`` (exact duplicates once when ``distinct``; else possibly more, but never fewer than
-        two when there are two distinct ones), and the latest deferral logged, all at or before ``as_of``."""
+    def summary(
+        self, mask: int, entry: int, created: int, as_of: int, distinct: bool
+    ) -> tuple[int, int, int, Deferral | None]:
+        """``(last, count, total, deferral)`` at ``as_of``: the last counted contact (``NONE`` if none), how many
+        counted contacts since ``entry`` (exact duplicates once when ``distinct``; else possibly more, but never
+        fewer than two when there are two distinct ones), how many since ``created`` at distinct instants (-1:
+        not counted, as `scan` says), and the latest deferral logged, all at or before ``as_of``."""
         index = self._index
         if index is None:
             asked = self._asked
             if asked is None or asked == as_of:
                 self._asked = as_of
-                last, count, deferral = scan(self.events, as_of, mask, entry)
+                last, count, total, deferral = scan(self.events, as_of, mask, entry, created)
                 if distinct and count > 1:
                     count = distinct_count(self.events, mask, entry, as_of)
-                return last, count, deferral
+                return last, count, total, deferral
             index = self.index()
         times = index.counted(mask)
         end = bisect_right(times, as_of)
         last = times[end - 1] if end else NONE
-        return last, end - bisect_left(times, entry, 0, end), index.latest_deferral(as_of)
+        return last, end - bisect_left(times, entry, 0, end), -1, index.latest_deferral(as_of)
 
     def attempts(self, low: int, high: int) -> list[int]:
         """The sorted instants of the distinct outbound contacts (attempts, reached or not) in [``low``, ``high``]."""
@@ -204,12 +207,17 @@ class _Index:
         return first < len(times) and times[first] <= high
 
 
-def scan(events: tuple[Any, ...], as_of: int, mask: int, entry: int) -> tuple[int, int, Deferral | None]:
+def scan(
+    events: tuple[Any, ...], as_of: int, mask: int, entry: int, created: int
+) -> tuple[int, int, int, Deferral | None]:
     """One pass over events as given: the last counted contact at or before ``as_of`` (``NONE`` if none), how many
-    counted since ``entry`` (exact duplicates each time: see `distinct_count`), and the latest deferral logged at
-    or before ``as_of``. The hot path of every assessment of one instant."""
+    counted since ``entry`` (exact duplicates each time: see `distinct_count`), how many counted since ``created``
+    (at distinct instants, as the risk score counts them) when the counted contacts come in strictly increasing
+    order (else -1: it takes a set), and the latest deferral logged at or before ``as_of``. The hot path of every
+    assessment of one instant."""
     last = NONE
-    count = 0
+    count = total = 0
+    ordered = True
     deferral: Any = None
     event: Any = None
     try:
@@ -220,13 +228,17 @@ def scan(events: tuple[Any, ...], as_of: int, mask: int, entry: int) -> tuple[in
                 if mask & bit:
                     if at > last:
                         last = at
+                    else:
+                        ordered = False  # a repeated or earlier instant: total no longer counts distinct ones
                     if at >= entry:
                         count += 1
+                    if at >= created:
+                        total += 1
                 elif not bit and (deferral is None or event._rank > deferral._rank):
                     deferral = event  # only a Deferral has no kind bit
     except AttributeError:
         raise InputTypeError(f"contacts must hold Contact or Deferral values (got {show(event)})") from None
-    return last, count, deferral
+    return last, count, total if ordered else -1, deferral
 
 
 def distinct_count(events: tuple[Any, ...], mask: int, entry: int, as_of: int) -> int:

@@ -180,6 +180,8 @@ class Risk(NamedTuple):
     quiet_probability: float
 
 
+_risk = tuple.__new__  # builds a Risk without the NamedTuple's Python-level __new__
+
 NO_RISK = Risk(0.0, 0.0, 0.0, 0, "", RiskPrior(1.0, 1.0, DEFAULT_LIFETIME_DAYS), 0.0, 0.0, 1.0, 1.0)
 """The answer for a customer no rule applies to (a terminal stage)."""
 
@@ -229,4 +231,4 @@ def risk_of(silence_us: int, tenure_us: int, contacts: int, key: str, prior: Ris
     active = 1.0 / (1.0 + odds)
     quiet = math.exp(-rate * window_days)
     score = 1.0 - active * (1.0 - quiet)
-    return Risk(score, silence, tenure, contacts, key, prior, window_days, rate, active, quiet)
+    return _risk(Risk, (score, silence, tenure, contacts, key, prior, window_days, rate, active, quiet))

@@ -996,7 +996,7 @@ class _Output:
             facts = Facts(
                 who, STATUSES[statuses[i]], match, kinds[kind_codes[i]], steps[i], ranks[i], people.zones[zones[i]],
                 as_of, anchors[i], soon[i], dues[i], overdues[i], churns[i], lasts[i], silent[i], policy, (), mask,
-                touch, self.risk,
+                touch, self.risk, -1,
             )  # fmt: skip
             ladder = () if match is None else tuple(step.action for step in match.rule.escalation[: levels[i]])
             memo: dict[str, object] = {
