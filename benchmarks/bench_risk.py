@@ -4,7 +4,7 @@
 Run: ``python benchmarks/bench_risk.py [--customers 1000000] [--scalar 20000] [--repeat 3]``. It prints:
 
 1. customers per second of the columnar risk step (``cadence._columnar._risk``: counting each customer's distinct
-   counted contacts since creation, looking up its prior and computing the formula) on ``--customers`` customers
+   counted contacts after creation, looking up its prior and computing the formula) on ``--customers`` customers
    with 10 distinct counted contacts each, as `cadence.frames.assess` runs it, with a fitted-style prior per rule
    entry (two entries);
 2. in the scalar path, on ``--scalar`` customers with 10 calls each: the time of ``assess_many`` per customer, and
@@ -50,7 +50,7 @@ def columnar(n: int, repeat: int) -> None:
         entry=created, created=created, rule=rng.integers(0, 2, n), zone=np.zeros(n, dtype=np.int64),
         scalar=np.zeros(n, dtype=bool), owner=np.full(n, -1), claimed=np.full(n, -1),
     )  # fmt: skip
-    settings = np.array([(0.5, 200.0, 250.0, 91.0), (2.0, 30.0, 365.0, 60.0)])
+    settings = np.array([(0.5, 200.0, 250.0, 0.3, 2.0, 91.0), (2.0, 30.0, 365.0, 0.0, 1.0, 60.0)])
     active = np.ones(n, dtype=bool)
     seconds = best(lambda: _risk(settings, people, active, who, at, silent, as_of), repeat)
     print(f"columnar risk step: {n:,} customers x 10 contacts in {seconds:.3f} s: {n / seconds:,.0f} customers/s")

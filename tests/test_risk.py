@@ -39,12 +39,16 @@ WEEKLY = [call(at(2026, 1, 5, 10).add(weeks=week)) for week in range(10)]
 
 
 def by_hand(result: object) -> float:
-    """The score from `risk_inputs` alone, by the formula of the docs."""
+    """The score from `risk_inputs` alone, by the formula of the docs (exponents capped at 700, as documented)."""
     i = result.risk_inputs  # type: ignore[attr-defined]
-    rate = (i.contacts + i.prior_contacts) / (i.tenure_days + i.prior_days)
-    h = 1 / i.lifetime_days
-    active = 1 / (1 + h / (rate + h) * (math.exp((rate + h) * i.silence_days) - 1))
-    return 1 - active * (1 - math.exp(-rate * i.window_days))
+    k, e = i.contacts + i.prior_contacts, i.tenure_days + i.prior_days
+    rate, h = k / e, 1 / i.lifetime_days
+    ran = 1 + h / (rate + h) * (math.exp(min((rate + h) * i.silence_days, 700)) - 1)
+    c, w = i.stop_chance, i.stop_weight
+    stop = c * w / ((1 - c) * w + i.contacts - 1) if i.contacts else 0.0
+    assert stop == pytest.approx(i.stop_odds, rel=1e-12)
+    halt = 1 + stop * (math.exp(min(k * math.log(e / (e - i.silence_days)), 700)) - 1)
+    return 1 - 1 / (ran * halt) * (1 - (1 + i.window_days / e) ** -k)
 
 
 class TestScore:
@@ -74,13 +78,38 @@ class TestScore:
         assert chatty.risk_inputs.active_probability < slow.risk_inputs.active_probability
         assert chatty.risk_inputs.rate_per_day > slow.risk_inputs.rate_per_day
 
-    def test_contacts_before_creation_do_not_count(self) -> None:
-        early = call(at(2025, 5, 1, 10))  # before created_at (1 June 2025)
+    def test_contacts_before_or_at_creation_do_not_count(self) -> None:
+        """Neither a contact before created_at (1 June 2025, midnight in Berlin) nor one at that very instant (the
+        purchase that made the customer) says anything about the customer's rate."""
+        early, making = call(at(2025, 5, 1, 10)), call(at(2025, 6, 1))
         rule = Rule.every("7d")
-        with_early = assess(policy(rule), person(), [early, *WEEKLY], as_of=at(2026, 3, 20))
         without = assess(policy(rule), person(), WEEKLY, as_of=at(2026, 3, 20))
-        assert with_early.risk_score == without.risk_score
-        assert with_early.risk_inputs.contacts == 10
+        for extra in ([early], [making], [early, making]):
+            for history in ([*extra, *WEEKLY], [*WEEKLY, *extra]):  # in time order (one pass) and not (a set)
+                given_too = assess(policy(rule), person(), history, as_of=at(2026, 3, 20))
+                assert given_too.risk_score == without.risk_score
+                assert given_too.risk_inputs.contacts == 10
+        just_after = assess(policy(rule), person(), [call(at(2025, 6, 1).add(seconds=1))], as_of=at(2026, 3, 20))
+        assert just_after.risk_inputs.contacts == 1
+
+    def test_a_chance_of_stopping_at_a_contact(self) -> None:
+        """With a prior chance of 0.3 of stopping right after a contact, worth 2 contacts: a customer with one
+        contact after creation has odds 0.3 * 2 / (0.7 * 2 + 0) = 3/7 of having stopped at it, one with ten
+        0.6 / (1.4 + 9); a customer just heard from is still active, and the chance only ever adds to the score."""
+        rule = Rule.every("7d", churn_after="60d")
+        stopping = RiskModel(window="30d", priors={"*/*": RiskPrior(1.0, 7.0, 365.0, stop_chance=0.3, stop_weight=2.0)})
+        steady = RiskModel(window="30d", priors={"*/*": RiskPrior(1.0, 7.0, 365.0)})
+        once = [call(at(2026, 1, 5, 10))]
+        for history, odds in ((once, 3 / 7), (WEEKLY, 0.6 / 10.4)):
+            quiet = history[-1].at.add(days=21)
+            result = assess(policy(rule), person(), history, as_of=quiet, risk=stopping)
+            assert result.risk_inputs.stop_odds == pytest.approx(odds, rel=1e-12)
+            assert result.risk_score == pytest.approx(by_hand(result), rel=1e-12)
+            assert result.risk_score > assess(policy(rule), person(), history, as_of=quiet, risk=steady).risk_score
+            heard = assess(policy(rule), person(), history, as_of=history[-1].at, risk=stopping)
+            assert heard.risk_inputs.active_probability == 1.0
+        none = assess(policy(rule), person(), [], as_of=at(2026, 3, 20), risk=stopping)
+        assert (none.risk_inputs.contacts, none.risk_inputs.stop_odds) == (0, 0.0)
 
     def test_a_terminal_stage_has_no_risk(self) -> None:
         result = assess(policy(Rule.every("7d")), person("lost"), WEEKLY, as_of=at(2026, 3, 20))
@@ -118,7 +147,14 @@ class TestModel:
         model = self.model()
         data = json.loads(json.dumps(model.to_dict()))
         assert data["window"] == "91d"
-        assert data["priors"]["*/*"] == {"contacts": 0.5, "days": 60.0, "lifetime_days": 300.0, "customers": 1200}
+        assert data["priors"]["*/*"] == {
+            "contacts": 0.5,
+            "days": 60.0,
+            "lifetime_days": 300.0,
+            "stop_chance": 0.0,
+            "stop_weight": 1.0,
+            "customers": 1200,
+        }
         assert RiskModel.from_dict(data) == model
         assert pickle.loads(pickle.dumps(model)) == model
         result = assess(policy(Rule.every("7d")), person(), WEEKLY, as_of=at(2026, 3, 20), risk=model)
@@ -143,6 +179,10 @@ class TestModel:
             (lambda: RiskPrior(1.0, 1.0, True), "RiskPrior.lifetime_days"),
             (lambda: RiskPrior(1.0, 1.0, "1"), "RiskPrior.lifetime_days"),
             (lambda: RiskPrior(1.0, 1.0, 1.0, customers=-1), "RiskPrior.customers"),
+            (lambda: RiskPrior(1.0, 1.0, 1.0, stop_chance=1.0), "RiskPrior.stop_chance"),
+            (lambda: RiskPrior(1.0, 1.0, 1.0, stop_chance=-0.1), "RiskPrior.stop_chance"),
+            (lambda: RiskPrior(1.0, 1.0, 1.0, stop_chance="0.1"), "RiskPrior.stop_chance"),
+            (lambda: RiskPrior(1.0, 1.0, 1.0, stop_weight=0.0), "RiskPrior.stop_weight"),
             (lambda: RiskModel.from_dict({}), "window"),
             (lambda: RiskModel.from_dict({"window": "7d", "priors": {"*/*": {"contacts": 1}}}), "priors['*/*']"),
         ],
@@ -182,6 +222,20 @@ def population(seed: int = 3, n: int = 300) -> tuple[Policy, list[Customer], dic
     return the_policy, people, histories
 
 
+def likelihood(
+    the_policy: Policy,
+    members: list[Customer],
+    histories: dict[str, list[Contact]],
+    cut: pendulum.DateTime,
+    quiet: list[bool],
+    prior: RiskPrior,
+) -> float:
+    """The log-likelihood of the outcomes ``quiet`` under the score with ``prior``, at ``cut`` (a 30-day window)."""
+    alone = RiskModel(window="30d", priors={"*/*": prior})
+    results = assess_many(the_policy, members, histories, as_of=cut, risk=alone)
+    return sum(math.log(r.risk_score if q else 1 - r.risk_score) for r, q in zip(results, quiet, strict=True))
+
+
 class TestFit:
     def test_segments_get_their_own_rhythm(self) -> None:
         the_policy, people, histories = population()
@@ -190,11 +244,19 @@ class TestFit:
         priors = dict(model.priors)
         assert sorted(priors) == ["*/*", "often/*", "rarely/*"]
         assert (priors["*/*"].customers, priors["often/*"].customers, priors["rarely/*"].customers) == (300, 150, 150)
-        often, rarely = priors["often/*"], priors["rarely/*"]
-        assert often.contacts / often.days > rarely.contacts / rarely.days
         assert RiskModel.from_dict(json.loads(json.dumps(model.to_dict()))) == model
-        # Fitted on the history up to as_of - 30 days, the score ranks who then stayed quiet above who did not.
+        # Each segment's prior explains its own customers' outcomes (quiet or not in the 30 days after as_of - 30
+        # days, which the fit saw) better than the population's prior does.
         cut = as_of.subtract(days=30)
+        for segment in ("often", "rarely"):
+            members = [p for p in people if p.segment == segment]
+            quiet_after = [not any(cut < c.at <= as_of for c in histories[p.id]) for p in members]
+            mine, everyone = (
+                likelihood(the_policy, members, histories, cut, quiet_after, prior)
+                for prior in (priors[f"{segment}/*"], priors["*/*"])
+            )
+            assert mine > everyone
+        # Fitted on the history up to as_of - 30 days, the score ranks who then stayed quiet above who did not.
         scores = [r.risk_score for r in assess_many(the_policy, people, histories, as_of=cut, risk=model)]
         quiet = [not any(cut < c.at <= as_of for c in histories[p.id]) for p in people]
         pairs = [(s, q) for s, q in zip(scores, quiet, strict=True)]
@@ -232,7 +294,8 @@ class TestFit:
 
 def _models() -> st.SearchStrategy[RiskModel | None]:
     numbers = st.floats(0.01, 500, allow_nan=False)
-    prior = st.builds(RiskPrior, numbers, numbers, st.floats(1, 5000))
+    stop = st.just(0.0) | st.floats(0, 0.99)
+    prior = st.builds(RiskPrior, numbers, numbers, st.floats(1, 5000), stop, st.floats(0.01, 100))
     keys = st.sampled_from(["*/*", "A/*", "B/*", "A/lead", "C/retention"])
     model = st.builds(RiskModel, st.sampled_from(["1d", "7d", "30d", "91d", "1mo"]), st.dictionaries(keys, prior))
     return st.none() | model

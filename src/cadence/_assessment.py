@@ -100,20 +100,25 @@ def _risk_inputs(risk: Risk) -> dict[str, Any]:
         "prior_contacts": float(risk.prior.contacts),
         "prior_days": float(risk.prior.days),
         "lifetime_days": float(risk.prior.lifetime_days),
+        "stop_chance": float(risk.prior.stop_chance),
+        "stop_weight": float(risk.prior.stop_weight),
         "window_days": risk.window_days,
         "rate_per_day": risk.rate_per_day,
         "active_probability": risk.active_probability,
         "quiet_probability": risk.quiet_probability,
+        "stop_odds": risk.stop_odds,
     }
 
 
 @attrs.frozen
 class RiskInputs:
-    """What a risk score was computed from, enough to compute it again by hand (docs/rulebook.md has the formula):
+    """What a risk score was computed from, enough to compute it again by hand (docs/risk.md has the formula):
+    with ``k = contacts + prior_contacts`` and ``e = tenure_days + prior_days``,
 
-    ``rate = (contacts + prior_contacts) / (tenure_days + prior_days)``, ``h = 1 / lifetime_days``,
-    ``active = 1 / (1 + h / (rate + h) * (exp((rate + h) * silence_days) - 1))``,
-    ``quiet = exp(-rate * window_days)`` and ``score = 1 - active * (1 - quiet)``.
+    ``rate = k / e``, ``h = 1 / lifetime_days``, ``ran = 1 + h / (rate + h) * (exp((rate + h) * silence_days) - 1)``,
+    ``stop_odds = stop_chance * stop_weight / ((1 - stop_chance) * stop_weight + contacts - 1)`` (0 without
+    contacts), ``halt = 1 + stop_odds * ((e / (e - silence_days)) ** k - 1)``, ``active = 1 / (ran * halt)``,
+    ``quiet = (1 + window_days / e) ** -k`` and ``score = 1 - active * (1 - quiet)``.
 
     Also readable by name: ``inputs["silence_days"]``.
     """
@@ -123,7 +128,8 @@ class RiskInputs:
     tenure_days: float
     """Time since the customer was created."""
     contacts: int
-    """The distinct counted contacts since creation (the rule's contact filter decides what counts)."""
+    """The counted contacts after creation, at distinct instants (the rule's contact filter decides what counts;
+    a contact at the very instant of creation, such as the purchase that made the customer, is not one)."""
     prior: str
     """The key of the `RiskModel` prior that applied (``"A/lead"``, ``"A/*"``, ``"*/*"``), or ``""`` for the
     rule's default: one counted contact per interval and a lifetime of a year."""
@@ -132,7 +138,11 @@ class RiskInputs:
     prior_days: float
     """... in this many days: the rate a customer starts from, worth that much of its own history."""
     lifetime_days: float
-    """How long a customer stays active, on average."""
+    """How long a customer stays active, on average (stopping in time)."""
+    stop_chance: float
+    """The prior's chance that a customer stops right after a counted contact ..."""
+    stop_weight: float
+    """... worth this many contacts of the customer's own (each contact made without stopping lowers its odds)."""
     window_days: float
     """How far ahead the score looks: the model's window, else the rule's churn threshold (or four intervals)."""
     rate_per_day: float
@@ -141,6 +151,8 @@ class RiskInputs:
     """The chance that the customer is still active after this silence, at that rate."""
     quiet_probability: float
     """The chance of no counted contact in the window from a customer still active at that rate."""
+    stop_odds: float
+    """The customer's own odds of having stopped right after one of its contacts (0 without contacts)."""
 
     def __getitem__(self, name: str) -> float | int | str:
         if name not in attrs.fields_dict(RiskInputs):

@@ -555,27 +555,42 @@ def _climb(ladder: Sequence[Level], zone: Zone, overdue: I64, as_of: int, row: i
 
 def _risk(settings: F64, people: CustomerColumns, active: BOOL, who: I64, at: I64, silent: I64, as_of: int) -> F64:
     """The risk score of `_risk.risk_of` for every customer: ``settings`` holds one row per rule entry (prior
-    contacts, prior days, lifetime days, window days); ``who`` and ``at`` are the distinct counted instants."""
+    contacts, prior days, lifetime days, stop chance, stop weight, window days); ``who`` and ``at`` are the
+    distinct counted instants."""
     n = len(silent)
-    contacts = np.bincount(who[at >= people.created[who]], minlength=n)
+    contacts = np.bincount(who[at > people.created[who]], minlength=n)
     if not len(settings):
         return np.zeros(n)
     p = settings[np.where(people.rule >= 0, people.rule, 0)]
     tenure = (as_of - people.created) / DAY_US
-    score = risk_scores((as_of - silent) / DAY_US, tenure, contacts, p[:, 0], p[:, 1], p[:, 2], p[:, 3])
+    score = risk_scores((as_of - silent) / DAY_US, tenure, contacts, *p.T)
     risk: F64 = np.where(active, score, 0.0)
     return risk
 
 
-def risk_scores(silence: F64, tenure: F64, contacts: Any, prior: Any, days: Any, lifetime: Any, window: Any) -> F64:
+def risk_scores(
+    silence: F64,
+    tenure: F64,
+    contacts: Any,
+    prior: Any,
+    days: Any,
+    lifetime: Any,
+    chance: Any,
+    weight: Any,
+    window: Any,
+) -> F64:
     """The formula of `_risk` over arrays (days; equal to the scalar path's floats within rounding)."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        rate = (contacts + prior) / (tenure + days)
+        shape = contacts + prior
+        exposure = tenure + days
+        rate = shape / exposure
         hazard = 1.0 / lifetime
         total = rate + hazard
-        odds = hazard / total * np.expm1(np.minimum(total * silence, 700.0))
-        active = 1.0 / (1.0 + odds)
-        quiet = np.exp(-rate * window)
+        ran = 1.0 + hazard / total * np.expm1(np.minimum(total * silence, 700.0))
+        stop = np.where(contacts > 0, chance * weight / ((1.0 - chance) * weight + contacts - 1), 0.0)
+        halt = 1.0 + stop * np.expm1(np.minimum(shape * np.log(exposure / (exposure - silence)), 700.0))
+        active = 1.0 / (ran * halt)
+        quiet = np.exp(-shape * np.log1p(window / exposure))
         score: F64 = 1.0 - active * (1.0 - quiet)
     return score
 

@@ -92,7 +92,7 @@ class Facts(NamedTuple):
     mask: int  # the contact filter of the rule (the default filter for a terminal stage)
     touch: TouchPlan | None  # the rule's touchpoints, compiled
     risk: RiskModel | None  # the priors of the risk score (None: each rule's default)
-    contacts: int  # counted contacts at distinct instants since creation, at or before as_of (-1: not counted yet)
+    contacts: int  # counted contacts at distinct instants after creation, up to as_of (-1: not counted yet)
 
 
 _DEFAULT_MASK = ContactFilter().mask
@@ -456,6 +456,6 @@ def _risk(answers: Answers) -> Risk:
     created = customer._created_us
     contacts = facts.contacts
     if contacts < 0:
-        contacts = len(answers.history().counted(facts.mask, created, facts.as_of))
+        contacts = len(answers.history().counted(facts.mask, created + 1, facts.as_of))
     key, prior, window = setting(facts.risk, facts.match.rule, customer.segment, customer.stage)
     return risk_of(facts.as_of - facts.silent_since, facts.as_of - created, contacts, key, prior, window)

@@ -26,9 +26,11 @@ from cadence._time import DAY_US, instant_us
 
 __all__ = ["fit_risk"]
 
-_LOW = (1e-3, 1e-2, 1.0)  # bounds of (prior contacts, prior days, lifetime days)
-_HIGH = (1e3, 1e5, 1e6)
-_START = (1.0, 30.0, 365.0)
+# Bounds of what is fitted (in logs): prior contacts, prior days, lifetime days, and the two shapes of the chance
+# of stopping after a contact (a Beta(a, b): stop_chance = a / (a + b), stop_weight = a + b).
+_LOW = (1e-3, 1e-2, 1.0, 1e-3, 1e-3)
+_HIGH = (1e3, 1e5, 1e6, 1e3, 1e3)
+_START = (1.0, 30.0, 365.0, 1.0, 2.0)
 
 
 def fit_risk(
@@ -98,7 +100,7 @@ def fit_risk(
         if key != above and len(groups[above]) == len(members):
             continue  # the same customers as the group above: its prior applies
         parent = priors.get(f"{segment}/{ANY}") or priors.get(f"{ANY}/{ANY}")
-        start = _START if parent is None else (parent.contacts, parent.days, parent.lifetime_days)
+        start = _START if parent is None else _shapes(parent)
         priors[key] = _fit([rows[i] for i in members], window_days, start)
     return RiskModel(window=model.window, priors=priors)
 
@@ -106,8 +108,8 @@ def fit_risk(
 def _replay(
     policy: Policy, customers: Iterable[Customer], contacts: Mapping[str, Iterable[Event] | History], cut: int, end: int
 ) -> list[tuple[str, str, float, float, int, int]]:
-    """``(segment, stage, silence days, tenure days, counted contacts, quiet)`` of each usable customer at
-    ``cut``, quiet being 1 when it made no counted contact in (``cut``, ``end``]."""
+    """``(segment, stage, silence days, tenure days, counted contacts after creation, quiet)`` of each usable
+    customer at ``cut``, quiet being 1 when it made no counted contact in (``cut``, ``end``]."""
     check_batch(customers, contacts)
     rows = []
     for customer in customers:
@@ -123,7 +125,7 @@ def _replay(
         if facts.status is Status.INACTIVE:
             continue
         created = customer._created_us
-        counted = len(history.counted(facts.mask, created, cut))
+        counted = len(history.counted(facts.mask, created + 1, cut))
         later = len(history.counted(facts.mask, cut + 1, end))
         state = facts.customer
         rows.append(
@@ -153,11 +155,25 @@ def _fit(rows: Sequence[tuple[Any, ...]], window_days: float, start: Sequence[fl
     quiet = quiet.astype(bool)
 
     def loss(logs: Any) -> float:
-        contacts, days, lifetime = np.exp(logs)
-        p = np.clip(risk_scores(silence, tenure, counted, contacts, days, lifetime, window_days), 1e-12, 1 - 1e-12)
+        contacts, days, lifetime, chance, weight = _prior(np.exp(logs))
+        scores = risk_scores(silence, tenure, counted, contacts, days, lifetime, chance, weight, window_days)
+        p = np.clip(scores, 1e-12, 1 - 1e-12)
         return float(-(np.log(p[quiet]).sum() + np.log1p(-p[~quiet]).sum()) / len(p))
 
     bounds = list(zip(np.log(_LOW), np.log(_HIGH), strict=True))
     found = minimize(loss, np.log(np.clip(start, _LOW, _HIGH)), method="L-BFGS-B", bounds=bounds)
-    contacts, days, lifetime = (float(v) for v in np.exp(found.x))
-    return RiskPrior(contacts, days, lifetime, customers=len(rows))
+    contacts, days, lifetime, chance, weight = (float(v) for v in _prior(np.exp(found.x)))
+    return RiskPrior(contacts, days, lifetime, chance, weight, customers=len(rows))
+
+
+def _prior(values: Sequence[float]) -> tuple[float, float, float, float, float]:
+    """A prior's fields from the fitted values (the last two the shapes ``a``, ``b`` of the stop chance)."""
+    contacts, days, lifetime, a, b = values
+    return contacts, days, lifetime, a / (a + b), a + b
+
+
+def _shapes(prior: RiskPrior) -> tuple[float, float, float, float, float]:
+    """The fitted values of a prior, as `_prior` reads them (a start for the fit of a smaller group)."""
+    a = max(prior.stop_chance * prior.stop_weight, _LOW[3])
+    b = max((1 - prior.stop_chance) * prior.stop_weight, _LOW[4])
+    return prior.contacts, prior.days, prior.lifetime_days, a, b

@@ -54,7 +54,7 @@ class History:
     ) -> tuple[int, int, int, Deferral | None]:
         """``(last, count, total, deferral)`` at ``as_of``: the last counted contact (``NONE`` if none), how many
         counted contacts since ``entry`` (exact duplicates once when ``distinct``; else possibly more, but never
-        fewer than two when there are two distinct ones), how many since ``created`` at distinct instants (-1:
+        fewer than two when there are two distinct ones), how many after ``created`` at distinct instants (-1:
         not counted, as `scan` says), and the latest deferral logged, all at or before ``as_of``."""
         index = self._index
         if index is None:
@@ -211,7 +211,7 @@ def scan(
     events: tuple[Any, ...], as_of: int, mask: int, entry: int, created: int
 ) -> tuple[int, int, int, Deferral | None]:
     """One pass over events as given: the last counted contact at or before ``as_of`` (``NONE`` if none), how many
-    counted since ``entry`` (exact duplicates each time: see `distinct_count`), how many counted since ``created``
+    counted since ``entry`` (exact duplicates each time: see `distinct_count`), how many counted after ``created``
     (at distinct instants, as the risk score counts them) when the counted contacts come in strictly increasing
     order (else -1: it takes a set), and the latest deferral logged at or before ``as_of``. The hot path of every
     assessment of one instant."""
@@ -232,7 +232,7 @@ def scan(
                         ordered = False  # a repeated or earlier instant: total no longer counts distinct ones
                     if at >= entry:
                         count += 1
-                    if at >= created:
+                    if at > created:
                         total += 1
                 elif not bit and (deferral is None or event._rank > deferral._rank):
                     deferral = event  # only a Deferral has no kind bit

@@ -1,20 +1,28 @@
 """The churn-risk score: the chance that a customer makes no counted contact in the next window.
 
-A customer makes counted contacts at its own rate while it is active, and stops for good at some point. From its
-history (how many counted contacts since creation, over how long, and how long it has been silent) and a prior
-for its population, the score is::
+A customer makes counted contacts at its own rate while it is active, and stops for good at some point: in time
+(at a steady rate) or right after a contact (with some chance). From its history (how many counted contacts
+after creation, over how long, and how long it has been silent) and a prior for its population, the score is::
 
-    rate   = (contacts + prior.contacts) / (tenure + prior.days)           own rate, per day
+    k      = contacts + prior.contacts
+    e      = tenure + prior.days
+    rate   = k / e                                                         own rate, per day
     h      = 1 / prior.lifetime_days                                       the rate at which customers stop
-    active = 1 / (1 + h / (rate + h) * (exp((rate + h) * silence) - 1))   still active after this silence
-    quiet  = exp(-rate * window)                                           no contact in the window, if active
+    ran    = 1 + h / (rate + h) * (exp((rate + h) * silence) - 1)         1 + odds it stopped in time
+    stop   = c * w / ((1 - c) * w + contacts - 1)   (0 without contacts)   c, w: prior.stop_chance, .stop_weight
+    halt   = 1 + stop * ((e / (e - silence)) ** k - 1)                     1 + odds it stopped after a contact
+    active = 1 / (ran * halt)                                              still active after this silence
+    quiet  = (1 + window / e) ** -k                                        no contact in the window, if active
     score  = 1 - active * (1 - quiet)
 
-``active`` is the plug-in answer of the Pareto/NBD model (contacts at a Poisson rate, an exponential lifetime):
-the odds that the customer stopped during the silence against its still being active and merely silent, which
-is likelier the rarer its contacts. A `RiskModel` holds the priors fitted on a team's own history (`fit_risk`)
-and the window; without one, each rule gives its own prior (one contact per interval, a year's lifetime) and its
-churn threshold (else four intervals) as the window.
+``ran - 1`` is the plug-in odds of the Pareto/NBD model (contacts at a Poisson rate, an exponential lifetime)
+that the customer stopped during the silence rather than merely being silent: likelier the rarer its contacts.
+``halt - 1`` is the same odds in the BG/NBD model (a chance of stopping after each contact, lower for a customer
+who has made many without stopping), less what they give a customer just heard from: so a customer heard from a
+moment ago is active, and a contact never raises the score. ``quiet`` is the chance of no contact at a rate known
+from that many contacts in that many days (negative binomial). A `RiskModel` holds the priors fitted on a team's
+own history (`fit_risk`) and the window; without one, each rule gives its own prior (one contact per interval, a
+year's lifetime, no stop at a contact) and its churn threshold (else four intervals) as the window.
 """
 
 from __future__ import annotations
@@ -46,19 +54,29 @@ def _positive(field: str) -> Any:
     return check
 
 
+def _chance(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < 1:
+        raise InputError(f"RiskPrior.stop_chance must be a number in [0, 1) (got {show(value)})",
+                         field="RiskPrior.stop_chance", value=value)  # fmt: skip
+
+
 @attrs.frozen
 class RiskPrior:
     """What a population of customers is like, for the risk score: a customer starts from the rate of
-    ``contacts`` counted contacts in ``days`` days (worth that much of its own history), and stays active
-    ``lifetime_days`` on average. ``customers`` is how many customers it was fitted on (0: not fitted).
+    ``contacts`` counted contacts in ``days`` days (worth that much of its own history), stays active
+    ``lifetime_days`` on average, and stops right after a counted contact with the chance ``stop_chance``
+    (worth ``stop_weight`` contacts of its own: each contact it makes without stopping lowers its own chance).
+    ``customers`` is how many customers it was fitted on (0: not fitted).
 
     >>> RiskPrior(contacts=1.0, days=30.0, lifetime_days=365.0)
-    RiskPrior(contacts=1.0, days=30.0, lifetime_days=365.0, customers=0)
+    RiskPrior(contacts=1.0, days=30.0, lifetime_days=365.0, stop_chance=0.0, stop_weight=1.0, customers=0)
     """
 
     contacts: float = attrs.field(validator=_positive("contacts"))
     days: float = attrs.field(validator=_positive("days"))
     lifetime_days: float = attrs.field(validator=_positive("lifetime_days"))
+    stop_chance: float = attrs.field(default=0.0, validator=_chance)
+    stop_weight: float = attrs.field(default=1.0, validator=_positive("stop_weight"))
     customers: int = attrs.field(default=0)
 
     def __attrs_post_init__(self) -> None:
@@ -178,11 +196,12 @@ class Risk(NamedTuple):
     rate_per_day: float
     active_probability: float
     quiet_probability: float
+    stop_odds: float  # the customer's own odds of stopping right after a contact
 
 
 _risk = tuple.__new__  # builds a Risk without the NamedTuple's Python-level __new__
 
-NO_RISK = Risk(0.0, 0.0, 0.0, 0, "", RiskPrior(1.0, 1.0, DEFAULT_LIFETIME_DAYS), 0.0, 0.0, 1.0, 1.0)
+NO_RISK = Risk(0.0, 0.0, 0.0, 0, "", RiskPrior(1.0, 1.0, DEFAULT_LIFETIME_DAYS), 0.0, 0.0, 1.0, 1.0, 0.0)
 """The answer for a customer no rule applies to (a terminal stage)."""
 
 
@@ -222,13 +241,18 @@ def _setting(model: RiskModel | None, rule: Rule, segment: str, stage: str) -> t
 
 
 def risk_of(silence_us: int, tenure_us: int, contacts: int, key: str, prior: RiskPrior, window_days: float) -> Risk:
-    """The score, by the formula of the module's docstring (the columnar engine does the same operations)."""
+    """The score, by the formula of the module's docstring (the columnar engine does the same operations);
+    ``contacts`` are the distinct counted instants after creation."""
     silence, tenure = silence_us / DAY_US, tenure_us / DAY_US
-    rate = (contacts + prior.contacts) / (tenure + prior.days)
+    shape, exposure = contacts + prior.contacts, tenure + prior.days
+    rate = shape / exposure
     hazard = 1.0 / prior.lifetime_days
     total = rate + hazard
-    odds = hazard / total * math.expm1(min(total * silence, 700.0))
-    active = 1.0 / (1.0 + odds)
-    quiet = math.exp(-rate * window_days)
+    ran = 1.0 + hazard / total * math.expm1(min(total * silence, 700.0))
+    chance = prior.stop_chance
+    stop = chance * prior.stop_weight / ((1.0 - chance) * prior.stop_weight + contacts - 1) if contacts else 0.0
+    halt = 1.0 + stop * math.expm1(min(shape * math.log(exposure / (exposure - silence)), 700.0)) if stop else 1.0
+    active = 1.0 / (ran * halt)
+    quiet = math.exp(-shape * math.log1p(window_days / exposure))
     score = 1.0 - active * (1.0 - quiet)
-    return _risk(Risk, (score, silence, tenure, contacts, key, prior, window_days, rate, active, quiet))
+    return _risk(Risk, (score, silence, tenure, contacts, key, prior, window_days, rate, active, quiet, stop))

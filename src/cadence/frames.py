@@ -212,7 +212,10 @@ def assess(
     people, touches, held, _ = _tables(policy, customers, contacts, deferrals, None, mapping)
     # The risk score's prior and window per entry (see `cadence._risk.setting`).
     found = [setting(risk, match.rule, *pair) for (match, _, _), pair in zip(people.entries, people.pairs, strict=True)]
-    settings = np.array([(p.contacts, p.days, p.lifetime_days, window) for _, p, window in found], dtype=float)
+    settings = np.array(
+        [(p.contacts, p.days, p.lifetime_days, p.stop_chance, p.stop_weight, window) for _, p, window in found],
+        dtype=float,
+    )
     answers = run(people.entries, people.zones, people.columns(), touches.columns, held, as_of_us, settings)
     out = _Output(people, answers, as_of_us, risk)
     rows = np.flatnonzero(answers.needs_scalar).tolist()
