@@ -86,8 +86,10 @@ def thresholds(result: Assessment) -> list[tuple[datetime, Status]]:
 
 
 def expected_status(result: Assessment, at: datetime) -> Status:
-    """The status the thresholds of ``result`` imply at ``at``: the most urgent one passed."""
-    passed = [status for when, status in thresholds(result) if when <= at]
+    """The status the thresholds of ``result`` imply at ``at``: the most urgent one passed. (Compared as instants:
+    Python compares two datetimes of one tzinfo by wall clock, ignoring ``fold``, so the two 00:30 of a night the
+    clocks go back would compare equal.)"""
+    passed = [status for when, status in thresholds(result) if instant_us(when, "at") <= instant_us(at, "at")]
     return max(passed, default=Status.ON_TRACK)
 
 
@@ -96,12 +98,17 @@ def rulebook_status(result: Assessment, at: datetime) -> Status:
     thresholds: inactive during a do-not-contact pause, snoozed before a deferral's end unless churn risk shows
     through, and due while a touchpoint is due and the cadence is less urgent."""
     customer = result.customer
-    if customer.do_not_contact and (customer.do_not_contact_until is None or at < customer.do_not_contact_until):
+    now = instant_us(at, "at")  # compared as instants, as in `expected_status`
+
+    def before(when: datetime | None) -> bool:
+        return when is not None and now < instant_us(when, "at")
+
+    if customer.do_not_contact and (customer.do_not_contact_until is None or before(customer.do_not_contact_until)):
         return Status.INACTIVE
     status = expected_status(result, at)
-    if result.anchor_kind is AnchorKind.DEFERRAL and at < result.anchor_at and status is not Status.CHURN_RISK:  # type: ignore[operator]
+    if result.anchor_kind is AnchorKind.DEFERRAL and before(result.anchor_at) and status is not Status.CHURN_RISK:
         return Status.SNOOZED
-    touch_due = any(t.due_at <= at < t.window[1] and t.completed_at is None for t in result.touchpoints)
+    touch_due = any(not before(t.due_at) and before(t.window[1]) and t.completed_at is None for t in result.touchpoints)
     if touch_due and status in (Status.ON_TRACK, Status.DUE_SOON):
         return Status.DUE
     return status
