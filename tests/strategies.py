@@ -1,9 +1,9 @@
 """Hypothesis strategies shared by the tests: zones, aware datetimes, durations, rules, policies, customers, histories.
 
 Every rule field is generated (deadlines of every kind, grace, heads-up, churn, days off, contact filters, caps,
-unanswered attempts, escalation, reclaim, touchpoints), customers carry do-not-contact pauses and claims, and
-histories hold deferrals beside contacts: what docs/semantics.md and docs/rulebook.md claim "for every rule" is
-tested on all of it.
+unanswered attempts, escalation, reclaim, touchpoints, stuck in stage), customers carry do-not-contact pauses and
+claims, and histories hold deferrals beside contacts: what docs/semantics.md and docs/rulebook.md claim "for every
+rule" is tested on all of it.
 
 Built for speed, since the CI profile spends most of its time here. Two things cost: a strategy made inside a
 composite on every draw (``st.integers(...).map(...) | ...``, ``st.sampled_from(list(...))``) is validated and
@@ -240,6 +240,7 @@ _levels = st.integers(0, 2**10 - 1)  # escalation levels at 0 to 9 days: a bit e
 # Reclaim: (after: 1 to 90, hours or days; protect; extend; max_protect, hours longer than protect), 0 for none
 _reclaims = _choices(180, 181, 181, 32)
 _touches = _choices(2, 4, 21)  # in days?, window 0 to 3, gap 0 to 20
+_stuck = st.integers(0, 180)  # stuck_after: 1 to 90, hours or days; 0 for none
 
 
 def _members(members: list[Any], mask: int) -> set[Any]:
@@ -348,6 +349,9 @@ def _rules(draw: st.DrawFn, monotone: bool, day_granular: bool) -> Rule:
         if reclaims:
             extras["reclaim"] = _reclaim(draw(_reclaims))
         extras["touchpoints"] = _touchpoints([draw(_touches) for _ in range(touches)])
+        stuck = draw(_stuck)
+        if stuck:
+            extras["stuck_after"] = _plain((stuck - 1) % 2, (stuck - 1) // 2 + 1)
     return Rule(
         intervals=intervals,
         first_response=first,
@@ -365,7 +369,7 @@ _RULES = {(monotone, day): _rules(monotone, day) for monotone in (False, True) f
 def rules(*, monotone: bool = False, day_granular: bool = False) -> st.SearchStrategy[Rule]:
     """Valid rules: one to three intervals of any kind, optional first response, grace, heads-up and churn
     threshold, any days-off handling, and (half of them) the rest of the rulebook: a contact filter, a cap,
-    unanswered attempts, escalation, reclaim and touchpoints.
+    unanswered attempts, escalation, reclaim, touchpoints and a stuck-in-stage limit.
 
     With ``monotone``, the intervals are of one kind and never shrink, and the first response (if any) is of
     the same kind and not longer than the first interval: the precondition of property 4 (docs/semantics.md).

@@ -120,6 +120,8 @@ def read_everything(result: Assessment) -> dict[str, object]:
         "next_escalation_at": iso(result.next_escalation_at),
         "reclaim_at": iso(result.reclaim_at),
         "reclaimed": result.reclaimed,
+        "stuck_at": iso(result.stuck_at),
+        "stuck": result.stuck,
         "touchpoints": [
             {
                 "label": t.label,

@@ -32,6 +32,7 @@ def a_rule_with_every_field() -> Rule:
         escalation=[Level("0d", "owner"), Level("2d", "manager")],
         reclaim=Reclaim("30d", protect="14d", extend="7d", max_protect="60d"),
         touchpoints=[Touchpoint("1d", window="1d", label="welcome")],
+        stuck_after="30d",
     )
 
 

@@ -1,5 +1,5 @@
 """The rest of the rulebook, with real dates: deferrals, do-not-contact, caps, unanswered attempts, escalation, pool
-reclaim, touchpoints and the risk score; and their properties.
+reclaim, stuck in stage, touchpoints and the risk score; and their properties.
 
 2 March 2026 is a Monday; the zone is Europe/Berlin (UTC+1 until 29 March, UTC+2 after).
 """
@@ -236,6 +236,41 @@ class TestReclaim:
             Reclaim("30d", protect="10d", max_protect="5d")
 
 
+class TestStuckInStage:
+    """Odoo's rotting deals: a deal in negotiation since 2 March 2026, 10:00 in Berlin, with a limit of 30 days."""
+
+    rule = Rule.every("3d", stuck_after="30d")
+    entered = at(2026, 3, 2, 10)
+
+    def test_thirty_days_whatever_the_calls(self) -> None:
+        deal = person("negotiation", entered=self.entered)
+        calls = [call(self.entered.add(days=d)) for d in range(0, 40, 2)]
+        before = assess(policy(self.rule), deal, calls, as_of=at(2026, 3, 31, 23, 59))
+        assert (before.stuck_at, before.stuck, before.status) == (at(2026, 4, 1), False, Status.ON_TRACK)
+        after = assess(policy(self.rule), deal, calls, as_of=at(2026, 4, 1))  # the start of the date, summer time
+        assert (after.stuck, after.status) == (True, Status.ON_TRACK)  # a separate flag: the calls are on time
+        assert after.reason.endswith('; stuck in "negotiation" since 2026-04-01 (30 days in the stage)')
+        assert after.to_dict()["stuck"] is True
+
+    def test_hours_count_elapsed_time_across_the_change_to_summer_time(self) -> None:
+        deal = person("negotiation", entered=at(2026, 3, 28, 10))
+        result = assess(policy(Rule.every("3d", stuck_after="48h")), deal, [], as_of=at(2026, 3, 30, 11))
+        assert result.stuck_at == at(2026, 3, 30, 11)  # 48 elapsed hours: 11:00, the clocks went forward
+        assert result.stuck
+
+    def test_a_new_stage_starts_afresh_and_a_terminal_one_is_never_stuck(self) -> None:
+        moved = person("negotiation", entered=at(2026, 3, 25, 9))
+        assert assess(policy(self.rule), moved, [], as_of=at(2026, 4, 2)).stuck_at == at(2026, 4, 24)
+        lost = assess(policy(self.rule), person("lost", entered=self.entered), [], as_of=at(2026, 5, 1))
+        assert (lost.stuck_at, lost.stuck) == (None, False)
+
+    def test_bad(self) -> None:
+        with pytest.raises(PolicyError, match=r"Rule.stuck_after must be in hours, days or weeks \(got 1 month\)"):
+            Rule.every("3d", stuck_after="1mo")
+        with pytest.raises(PolicyError, match=r"Rule.stuck_after must be > 0"):
+            Rule.every("3d", stuck_after="0d")
+
+
 class TestTouchpoints:
     rule = Rule.every("1mo", touchpoints=[Touchpoint("1d", "1d", "delivery preparation"),
                                           Touchpoint("15d", "3d", "satisfaction visit")])  # fmt: skip
@@ -381,3 +416,20 @@ def test_reclaim_never_fires_while_the_owner_keeps_contacting(days: int, gaps: l
     rule = Rule.every("1d", reclaim=Reclaim(f"{days * 24}h"))
     customer = Customer("c", "A", "retention", claimed, claimed, owner="ana", claimed_at=claimed)
     assert not assess(policy(rule), customer, history, as_of=as_of).reclaim
+
+
+@given(policies(), as_of_instants, st.data(), st.integers(0, 400 * 24 * 3600))
+def test_stuck_ignores_contacts_and_once_stuck_stays_stuck_in_the_stage(
+    policy_: Policy, as_of: datetime, data: st.DataObject, later: int
+) -> None:
+    """Contacts never move ``stuck_at`` (only the stage entry does), and later in the same stage a stuck customer
+    is still stuck."""
+    customer = customer_at(as_of, data.draw(customer_specs()))
+    history = history_at(as_of, data.draw(history_specs()))
+    now = assess(policy_, customer, history, as_of=as_of)
+    assert assess(policy_, customer, [], as_of=as_of).stuck_at == now.stuck_at
+    then = assess(policy_, customer, history, as_of=shift(as_of, seconds=later))
+    same_stage = then.customer.stage == now.customer.stage
+    assume(same_stage and then.customer.stage_entered_at == now.customer.stage_entered_at)
+    assert then.stuck_at == now.stuck_at
+    assert then.stuck or not now.stuck

@@ -174,7 +174,7 @@ def record(
     facts = answers.facts
     customer, match, as_of = facts.customer, facts.match, facts.as_of
     reached, upcoming = answers.escalations()
-    reclaim_us = answers.reclaim_us()
+    reclaim_us, stuck_us = answers.reclaim_us(), answers.stuck_us()
     ran = deadline(facts)
     advice = answers.advice()
     risk = answers.risk()
@@ -208,6 +208,8 @@ def record(
         "next_escalation_at": instant(upcoming),
         "reclaim_at": instant(reclaim_us),
         "reclaimed": reclaim_us is not None and as_of >= reclaim_us,
+        "stuck_at": instant(stuck_us),
+        "stuck": stuck_us is not None and as_of >= stuck_us,
         "touchpoints": [touchpoint(status) for status in answers.touches()],
         "risk_score": risk.score,
         "risk_inputs": _risk_inputs(risk),
@@ -465,6 +467,18 @@ class Assessment:
     def reclaim(self) -> bool:
         """The former name of `reclaimed`."""
         return self.reclaimed
+
+    @property
+    def stuck_at(self) -> pendulum.DateTime | None:
+        """When the customer has been in its stage for the rule's ``stuck_after``, or ``None`` (no such rule, or a
+        terminal stage). Contacts do not move it: only a change of stage does."""
+        return _instant(self._answers.facts.zone, self._answers.stuck_us())
+
+    @property
+    def stuck(self) -> bool:
+        """True once ``stuck_at`` has passed: the customer has been in its stage too long, whatever the contacts."""
+        at = self._answers.stuck_us()
+        return at is not None and self._answers.facts.as_of >= at
 
     @property
     def touchpoints(self) -> tuple[TouchpointView, ...]:

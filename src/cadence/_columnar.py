@@ -107,6 +107,7 @@ class Columns(NamedTuple):
     risk: F64
     allowed: I64  # the earliest instant the rule's cap allows an attempt (``NONE``: no cap applies)
     reclaim: I64  # when the customer goes back to the shared pool (``NONE``: no reclaim rule, or no owner)
+    stuck: I64  # when the customer has been in its stage for the rule's stuck_after (``NONE``: no such rule)
     # Per customer and touchpoint of its rule (customers x the most touchpoints of a rule x 4): opens, due, closes
     # and the counted contact that completed it, ``NONE`` where there is none.
     touches: I64
@@ -192,6 +193,7 @@ def fits(rule: Rule) -> bool:
     """True when every duration of the rule is shorter than the supported range, so that int64 sums of instants
     and durations cannot overflow (a longer one is the scalar path's, which says it leaves the range)."""
     durations: list[Any] = [*rule.intervals, rule.first_response, rule.grace, rule.heads_up, rule.churn_after]
+    durations.append(rule.stuck_after)
     if rule.cap is not None:
         durations += [rule.cap.min_gap, rule.cap.per]
     if rule.reclaim is not None:
@@ -369,6 +371,7 @@ def run(
     )
     reclaim = _reclaims(entries, zones, people, active, who[owned], at[owned])
     risk = _risk(risk, people, active, instants_who, instants_at, silent_since, as_of)
+    stuck = _stuck(entries, zones, people, active)
     return Columns(
         needs_scalar,
         status,
@@ -387,6 +390,7 @@ def run(
         risk,
         allowed,
         reclaim,
+        stuck,
         touches,
     )
 
@@ -551,6 +555,20 @@ def _climb(ladder: Sequence[Level], zone: Zone, overdue: I64, as_of: int, row: i
         if as_of < start:
             return reached, start
     return len(ladder), NONE
+
+
+def _stuck(entries: Sequence[Resolved], zones: Sequence[Zone], people: CustomerColumns, active: BOOL) -> I64:
+    """When each customer has been in its stage for its rule's ``stuck_after``, as `Answers.stuck_us`."""
+    stuck = np.full(len(people.entry), NONE, dtype=np.int64)
+    for index, (match, _, _) in enumerate(entries):
+        after = match.rule.stuck_after
+        if after is None:
+            continue
+        mine = active & (people.rule == index)
+        for zone_index in np.unique(people.zone[mine]).tolist():
+            group = np.flatnonzero(mine & (people.zone == zone_index))
+            stuck[group] = _shift(zones[zone_index], people.entry[group], after)
+    return stuck
 
 
 def _risk(settings: F64, people: CustomerColumns, active: BOOL, who: I64, at: I64, silent: I64, as_of: int) -> F64:

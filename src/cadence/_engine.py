@@ -357,6 +357,10 @@ class Answers:
         """When the customer goes back to the shared pool under the rule's `Reclaim` (None: no rule or owner)."""
         return self._once("reclaim", _reclaim_at)
 
+    def stuck_us(self) -> int | None:
+        """When the customer has been in its stage for the rule's ``stuck_after`` (None: no such rule)."""
+        return self._once("stuck", _stuck_at)
+
     def touches(self) -> tuple[TouchpointStatus, ...]:
         """The rule's touchpoints, pending, completed or missed at ``as_of``."""
         return self._once("touch", _touch_states)
@@ -437,6 +441,14 @@ def _reclaim_at(answers: Answers) -> int | None:
         protected = min(protected, ceiling)
     due = shift(zone, latest, reclaim.after)
     return due if protected is None else max(due, protected)
+
+
+def _stuck_at(answers: Answers) -> int | None:
+    facts = answers.facts
+    match = facts.match
+    if match is None or match.rule.stuck_after is None:
+        return None
+    return shift(facts.zone, facts.customer._entered_us, match.rule.stuck_after)
 
 
 def _touch_states(answers: Answers) -> tuple[TouchpointStatus, ...]:

@@ -92,4 +92,7 @@ def reason(answers: Answers) -> str:
     back = answers.reclaim_us()
     if back is not None and as_of >= back:
         notes.append(f"back to the shared pool since {when(zone, back)} (no counted contact by {customer.owner})")
+    stuck = answers.stuck_us()
+    if stuck is not None and as_of >= stuck:
+        notes.append(f'stuck in "{customer.stage}" since {when(zone, stuck)} ({match.rule.stuck_after} in the stage)')
     return "; ".join([text, *notes])

@@ -208,6 +208,14 @@ def ladder(value: object) -> tuple[Level, ...]:
     return tuple(levels)
 
 
+# --- stuck in stage
+
+
+def stuck_after(value: object) -> Plain | None:
+    """``Rule.stuck_after``: how long in a stage before the customer is stuck (hours, days or weeks; None: never)."""
+    return None if value is None else _plain(value, "Rule.stuck_after")
+
+
 # --- pool reclaim
 
 

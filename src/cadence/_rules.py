@@ -21,7 +21,7 @@ from cadence._durations import (
 from cadence._errors import CadenceWarning, DurationError, InputError, InputTypeError, PolicyError, show, warn
 from cadence._model import NON_REACH, Channel, Direction, Outcome, contact_code, to_enum
 from cadence._plan import DaysOff
-from cadence._rulebook import Cap, Level, Reclaim, Touchpoint, Unanswered, ladder, touchpoints
+from cadence._rulebook import Cap, Level, Plain, Reclaim, Touchpoint, Unanswered, ladder, stuck_after, touchpoints
 
 __all__ = ["ContactFilter", "DaysOff", "Rule"]
 
@@ -200,7 +200,9 @@ class Rule:
     - ``unanswered``: after so many `Unanswered` attempts in a row, a change of strategy;
     - ``escalation``: an escalation ladder of `Level` values by how long overdue;
     - ``reclaim``: when the customer goes back to the shared pool (`Reclaim`);
-    - ``touchpoints``: fixed touches after stage entry (`Touchpoint`), each due on its own.
+    - ``touchpoints``: fixed touches after stage entry (`Touchpoint`), each due on its own;
+    - ``stuck_after``: how long in the stage before the customer is stuck, whatever the contacts (a deal in
+      negotiation for 30 days); in hours, days or weeks, counted like a reclaim's ``after``.
 
     Durations take `Duration` values, strings (``"7d"``, ``"24h"``, ``"P1M"``, ``"3bd"``, ``"4bh"``) or a
     `timedelta` of whole seconds (elapsed time: ``timedelta(days=1)`` is ``hours(24)``). Business durations may be
@@ -210,7 +212,7 @@ class Rule:
     >>> Rule.every("7d", heads_up="1d", churn_after="60d")
     Rule(intervals=(days(7),), first_response=None, grace=seconds(0), heads_up=days(1), churn_after=days(60), \
 counts=ContactFilter(...), days_off=<DaysOff.COUNT: 'count'>, cap=None, unanswered=None, escalation=(), \
-reclaim=None, touchpoints=())
+reclaim=None, touchpoints=(), stuck_after=None)
     >>> Rule.every("7d", grace="-1d")
     Traceback (most recent call last):
     ...
@@ -286,6 +288,11 @@ reclaim=None, touchpoints=())
         default=(),
         converter=touchpoints,
         metadata={"file": "records", "of": Touchpoint, "doc": "Fixed touches after stage entry."},
+    )
+    stuck_after: Plain | None = attrs.field(
+        default=None,
+        converter=stuck_after,
+        metadata={"file": "duration", "doc": "Time in the stage after which the customer is stuck, despite contacts."},
     )
 
     def __attrs_post_init__(self) -> None:

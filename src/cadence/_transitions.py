@@ -35,6 +35,8 @@ class TransitionKind(enum.Enum):
     """An escalation level was reached; ``detail`` is its action."""
     RECLAIMED = "reclaimed"
     """The customer's reclaim time came: it goes back to the shared pool."""
+    STUCK = "stuck"
+    """The customer has been in its stage for its rule's ``stuck_after``; ``detail`` is the stage."""
     TOUCHPOINT_DUE = "touchpoint_due"
     """A touchpoint's time came with no counted contact in its window yet; ``detail`` is its label."""
     TOUCHPOINT_MISSED = "touchpoint_missed"
@@ -76,8 +78,9 @@ class _Marks(NamedTuple):
     """What a customer has reached at one instant, for finding crossings: each mark is a hashable value."""
 
     status: Status | None
-    # (kind, what it counts from, detail, position) of each escalation level reached, reclaim, touchpoint due or
-    # missed: the overdue instant and the level, the reclaim instant, the stage entry and the touchpoint
+    # (kind, what it counts from, detail, position) of each escalation level reached, reclaim, stuck, touchpoint
+    # due or missed: the overdue instant and the level, the reclaim or stuck instant, the stage entry and the
+    # touchpoint
     marks: frozenset[tuple[Any, ...]]
     deferred_until: int | None  # while a deferral holds: its end
 
@@ -95,6 +98,9 @@ def _marks(answers: Answers, at: int, status: Status) -> _Marks:
         reclaim = answers.reclaim_us()  # under do-not-contact too, as `Assessment.reclaimed` says
         if reclaim is not None and at >= reclaim:
             marks.add((TransitionKind.RECLAIMED, reclaim, None, None))
+        stuck = answers.stuck_us()
+        if stuck is not None and at >= stuck:
+            marks.add((TransitionKind.STUCK, stuck, facts.customer.stage, None))
         if facts.touch is not None:
             entry = facts.customer._entered_us
             counted = answers.history().all_counted(facts.mask)
@@ -116,9 +122,7 @@ def _mark_edges(answers: Answers, start: int, end: int) -> list[int]:
     if match is not None:
         if facts.overdue is not None:
             edges += [shift(facts.zone, facts.overdue, level.after) for level in match.rule.escalation]
-        reclaim = answers.reclaim_us()
-        if reclaim is not None:
-            edges.append(reclaim)
+        edges += [edge for edge in (answers.reclaim_us(), answers.stuck_us()) if edge is not None]
     return sorted({edge for edge in edges if start < edge < end})
 
 
@@ -159,7 +163,8 @@ def transitions(
     policy: Policy, customer: Customer, contacts: Iterable[Event] | History, *, since: datetime, until: datetime
 ) -> list[Transition]:
     """Every crossing of ``customer`` in [``since``, ``until``), in order: into due soon, due, overdue or churn
-    risk, a new escalation level, reclaim, a touchpoint becoming due or missed, a deferral running out.
+    risk, a new escalation level, reclaim, stuck in the stage, a touchpoint becoming due or missed, a deferral
+    running out.
 
     A crossing at ``since`` itself is counted from the state just before it, so the crossings over [a, c) are
     those over [a, b) followed by those over [b, c): a nightly job that asks about [last run, now) sends every

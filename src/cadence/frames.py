@@ -110,6 +110,8 @@ COLUMNS: tuple[str, ...] = (
     "next_escalation_at",
     "reclaim_at",
     "reclaimed",
+    "stuck_at",
+    "stuck",
     "touchpoints_pending",
     "touchpoints_missed",
     "risk_score",
@@ -122,7 +124,7 @@ _INSTANTS = frozenset(name for name in COLUMNS if name.endswith("_at") or name =
 _INTEGERS = frozenset({"step", "segment_rank", "unanswered_attempts", "escalation_level", "touchpoints_pending",
                        "touchpoints_missed"})  # fmt: skip
 _FLOATS = frozenset({"silence_seconds", "overdue_by_seconds", "risk_score"})
-_BOOLS = frozenset({"contact_allowed", "reclaimed"})
+_BOOLS = frozenset({"contact_allowed", "reclaimed", "stuck"})
 
 _INSTANT_FIELDS = frozenset({"stage_entered_at", "created_at", "do_not_contact_until", "claimed_at", "at"})
 _CUSTOMER_FIELDS = ("id", "segment", "stage", "stage_entered_at", "created_at")
@@ -940,6 +942,8 @@ class _Output:
         columns["next_escalation_at"] = answers.next_escalation
         columns["reclaim_at"] = answers.reclaim
         columns["reclaimed"] = (answers.reclaim != NONE) & (as_of >= answers.reclaim)
+        columns["stuck_at"] = answers.stuck
+        columns["stuck"] = (answers.stuck != NONE) & (as_of >= answers.stuck)
         _, _, closes, done = (answers.touches[:, :, k] for k in range(4))
         listed, completed = closes != NONE, done != NONE
         columns["touchpoints_pending"] = (listed & ~completed & (as_of < closes)).sum(axis=1).astype(np.int64)
@@ -991,7 +995,7 @@ class _Output:
             answers.anchor, answers.due_soon, answers.due, answers.overdue, answers.churn, answers.last,
             answers.next_escalation))  # fmt: skip
         unanswered = values(answers.unanswered)
-        allowed, reclaims = instants(answers.allowed), instants(answers.reclaim)
+        allowed, reclaims, stucks = instants(answers.allowed), instants(answers.reclaim), instants(answers.stuck)
         for i, row in enumerate(rows):
             index = rules[i]
             match, (_, _, mask, touch), _ = people.entries[index] if index >= 0 else (None, (0, 0, 0, None), 0)
@@ -1006,6 +1010,7 @@ class _Output:
                 "unanswered": unanswered[i],
                 "ladder": (ladder, upcoming[i]),
                 "reclaim": reclaims[i],
+                "stuck": stucks[i],
                 "allowed": allowed[i],
                 "touch": () if touch is None else _touch_states(touch, answers.touches[row], as_of),
             }
