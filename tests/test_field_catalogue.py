@@ -33,6 +33,7 @@ def a_rule_with_every_field() -> Rule:
         reclaim=Reclaim("30d", protect="14d", extend="7d", max_protect="60d"),
         touchpoints=[Touchpoint("1d", window="1d", label="welcome")],
         stuck_after="30d",
+        reply_within="4h",
     )
 
 

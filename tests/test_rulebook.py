@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 from builders import berlin as at
 from builders import call, person, policy
 from cadence import (
+    AnchorKind,
     CadenceWarning,
+    Calendar,
     Contact,
     Customer,
     Deferral,
@@ -234,6 +236,99 @@ class TestReclaim:
             Reclaim("30d", extend="5d")
         with pytest.raises(PolicyError, match=r"Reclaim.max_protect \(5 days\) must not be shorter than protect"):
             Reclaim("30d", protect="10d", max_protect="5d")
+
+
+class TestReplyDeadline:
+    """An inquiry must be answered: a weekly cadence with a reply deadline of 4 business hours on a Monday-to-Friday
+    09:00-17:00 calendar in Berlin."""
+
+    calendar = Calendar(
+        timezone="Europe/Berlin", hours=dict.fromkeys(("MON", "TUE", "WED", "THU", "FRI"), "09:00-17:00")
+    )
+    rule = Rule.every("7d", reply_within="4bh")
+    customer = person(entered=at(2026, 3, 2, 10))
+
+    def inquiry(self, when: pendulum.DateTime) -> Contact:
+        return Contact(when, "email", direction="inbound", outcome="replied")
+
+    def test_friday_afternoon_is_answered_by_monday_noon(self) -> None:
+        history = [self.inquiry(at(2026, 3, 6, 16))]  # Friday 16:00: one working hour left that day
+        result = assess(policy(self.rule, self.calendar), self.customer, history, as_of=at(2026, 3, 9, 11))
+        assert (result.status, result.anchor_kind, result.due_at) == (
+            Status.ON_TRACK,
+            AnchorKind.INBOUND,
+            at(2026, 3, 9, 12),
+        )
+        assert str(result.deadline) == "4 business hours"
+        assert result.reason == (
+            "on track: reply due 2026-03-09 12:00 (4 business hours after the customer's inbound contact on "
+            "2026-03-06 16:00, not answered yet; rule */*)"
+        )
+        late = assess(policy(self.rule, self.calendar), self.customer, history, as_of=at(2026, 3, 9, 12))
+        assert late.status is Status.OVERDUE  # no grace: overdue at the deadline
+
+    def test_met_only_by_a_counted_outbound_contact_after_it(self) -> None:
+        history = [self.inquiry(at(2026, 3, 6, 16)), call(at(2026, 3, 9, 10), outcome="no_answer")]
+        missed = assess(policy(self.rule, self.calendar), self.customer, history, as_of=at(2026, 3, 9, 12, 30))
+        assert (missed.status, missed.anchor_kind) == (Status.OVERDUE, AnchorKind.INBOUND)  # the call reached no one
+        answered = assess(
+            policy(self.rule, self.calendar),
+            self.customer,
+            [*history, call(at(2026, 3, 9, 11))],
+            as_of=at(2026, 3, 9, 12, 30),
+        )
+        assert (answered.status, answered.anchor_kind, answered.due_at) == (
+            Status.ON_TRACK,
+            AnchorKind.COUNTED_CONTACT,
+            at(2026, 3, 16),
+        )
+
+    def test_the_clock_runs_from_the_earliest_unanswered_inquiry(self) -> None:
+        first, second = self.inquiry(at(2026, 3, 10, 9)), self.inquiry(at(2026, 3, 10, 15))
+        both = assess(policy(self.rule, self.calendar), self.customer, [second, first], as_of=at(2026, 3, 10, 16))
+        assert (both.anchor_at, both.due_at) == (at(2026, 3, 10, 9), at(2026, 3, 10, 13))
+        # The reply at 11:00 answers the first; the second, at 15:00, waits: due 19:00 is outside hours, so 11:00.
+        reply = call(at(2026, 3, 10, 11))
+        later = assess(
+            policy(self.rule, self.calendar), self.customer, [first, reply, second], as_of=at(2026, 3, 10, 16)
+        )
+        assert (later.anchor_at, later.due_at) == (at(2026, 3, 10, 15), at(2026, 3, 11, 11))
+        # A reply logged at the very instant of an inquiry answers it.
+        same = assess(
+            policy(self.rule, self.calendar),
+            self.customer,
+            [first, call(at(2026, 3, 10, 9))],
+            as_of=at(2026, 3, 10, 16),
+        )
+        assert same.anchor_kind is AnchorKind.COUNTED_CONTACT
+
+    def test_in_calendar_days_and_only_in_the_stage(self) -> None:
+        rule = Rule.every("14d", reply_within="1d", grace="1d")
+        result = assess(policy(rule), self.customer, [self.inquiry(at(2026, 3, 28, 22))], as_of=at(2026, 3, 29, 12))
+        # A day deadline: due on 29 March (the day the clocks go forward), overdue after the grace day.
+        assert (result.due_at, result.overdue_at, result.status) == (at(2026, 3, 29), at(2026, 3, 31), Status.DUE)
+        before_entry = person(entered=at(2026, 3, 29, 8))
+        moved = assess(policy(rule), before_entry, [self.inquiry(at(2026, 3, 28, 22))], as_of=at(2026, 3, 29, 12))
+        assert moved.anchor_kind is AnchorKind.STAGE_ENTRY  # asked before this stage: not this stage's to answer
+
+    def test_a_deferral_after_the_inquiry_snoozes_it(self) -> None:
+        history = [self.inquiry(at(2026, 3, 10, 9)), Deferral(at(2026, 3, 10, 10), until=date(2026, 4, 1))]
+        result = assess(policy(self.rule, self.calendar), self.customer, history, as_of=at(2026, 3, 12))
+        assert (result.status, result.anchor_kind) == (Status.SNOOZED, AnchorKind.DEFERRAL)
+
+    def test_a_heads_up_longer_than_the_reply_makes_it_due_soon_at_once(self) -> None:
+        rule = Rule.every("7d", heads_up="1d", reply_within="4h")
+        result = assess(policy(rule), self.customer, [self.inquiry(at(2026, 3, 10, 9))], as_of=at(2026, 3, 10, 9))
+        assert (result.status, result.due_soon_at, result.due_at) == (
+            Status.DUE_SOON,
+            at(2026, 3, 10, 9),
+            at(2026, 3, 10, 13),
+        )
+        assert not rule.is_monotone
+
+    def test_bad(self) -> None:
+        with pytest.raises(PolicyError, match=r"Rule.reply_within must be > 0"):
+            Rule.every("7d", reply_within="0h")
 
 
 class TestStuckInStage:

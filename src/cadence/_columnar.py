@@ -203,6 +203,12 @@ def fits(rule: Rule) -> bool:
     return all(d is None or d.bounds()[1] * US <= MAX_US - MIN_US for d in durations)
 
 
+def vectorized(rule: Rule) -> bool:
+    """True when the columnar engine assesses customers under ``rule``: it `fits`, and has no reply deadline (an
+    inquiry waiting for a reply is the scalar pipeline's)."""
+    return rule.reply_within is None and fits(rule)
+
+
 def _order(who: I64, at: I64) -> I64:
     """The order of the rows by (customer, instant). One sort of a combined key when customer and instant fit
     in 63 bits together (instants counted in their common step from the earliest: whole seconds, for most
@@ -254,9 +260,9 @@ def run(
     # Per rule (and a last row for terminal stages): which contact codes count.
     counts = np.zeros((rules + 1, CODES), dtype=bool)
     too_long = np.zeros(rules + 1, dtype=bool)
-    for index, (match, (_, _, mask, _), _) in enumerate(entries):
+    for index, (match, (_, _, mask, _, _), _) in enumerate(entries):
         counts[index] = [mask >> code & 1 for code in range(CODES)]
-        too_long[index] = not fits(match.rule)
+        too_long[index] = not vectorized(match.rule)
     counts[rules] = [_DEFAULT_MASK >> code & 1 for code in range(CODES)]
     row_rule = np.where(people.rule >= 0, people.rule, rules)
     needs_scalar = people.scalar | (people.entry > as_of) | too_long[row_rule]
@@ -300,7 +306,7 @@ def run(
     step = np.zeros(n, dtype=np.int64)
     limits = np.full((n, 4), NONE, dtype=np.int64)
     active = (people.rule >= 0) & ~needs_scalar
-    for index, (_, (first_plan, plans, _, _), _) in enumerate(entries):
+    for index, (_, (first_plan, plans, _, _, _), _) in enumerate(entries):
         mine = np.flatnonzero(active & (people.rule == index))
         if not len(mine):
             continue
@@ -430,7 +436,7 @@ def _touchpoints(
     the later of the window's opening and stage entry, if it is before the window closes (``who`` and ``at``: the
     distinct instants of counted contacts, sorted)."""
     n = len(people.entry)
-    width = max((len(touch.items) for _, (_, _, _, touch), _ in entries if touch is not None), default=0)
+    width = max((len(touch.items) for _, (_, _, _, touch, _), _ in entries if touch is not None), default=0)
     out = np.full((n, width, 4), NONE, dtype=np.int64)
     if not width:
         return out
@@ -440,7 +446,7 @@ def _touchpoints(
     if len(ends):
         end[who[ends]] = ends + 1
         start[who[ends]] = np.r_[0, ends[:-1] + 1]
-    for index, (_, (_, _, _, touch), _) in enumerate(entries):
+    for index, (_, (_, _, _, touch, _), _) in enumerate(entries):
         if touch is None:
             continue
         items = len(touch.items)
@@ -654,7 +660,7 @@ def status_intervals(
     limits = np.full((len(s_who), 4), NONE, dtype=np.int64)
     s_rule, s_zone = people.rule[s_who], people.zone[s_who]
     s_step = np.zeros(len(s_who), dtype=np.int64)
-    for index, (_, (first_plan, plans, _, _), _) in enumerate(entries):
+    for index, (_, (first_plan, plans, _, _, _), _) in enumerate(entries):
         mine = np.flatnonzero(s_rule == index)
         if not len(mine):
             continue

@@ -67,6 +67,9 @@ class AnchorKind(enum.Enum):
     """The end of a deferral the customer asked for: the follow-up is due then."""
     DO_NOT_CONTACT = "do_not_contact"
     """The end of a do-not-contact pause (or, while it lasts, the pause itself)."""
+    INBOUND = "inbound"
+    """A counted inbound contact that waits for a reply (the rule's ``reply_within``): the earliest since the
+    last counted outbound contact, in the stage."""
 
 
 class Facts(NamedTuple):
@@ -118,7 +121,7 @@ def evaluate(
     resolved = policy._table.get(customer._rule_key)
     if resolved is None:
         return _inactive(policy, customer, history, as_of, zone, risk)
-    match, (first_plan, plans, mask, touch), rank = resolved
+    match, (first_plan, plans, mask, touch, reply), rank = resolved
 
     paused = customer._paused_until
     if paused is not None and as_of < paused:
@@ -136,6 +139,10 @@ def evaluate(
     else:
         step = min(count, len(plans))
         anchor, kind, plan = last, AnchorKind.COUNTED_CONTACT, plans[step - 1]
+    if reply is not None:  # an inquiry waiting for a reply: the reply deadline is the follow-up
+        waiting = History.of(history).awaiting_reply(mask, entry, as_of)
+        if waiting is not None:
+            anchor, kind, plan = waiting, AnchorKind.INBOUND, reply
     silent_since = last if last > created else created
     # The thresholds.
     due_soon, due, overdue, churn_at = plan.thresholds(zone, anchor, silent_since)
@@ -300,8 +307,13 @@ _T = TypeVar("_T")
 
 
 def deadline(facts: Facts) -> Duration | None:
-    """The duration that ran from the anchor: the first-response deadline or this step's interval."""
-    return None if facts.match is None else step_deadline(facts.match.rule, facts.step)
+    """The duration that ran from the anchor: the first-response deadline, this step's interval, or the reply
+    deadline."""
+    if facts.match is None:
+        return None
+    if facts.anchor_kind is AnchorKind.INBOUND:
+        return facts.match.rule.reply_within
+    return step_deadline(facts.match.rule, facts.step)
 
 
 def step_deadline(rule: Rule, step: int) -> Duration:

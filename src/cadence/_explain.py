@@ -47,7 +47,10 @@ def reason(answers: Answers) -> str:
     assert due is not None
     assert overdue is not None
     rule = match.rule
-    what = "first response" if step == 0 and rule.first_response is not None else "follow-up"
+    if kind is AnchorKind.INBOUND:
+        what = "reply"
+    else:
+        what = "first response" if step == 0 and rule.first_response is not None else "follow-up"
     ran = deadline(facts)
     assert ran is not None
     if kind is AnchorKind.DEFERRAL:
@@ -57,6 +60,8 @@ def reason(answers: Answers) -> str:
     else:
         if kind is AnchorKind.STAGE_ENTRY:
             source = f'entry into "{customer.stage}" on {when(zone, anchor)}'
+        elif kind is AnchorKind.INBOUND:
+            source = f"the customer's inbound contact on {when(zone, anchor)}, not answered yet"
         else:
             source = f"the last counted contact on {when(zone, anchor)}"
         moved = _DAYS_OFF[rule.days_off] if ran.is_calendar and not ran.is_business else ""

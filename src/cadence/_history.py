@@ -88,6 +88,13 @@ class History:
         times = index.counted(mask)
         return sorted(set(times[bisect_left(times, low) : bisect_right(times, high)]))
 
+    def awaiting_reply(self, mask: int, entry: int, as_of: int) -> int | None:
+        """The earliest counted inbound contact in [``entry``, ``as_of``] with no counted outbound contact after
+        it (at or before ``as_of``; one at the same instant answers it). None: none waits for a reply."""
+        answers = self.counted(mask & OUTBOUND, entry, as_of)
+        waiting = self.counted(mask & ~OUTBOUND, answers[-1] + 1 if answers else entry, as_of)
+        return waiting[0] if waiting else None
+
     def last_counted_by(self, mask: int, owner: str, low: int, high: int) -> int | None:
         """The instant of ``owner``'s last counted contact in [``low``, ``high``] (None: none)."""
         index = self._index

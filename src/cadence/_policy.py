@@ -24,8 +24,9 @@ from cadence._rules import Rule
 from cadence._time import Zone, get_zone
 from cadence._workdays import Workdays
 
-Compiled = tuple[Plan, tuple[Plan, ...], int, TouchPlan | None]
-"""A rule as the engine reads it: the first plan, one plan per step, the contact filter's mask, the touchpoints."""
+Compiled = tuple[Plan, tuple[Plan, ...], int, TouchPlan | None, Plan | None]
+"""A rule as the engine reads it: the first plan, one plan per step, the contact filter's mask, the touchpoints, the
+reply deadline's plan."""
 
 __all__ = ["ANY", "Policy", "RuleKey", "RuleMatch"]
 
@@ -351,14 +352,15 @@ class Policy(_PolicySlots):
 
 def _compile(rule: Rule, work: Workdays) -> Compiled:
     """A rule as the engine reads it on a calendar's working days: the first plan, one plan per step of the
-    sequence, the mask of counted contacts, and the touchpoints."""
+    sequence, the mask of counted contacts, the touchpoints, and the plan of the reply deadline."""
 
     def plan(deadline: Duration) -> Plan:
         return Plan(deadline, rule.grace, rule.heads_up, rule.churn_after, work, rule.days_off)
 
     plans = tuple(plan(d) for d in rule.intervals)
     first = plans[0] if rule.first_response is None else plan(rule.first_response)
-    return first, plans, rule.counts.mask, TouchPlan(rule.touchpoints) if rule.touchpoints else None
+    touch = TouchPlan(rule.touchpoints) if rule.touchpoints else None
+    return first, plans, rule.counts.mask, touch, None if rule.reply_within is None else plan(rule.reply_within)
 
 
 # --- what the engines read of a policy (its compiled form is not part of the public class)

@@ -126,6 +126,10 @@ def _first_response(value: object) -> Duration | None:
     return None if value is None else _duration(value, "Rule.first_response")
 
 
+def _reply_within(value: object) -> Duration | None:
+    return None if value is None else _duration(value, "Rule.reply_within")
+
+
 def _grace(value: object) -> Duration:
     return _duration(value, "Rule.grace")
 
@@ -201,6 +205,8 @@ class Rule:
     - ``escalation``: an escalation ladder of `Level` values by how long overdue;
     - ``reclaim``: when the customer goes back to the shared pool (`Reclaim`);
     - ``touchpoints``: fixed touches after stage entry (`Touchpoint`), each due on its own;
+    - ``reply_within``: the deadline for answering a customer's counted inbound contact (an inquiry), met by a
+      counted outbound contact after it (one that reached the customer); while one waits, it is the follow-up;
     - ``stuck_after``: how long in the stage before the customer is stuck, whatever the contacts (a deal in
       negotiation for 30 days); in hours, days or weeks, counted like a reclaim's ``after``.
 
@@ -212,7 +218,7 @@ class Rule:
     >>> Rule.every("7d", heads_up="1d", churn_after="60d")
     Rule(intervals=(days(7),), first_response=None, grace=seconds(0), heads_up=days(1), churn_after=days(60), \
 counts=ContactFilter(...), days_off=<DaysOff.COUNT: 'count'>, cap=None, unanswered=None, escalation=(), \
-reclaim=None, touchpoints=(), stuck_after=None)
+reclaim=None, touchpoints=(), stuck_after=None, reply_within=None)
     >>> Rule.every("7d", grace="-1d")
     Traceback (most recent call last):
     ...
@@ -294,14 +300,20 @@ reclaim=None, touchpoints=(), stuck_after=None)
         converter=stuck_after,
         metadata={"file": "duration", "doc": "Time in the stage after which the customer is stuck, despite contacts."},
     )
+    reply_within: Duration | None = attrs.field(
+        default=None,
+        converter=_reply_within,
+        metadata={"file": "duration", "doc": "The deadline for answering a customer's inbound contact."},
+    )
 
     def __attrs_post_init__(self) -> None:
         if not self.intervals:
             raise PolicyError("Rule.intervals must hold at least one interval", field="Rule.intervals", value=())
         for index, interval in enumerate(self.intervals):
             _require_positive(interval, f"Rule.intervals[{index}]")
-        if self.first_response is not None:
-            _require_positive(self.first_response, "Rule.first_response")
+        for name in ("first_response", "reply_within"):
+            if getattr(self, name) is not None:
+                _require_positive(getattr(self, name), f"Rule.{name}")
         for name in ("grace", "heads_up"):
             value = getattr(self, name)
             if _is_negative(value):
@@ -327,6 +339,8 @@ reclaim=None, touchpoints=(), stuck_after=None)
             raise PolicyError(
                 f"Rule.counts must be a ContactFilter (got {show(self.counts)})", field="Rule.counts", value=self.counts
             )
+        # (Not the reply deadline: an inquiry to answer within 4 hours is due soon from the start under a day's
+        # heads-up, which is what the heads-up is for.)
         deadlines = [*self.intervals, *([self.first_response] if self.first_response is not None else [])]
         shortest = min(deadlines, key=lambda d: d.bounds()[0])
         if not _is_zero(self.heads_up) and self.heads_up.bounds()[1] >= shortest.bounds()[0]:
@@ -372,24 +386,31 @@ reclaim=None, touchpoints=(), stuck_after=None)
     def is_monotone(self) -> bool:
         """True when a later counted contact can never bring the next due time forward.
 
-        That holds when each interval is never shorter than the one before and the first interval is never
-        shorter than the first-response deadline (property 4 of docs/semantics.md). "Never shorter" must hold for
-        every start date, so durations of different kinds do not compare (``1d`` after ``24h`` is due sooner when the
-        anchor is late in the day), and ``1mo`` after ``30d`` is shorter in February.
+        That holds when each interval is never shorter than the one before, the first interval is never shorter
+        than the first-response deadline (property 4 of docs/semantics.md), and the reply deadline, if any, is
+        never shorter than the last interval (an inbound contact starts it: a shorter one brings the due time
+        forward, by design). "Never shorter" must hold for every start date, so durations of different kinds do
+        not compare (``1d`` after ``24h`` is due sooner when the anchor is late in the day), and ``1mo`` after
+        ``30d`` is shorter in February.
 
         >>> Rule.sequence("2d", "5d", "15d").is_monotone
         True
         >>> Rule.sequence("24h", "1d").is_monotone
         False
+        >>> Rule.every("7d", reply_within="4h").is_monotone
+        False
         """
         chain = [*([self.first_response] if self.first_response is not None else []), *self.intervals]
+        if self.reply_within is not None:
+            chain.append(self.reply_within)
         return all(_never_shorter(later, earlier) for earlier, later in itertools.pairwise(chain))
 
     def _day_counts(self) -> list[tuple[str, Duration]]:
         """The durations ``days_off`` applies to, with their field names."""
         named = [(f"intervals[{i}]", d) for i, d in enumerate(self.intervals)]
-        if self.first_response is not None:
-            named.append(("first_response", self.first_response))
+        for name in ("first_response", "reply_within"):
+            if getattr(self, name) is not None:
+                named.append((name, getattr(self, name)))
         return [*named, ("grace", self.grace)]
 
 

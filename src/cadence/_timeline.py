@@ -286,12 +286,12 @@ def _numpy_installed() -> bool:
 def swept_rule(policy: Policy, found: Any, resolved: list[Any], seen: dict[int, int]) -> int:
     """The index in ``resolved`` of a resolved rule the columnar sweep can take (-1: the scalar sweep's: rules with
     touchpoints or durations past the columnar range), adding it on first sight; ``seen`` remembers the answer."""
-    from cadence._columnar import fits
+    from cadence._columnar import vectorized
 
     rule = seen.get(id(found), -2)
     if rule == -2:
-        match, (_, _, _, touch), _ = found
-        usable = touch is None and fits(match.rule)
+        match, (_, _, _, touch, _), _ = found
+        usable = touch is None and vectorized(match.rule)
         rule = seen[id(found)] = len(resolved) if usable else -1
         resolved += [found] if usable else []
     return rule

@@ -37,11 +37,11 @@ from cadence._columnar import (
     ContactColumns,
     CustomerColumns,
     DeferralColumns,
-    fits,
     local_ordinals,
     run,
     sorted_contacts,
     status_intervals,
+    vectorized,
 )
 from cadence._engine import AnchorKind, Facts, Status, known_answers, step_deadline
 from cadence._errors import CadenceError, InputError, InputTypeError, TableError, show
@@ -370,7 +370,7 @@ def _sweep_columns(
     columns, and return the other rows, in order: with changes, deferrals, do-not-contact, touchpoints, rules past
     the columnar range, or anything the scalar path must judge."""
     entries, rule = people.entries, people.columns().rule
-    usable = np.array([touch is None and fits(match.rule) for match, (_, _, _, touch), _ in entries] + [True])
+    usable = np.array([touch is None and vectorized(match.rule) for match, (_, _, _, touch, _), _ in entries] + [True])
     swept = ~people.scalar & usable[np.where(rule >= 0, rule, len(entries))]
     swept[[row for row in people.deferrals if people.deferrals[row]]] = False
     swept[list(past)] = False
@@ -385,7 +385,7 @@ def _sweep_columns(
     who, at, code, by = sorted_contacts(position[contacts.customer[keep]], *(column[keep] for column in contacts[1:]))
     repeat = np.zeros(len(who), dtype=bool)
     repeat[1:] = (who[1:] == who[:-1]) & (at[1:] == at[:-1]) & (code[1:] == code[:-1]) & (by[1:] == by[:-1])
-    masks = np.array([[mask >> c & 1 for c in range(CODES)] for _, (_, _, mask, _), _ in entries] + [[0] * CODES])
+    masks = np.array([[mask >> c & 1 for c in range(CODES)] for _, (_, _, mask, _, _), _ in entries] + [[0] * CODES])
     mine = people.columns()
     chosen = mine._replace(entry=mine.entry[rows], created=mine.created[rows], rule=mine.rule[rows],
                            zone=mine.zone[rows])  # fmt: skip
@@ -998,7 +998,7 @@ class _Output:
         allowed, reclaims, stucks = instants(answers.allowed), instants(answers.reclaim), instants(answers.stuck)
         for i, row in enumerate(rows):
             index = rules[i]
-            match, (_, _, mask, touch), _ = people.entries[index] if index >= 0 else (None, (0, 0, 0, None), 0)
+            match, (_, _, mask, touch, _), _ = people.entries[index] if index >= 0 else (None, (0, 0, 0, None, None), 0)
             who: Any = _Who(stages[row], owners[row])  # the explainer reads a customer's stage and owner
             facts = Facts(
                 who, STATUSES[statuses[i]], match, kinds[kind_codes[i]], steps[i], ranks[i], people.zones[zones[i]],
