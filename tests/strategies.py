@@ -1,8 +1,8 @@
 """Hypothesis strategies shared by the tests: zones, aware datetimes, durations, rules, policies, customers, histories.
 
 Every rule field is generated (deadlines of every kind, grace, heads-up, churn, days off, contact filters, caps,
-unanswered attempts, escalation, reclaim, touchpoints, stuck in stage, reply deadlines), customers carry
-do-not-contact pauses and claims, and histories hold deferrals beside contacts: what docs/semantics.md and
+unanswered attempts, escalation, reclaim, touchpoints, stuck in stage, reply deadlines, fixed schedules), customers
+carry do-not-contact pauses and claims, and histories hold deferrals beside contacts: what docs/semantics.md and
 docs/rulebook.md claim "for every rule" is tested on all of it.
 
 Built for speed, since the CI profile spends most of its time here. Two things cost: a strategy made inside a
@@ -241,6 +241,7 @@ _levels = st.integers(0, 2**10 - 1)  # escalation levels at 0 to 9 days: a bit e
 _reclaims = _choices(180, 181, 181, 32)
 _touches = _choices(2, 4, 21)  # in days?, window 0 to 3, gap 0 to 20
 _stuck = st.integers(0, 180)  # stuck_after: 1 to 90, hours or days; 0 for none
+_fixed = st.booleans()  # schedule: "fixed" or the default
 _reply = st.integers(0, 4)  # reply_within: one of the rule's deadlines (the shortest bounds the heads-up); 0 for none
 
 
@@ -353,6 +354,8 @@ def _rules(draw: st.DrawFn, monotone: bool, day_granular: bool) -> Rule:
         stuck = draw(_stuck)
         if stuck:
             extras["stuck_after"] = _plain((stuck - 1) % 2, (stuck - 1) // 2 + 1)
+        if draw(_fixed):
+            extras["schedule"] = "fixed"
         reply = draw(_reply)
         if reply:
             # (a monotone rule's reply deadline is never shorter than its last interval: `Rule.is_monotone`)
@@ -374,7 +377,8 @@ _RULES = {(monotone, day): _rules(monotone, day) for monotone in (False, True) f
 def rules(*, monotone: bool = False, day_granular: bool = False) -> st.SearchStrategy[Rule]:
     """Valid rules: one to three intervals of any kind, optional first response, grace, heads-up and churn
     threshold, any days-off handling, and (half of them) the rest of the rulebook: a contact filter, a cap,
-    unanswered attempts, escalation, reclaim, touchpoints, a stuck-in-stage limit and a reply deadline.
+    unanswered attempts, escalation, reclaim, touchpoints, a stuck-in-stage limit, a reply deadline and a fixed
+    schedule.
 
     With ``monotone``, the intervals are of one kind and never shrink, and the first response (if any) is of
     the same kind and not longer than the first interval: the precondition of property 4 (docs/semantics.md).

@@ -34,6 +34,7 @@ def a_rule_with_every_field() -> Rule:
         touchpoints=[Touchpoint("1d", window="1d", label="welcome")],
         stuck_after="30d",
         reply_within="4h",
+        schedule="fixed",
     )
 
 

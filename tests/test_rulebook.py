@@ -331,6 +331,53 @@ class TestReplyDeadline:
             Rule.every("7d", reply_within="0h")
 
 
+class TestFixedSchedule:
+    """Odoo's chained activities ("previous activity" delay) and Monica's stay-in-touch: a weekly schedule from a
+    stage entry on Monday 2 March 2026, 10:00 in Berlin; the first follow-up is due on Monday 9 March."""
+
+    rule = Rule.every("7d", schedule="fixed")
+    customer = person(entered=at(2026, 3, 2, 10))
+
+    def due(self, history: list[Contact], as_of: pendulum.DateTime) -> tuple[pendulum.DateTime | None, Status]:
+        result = assess(policy(self.rule), self.customer, history, as_of=as_of)
+        return result.due_at, result.status
+
+    def test_a_late_call_does_not_shift_the_schedule(self) -> None:
+        late = [call(at(2026, 3, 11, 15))]  # two days late for 9 March
+        assert self.due(late, at(2026, 3, 12)) == (at(2026, 3, 16), Status.ON_TRACK)  # not 18 March
+        result = assess(policy(self.rule), self.customer, late, as_of=at(2026, 3, 12))
+        assert (result.anchor_kind, result.anchor_at, result.step) == (AnchorKind.SCHEDULE, at(2026, 3, 9), 1)
+        assert result.reason == (
+            "on track: follow-up due 2026-03-16 (7 days after the previous scheduled follow-up, due 2026-03-09; "
+            "rule */*)"
+        )
+        contact_based = assess(policy(Rule.every("7d")), self.customer, late, as_of=at(2026, 3, 12))
+        assert contact_based.due_at == at(2026, 3, 18)
+
+    def test_an_early_call_completes_the_open_follow_up_and_a_second_one_nothing(self) -> None:
+        early = [call(at(2026, 3, 6, 9))]  # three days early
+        assert self.due(early, at(2026, 3, 7)) == (at(2026, 3, 16), Status.ON_TRACK)
+        again = [*early, call(at(2026, 3, 9, 16))]  # on the due date of the one completed: nothing more
+        assert self.due(again, at(2026, 3, 10)) == (at(2026, 3, 16), Status.ON_TRACK)
+        next_period = [*early, call(at(2026, 3, 10, 9))]  # early for 16 March
+        assert self.due(next_period, at(2026, 3, 11)) == (at(2026, 3, 23), Status.ON_TRACK)
+
+    def test_missed_follow_ups_are_not_chased(self) -> None:
+        assert self.due([], at(2026, 3, 25))[1] is Status.OVERDUE
+        # One call on 25 March completes 9, 16 and 23 March (past their ends) at once: the next is 30 March.
+        assert self.due([call(at(2026, 3, 25, 9))], at(2026, 3, 26)) == (at(2026, 3, 30), Status.ON_TRACK)
+
+    def test_in_hours(self) -> None:
+        rule = Rule.every("48h", schedule="fixed")
+        late = [call(at(2026, 3, 4, 13))]  # due 4 March 10:00, three hours late
+        result = assess(policy(rule), self.customer, late, as_of=at(2026, 3, 5))
+        assert result.due_at == at(2026, 3, 6, 10)
+
+    def test_bad(self) -> None:
+        with pytest.raises(PolicyError, match=r'Rule.schedule must be "contact" or "fixed" \(got \'weekly\'\)'):
+            Rule.every("7d", schedule="weekly")
+
+
 class TestStuckInStage:
     """Odoo's rotting deals: a deal in negotiation since 2 March 2026, 10:00 in Berlin, with a limit of 30 days."""
 
@@ -528,3 +575,30 @@ def test_stuck_ignores_contacts_and_once_stuck_stays_stuck_in_the_stage(
     assume(same_stage and then.customer.stage_entered_at == now.customer.stage_entered_at)
     assert then.stuck_at == now.stuck_at
     assert then.stuck or not now.stuck
+
+
+@given(
+    st.sampled_from(["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC"]),
+    st.integers(1, 30),
+    st.booleans(),
+    st.lists(st.integers(0, 200 * 24 * 60), max_size=12),
+    st.integers(0, 200 * 24 * 60),
+)
+def test_a_fixed_schedule_never_drifts(zone: str, n: int, in_days: bool, minutes: list[int], later: int) -> None:
+    """Whatever the contacts, a fixed schedule's follow-up is due on its grid: n local days (or n hours) after
+    stage entry, then every n days (hours) after the one before."""
+    entered = pendulum.datetime(2026, 1, 5, 9, 30, tz=zone)
+    rule = Rule.every(f"{n}d" if in_days else f"{n}h", schedule="fixed")
+    customer = Customer("c", "A", "retention", stage_entered_at=entered, created_at=entered)
+    history = [call(entered.add(minutes=m)) for m in minutes]
+    as_of = entered.add(minutes=max(minutes, default=0) + later)
+    result = assess(Policy(name="p", calendar=zone, segments=["A"], rules={("*", "*"): rule}), customer, history,
+                    as_of=as_of)  # fmt: skip
+    assert result.due_at is not None
+    if in_days:
+        offset = (result.due_at.date() - entered.date()).days
+        assert result.due_at == pendulum.datetime(*result.due_at.date().timetuple()[:3], tz=zone)  # a day start
+    else:
+        offset = round((result.due_at - entered).total_seconds()) // 3600
+    assert offset > 0
+    assert offset % n == 0

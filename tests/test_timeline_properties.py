@@ -463,8 +463,8 @@ class TestTransitions:
         [since, until) at which `assess`'s status changes into one of those (the starts of the status spans where
         it differs from the microsecond before) is such a crossing. The other kinds agree with `assess` at x: a
         deferral ended (its end is the anchor a microsecond before, and x is not snoozed), an escalation level
-        reached (its action among those reached), reclaimed, stuck (at its instant), a touchpoint due (pending, its
-        due time passed) or missed. Owner, segment and stage are the customer's at x."""
+        reached (its action among those reached), reclaimed, stuck (and not stuck so a microsecond before), a
+        touchpoint due (pending, its due time passed) or missed. Owner, segment and stage are the customer's at x."""
         policy, [(customer, history)], around = scenario
         since, until = data.draw(windows(around))
         found = transitions(policy, customer, history, since=since, until=until)
@@ -494,9 +494,13 @@ class TestTransitions:
             elif transition.kind is TransitionKind.RECLAIMED:
                 assert result.reclaimed
             elif transition.kind is TransitionKind.STUCK:
+                # Stuck from stuck_at on, or from a change of rule that made it stuck (a stuck_at already past).
                 assert result.stuck
-                assert us(result.stuck_at) == instant
+                assert us(result.stuck_at) <= instant
                 assert transition.detail == result.customer.stage
+                if before is not None:
+                    earlier = assess(policy, customer, history, as_of=transition.at - timedelta(microseconds=1))
+                    assert not earlier.stuck or earlier.stuck_at != result.stuck_at
             else:
                 state = TouchpointState.MISSED if transition.kind is TransitionKind.TOUCHPOINT_MISSED else None
                 matching = [

@@ -26,7 +26,7 @@ from cadence._engine import Status
 from cadence._errors import CadenceError
 from cadence._history import NONE, OUTBOUND
 from cadence._model import Channel, Direction, Outcome
-from cadence._plan import EXACT, Offset, Plan
+from cadence._plan import EXACT, Offset, Plan, Schedule
 from cadence._policy import Resolved
 from cadence._rulebook import Level, TouchPlan, shift
 from cadence._rules import ContactFilter, Rule
@@ -204,9 +204,9 @@ def fits(rule: Rule) -> bool:
 
 
 def vectorized(rule: Rule) -> bool:
-    """True when the columnar engine assesses customers under ``rule``: it `fits`, and has no reply deadline (an
-    inquiry waiting for a reply is the scalar pipeline's)."""
-    return rule.reply_within is None and fits(rule)
+    """True when the columnar engine assesses customers under ``rule``: it `fits`, has no reply deadline (an
+    inquiry waiting for a reply is the scalar pipeline's) and no fixed schedule (nor is that)."""
+    return rule.reply_within is None and rule.schedule is Schedule.CONTACT and fits(rule)
 
 
 def _order(who: I64, at: I64) -> I64:

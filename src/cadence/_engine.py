@@ -18,6 +18,7 @@ from cadence._durations import Duration
 from cadence._errors import InputError
 from cadence._history import NONE, History, distinct_count, scan
 from cadence._model import _FOREVER, Customer
+from cadence._plan import Plan
 from cadence._policy import Policy, RuleMatch, unknown
 from cadence._risk import NO_RISK, Risk, RiskModel, risk_of, setting
 from cadence._rulebook import Recommendation, TouchPlan, TouchpointStatus, shift
@@ -67,6 +68,8 @@ class AnchorKind(enum.Enum):
     """The end of a deferral the customer asked for: the follow-up is due then."""
     DO_NOT_CONTACT = "do_not_contact"
     """The end of a do-not-contact pause (or, while it lasts, the pause itself)."""
+    SCHEDULE = "schedule"
+    """The previous due time of a fixed schedule (``Rule.schedule = "fixed"``), which a counted contact completed."""
     INBOUND = "inbound"
     """A counted inbound contact that waits for a reply (the rule's ``reply_within``): the earliest since the
     last counted outbound contact, in the stage."""
@@ -121,7 +124,7 @@ def evaluate(
     resolved = policy._table.get(customer._rule_key)
     if resolved is None:
         return _inactive(policy, customer, history, as_of, zone, risk)
-    match, (first_plan, plans, mask, touch, reply), rank = resolved
+    match, (first_plan, plans, mask, touch, extra), rank = resolved
 
     paused = customer._paused_until
     if paused is not None and as_of < paused:
@@ -139,10 +142,16 @@ def evaluate(
     else:
         step = min(count, len(plans))
         anchor, kind, plan = last, AnchorKind.COUNTED_CONTACT, plans[step - 1]
-    if reply is not None:  # an inquiry waiting for a reply: the reply deadline is the follow-up
-        waiting = History.of(history).awaiting_reply(mask, entry, as_of)
-        if waiting is not None:
-            anchor, kind, plan = waiting, AnchorKind.INBOUND, reply
+    if extra is not None:
+        if extra.fixed and count:  # counted from the previous due time
+            counted = History.of(history).counted(mask, entry, as_of)
+            step, anchor = _schedule(zone, entry, first_plan, plans, counted)
+            kind, plan = AnchorKind.SCHEDULE, plans[min(step, len(plans)) - 1]
+            step = min(step, len(plans))
+        if extra.reply is not None:  # an inquiry waiting for a reply: the reply deadline is the follow-up
+            waiting = History.of(history).awaiting_reply(mask, entry, as_of)
+            if waiting is not None:
+                anchor, kind, plan = waiting, AnchorKind.INBOUND, extra.reply
     silent_since = last if last > created else created
     # The thresholds.
     due_soon, due, overdue, churn_at = plan.thresholds(zone, anchor, silent_since)
@@ -190,6 +199,35 @@ def evaluate(
             total,
         ),
     )
+
+
+def _schedule(zone: Zone, entry: int, first: Plan, plans: tuple[Plan, ...], counted: list[int]) -> tuple[int, int]:
+    """``(completed, previous due)`` on a fixed schedule: how many follow-ups the counted contacts (sorted
+    instants since stage entry) completed, and the due time of the last one completed.
+
+    The first follow-up is due the first deadline after entry, each next one its step's interval after the one
+    before; each is on time until its end (the end of its due date for a day deadline, else its due time). A
+    contact completes the follow-up that is open, early or late, unless it falls before the end of the one
+    completed last (a second contact in one period completes nothing more); a late one also completes the next
+    ones whose end it is past (missed follow-ups are not chased)."""
+    done, previous, finished = 0, entry, entry
+    due, end = _slot(zone, first, entry)
+    for at in counted:
+        if at < finished:
+            continue
+        while True:
+            done += 1
+            previous, finished = due, end
+            due, end = _slot(zone, plans[min(done, len(plans)) - 1], due)
+            if at < end:
+                break
+    return done, previous
+
+
+def _slot(zone: Zone, plan: Plan, anchor: int) -> tuple[int, int]:
+    """``(due, end)`` of ``plan``'s deadline after ``anchor``: the end of the due date for a day deadline."""
+    due, date = plan.deadline.due(zone, anchor)
+    return due, zone.day_start(date + 1) if plan.deadline.day_granular else due
 
 
 def classify(

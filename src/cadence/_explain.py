@@ -60,6 +60,8 @@ def reason(answers: Answers) -> str:
     else:
         if kind is AnchorKind.STAGE_ENTRY:
             source = f'entry into "{customer.stage}" on {when(zone, anchor)}'
+        elif kind is AnchorKind.SCHEDULE:
+            source = f"the previous scheduled follow-up, due {when(zone, anchor)}"
         elif kind is AnchorKind.INBOUND:
             source = f"the customer's inbound contact on {when(zone, anchor)}, not answered yet"
         else:

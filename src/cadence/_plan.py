@@ -29,6 +29,19 @@ class DaysOff(enum.Enum):
         return self.value
 
 
+class Schedule(enum.Enum):
+    """What a rule's next follow-up is counted from once a contact has counted."""
+
+    CONTACT = "contact"
+    """From the last counted contact: each one restarts the interval (the default)."""
+    FIXED = "fixed"
+    """From the previous due time: follow-ups keep to a fixed schedule, whenever the contacts come (see
+    docs/rulebook.md: a counted contact completes the follow-up that is open, early or late)."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
 UNKNOWN = -1  # a due date not looked up yet
 
 # Offset kinds. DAYS and BDAYS are day-granular: their result is the start of a local date (or of its hours).

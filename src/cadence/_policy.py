@@ -18,15 +18,23 @@ from cadence._calendars import Calendar
 from cadence._durations import Duration
 from cadence._errors import PolicyError, show
 from cadence._model import DEFAULT_LIFECYCLE, Derived, Lifecycle, Segment
-from cadence._plan import Plan
+from cadence._plan import Plan, Schedule
 from cadence._rulebook import TouchPlan
 from cadence._rules import Rule
 from cadence._time import Zone, get_zone
 from cadence._workdays import Workdays
 
-Compiled = tuple[Plan, tuple[Plan, ...], int, TouchPlan | None, Plan | None]
-"""A rule as the engine reads it: the first plan, one plan per step, the contact filter's mask, the touchpoints, the
-reply deadline's plan."""
+
+class Extra(NamedTuple):
+    """What a rule adds to the plain cadence, compiled (None for a rule with neither)."""
+
+    reply: Plan | None  # the plan of the reply deadline
+    fixed: bool  # a fixed schedule: the next follow-up counts from the previous due time
+
+
+Compiled = tuple[Plan, tuple[Plan, ...], int, TouchPlan | None, Extra | None]
+"""A rule as the engine reads it: the first plan, one plan per step, the contact filter's mask, the touchpoints, and
+the reply deadline and fixed schedule (None: neither)."""
 
 __all__ = ["ANY", "Policy", "RuleKey", "RuleMatch"]
 
@@ -352,7 +360,7 @@ class Policy(_PolicySlots):
 
 def _compile(rule: Rule, work: Workdays) -> Compiled:
     """A rule as the engine reads it on a calendar's working days: the first plan, one plan per step of the
-    sequence, the mask of counted contacts, the touchpoints, and the plan of the reply deadline."""
+    sequence, the mask of counted contacts, the touchpoints, and the reply deadline and fixed schedule."""
 
     def plan(deadline: Duration) -> Plan:
         return Plan(deadline, rule.grace, rule.heads_up, rule.churn_after, work, rule.days_off)
@@ -360,7 +368,9 @@ def _compile(rule: Rule, work: Workdays) -> Compiled:
     plans = tuple(plan(d) for d in rule.intervals)
     first = plans[0] if rule.first_response is None else plan(rule.first_response)
     touch = TouchPlan(rule.touchpoints) if rule.touchpoints else None
-    return first, plans, rule.counts.mask, touch, None if rule.reply_within is None else plan(rule.reply_within)
+    reply = None if rule.reply_within is None else plan(rule.reply_within)
+    fixed = rule.schedule is Schedule.FIXED
+    return first, plans, rule.counts.mask, touch, Extra(reply, fixed) if reply is not None or fixed else None
 
 
 # --- what the engines read of a policy (its compiled form is not part of the public class)

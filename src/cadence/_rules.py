@@ -20,10 +20,10 @@ from cadence._durations import (
 )
 from cadence._errors import CadenceWarning, DurationError, InputError, InputTypeError, PolicyError, show, warn
 from cadence._model import NON_REACH, Channel, Direction, Outcome, contact_code, to_enum
-from cadence._plan import DaysOff
+from cadence._plan import DaysOff, Schedule
 from cadence._rulebook import Cap, Level, Plain, Reclaim, Touchpoint, Unanswered, ladder, stuck_after, touchpoints
 
-__all__ = ["ContactFilter", "DaysOff", "Rule"]
+__all__ = ["ContactFilter", "DaysOff", "Rule", "Schedule"]
 
 _E = TypeVar("_E", bound=enum.Enum)
 
@@ -126,6 +126,15 @@ def _first_response(value: object) -> Duration | None:
     return None if value is None else _duration(value, "Rule.first_response")
 
 
+def _schedule(value: object) -> Schedule:
+    try:
+        return Schedule(value.value if isinstance(value, Schedule) else value)
+    except ValueError:
+        raise PolicyError(
+            f'Rule.schedule must be "contact" or "fixed" (got {show(value)})', field="Rule.schedule", value=value
+        ) from None
+
+
 def _reply_within(value: object) -> Duration | None:
     return None if value is None else _duration(value, "Rule.reply_within")
 
@@ -207,6 +216,8 @@ class Rule:
     - ``touchpoints``: fixed touches after stage entry (`Touchpoint`), each due on its own;
     - ``reply_within``: the deadline for answering a customer's counted inbound contact (an inquiry), met by a
       counted outbound contact after it (one that reached the customer); while one waits, it is the follow-up;
+    - ``schedule``: what the next follow-up is counted from: the last counted contact (``"contact"``, the default)
+      or the previous due time (``"fixed"``: a late or early contact does not shift the schedule). See `Schedule`;
     - ``stuck_after``: how long in the stage before the customer is stuck, whatever the contacts (a deal in
       negotiation for 30 days); in hours, days or weeks, counted like a reclaim's ``after``.
 
@@ -218,7 +229,7 @@ class Rule:
     >>> Rule.every("7d", heads_up="1d", churn_after="60d")
     Rule(intervals=(days(7),), first_response=None, grace=seconds(0), heads_up=days(1), churn_after=days(60), \
 counts=ContactFilter(...), days_off=<DaysOff.COUNT: 'count'>, cap=None, unanswered=None, escalation=(), \
-reclaim=None, touchpoints=(), stuck_after=None, reply_within=None)
+reclaim=None, touchpoints=(), stuck_after=None, reply_within=None, schedule=<Schedule.CONTACT: 'contact'>)
     >>> Rule.every("7d", grace="-1d")
     Traceback (most recent call last):
     ...
@@ -304,6 +315,11 @@ reclaim=None, touchpoints=(), stuck_after=None, reply_within=None)
         default=None,
         converter=_reply_within,
         metadata={"file": "duration", "doc": "The deadline for answering a customer's inbound contact."},
+    )
+    schedule: Schedule = attrs.field(
+        default=Schedule.CONTACT,
+        converter=_schedule,
+        metadata={"file": "choice", "of": Schedule, "doc": "What the next follow-up is counted from."},
     )
 
     def __attrs_post_init__(self) -> None:
