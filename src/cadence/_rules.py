@@ -126,13 +126,18 @@ def _first_response(value: object) -> Duration | None:
     return None if value is None else _duration(value, "Rule.first_response")
 
 
-def _schedule(value: object) -> Schedule:
+def _choice(kind: type[_E], value: object, field: str) -> _E:
+    """``value`` as a member of ``kind`` (a member or its string value), else a `PolicyError` listing the choices."""
     try:
-        return Schedule(value.value if isinstance(value, Schedule) else value)
+        return kind(value.value if isinstance(value, kind) else value)
     except ValueError:
-        raise PolicyError(
-            f'Rule.schedule must be "contact" or "fixed" (got {show(value)})', field="Rule.schedule", value=value
-        ) from None
+        *others, last = (f'"{member.value}"' for member in kind)
+        raise PolicyError(f"{field} must be {', '.join(others)} or {last} (got {show(value)})", field=field,
+                          value=value) from None  # fmt: skip
+
+
+def _schedule(value: object) -> Schedule:
+    return _choice(Schedule, value, "Rule.schedule")
 
 
 def _reply_within(value: object) -> Duration | None:
@@ -172,12 +177,7 @@ def _instance(kind: type, field: str) -> Any:
 
 
 def _days_off(value: object) -> DaysOff:
-    try:
-        return DaysOff(value.value if isinstance(value, DaysOff) else value)
-    except ValueError:
-        raise PolicyError(
-            f'Rule.days_off must be "count", "skip" or "pause" (got {show(value)})', field="Rule.days_off", value=value
-        ) from None
+    return _choice(DaysOff, value, "Rule.days_off")
 
 
 def _is_negative(duration: Duration) -> bool:
