@@ -8,7 +8,7 @@ import json
 import math
 import pickle
 import random
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import pendulum
 import pytest
@@ -32,9 +32,11 @@ from cadence import (
     assess_many,
     fit_risk,
 )
+from cadence._time import instant_us
 from strategies import as_of_instants, customer_at, customer_specs, history_at, history_specs, policies
 from test_frames_properties import LIBRARIES, RISK_TOLERANCE, frames_assess, tables
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 WEEKLY = [call(at(2026, 1, 5, 10).add(weeks=week)) for week in range(10)]
 
 
@@ -329,7 +331,9 @@ def test_monotone_in_silence_and_a_contact_never_raises_it(
     history = [c for c in history_at(as_of, data.draw(history_specs(after_days=0))) if c.at <= as_of]
     now = assess(policy_, customer, history, as_of=as_of, risk=model)
     assume(now.status is not Status.INACTIVE and now.rule is not None)
-    then_at = pendulum.instance(as_of).add(seconds=later)
+    # From the instant, in plain datetime arithmetic: as_of may be a wall time the clocks skipped (which
+    # pendulum.instance moves), and pendulum's add drops a datetime.timezone.utc.
+    then_at = _EPOCH + timedelta(microseconds=instant_us(as_of, "as_of"), seconds=later)
     then = assess(policy_, customer, history, as_of=then_at, risk=model)
     assert then.risk_score >= now.risk_score - 1e-12
     contact = call(then_at)

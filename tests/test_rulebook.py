@@ -433,6 +433,11 @@ class TestTouchpoints:
         later = assess(policy(self.rule), won, [call(at(2026, 3, 3, 15))], as_of=at(2026, 3, 25))
         assert [t.state for t in later.touchpoints] == [TouchpointState.COMPLETED, TouchpointState.MISSED]
         assert later.touchpoints[1].window == (at(2026, 3, 14), at(2026, 3, 21))
+        # A missed touchpoint says so in the reason (the window of 17 March +/- 3 days closed at the end of the 20th).
+        assert later.reason == (
+            "on track: follow-up due 2026-04-03 (1 month after the last counted contact on 2026-03-03 15:00; "
+            "rule */*); touchpoint 'satisfaction visit' missed (its window closed 2026-03-21)"
+        )
 
     def test_a_contact_before_stage_entry_completes_nothing(self) -> None:
         """A touchpoint due on the day of entry opens at midnight, before entry at 10:00: a call at 09:00, in the

@@ -96,6 +96,10 @@ def reason(answers: Answers) -> str:
     reached, _ = answers.escalations()
     if reached:
         notes.append(f"escalated to {reached[-1]} (level {len(reached)})")
+    for item in answers.touches():
+        if item.state is TouchpointState.MISSED:
+            label, closed = show(item.touchpoint.label), when(zone, item.closes)
+            notes.append(f"touchpoint {label} missed (its window closed {closed})")
     back = answers.reclaim_us()
     if back is not None and as_of >= back:
         notes.append(f"back to the shared pool since {when(zone, back)} (no counted contact by {customer.owner})")
