@@ -30,10 +30,23 @@ class TestLint:
         ]
 
     def test_deadlines_of_different_kinds_are_information(self) -> None:
-        assert messages(policy_of({("*", "*"): Rule.every("3d", first_response="24h")})) == [
+        assert messages(policy_of({("*", "*"): Rule.every("3d", first_response="24h", grace="2h")})) == [
             "info */*: the deadlines 24 hours, 3 days do not compare for every start (different kinds, or months "
             "against days): a later counted contact can sometimes bring the next follow-up forward"
         ]
+
+    def test_deadlines_at_an_instant_without_grace_are_never_due(self) -> None:
+        """The customer-types preset's lead rules (24 hours to answer a lead) and a reply deadline in business hours:
+        from on track straight to overdue (docs/semantics.md, "Deadlines at an instant")."""
+        rule = Rule.every("3d", first_response="24h", reply_within="4bh")
+        assert (
+            "info */*: the deadlines 24 hours, 4 business hours end at an instant and there is no grace: such a "
+            "follow-up is never due, it goes from on track (or due soon) to overdue at its deadline; a grace keeps "
+            "it due that long"
+        ) in messages(policy_of({("*", "*"): rule}))
+        assert not any("end at an instant" in m for m in messages(policy_of({("*", "*"): Rule.every("3d")})))
+        graced = policy_of({("*", "*"): Rule.every("3d", first_response="24h", grace="1h")})
+        assert not any("end at an instant" in m for m in messages(graced))
 
     def test_a_first_response_longer_than_the_interval(self) -> None:
         assert messages(policy_of({("*", "*"): Rule.every("2d", first_response="5d")})) == [
@@ -60,7 +73,7 @@ class TestLint:
         assert lint(policy_of({("*", "*"): Rule.every("7d")})) == []  # nothing else to fall from
 
     def test_days_off_without_days_and_business_hours_without_hours(self) -> None:
-        assert messages(policy_of({("*", "*"): Rule.every("4bh", days_off="skip")})) == [
+        assert messages(policy_of({("*", "*"): Rule.every("4bh", days_off="skip", grace="1bh")})) == [
             'info */*: days_off = "skip" has no effect: the rule has no durations in days',
             "info */*: business hours on a calendar without working hours count every hour of a working day",
         ]

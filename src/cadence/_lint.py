@@ -4,7 +4,8 @@ A policy that builds is consistent (`Policy` and `Rule` refuse what is contradic
 segment x stage combinations that quietly fall to the default rule, at sequences under which a later contact can
 bring the next follow-up forward, at first-response deadlines longer than the interval, at churn thresholds that
 a long holiday on the policy's calendar pushes a due date past, at caps that make the interval impossible, at
-touchpoints later than the churn threshold, at rules that never apply because more specific keys take everything
+touchpoints later than the churn threshold, at deadlines at an instant without a grace (never ``due``: straight from
+on track to overdue), at rules that never apply because more specific keys take everything
 they cover, and at rules for a stage that a segment's own rule takes from that segment (``A/*`` comes before
 ``*/lead``, so A's leads follow ``A/*``).
 
@@ -25,7 +26,7 @@ import itertools
 
 import attrs
 
-from cadence._durations import BusinessDays, BusinessHours, CalendarDuration, Duration
+from cadence._durations import BusinessDays, BusinessHours, CalendarDuration, Duration, ExactDuration
 from cadence._errors import show
 from cadence._policy import ANY, Policy, RuleKey
 from cadence._rules import DaysOff, Rule
@@ -174,6 +175,14 @@ def _rule_findings(policy: Policy, key: RuleKey, rule: Rule) -> list[Finding]:
                     f"the touchpoint {show(touch.label)} at {touch.after} comes after the churn threshold "
                     f"({rule.churn_after}): a customer left alone that long is flagged before it is due",
                 )
+    at_instants = [d for d in (*chain, rule.reply_within) if isinstance(d, (ExactDuration, BusinessHours))]
+    if at_instants and not rule.grace.bounds()[1]:
+        listed = ", ".join(str(d) for d in dict.fromkeys(at_instants))
+        say(
+            Severity.INFO,
+            f"the deadlines {listed} end at an instant and there is no grace: such a follow-up is never due, it "
+            "goes from on track (or due soon) to overdue at its deadline; a grace keeps it due that long",
+        )
     if policy.calendar.hours is None and any(d.is_business and not d.is_calendar for d in (*chain, rule.grace)):
         say(
             Severity.INFO,
