@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import attrs
 import pendulum
@@ -34,10 +35,17 @@ from strategies import aware_datetimes, calendars, zone_names
 
 
 def naive_nth_after(calendar: Calendar, day: date, n: int) -> date:
-    """The reference: walk day by day, reading the calendar's fields directly."""
+    """The reference: walk day by day, reading the calendar's fields directly (and the zone: a date it skipped,
+    whose noon comes back as another date, is no working date)."""
+    tz = ZoneInfo(calendar.timezone)
+
+    def exists(d: date) -> bool:
+        noon = datetime(d.year, d.month, d.day, 12, tzinfo=tz)
+        return noon.astimezone(timezone.utc).astimezone(tz).date() == d
 
     def working(d: date) -> bool:
-        return d in calendar.extra_workdays or (d.weekday() in calendar.workdays and d not in calendar.holidays)
+        listed = d in calendar.extra_workdays or (d.weekday() in calendar.workdays and d not in calendar.holidays)
+        return listed and exists(d)
 
     while n:
         day += timedelta(days=1)
@@ -183,6 +191,24 @@ class TestBusinessDays:
         assert cal.add_business_days(date(2026, 4, 2), 2) == date(2026, 4, 7)
         assert cal.next_working_day(date(2026, 4, 5)) == date(2026, 4, 7)
         assert cal.next_working_day(date(2026, 4, 7)) == date(2026, 4, 7)
+
+    def test_a_date_the_zone_skipped_is_no_working_date(self) -> None:
+        """Samoa moved across the date line: Friday 30 December 2011 never happened in Pacific/Apia. Business days
+        skip it as business hours do (issue 14: business days counted it)."""
+        apia = Calendar("Pacific/Apia", hours=dict.fromkeys(["MON", "TUE", "WED", "THU", "FRI"], "09:00-17:00"))
+        assert not apia.is_working_day(date(2011, 12, 30))
+        assert apia.next_working_day(date(2011, 12, 30)) == date(2012, 1, 2)
+        assert apia.add_business_days(date(2011, 12, 29), 1) == date(2012, 1, 2)
+        assert apia.add_business_days(date(2012, 1, 2), -1) == date(2011, 12, 29)
+        assert apia.add_business_days(date(2011, 12, 28), 3) == date(2012, 1, 3)
+        thursday = pendulum.datetime(2011, 12, 29, 10, tz="Pacific/Apia")
+        by_days, by_hours = apia.add(thursday, "1bd"), apia.add(thursday, "8bh")
+        assert (by_days, by_hours) == (
+            pendulum.datetime(2012, 1, 2, 9, tz="Pacific/Apia"),
+            pendulum.datetime(2012, 1, 2, 10, tz="Pacific/Apia"),
+        )
+        result = assess(policy(Rule.every("1bd"), apia), lead(thursday), [], as_of=thursday)
+        assert result.due_at == pendulum.datetime(2012, 1, 2, 9, tz="Pacific/Apia")
 
     @given(calendars(), st.dates(date(2005, 1, 1), date(2035, 12, 31)), st.integers(0, 400))
     def test_matches_a_day_by_day_walk(self, cal: Calendar, day: date, n: int) -> None:

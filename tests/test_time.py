@@ -56,6 +56,24 @@ class TestDayStart:
         z = get_zone(zone, "zone")
         assert z.local_ordinal(instant_us(value, "value")) == value.astimezone(z.stdlib_tz).toordinal()
 
+    @pytest.mark.parametrize(
+        ("zone", "skipped"),
+        [
+            ("Pacific/Apia", ["2011-12-30"]),
+            ("Pacific/Kwajalein", ["1993-08-21"]),
+            ("Pacific/Kiritimati", ["1994-12-31"]),
+            ("Europe/Berlin", []),
+            ("America/Santiago", []),  # midnight skipped, never a whole date
+        ],
+    )
+    def test_dates_a_zone_skipped(self, zone: str, skipped: list[str]) -> None:
+        """The dates a change of offset jumped over entirely: no instant has them, and their day start is the next
+        date's."""
+        z = get_zone(zone, "zone")
+        found = z.skipped_dates(date(1900, 1, 1).toordinal(), date(2100, 1, 1).toordinal())
+        assert found == [date.fromisoformat(day).toordinal() for day in skipped]
+        assert all(z.day_start(day) == z.day_start(day + 1) for day in found)
+
     def test_local_ordinal_in_an_hour_with_a_transition(self) -> None:
         """Lord Howe changes by 30 minutes at 15:30 UTC: the hour holding that change is computed exactly."""
         z = get_zone("Australia/Lord_Howe", "zone")

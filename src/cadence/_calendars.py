@@ -300,13 +300,17 @@ holidays=frozenset(), extra_workdays=frozenset())
         return _in_zone(self, timezone)
 
     def is_working_day(self, day: date) -> bool:
-        """True if ``day`` is a working date: a working weekday that is no holiday, or an extra working day."""
-        return self._work.is_working(_ordinal(day, "day"))
+        """True if ``day`` is a working date: a working weekday that is no holiday, or an extra working day, and a
+        date the calendar's zone has (Pacific/Apia skipped 30 December 2011)."""
+        ordinal = _ordinal(day, "day")
+        return self._work.is_working(ordinal) and not self._zone.skipped_dates(ordinal, ordinal)
 
     def next_working_day(self, day: date) -> date:
         """``day`` if it is a working date, else the next working date."""
         try:
-            return date.fromordinal(self._work.next_working(_ordinal(day, "day")))
+            ordinal = _ordinal(day, "day")
+            found = ordinal if self.is_working_day(day) else self._work.nth_after_in(self._zone, ordinal, 1)
+            return date.fromordinal(found)
         except (ValueError, OverflowError):
             raise InputError(f"the next working day after {day} is past the year 9999") from None
 
@@ -324,9 +328,9 @@ holidays=frozenset(), extra_workdays=frozenset())
             raise InputError(f"n must be a whole number of business days (got {show(n)})")
         ordinal = day.toordinal() if type(day) is date else _ordinal(day, "day")
         if n < 0:
-            return date.fromordinal(self._work.nth_before(ordinal, -n))
+            return date.fromordinal(self._work.nth_before_in(self._zone, ordinal, -n))
         try:
-            return date.fromordinal(self._work.nth_after(ordinal, n))
+            return date.fromordinal(self._work.nth_after_in(self._zone, ordinal, n))
         except (ValueError, OverflowError):
             raise InputError(f"{n} business days after {day} is past the year 9999") from None
 
@@ -382,7 +386,7 @@ holidays=frozenset(), extra_workdays=frozenset())
         parsed = parse_duration(duration, field="duration")
         start, zone = instant_us(instant, "instant"), self._zone
         if isinstance(parsed, BusinessDays) and parsed.days < 0:
-            opening = self._work.opening(zone, self._work.nth_before(zone.local_ordinal(start), -parsed.days))
+            opening = self._work.opening(zone, self._work.nth_before_in(zone, zone.local_ordinal(start), -parsed.days))
             if opening < MIN_US:
                 raise out_of_range(f"{parsed} before {instant.isoformat()}")
             return zone.to_datetime(opening)

@@ -96,7 +96,7 @@ class Offset:
             date = work.next_working(date)
         else:
             assert work is not None
-            date = work.nth_after(date, self.days)
+            date = work.nth_after_in(zone, date, self.days)
         return work.opening(zone, date), date
 
     def at(self, zone: Zone, base: int) -> int:
@@ -185,7 +185,7 @@ class Plan:
         if kind == DAYS:
             overdue = zone.day_start(add_calendar(due_date + 1, grace.months, grace.days))
         elif kind == BDAYS:
-            overdue = zone.day_start(self.work.nth_after(due_date, grace.days) + 1)
+            overdue = zone.day_start(self.work.nth_after_in(zone, due_date, grace.days) + 1)
         else:
             base = zone.day_start(due_date + 1) if day_granular else due
             overdue = base + grace.us if kind == EXACT else self.work.add_hours(zone, base, grace.us)

@@ -168,7 +168,18 @@ def add_calendar(ordinal: int, months: int, days: int) -> int:
 class Zone:
     """An IANA time zone with the conversions the calculator needs, cached per zone."""
 
-    __slots__ = ("__weakref__", "_offsets", "_rules", "_varies", "cache", "key", "pendulum_tz", "stdlib_tz", "texts")
+    __slots__ = (
+        "__weakref__",
+        "_offsets",
+        "_rules",
+        "_skipped",
+        "_varies",
+        "cache",
+        "key",
+        "pendulum_tz",
+        "stdlib_tz",
+        "texts",
+    )
 
     def __init__(self, key: str) -> None:
         self.key = key
@@ -182,6 +193,7 @@ class Zone:
         # ISO 8601 texts of instants (many results share a due date: each is written once).
         self.texts: dict[int, str] = {}
         self._rules: tuple[list[int], Any, int] | None = None
+        self._skipped: list[int] | None = None  # the dates a change of offset jumped over (see `skipped_dates`)
         _zones.add(self)
 
     def __repr__(self) -> str:
@@ -272,6 +284,26 @@ class Zone:
             hit = sorted(day for day in dates if first <= day < end)
             self.cache_put(key, hit)
         return hit
+
+    def skipped_dates(self, first: int, last: int) -> list[int]:
+        """The local dates (ordinals) in [``first``, ``last``] that no instant has in this zone: a change of UTC
+        offset jumped over them (Pacific/Apia, 30 December 2011). Only a listed change jumps a whole day, so they
+        are found once per zone (per year for a zone without readable data)."""
+        if self._skipped is None:
+            listed, rule, _ = self._read_rules()
+            if rule is _UNKNOWN_RULES:
+                out = []
+                for year in range(date.fromordinal(max(first, 1)).year, date.fromordinal(last).year + 1):
+                    dates = self.transition_dates(year)
+                    out += [d for d in dates if first <= d <= last and self.day_start(d) == self.day_start(d + 1)]
+                return out
+            tz, found = self.stdlib_tz, list[int]()
+            for seconds in listed:
+                before = datetime.fromtimestamp(seconds - 1, tz).toordinal()
+                found += range(before + 1, datetime.fromtimestamp(seconds, tz).toordinal())
+            self._skipped = found
+        skipped = self._skipped
+        return skipped[bisect_left(skipped, first) : bisect_right(skipped, last)] if skipped else []
 
     def settled_from(self) -> int:
         """The first year from which the zone's changes of UTC offset follow its yearly rule alone (or there are

@@ -161,6 +161,20 @@ class Workdays:
                 high = mid - 1
         return low
 
+    def nth_after_in(self, zone: Zone, ordinal: int, n: int) -> int:
+        """`nth_after` over the local dates of ``zone``: a date the zone skipped is no working date."""
+        found, low = self.nth_after(ordinal, n), ordinal
+        while lost := sum(self.is_working(d) for d in zone.skipped_dates(low + 1, found)):
+            low, found = found, self.nth_after(found, lost)
+        return found
+
+    def nth_before_in(self, zone: Zone, ordinal: int, n: int) -> int:
+        """`nth_before` over the local dates of ``zone``: a date the zone skipped is no working date."""
+        found, high = self.nth_before(ordinal, n), ordinal
+        while lost := sum(self.is_working(d) for d in zone.skipped_dates(found, high - 1)):
+            high, found = found, self.nth_before(found, lost)
+        return found
+
     def next_working(self, ordinal: int) -> int:
         """``ordinal`` if it is a working date, else the next working date."""
         return ordinal if self.is_working(ordinal) else self.nth_after(ordinal, 1)
