@@ -358,8 +358,11 @@ def _rules(draw: st.DrawFn, monotone: bool, day_granular: bool) -> Rule:
             extras["schedule"] = "fixed"
         reply = draw(_reply)
         if reply:
-            # (a monotone rule's reply deadline is never shorter than its last interval: `Rule.is_monotone`)
-            extras["reply_within"] = intervals[-1] if monotone else deadlines[(reply - 1) % len(deadlines)]
+            # (a monotone rule's reply deadline is the same as every deadline: `Rule.is_monotone`)
+            if not monotone:
+                extras["reply_within"] = deadlines[(reply - 1) % len(deadlines)]
+            elif len(set(deadlines)) == 1:
+                extras["reply_within"] = deadlines[0]
     return Rule(
         intervals=intervals,
         first_response=first,

@@ -201,6 +201,8 @@ class TestBusinessDays:
         assert apia.add_business_days(date(2011, 12, 29), 1) == date(2012, 1, 2)
         assert apia.add_business_days(date(2012, 1, 2), -1) == date(2011, 12, 29)
         assert apia.add_business_days(date(2011, 12, 28), 3) == date(2012, 1, 3)
+        assert apia.business_days_between(date(2011, 12, 29), date(2012, 1, 2)) == 1
+        assert apia.business_days_between(date(2012, 1, 2), date(2011, 12, 29)) == -1
         thursday = pendulum.datetime(2011, 12, 29, 10, tz="Pacific/Apia")
         by_days, by_hours = apia.add(thursday, "1bd"), apia.add(thursday, "8bh")
         assert (by_days, by_hours) == (

@@ -112,6 +112,20 @@ class TestBadRows:
         assert out["step"].tolist()[1] == 1
         assert "Customer.id" in out["error"][0]
 
+    def test_a_stuck_time_past_the_supported_range_fails_its_row_only(self) -> None:
+        """Entered five days before the end of year 9999, stuck after 30 days: that row's error is collected, as
+        `assess` raises it, and the other row is assessed."""
+        people, touches = _tables()
+        people["segment"] = ["A", "A"]
+        people["stage_entered_at"] = people["created_at"] = pd.to_datetime(["9999-12-26", "2026-01-01"], utc=True)
+        late = pendulum.datetime(9999, 12, 30, tz="UTC")
+        rule_policy = policy(Rule.every("7d", stuck_after="30d"))
+        out = frames.assess(rule_policy, people, touches.iloc[0:0], as_of=late, errors="collect")
+        assert "left the supported range" in out["error"][0]
+        assert bool(out["stuck"].tolist()[1])
+        with pytest.raises(InputError, match="left the supported range"):
+            assert assess(rule_policy, person(entered=pendulum.datetime(9999, 12, 26, tz="UTC")), [], as_of=late).stuck
+
     def test_durations_past_the_supported_range_fail_as_assess_fails(self) -> None:
         rule_policy = policy(Rule.every("3000000000000h"))
         people, touches = _tables()

@@ -471,7 +471,8 @@ class Assessment:
     @property
     def stuck_at(self) -> pendulum.DateTime | None:
         """When the customer has been in its stage for the rule's ``stuck_after``, or ``None`` (no such rule, or a
-        terminal stage). Contacts do not move it: only a change of stage does."""
+        terminal stage). Contacts do not move it: only a new stage entry, or a change of segment to another rule,
+        does."""
         return _instant(self._answers.facts.zone, self._answers.stuck_us())
 
     @property

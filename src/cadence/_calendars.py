@@ -308,9 +308,7 @@ holidays=frozenset(), extra_workdays=frozenset())
     def next_working_day(self, day: date) -> date:
         """``day`` if it is a working date, else the next working date."""
         try:
-            ordinal = _ordinal(day, "day")
-            found = ordinal if self.is_working_day(day) else self._work.nth_after_in(self._zone, ordinal, 1)
-            return date.fromordinal(found)
+            return date.fromordinal(self._work.next_working_in(self._zone, _ordinal(day, "day")))
         except (ValueError, OverflowError):
             raise InputError(f"the next working day after {day} is past the year 9999") from None
 
@@ -344,7 +342,8 @@ holidays=frozenset(), extra_workdays=frozenset())
         1
         """
         first, last = _ordinal(start, "start"), _ordinal(end, "end")
-        return self._work.count(first, last) if first <= last else -self._work.count(last, first)
+        work, zone = self._work, self._zone
+        return work.count_in(zone, first, last) if first <= last else -work.count_in(zone, last, first)
 
     def working_time_between(self, start: datetime, end: datetime) -> timedelta:
         """The working time from ``start`` to ``end``: time inside working hours (on a calendar without hours,

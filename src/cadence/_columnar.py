@@ -375,9 +375,9 @@ def run(
         & (by >= 0)
         & (at >= np.where(people.claimed[who] == NONE, people.created[who], people.claimed[who]))
     )
-    reclaim = _reclaims(entries, zones, people, active, who[owned], at[owned])
+    reclaim = _reclaims(entries, zones, people, active, who[owned], at[owned], needs_scalar)
     risk = _risk(risk, people, active, instants_who, instants_at, silent_since, as_of)
-    stuck = _stuck(entries, zones, people, active)
+    stuck = _stuck(entries, zones, people, active, needs_scalar)
     return Columns(
         needs_scalar,
         status,
@@ -517,12 +517,19 @@ def _shift(zone: Zone, instants: I64, duration: Any) -> I64:
 
 
 def _reclaims(
-    entries: Sequence[Resolved], zones: Sequence[Zone], people: CustomerColumns, active: BOOL, who: I64, at: I64
+    entries: Sequence[Resolved],
+    zones: Sequence[Zone],
+    people: CustomerColumns,
+    active: BOOL,
+    who: I64,
+    at: I64,
+    failed: BOOL,
 ) -> I64:
     """When each customer goes back to the shared pool, as `Answers.reclaim_us`, from the owner's counted contacts
     since the claim (``who``, ``at``, sorted): ``after`` past the latest of the claim and those contacts, and not
     before protection ends (the claim plus ``protect``, pushed to the latest contact plus ``extend`` (shifts never
-    go backward, so the latest contact's is the latest), capped at the claim plus ``max_protect``)."""
+    go backward, so the latest contact's is the latest), capped at the claim plus ``max_protect``). A group whose
+    instants leave the supported range is marked in ``failed``, for the scalar path to say where."""
     n = len(people.entry)
     reclaim = np.full(n, NONE, dtype=np.int64)
     latest_contact = np.full(n, NONE, dtype=np.int64)
@@ -540,16 +547,20 @@ def _reclaims(
             zone = zones[zone_index]
             since, contact = claimed[group], latest_contact[group]
             latest = np.maximum(since, contact)
-            due = _shift(zone, latest, rule.after)
-            if rule.protect is not None:
-                protected = _shift(zone, since, rule.protect)
-                if rule.extend is not None:
-                    contacted = contact != NONE
-                    extended = _shift(zone, np.where(contacted, contact, since), rule.extend)
-                    protected = np.where(contacted, np.maximum(protected, extended), protected)
-                if rule.max_protect is not None:
-                    protected = np.minimum(protected, _shift(zone, since, rule.max_protect))
-                due = np.maximum(due, protected)
+            try:
+                due = _shift(zone, latest, rule.after)
+                if rule.protect is not None:
+                    protected = _shift(zone, since, rule.protect)
+                    if rule.extend is not None:
+                        contacted = contact != NONE
+                        extended = _shift(zone, np.where(contacted, contact, since), rule.extend)
+                        protected = np.where(contacted, np.maximum(protected, extended), protected)
+                    if rule.max_protect is not None:
+                        protected = np.minimum(protected, _shift(zone, since, rule.max_protect))
+                    due = np.maximum(due, protected)
+            except CadenceError:  # out of range somewhere: the scalar path says where, for whom
+                failed[group] = True
+                continue
             reclaim[group] = due
     return reclaim
 
@@ -563,8 +574,11 @@ def _climb(ladder: Sequence[Level], zone: Zone, overdue: I64, as_of: int, row: i
     return len(ladder), NONE
 
 
-def _stuck(entries: Sequence[Resolved], zones: Sequence[Zone], people: CustomerColumns, active: BOOL) -> I64:
-    """When each customer has been in its stage for its rule's ``stuck_after``, as `Answers.stuck_us`."""
+def _stuck(
+    entries: Sequence[Resolved], zones: Sequence[Zone], people: CustomerColumns, active: BOOL, failed: BOOL
+) -> I64:
+    """When each customer has been in its stage for its rule's ``stuck_after``, as `Answers.stuck_us` (a group
+    whose instants leave the supported range is marked in ``failed``, as in `_reclaims`)."""
     stuck = np.full(len(people.entry), NONE, dtype=np.int64)
     for index, (match, _, _) in enumerate(entries):
         after = match.rule.stuck_after
@@ -573,7 +587,10 @@ def _stuck(entries: Sequence[Resolved], zones: Sequence[Zone], people: CustomerC
         mine = active & (people.rule == index)
         for zone_index in np.unique(people.zone[mine]).tolist():
             group = np.flatnonzero(mine & (people.zone == zone_index))
-            stuck[group] = _shift(zones[zone_index], people.entry[group], after)
+            try:
+                stuck[group] = _shift(zones[zone_index], people.entry[group], after)
+            except CadenceError:
+                failed[group] = True
     return stuck
 
 

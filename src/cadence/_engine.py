@@ -209,7 +209,8 @@ def _schedule(zone: Zone, entry: int, first: Plan, plans: tuple[Plan, ...], coun
     before; each is on time until its end (the end of its due date for a day deadline, else its due time). A
     contact completes the follow-up that is open, early or late, unless it falls before the end of the one
     completed last (a second contact in one period completes nothing more); a late one also completes the next
-    ones whose end it is past (missed follow-ups are not chased)."""
+    ones whose due time it is at or past (missed follow-ups are not chased, and a later contact never leaves
+    more open than an earlier one)."""
     done, previous, finished = 0, entry, entry
     due, end = _slot(zone, first, entry)
     for at in counted:
@@ -219,7 +220,7 @@ def _schedule(zone: Zone, entry: int, first: Plan, plans: tuple[Plan, ...], coun
             done += 1
             previous, finished = due, end
             due, end = _slot(zone, plans[min(done, len(plans)) - 1], due)
-            if at < end:
+            if at < due:
                 break
     return done, previous
 

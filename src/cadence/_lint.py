@@ -29,7 +29,7 @@ import attrs
 from cadence._durations import BusinessDays, BusinessHours, CalendarDuration, Duration, ExactDuration
 from cadence._errors import show
 from cadence._policy import ANY, Policy, RuleKey
-from cadence._rules import DaysOff, Rule
+from cadence._rules import DaysOff, Rule, sequence_monotone
 
 __all__ = ["Finding", "Severity", "lint"]
 
@@ -139,7 +139,8 @@ def _rule_findings(policy: Policy, key: RuleKey, rule: Rule) -> list[Finding]:
             f"the first-response deadline ({first}) is longer than the interval ({rule.intervals[0]}): the first "
             "contact is allowed to wait longer than every later one",
         )
-    if not (shrinking or first_longer or rule.is_monotone):
+    # (A reply deadline brings the due time forward by design: it does not make the deadlines incomparable.)
+    if not (shrinking or first_longer or sequence_monotone(rule)):
         kinds = ", ".join(str(d) for d in chain)
         say(
             Severity.INFO,
@@ -176,7 +177,7 @@ def _rule_findings(policy: Policy, key: RuleKey, rule: Rule) -> list[Finding]:
                     f"({rule.churn_after}): a customer left alone that long is flagged before it is due",
                 )
     at_instants = [d for d in (*chain, rule.reply_within) if isinstance(d, (ExactDuration, BusinessHours))]
-    if at_instants and not rule.grace.bounds()[1]:
+    if at_instants and isinstance(rule.grace, (ExactDuration, BusinessHours)) and not rule.grace.bounds()[1]:
         listed = ", ".join(str(d) for d in dict.fromkeys(at_instants))
         say(
             Severity.INFO,

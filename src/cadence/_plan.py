@@ -93,7 +93,7 @@ class Offset:
             if not self.roll:
                 return zone.day_start(date), date
             assert work is not None
-            date = work.next_working(date)
+            date = work.next_working_in(zone, date)
         else:
             assert work is not None
             date = work.nth_after_in(zone, date, self.days)

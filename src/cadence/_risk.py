@@ -172,7 +172,8 @@ class RiskModel:
                 made[key] = RiskPrior(**fields)
             except TypeError:
                 raise InputError(
-                    f"RiskModel data: priors[{key!r}] needs contacts, days, lifetime_days and optionally customers "
+                    f"RiskModel data: priors[{key!r}] needs contacts, days, lifetime_days and optionally stop_chance, "
+                    "stop_weight and customers "
                     f"(got {show(fields)})",
                     field=f"priors[{key!r}]",
                     value=fields,

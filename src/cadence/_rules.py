@@ -404,10 +404,10 @@ reclaim=None, touchpoints=(), stuck_after=None, reply_within=None, schedule=<Sch
 
         That holds when each interval is never shorter than the one before, the first interval is never shorter
         than the first-response deadline (property 4 of docs/semantics.md), and the reply deadline, if any, is
-        never shorter than the last interval (an inbound contact starts it: a shorter one brings the due time
-        forward, by design). "Never shorter" must hold for every start date, so durations of different kinds do
-        not compare (``1d`` after ``24h`` is due sooner when the anchor is late in the day), and ``1mo`` after
-        ``30d`` is shorter in February.
+        the same as every deadline (an inbound contact starts it: a shorter one brings the due time forward, by
+        design, and a longer one is cut short by the reply). "Never shorter" must hold for every start date, so
+        durations of different kinds do not compare (``1d`` after ``24h`` is due sooner when the anchor is late in
+        the day), and ``1mo`` after ``30d`` is shorter in February.
 
         >>> Rule.sequence("2d", "5d", "15d").is_monotone
         True
@@ -417,9 +417,10 @@ reclaim=None, touchpoints=(), stuck_after=None, reply_within=None, schedule=<Sch
         False
         """
         chain = [*([self.first_response] if self.first_response is not None else []), *self.intervals]
-        if self.reply_within is not None:
-            chain.append(self.reply_within)
-        return all(_never_shorter(later, earlier) for earlier, later in itertools.pairwise(chain))
+        reply = self.reply_within
+        if reply is not None and not all(_never_shorter(reply, d) and _never_shorter(d, reply) for d in chain):
+            return False  # a reply deadline sooner than an interval, or an interval after a reply sooner than it
+        return sequence_monotone(self)
 
     def _day_counts(self) -> list[tuple[str, Duration]]:
         """The durations ``days_off`` applies to, with their field names."""
@@ -428,6 +429,13 @@ reclaim=None, touchpoints=(), stuck_after=None, reply_within=None, schedule=<Sch
             if getattr(self, name) is not None:
                 named.append((name, getattr(self, name)))
         return [*named, ("grace", self.grace)]
+
+
+def sequence_monotone(rule: Rule) -> bool:
+    """`Rule.is_monotone` without the reply deadline: each deadline of the sequence (the first response, then the
+    intervals) never shorter than the one before, for every start date."""
+    chain = [*([rule.first_response] if rule.first_response is not None else []), *rule.intervals]
+    return all(_never_shorter(later, earlier) for earlier, later in itertools.pairwise(chain))
 
 
 def _never_shorter(later: Duration, earlier: Duration) -> bool:

@@ -161,6 +161,10 @@ class Workdays:
                 high = mid - 1
         return low
 
+    def count_in(self, zone: Zone, start: int, end: int) -> int:
+        """`count` over the local dates of ``zone``: a date the zone skipped is no working date."""
+        return self.count(start, end) - sum(self.is_working(d) for d in zone.skipped_dates(start + 1, end))
+
     def nth_after_in(self, zone: Zone, ordinal: int, n: int) -> int:
         """`nth_after` over the local dates of ``zone``: a date the zone skipped is no working date."""
         found, low = self.nth_after(ordinal, n), ordinal
@@ -174,6 +178,12 @@ class Workdays:
         while lost := sum(self.is_working(d) for d in zone.skipped_dates(found, high - 1)):
             high, found = found, self.nth_before(found, lost)
         return found
+
+    def next_working_in(self, zone: Zone, ordinal: int) -> int:
+        """`next_working` over the local dates of ``zone``: a date the zone skipped is no working date."""
+        if self.is_working(ordinal) and not zone.skipped_dates(ordinal, ordinal):
+            return ordinal
+        return self.nth_after_in(zone, ordinal, 1)
 
     def next_working(self, ordinal: int) -> int:
         """``ordinal`` if it is a working date, else the next working date."""

@@ -815,16 +815,14 @@ def _assess_one_by_one(
         try:
             if isinstance(customer, TableError):
                 raise customer
-            try:
-                result = assess_at(people.policy, customer, events, as_of, out.risk)
+            try:  # the answers read when the row is put may leave the supported range too
+                out.put(row, assess_at(people.policy, customer, events, as_of, out.risk), reasons)
             except CadenceError as error:
                 raise TableError("customers", row, _column(error, "id"), error) from None
         except TableError as error:
             if not collect:
                 raise
             out.fail(row, error)
-            continue
-        out.put(row, result, reasons)
 
 
 def _objects(
