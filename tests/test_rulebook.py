@@ -367,6 +367,12 @@ class TestFixedSchedule:
         # One call on 25 March completes 9, 16 and 23 March (past their ends) at once: the next is 30 March.
         assert self.due([call(at(2026, 3, 25, 9))], at(2026, 3, 26)) == (at(2026, 3, 30), Status.ON_TRACK)
 
+    def test_a_later_call_never_leaves_more_open(self) -> None:
+        """9 March missed; a call on the due date of the next one, 16 March at noon, completes both (found in review:
+        it completed only the missed one, so the customer was overdue where a call at midnight left it on track)."""
+        for when in (at(2026, 3, 16, 12), at(2026, 3, 17)):
+            assert self.due([call(when)], at(2026, 3, 17, 12)) == (at(2026, 3, 23), Status.ON_TRACK)
+
     def test_in_hours(self) -> None:
         rule = Rule.every("48h", schedule="fixed")
         late = [call(at(2026, 3, 4, 13))]  # due 4 March 10:00, three hours late
