@@ -145,9 +145,9 @@ def evaluate(
     if extra is not None:
         if extra.fixed and count:  # counted from the previous due time
             counted = History.of(history).counted(mask, entry, as_of)
-            step, anchor = _schedule(zone, entry, first_plan, plans, counted)
-            kind, plan = AnchorKind.SCHEDULE, plans[min(step, len(plans)) - 1]
-            step = min(step, len(plans))
+            done, anchor = _schedule(zone, entry, first_plan, plans, counted)
+            step = min(done, len(plans))
+            kind, plan = AnchorKind.SCHEDULE, plans[step - 1]
         if extra.reply is not None:  # an inquiry waiting for a reply: the reply deadline is the follow-up
             waiting = History.of(history).awaiting_reply(mask, entry, as_of)
             if waiting is not None:
