@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 
@@ -139,6 +140,24 @@ class TestMappingFiles:
             mappings.loads(text)
 
 
+CHECK_JIANDAOYUN = (
+    "check",
+    "--policy",
+    "abc",
+    "--timezone",
+    "Asia/Shanghai",
+    "--mapping",
+    "jiandaoyun",
+    "--customers",
+    str(EXPORTS / "jiandaoyun_customers.csv"),
+    "--contacts",
+    str(EXPORTS / "jiandaoyun_contacts.xlsx"),
+    "--as-of",
+    "2026-03-12T09:00:00+08:00",
+)
+"""`cadence check` on the Jiandaoyun export with its built-in mapping."""
+
+
 def cli(*args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -149,23 +168,7 @@ def cli(*args: str) -> tuple[int, str, str]:
 class TestCommandLine:
     def test_check_with_a_built_in_mapping(self) -> None:
         """cadence check --mapping jiandaoyun reads the Chinese export as it is."""
-        status, out, err = cli(
-            "check",
-            "--policy",
-            "abc",
-            "--timezone",
-            "Asia/Shanghai",
-            "--mapping",
-            "jiandaoyun",
-            "--customers",
-            str(EXPORTS / "jiandaoyun_customers.csv"),
-            "--contacts",
-            str(EXPORTS / "jiandaoyun_contacts.xlsx"),
-            "--as-of",
-            "2026-03-12T09:00:00+08:00",
-            "--format",
-            "csv",
-        )
+        status, out, err = cli(*CHECK_JIANDAOYUN, "--format", "csv")
         assert status == 0, err
         assert '"1001","王磊","A","negotiation","overdue"' in out
 
@@ -400,23 +403,7 @@ class TestReviewRegressions:
 def test_tables_on_the_terminal_align_chinese_names_by_their_width() -> None:
     """A Chinese owner takes two terminal columns per character: the worklist's status column still starts at the
     same column on every line, as the header's does."""
-    import unicodedata
-
-    status, out, err = cli(
-        "check",
-        "--policy",
-        "abc",
-        "--timezone",
-        "Asia/Shanghai",
-        "--mapping",
-        "jiandaoyun",
-        "--customers",
-        str(EXPORTS / "jiandaoyun_customers.csv"),
-        "--contacts",
-        str(EXPORTS / "jiandaoyun_contacts.xlsx"),
-        "--as-of",
-        "2026-03-12T09:00:00+08:00",
-    )
+    status, out, err = cli(*CHECK_JIANDAOYUN)
     assert status == 0, err
     lines = out.split("worklist, most urgent first")[1].splitlines()[1:5]
 

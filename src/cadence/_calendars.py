@@ -302,8 +302,7 @@ holidays=frozenset(), extra_workdays=frozenset())
     def is_working_day(self, day: date) -> bool:
         """True if ``day`` is a working date: a working weekday that is no holiday, or an extra working day, and a
         date the calendar's zone has (Pacific/Apia skipped 30 December 2011)."""
-        ordinal = _ordinal(day, "day")
-        return self._work.is_working(ordinal) and not self._zone.skipped_dates(ordinal, ordinal)
+        return self._work.is_working_in(self._zone, _ordinal(day, "day"))
 
     def next_working_day(self, day: date) -> date:
         """``day`` if it is a working date, else the next working date."""

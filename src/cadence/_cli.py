@@ -169,9 +169,8 @@ def _width(text: str) -> int:
 
 def _fit(text: str, width: int, limit: int | None = None) -> str:
     """``text`` cut to ``limit`` terminal columns (if given) and padded with spaces to ``width`` of them."""
-    if limit is not None and _width(text) > limit:
-        while _width(text) > limit:
-            text = text[:-1]
+    while limit is not None and _width(text) > limit:
+        text = text[:-1]
     return text + " " * max(width - _width(text), 0)
 
 

@@ -180,14 +180,13 @@ class Workdays:
         return found
 
     def next_working_in(self, zone: Zone, ordinal: int) -> int:
-        """`next_working` over the local dates of ``zone``: a date the zone skipped is no working date."""
-        if self.is_working(ordinal) and not zone.skipped_dates(ordinal, ordinal):
-            return ordinal
-        return self.nth_after_in(zone, ordinal, 1)
+        """``ordinal`` if it is a working date, else the next working date, over the local dates of ``zone``: a
+        date the zone skipped is no working date."""
+        return ordinal if self.is_working_in(zone, ordinal) else self.nth_after_in(zone, ordinal, 1)
 
-    def next_working(self, ordinal: int) -> int:
-        """``ordinal`` if it is a working date, else the next working date."""
-        return ordinal if self.is_working(ordinal) else self.nth_after(ordinal, 1)
+    def is_working_in(self, zone: Zone, ordinal: int) -> bool:
+        """`is_working` over the local dates of ``zone``: a date the zone skipped is no working date."""
+        return self.is_working(ordinal) and not zone.skipped_dates(ordinal, ordinal)
 
     def longest_span(self, n: int) -> int:
         """The most days from a date to the n-th working date after it, anywhere on this calendar (for lint)."""
