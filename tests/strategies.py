@@ -22,10 +22,13 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
+import attrs
 import pendulum
+from hypothesis import reject
 from hypothesis import strategies as st
 
 from cadence import (
+    CadenceWarning,
     Calendar,
     CalendarDuration,
     Cap,
@@ -37,10 +40,13 @@ from cadence import (
     Direction,
     Duration,
     ExactDuration,
+    Layer,
     Outcome,
     Policy,
+    PolicyError,
     Reclaim,
     Rule,
+    RuleKey,
     Segment,
     Touchpoint,
     Unanswered,
@@ -414,6 +420,38 @@ def policies(*, monotone: bool = False, day_granular: bool = False) -> st.Search
     """Policies over segments A and B and the default lifecycle, with a default rule and some specific ones, all
     drawn by `rules` (with its ``monotone`` and ``day_granular``)."""
     return _POLICIES[monotone, day_granular]
+
+
+_RULE_FIELDS = [field.name for field in attrs.fields(Rule)]
+_layer_fields = st.integers(1, 2 ** len(_RULE_FIELDS) - 1)  # which fields of a drawn rule a layer sets, a bit each
+
+
+@st.composite
+def _layered_policies(draw: st.DrawFn) -> Policy:
+    policy = draw(_POLICIES[False, False])
+    written = dict(policy.rules)
+    layers = {}
+    for key in _KEYS:
+        if RuleKey(*key) in written or not draw(st.booleans()):
+            continue
+        source, chosen = draw(_RULES[False, False]), draw(_layer_fields)
+        settings = {name: getattr(source, name) for bit, name in enumerate(_RULE_FIELDS) if chosen >> bit & 1}
+        settings = {name: value for name, value in settings.items() if value is not None}
+        if settings:
+            layers[key] = Layer(**settings)
+    try:
+        return attrs.evolve(policy, layers=layers)
+    except (PolicyError, CadenceWarning):  # the fields a layer set make an inconsistent rule with those below
+        reject()
+
+
+_LAYERED = _layered_policies()
+
+
+def layered_policies() -> st.SearchStrategy[Policy]:
+    """`policies`, with layers at some of the keys that have no rule: each sets some of the fields of a drawn
+    rule (the policies whose layers make an inconsistent rule are left out)."""
+    return _LAYERED
 
 
 # --- customers

@@ -24,7 +24,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cadence import CadenceError, Contact, Customer, Deferral, Event, Policy, assess, frames, timeline
-from strategies import as_of_instants, customer_at, customer_specs, history_at, history_specs, policies, shift
+from strategies import (
+    as_of_instants,
+    customer_at,
+    customer_specs,
+    history_at,
+    history_specs,
+    layered_policies,
+    policies,
+    shift,
+)
 
 LIBRARIES = ("pandas", "polars")
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -69,7 +78,7 @@ def tables(draw: st.DrawFn, *, late: bool = False) -> Scenario:
     lose those rules' parts and three customers in four lose those of their own (examples shrink toward the plain
     ones), and the columnar engine answers most rows, beside rows of the scalar pipeline in the same table."""
     as_of = draw(as_of_instants)
-    policy = draw(policies())
+    policy = draw(policies() | layered_policies())
     if not draw(st.booleans()):
         policy = columnar_policy(policy)
     count = draw(st.integers(1, 6))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cadence import CadenceWarning, Calendar, Cap, Policy, PolicyError, Rule, RuleKey, Touchpoint, presets
+from cadence import CadenceWarning, Calendar, Cap, Layer, Policy, PolicyError, Rule, RuleKey, Touchpoint, presets
 from cadence._lint import Finding, Severity, lint
 from cadence._model import DEFAULT_LIFECYCLE
 
@@ -152,3 +152,50 @@ class TestLint:
         found = lint(presets.load("customer-types", calendar="UTC"))
         assert found
         assert {finding.severity for finding in found} == {Severity.INFO}
+
+
+def layered(layers: dict[str, Layer], rules: dict[str, Rule] | None = None) -> Policy:
+    return Policy("p", "Europe/Berlin", ["A", "B"], rules or {"*/*": Rule.every("7d")}, layers=layers)
+
+
+class TestLayers:
+    def test_clean_layers_say_only_what_falls_to_the_default(self) -> None:
+        assert messages(layered({"A/*": Layer(intervals="3d"), "*/lead": Layer(first_response="1d")})) == [
+            "info */*: 8 segment x stage combinations fall to the default rule: B/contacted, B/qualified, B/proposal, "
+            "..."
+        ]
+
+    def test_a_layer_that_never_applies(self) -> None:
+        policy = layered({"*/lead": Layer(grace="1d")}, {"*/*": Rule.every("7d"), "A/*": Rule.every("3d"),
+                                                         "B/*": Rule.every("5d")})  # fmt: skip
+        assert messages(policy)[0] == (
+            "warning */lead: never applies: every segment x stage it covers has a more specific rule, or more "
+            "specific layers set all its fields (A/*, B/*)"
+        )
+
+    def test_a_field_that_more_specific_layers_always_set(self) -> None:
+        policy = layered({"*/lead": Layer(grace="1d", intervals="2d"), "A/*": Layer(intervals="3d"),
+                          "B/*": Layer(intervals="4d")})  # fmt: skip
+        assert messages(policy)[:1] == [
+            "warning */lead: sets intervals, which never applies: more specific keys set it for every segment x "
+            "stage it covers"
+        ]
+
+    def test_a_layer_that_a_segment_rule_takes_from_a_segment(self) -> None:
+        policy = layered({"*/lead": Layer(first_response="1d")}, {"*/*": Rule.every("7d"), "A/*": Rule.every("3d")})
+        assert messages(policy)[0] == (
+            "info */lead: is not used for segment A: a more specific rule there takes every field (make it a layer "
+            "to combine the two)"
+        )
+
+    def test_findings_of_the_rule_layers_make_name_the_layer_and_the_keys(self) -> None:
+        """Each part is fine alone; together the first response is longer than the interval."""
+        policy = layered({"A/*": Layer(intervals="2d"), "*/lead": Layer(first_response="4d")})
+        assert messages(policy)[0] == (
+            "warning A/*: the rule */* + */lead + A/*: the first-response deadline (4 days) is longer than the "
+            "interval (2 days): the first contact is allowed to wait longer than every later one"
+        )
+
+    def test_combinations_with_layers_do_not_fall_to_the_default(self) -> None:
+        policy = layered({"*/lead": Layer(first_response="1d")}, {"*/*": Rule.every("7d"), "A/won": Rule.every("2d")})
+        assert messages(policy)[-1].startswith("info */*: 15 segment x stage combinations fall to the default rule")

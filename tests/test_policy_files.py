@@ -17,10 +17,12 @@ from hypothesis import strategies as st
 from cadence import (
     Calendar,
     Cap,
+    Layer,
     Policy,
     PolicyError,
     Reclaim,
     Rule,
+    RuleKey,
     Segment,
     Stage,
     Touchpoint,
@@ -31,7 +33,7 @@ from cadence._errors import PolicyFileError, Problem
 from cadence._model import Lifecycle
 from cadence._rules import ContactFilter
 from cadence.policy_files import dump, dumps, from_dict, json_schema, load, loads, to_dict
-from strategies import policies
+from strategies import layered_policies, policies
 
 HEADER = 'version = 1\nname = "p"\ncalendar = "Europe/Berlin"\nsegments = ["A", "B"]\n'
 
@@ -84,12 +86,14 @@ class TestRoundTrip:
         assert from_dict(to_dict(policy)) == policy
 
     @settings(suppress_health_check=[HealthCheck.too_slow])
-    @given(policies())
+    @given(policies() | layered_policies())
     def test_load_of_dump_is_the_policy(self, policy: Policy) -> None:
-        """For every valid policy p, load(dump(p)) == p, as a dict, TOML and JSON."""
+        """For every valid policy p, load(dump(p)) == p, as a dict, TOML and JSON, layers included; and the JSON
+        Schema accepts what is written."""
         assert from_dict(to_dict(policy)) == policy
         assert loads(dumps(policy)) == policy
         assert loads(dumps(policy, format="json"), format="json") == policy
+        jsonschema.validate(to_dict(policy), json_schema())
 
     def test_files(self, tmp_path: Path) -> None:
         policy = full_policy()
@@ -135,7 +139,7 @@ class TestErrors:
             "name: expected a non-empty string (got '') (line 2)",
             "calendar: unknown time zone 'Mars/Olympus' (use an IANA name such as 'Europe/Berlin') (line 3)",
             "segments[1]: expected a table of segment settings (got 3) (line 4)",
-            "colour: unknown key (known: version, name, calendar, segments, stages, rules) (line 5)",
+            "colour: unknown key (known: version, name, calendar, segments, stages, rules, layers) (line 5)",
             'rules[0]: give interval = "7d" or intervals = ["2d", "5d", "15d"] (exactly one of them) (line 7)',
             'rules[0].intervall: unknown key (did you mean "interval"?) (line 9)',
             'rules[1].heads_up: expected a duration such as "7d", "24h", "3bd" or "P7D" (got 5) (line 15)',
@@ -367,6 +371,67 @@ class TestFuzz:
         position = data.draw(st.integers(0, len(text) - 1))
         junk = data.draw(st.text(alphabet='[]{}="\n,#x0-', max_size=5))
         policy_or_policy_error(lambda: loads(text[:position] + junk + text[position + 1 :], calendar="UTC"))
+
+
+LAYERED = """\
+version = 1
+name = "tiers"
+calendar = "Europe/Berlin"
+segments = ["A", "B", "C"]
+
+[[rules]]
+key = "*/*"
+interval = "7d"
+grace = "1d"
+
+[[layers]]
+key = "A/*"
+interval = "3d"
+
+[[layers]]
+stage = "lead"
+first_response = "1d"
+grace = "0d"
+"""
+
+
+class TestLayers:
+    def test_layers_are_read_and_written(self) -> None:
+        policy = loads(LAYERED)
+        assert policy.layers == ((RuleKey("A", "*"), Layer(intervals="3d")),
+                                 (RuleKey("*", "lead"), Layer(first_response="1d", grace="0d")))  # fmt: skip
+        assert policy.rule_for("A", "lead").label == "*/* + */lead + A/*"
+        written = to_dict(policy)
+        assert written["layers"] == [{"key": "A/*", "interval": "3d"},
+                                     {"key": "*/lead", "first_response": "1d", "grace": "0d"}]  # fmt: skip
+        assert "layers" not in to_dict(presets.load("abc", calendar="UTC"))
+        jsonschema.validate(written, json_schema())
+
+    @pytest.mark.parametrize(
+        ("more", "problem"),
+        [
+            ('key = "B/*"\n', "layers[2]: a Layer must set at least one field of a Rule (line 20)"),
+            ('key = "B/*"\ngrace = "soon"\n',
+             'layers[2].grace: "soon" is not a duration (try "7d" or "P7D") (line 22)'),
+            ('key = "B/*"\ninterval = "1d"\nintervals = ["2d"]\n',
+             'layers[2]: give interval = "7d" or intervals = ["2d", "5d", "15d"], not both (line 20)'),
+            ('key = "*/*"\ngrace = "2d"\n', "layers[2]: the key */* is already used by rules[0] (line 20)"),
+            ('key = "B/*"\ncolour = "red"\n', "layers[2].colour: unknown key (known: key, segment, stage, interval,"),
+            ('key = "B/lead"\nheads_up = "2d"\n',
+             "layers[2]: the rule for B/lead (*/* + */lead + B/lead) is inconsistent: Rule.heads_up (2 days) must be "
+             "shorter than the shortest deadline (1 day)"),
+        ],
+    )  # fmt: skip
+    def test_bad_layers_name_their_place(self, more: str, problem: str) -> None:
+        with pytest.raises(PolicyFileError) as raised:
+            loads(LAYERED + "\n[[layers]]\n" + more)
+        assert any(line.strip().startswith(problem) for line in str(raised.value).splitlines()[1:])
+
+    def test_the_schema_refuses_both_forms_of_a_list_in_a_layer(self) -> None:
+        data = to_dict(loads(LAYERED))
+        data["layers"][0]["intervals"] = ["2d"]
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(data, json_schema())
 
 
 class TestSchema:

@@ -184,7 +184,7 @@ def record(
         "segment": customer.segment,
         "stage": customer.stage,
         "status": facts.status.value,
-        "rule": None if match is None else str(match.key),
+        "rule": None if match is None else match.label,
         "anchor_kind": None if facts.anchor_kind is None else facts.anchor_kind.value,
         "step": facts.step,
         "deadline": None if ran is None else ran.short(),
@@ -288,9 +288,23 @@ class Assessment:
 
     @property
     def rule_key(self) -> RuleKey | None:
-        """The key of the rule that applied (``None`` for a terminal stage)."""
+        """The key of the rule that applied, under any layers (``None`` for a terminal stage)."""
         match = self._answers.facts.match
         return None if match is None else match.key
+
+    @property
+    def rule_label(self) -> str | None:
+        """The key of the rule, then those of the layers that changed it (``*/* + */lead + A/*``; `RuleMatch.label`),
+        as ``to_dict()["rule"]`` and the reason give it (``None`` for a terminal stage)."""
+        match = self._answers.facts.match
+        return None if match is None else match.label
+
+    @property
+    def rule_sources(self) -> dict[str, RuleKey]:
+        """Each field of the rule that a layer of the policy set, with the key of that layer (empty without layers:
+        every field is the rule's own; `RuleMatch.sources`)."""
+        match = self._answers.facts.match
+        return {} if match is None else dict(match.sources)
 
     @property
     def rule(self) -> Rule | None:

@@ -51,7 +51,7 @@ class FollowUp:
     tier or stage found it due at once); ``owner``, ``segment`` and ``stage`` are the customer's when it fell
     due. ``done_at`` is the counted contact that did it (None if none did), ``late_by`` the working time on the
     policy's calendar from ``overdue_at`` (or ``fell_due_at``, if later) to ``done_at`` for a late one (zero
-    otherwise).
+    otherwise). ``rule_key`` is the rule's key, with the keys of any layers on it (`RuleMatch.label`).
     """
 
     customer_id: str
@@ -154,7 +154,7 @@ def _follow_up(
         state.owner,
         state.segment,
         state.stage,
-        str(facts.match.key),
+        facts.match.label,
         facts.step,
         facts.anchor_kind,
         zone.to_datetime(facts.anchor),

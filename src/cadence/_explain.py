@@ -42,7 +42,7 @@ def reason(answers: Answers) -> str:
         return f'inactive: stage "{customer.stage}" is terminal and expects no follow-up'
     if status is Status.INACTIVE:  # do not contact
         until = "" if anchor is None else f" until {when(zone, anchor)}"
-        return f"inactive: do not contact{until} (rule {match.key})"
+        return f"inactive: do not contact{until} (rule {match.label})"
     assert anchor is not None
     assert due is not None
     assert overdue is not None
@@ -54,9 +54,9 @@ def reason(answers: Answers) -> str:
     ran = deadline(facts)
     assert ran is not None
     if kind is AnchorKind.DEFERRAL:
-        basis = f"deferred by the customer to {when(zone, anchor)}; rule {match.key}"
+        basis = f"deferred by the customer to {when(zone, anchor)}; rule {match.label}"
     elif kind is AnchorKind.DO_NOT_CONTACT:
-        basis = f"do-not-contact ended {when(zone, anchor)}; rule {match.key}"
+        basis = f"do-not-contact ended {when(zone, anchor)}; rule {match.label}"
     else:
         if kind is AnchorKind.STAGE_ENTRY:
             source = f'entry into "{customer.stage}" on {when(zone, anchor)}'
@@ -67,7 +67,7 @@ def reason(answers: Answers) -> str:
         else:
             source = f"the last counted contact on {when(zone, anchor)}"
         moved = _DAYS_OFF[rule.days_off] if ran.is_calendar and not ran.is_business else ""
-        basis = f"{ran}{moved} after {source}; rule {match.key}"
+        basis = f"{ran}{moved} after {source}; rule {match.label}"
     if status is Status.CHURN_RISK:
         text = (
             f"churn risk: no counted contact for {span(as_of - silent)} "
@@ -78,7 +78,7 @@ def reason(answers: Answers) -> str:
     elif status is Status.DUE and as_of < due:
         touch = next(t for t in answers.touches() if t.state is TouchpointState.PENDING and t.due <= as_of)
         label = show(touch.touchpoint.label)
-        text = f"due: touchpoint {label} due since {when(zone, touch.due)} (rule {match.key})"
+        text = f"due: touchpoint {label} due since {when(zone, touch.due)} (rule {match.label})"
     elif status is Status.DUE:
         text = f"due: {what} due since {when(zone, due)} ({basis})"
     elif status is Status.SNOOZED:

@@ -28,7 +28,7 @@ import attrs
 
 from cadence._durations import BusinessDays, BusinessHours, CalendarDuration, Duration, ExactDuration
 from cadence._errors import show
-from cadence._policy import ANY, Policy, RuleKey
+from cadence._policy import ANY, Policy, RuleKey, RuleMatch
 from cadence._rules import DaysOff, Rule, sequence_monotone
 
 __all__ = ["Finding", "Severity", "lint"]
@@ -64,6 +64,9 @@ def lint(policy: Policy) -> list[Finding]:
     for key, rule in policy.rules:
         findings.extend(reach.get(key, []))
         findings.extend(_rule_findings(policy, key, rule))
+    for key, _ in policy.layers:
+        findings.extend(reach.get(key, []))
+    findings.extend(_layered(policy))
     findings.extend(_fallthrough(policy))
     return sorted(findings, key=lambda finding: finding.severity is Severity.INFO)
 
@@ -108,7 +111,70 @@ def _reach(policy: Policy) -> dict[RuleKey, list[Finding]]:
                         f"{segments if one else 'them'} a rule for {key.stage})",
                     )
                 ]
+    matches = {combo: policy.rule_for(*combo) for combo in combos}
+    for key, layer in policy.layers:
+        covered = [combo for combo in combos if key.segment in (ANY, combo[0]) and key.stage in (ANY, combo[1])]
+        used = {name for combo in covered for name, source in matches[combo].sources if source == key}
+        if not used:
+            labels = sorted({matches[combo].label for combo in covered})
+            found[key] = [
+                Finding(
+                    Severity.WARNING,
+                    key,
+                    "never applies: every segment x stage it covers has a more specific rule, or more specific "
+                    f"layers set all its fields ({_shown(labels)})",
+                )
+            ]
+            continue
+        unused = [name for name, _ in layer.settings if name not in used]
+        if unused:
+            one = len(unused) == 1
+            found[key] = [
+                Finding(
+                    Severity.WARNING,
+                    key,
+                    f"sets {', '.join(unused)}, which never appl{'ies' if one else 'y'}: more specific keys set "
+                    f"{'it' if one else 'them'} for every segment x stage it covers",
+                )
+            ]
+        lost = sorted(
+            {
+                segment
+                for segment, stage in covered
+                if matches[segment, stage].key.specificity > key.specificity
+                and all(source != key for _, source in matches[segment, stage].sources)
+            }
+        )
+        if lost:
+            found.setdefault(key, []).append(
+                Finding(
+                    Severity.INFO,
+                    key,
+                    f"is not used for segment{'s' * (len(lost) != 1)} {_shown(lost)}: a more specific rule there takes "
+                    "every field (make it a layer to combine the two)",
+                )
+            )
     return found
+
+
+def _layered(policy: Policy) -> list[Finding]:
+    """The findings of each rule that layers make, found on no rule of the policy as written: named by the most
+    specific layer that made it, with the keys that did."""
+    written = {key: {finding.message for finding in _rule_findings(policy, key, rule)} for key, rule in policy.rules}
+    found: dict[tuple[RuleKey, str], Finding] = {}
+    for segment in policy.segments:
+        for stage in policy.lifecycle:
+            if stage.terminal:
+                continue
+            match = policy.rule_for(segment.id, stage.id)
+            if not match.sources:
+                continue
+            layer = max((key for _, key in match.sources), key=lambda key: key.specificity)
+            for finding in _rule_findings(policy, layer, match.rule):
+                if finding.message not in written[match.key]:
+                    message = f"the rule {match.label}: {finding.message}"
+                    found.setdefault((layer, message), Finding(finding.severity, layer, message))
+    return list(found.values())
 
 
 def _shown(items: list[str]) -> str:
@@ -210,16 +276,21 @@ def _calendar_days(policy: Policy, duration: Duration, days_off: DaysOff) -> flo
     return duration.bounds()[1] / 86_400
 
 
+def _plain_default(match: RuleMatch) -> bool:
+    return match.key == RuleKey(ANY, ANY) and not match.sources
+
+
 def _fallthrough(policy: Policy) -> list[Finding]:
-    """Combinations that fall to the default rule while other rules exist: often a key that was forgotten."""
+    """Combinations that fall to the default rule, without layers, while other rules exist: often a key that was
+    forgotten."""
     default = RuleKey(ANY, ANY)
-    if len(policy.rules) < 2 or default not in dict(policy.rules):
+    if len(policy.rules) + len(policy.layers) < 2 or default not in dict(policy.rules):
         return []
     fallen = [
         f"{segment.id}/{stage.id}"
         for segment in policy.segments
         for stage in policy.lifecycle
-        if not stage.terminal and policy.rule_for(segment.id, stage.id).key == default
+        if not stage.terminal and _plain_default(policy.rule_for(segment.id, stage.id))
     ]
     if not fallen:
         return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import attrs
 
@@ -20,7 +20,7 @@ from cadence._errors import PolicyError, show
 from cadence._model import DEFAULT_LIFECYCLE, Derived, Lifecycle, Segment
 from cadence._plan import Plan, Schedule
 from cadence._rulebook import TouchPlan
-from cadence._rules import Rule
+from cadence._rules import Layer, Rule
 from cadence._time import Zone, get_zone
 from cadence._workdays import Workdays
 
@@ -37,6 +37,8 @@ Compiled = tuple[Plan, tuple[Plan, ...], int, TouchPlan | None, Extra | None]
 the reply deadline and fixed schedule (None: neither)."""
 
 __all__ = ["ANY", "Policy", "RuleKey", "RuleMatch"]
+
+_K = TypeVar("_K", Rule, Layer)
 
 ANY = "*"
 """The wildcard in a `RuleKey`: any segment, or any stage."""
@@ -63,10 +65,23 @@ class RuleKey:
 
 
 class RuleMatch(NamedTuple):
-    """The rule that applies to a segment x stage, and the key it was written under."""
+    """The rule that applies to a segment x stage, the key it was written under, and the layers on it.
+
+    ``sources`` names each field that a layer set, with the key of the layer that set it (the most specific one);
+    every other field is the rule's own. Without layers, ``sources`` is empty and ``rule`` is the rule at ``key``.
+    """
 
     rule: Rule
     key: RuleKey
+    sources: tuple[tuple[str, RuleKey], ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The key, then the keys of the layers that changed it, least specific first: ``*/* + */lead + A/*``."""
+        if not self.sources:
+            return str(self.key)
+        layers = sorted({key for _, key in self.sources}, key=lambda key: (key.specificity, key))
+        return " + ".join([str(self.key), *(str(key) for key in layers)])
 
 
 # What the calculator reads per (segment, stage): the match, the compiled rule and the segment's rank.
@@ -87,7 +102,8 @@ def _to_key(value: object, field: str) -> RuleKey:
     )
 
 
-def _rules(value: object) -> tuple[tuple[RuleKey, Rule], ...]:
+def _keyed(value: object, kind: type[_K], name: str) -> tuple[tuple[RuleKey, _K], ...]:
+    """A mapping (or pairs) of keys to rules or layers, most specific first."""
     items: Iterable[Any]
     if isinstance(value, Mapping):
         items = value.items()
@@ -95,33 +111,43 @@ def _rules(value: object) -> tuple[tuple[RuleKey, Rule], ...]:
         items = value
     else:
         raise PolicyError(
-            f"Policy.rules must be a mapping of (segment, stage) to Rule (got {show(value)})",
-            field="Policy.rules",
+            f"Policy.{name} must be a mapping of (segment, stage) to {kind.__name__} (got {show(value)})",
+            field=f"Policy.{name}",
             value=value,
         )
-    pairs: list[tuple[RuleKey, Rule]] = []
+    pairs: list[tuple[RuleKey, _K]] = []
     seen: set[RuleKey] = set()
     for index, item in enumerate(items):
         if not (isinstance(item, tuple) and len(item) == 2):
             raise PolicyError(
-                f"Policy.rules[{index}] must be a (key, Rule) pair (got {show(item)})",
-                field=f"Policy.rules[{index}]",
+                f"Policy.{name}[{index}] must be a (key, {kind.__name__}) pair (got {show(item)})",
+                field=f"Policy.{name}[{index}]",
                 value=item,
             )
-        key = _to_key(item[0], f"Policy.rules[{index}]")
-        if not isinstance(item[1], Rule):
+        key = _to_key(item[0], f"Policy.{name}[{index}]")
+        if not isinstance(item[1], kind):
             raise PolicyError(
-                f"Policy.rules[{key}] must be a Rule (got {show(item[1])})", field=f"Policy.rules[{key}]", value=item[1]
+                f"Policy.{name}[{key}] must be a {kind.__name__} (got {show(item[1])})",
+                field=f"Policy.{name}[{key}]",
+                value=item[1],
             )
         if key in seen:
             raise PolicyError(
-                f"Policy.rules[{key}]: duplicate key (each segment/stage may have one rule)",
-                field=f"Policy.rules[{key}]",
+                f"Policy.{name}[{key}]: duplicate key (each segment/stage may have one {kind.__name__.lower()})",
+                field=f"Policy.{name}[{key}]",
                 value=key,
             )
         seen.add(key)
         pairs.append((key, item[1]))
     return tuple(sorted(pairs, key=lambda pair: (-pair[0].specificity, pair[0])))
+
+
+def _rules(value: object) -> tuple[tuple[RuleKey, Rule], ...]:
+    return _keyed(value, Rule, "rules")
+
+
+def _layers(value: object) -> tuple[tuple[RuleKey, Layer], ...]:
+    return _keyed(value, Layer, "layers")
 
 
 def _segments(value: object) -> tuple[Segment, ...]:
@@ -173,6 +199,11 @@ class Policy(_PolicySlots):
     The policy is checked when built: keys must name known segments and stages, no rule may target a terminal
     stage, and every segment x non-terminal stage must resolve to a rule.
 
+    ``layers`` are keys that set only some fields (`Layer`): a segment x stage takes its most specific rule, and
+    each layer at a more specific key sets its fields on it, the most specific setting of each field winning. So
+    tier cycles and stage milestones combine without a rule per combination; `RuleMatch.sources` and
+    `Assessment.rule_sources` say which key set which field.
+
     ``calendar`` is where day-based durations are counted and what business durations count: a `Calendar`, or
     an IANA zone name for a Monday-to-Friday calendar in that zone without hours or holidays. A customer that
     carries its own time zone is counted in it, with this calendar's working days, hours and holidays.
@@ -187,6 +218,11 @@ class Policy(_PolicySlots):
     RuleKey(segment='A', stage='*')
     >>> str(policy.rule_for("B", "won").key)
     '*/*'
+    >>> layered = Policy("tiers", "Europe/Berlin", ["A", "B"], {("*", "*"): Rule.every("7d")},
+    ...                  layers={("A", "*"): Layer(intervals="3d"), ("*", "lead"): Layer(first_response="1d")})
+    >>> match = layered.rule_for("A", "lead")
+    >>> match.label, match.rule.intervals, match.rule.first_response
+    ('*/* + */lead + A/*', (days(3),), days(1))
     """
 
     name: str
@@ -194,6 +230,7 @@ class Policy(_PolicySlots):
     segments: tuple[Segment, ...] = attrs.field(converter=_segments)
     rules: tuple[tuple[RuleKey, Rule], ...] = attrs.field(converter=_rules)
     lifecycle: Lifecycle = DEFAULT_LIFECYCLE
+    layers: tuple[tuple[RuleKey, Layer], ...] = attrs.field(default=(), converter=_layers)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -217,45 +254,46 @@ class Policy(_PolicySlots):
                     value=segment,
                 )
             ranks[segment.id] = segment.rank
-        rules = dict(self.rules)
-        for key in rules:
-            if key.segment != ANY and key.segment not in ranks:
-                raise PolicyError(
-                    f"Policy.rules[{key}]: {unknown('segment', key.segment, ranks)}",
-                    field=f"Policy.rules[{key}]",
-                    value=key,
-                )
-            if key.stage != ANY:
-                if key.stage not in self.lifecycle:
+        rules, layers = dict(self.rules), dict(self.layers)
+        for name, keys in (("rules", rules), ("layers", layers)):
+            for key in keys:
+                where = f"Policy.{name}[{key}]"
+                if key.segment != ANY and key.segment not in ranks:
+                    raise PolicyError(f"{where}: {unknown('segment', key.segment, ranks)}", field=where, value=key)
+                if key.stage != ANY:
+                    if key.stage not in self.lifecycle:
+                        raise PolicyError(
+                            f"{where}: {unknown('stage', key.stage, self.lifecycle.ids)}", field=where, value=key
+                        )
+                    if self.lifecycle[key.stage].terminal:
+                        raise PolicyError(
+                            f'{where}: stage "{key.stage}" is terminal and expects no follow-up', field=where, value=key
+                        )
+                if name == "layers" and key in rules:
                     raise PolicyError(
-                        f"Policy.rules[{key}]: {unknown('stage', key.stage, self.lifecycle.ids)}",
-                        field=f"Policy.rules[{key}]",
-                        value=key,
-                    )
-                if self.lifecycle[key.stage].terminal:
-                    raise PolicyError(
-                        f'Policy.rules[{key}]: stage "{key.stage}" is terminal and expects no follow-up',
-                        field=f"Policy.rules[{key}]",
+                        f"{where}: the key also has a rule (a key holds a rule or a layer, not both)",
+                        field=where,
                         value=key,
                     )
         table: dict[tuple[str, str], Resolved] = {}
-        compiled: dict[RuleKey, Compiled] = {}
+        compiled: dict[Rule, Compiled] = {}
         missing = []
         for segment in self.segments:
             for stage in self.lifecycle:
                 if stage.terminal:
                     continue
-                match = self._resolve(rules, segment.id, stage.id)
+                match = _resolve(rules, layers, segment.id, stage.id)
                 if match is None:
                     missing.append(f"{segment.id}/{stage.id}")
                 else:
-                    if match.key not in compiled:
-                        compiled[match.key] = _compile(match.rule, self.calendar._work)
-                    table[segment.id, stage.id] = (match, compiled[match.key], segment.rank)
+                    if match.rule not in compiled:
+                        compiled[match.rule] = _compile(match.rule, self.calendar._work)
+                    table[segment.id, stage.id] = (match, compiled[match.rule], segment.rank)
         if missing:
+            below = " (a layer changes the rule below it, so each needs one)" if layers else ""
             raise PolicyError(
                 f"Policy {show(self.name)} has no rule for {', '.join(missing)}; "
-                'add those keys or a default ("*", "*")',
+                f'add those keys or a default ("*", "*"){below}',
                 field="Policy.rules",
             )
         object.__setattr__(self, "_zone", self.calendar._zone)
@@ -266,14 +304,6 @@ class Policy(_PolicySlots):
     def timezone(self) -> str:
         """The IANA zone of the policy's calendar."""
         return self.calendar.timezone
-
-    @staticmethod
-    def _resolve(rules: Mapping[RuleKey, Rule], segment: str, stage: str) -> RuleMatch | None:
-        for key in (RuleKey(segment, stage), RuleKey(segment, ANY), RuleKey(ANY, stage), RuleKey(ANY, ANY)):
-            rule = rules.get(key)
-            if rule is not None:
-                return RuleMatch(rule, key)
-        return None
 
     def rule_for(self, segment: str, stage: str) -> RuleMatch:
         """The rule for a segment x stage, and the key that matched.
@@ -356,6 +386,41 @@ class Policy(_PolicySlots):
         merged = dict(self.rules)
         merged.update((_to_key(key, "with_rules"), rule) for key, rule in rules.items())
         return attrs.evolve(self, rules=merged)
+
+
+def _resolve(
+    rules: Mapping[RuleKey, Rule], layers: Mapping[RuleKey, Layer], segment: str, stage: str
+) -> RuleMatch | None:
+    """The most specific rule for a segment x stage, with the fields of the layers above it set on it (the most
+    specific setting of each field wins); None when no key has a rule."""
+    above: list[tuple[RuleKey, Layer]] = []
+    for key in (RuleKey(segment, stage), RuleKey(segment, ANY), RuleKey(ANY, stage), RuleKey(ANY, ANY)):
+        rule = rules.get(key)
+        if rule is not None:
+            break
+        if key in layers:
+            above.append((key, layers[key]))
+    else:
+        return None
+    if not above:
+        return RuleMatch(rule, key)
+    settings: dict[str, Any] = {}
+    sources: dict[str, RuleKey] = {}
+    for layer_key, layer in reversed(above):  # the least specific first, so that the more specific overwrite
+        for name, value in layer.settings:
+            settings[name], sources[name] = value, layer_key
+    try:
+        merged = attrs.evolve(rule, **settings)
+    except PolicyError as error:
+        where = f"Policy.layers[{above[0][0]}]"
+        label = RuleMatch(rule, key, tuple(sources.items())).label
+        raise PolicyError(
+            f"{where}: the rule for {segment}/{stage} ({label}) is inconsistent: {error}",
+            field=where,
+            value=error.value,
+        ) from None
+    order = {name: index for index, name in enumerate(attrs.fields_dict(Rule))}
+    return RuleMatch(merged, key, tuple(sorted(sources.items(), key=lambda item: order[item[0]])))
 
 
 def _compile(rule: Rule, work: Workdays) -> Compiled:

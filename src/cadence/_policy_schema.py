@@ -182,6 +182,7 @@ def json_schema() -> dict[str, Any]:
             "segments": _listed(name, {"label": {"type": "string"}, "rank": {"type": "integer", "minimum": 0}}),
             "stages": _listed(name, {"label": {"type": "string"}, "terminal": {"type": "boolean"}}),
             "rules": {"type": "array", "minItems": 1, "items": _rule(duration, name)},
+            "layers": {"type": "array", "items": _rule(duration, name, layer=True)},
         },
     }
 
@@ -197,11 +198,17 @@ def _listed(name: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
     return {"type": "array", "minItems": 1, "items": {"oneOf": [name, table]}}
 
 
-def _rule(duration: dict[str, Any], name: dict[str, Any]) -> dict[str, Any]:
-    """A rule: its key (``key = "segment/stage"``, or the two apart), then the fields of `Rule`."""
+def _rule(duration: dict[str, Any], name: dict[str, Any], layer: bool = False) -> dict[str, Any]:
+    """A rule: its key (``key = "segment/stage"``, or the two apart), then the fields of `Rule`. A layer has the
+    same keys, none required (and one list at most in either of its two forms)."""
     table = _table(Rule, duration)
     key = {"key": {"type": "string", "pattern": r"^[^/]+/[^/]+$"}, "segment": name, "stage": name}
-    return {**table, "properties": {**key, **table["properties"]}}
+    out = {**table, "properties": {**key, **table["properties"]}}
+    if layer:
+        out.pop("required", None)
+        either = out.pop("oneOf")
+        out["not"] = {"required": [each for alternative in either for each in alternative["required"]]}
+    return out
 
 
 def _table(kind: type, duration: dict[str, Any]) -> dict[str, Any]:

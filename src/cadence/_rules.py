@@ -1,7 +1,9 @@
-"""A `Rule` is the cadence for one segment x stage; a `ContactFilter` says which contacts reset its clock."""
+"""A `Rule` is the cadence for one segment x stage; a `ContactFilter` says which contacts reset its clock; a `Layer`
+sets some fields of a rule, for a layered policy."""
 
 from __future__ import annotations
 
+import difflib
 import enum
 import itertools
 from collections.abc import Iterable
@@ -23,7 +25,7 @@ from cadence._model import NON_REACH, Channel, Direction, Outcome, contact_code,
 from cadence._plan import DaysOff, Schedule
 from cadence._rulebook import Cap, Level, Plain, Reclaim, Touchpoint, Unanswered, ladder, stuck_after, touchpoints
 
-__all__ = ["ContactFilter", "DaysOff", "Rule", "Schedule"]
+__all__ = ["ContactFilter", "DaysOff", "Layer", "Rule", "Schedule"]
 
 _E = TypeVar("_E", bound=enum.Enum)
 
@@ -268,6 +270,7 @@ reclaim=None, touchpoints=(), stuck_after=None, reply_within=None, schedule=<Sch
     )
     counts: ContactFilter = attrs.field(
         default=ContactFilter(),
+        validator=_instance(ContactFilter, "Rule.counts"),
         repr=lambda _: "ContactFilter(...)",
         metadata={
             "file": "record",
@@ -351,10 +354,6 @@ reclaim=None, touchpoints=(), stuck_after=None, reply_within=None, schedule=<Sch
                         field=f"Rule.{name}",
                         value=value,
                     )
-        if not isinstance(self.counts, ContactFilter):
-            raise PolicyError(
-                f"Rule.counts must be a ContactFilter (got {show(self.counts)})", field="Rule.counts", value=self.counts
-            )
         # (Not the reply deadline: an inquiry to answer within 4 hours is due soon from the start under a day's
         # heads-up, which is what the heads-up is for.)
         deadlines = [*self.intervals, *([self.first_response] if self.first_response is not None else [])]
@@ -451,3 +450,78 @@ def _never_shorter(later: Duration, earlier: Duration) -> bool:
 def _require_positive(duration: Duration, field: str) -> None:
     if _is_negative(duration) or _is_zero(duration):
         raise PolicyError(f"{field} must be > 0 (got {duration})", field=field, value=duration)
+
+
+@attrs.frozen(init=False, repr=False)
+class Layer:
+    """Some fields of a `Rule`, for a key of a policy's ``layers``: a more specific key that changes only the fields
+    it sets (docs/concepts.md, "Layered policies").
+
+    ``Layer(first_response="1d")`` under ``*/lead`` gives every lead a first-response deadline of a day while the
+    segment's rule (``A/*``) keeps its interval. The fields are those of `Rule`, with the same values and checks;
+    the rule they make with the rule below them is checked when the policy is built. ``settings`` holds them in the
+    order of `Rule`'s fields, so two layers that set the same values are equal.
+
+    >>> Layer(grace="1d", first_response="4h")
+    Layer(first_response=4 hours, grace=1 day)
+    >>> Layer(intervals="3d").settings
+    (('intervals', (days(3),)),)
+    >>> Layer(interval="3d")
+    Traceback (most recent call last):
+    ...
+    cadence.PolicyError: Layer.interval: a Rule has no such field (did you mean "intervals"?)
+    """
+
+    settings: tuple[tuple[str, Any], ...]
+    """The fields this layer sets and their values, in the order of `Rule`'s fields."""
+
+    def __init__(self, **fields: Any) -> None:
+        self.__attrs_init__(_layer_settings(fields))
+
+    def __repr__(self) -> str:
+        return f"Layer({', '.join(f'{name}={_shown_setting(value)}' for name, value in self.settings)})"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The settings as a dict, the keyword arguments of `attrs.evolve` on a `Rule`."""
+        return dict(self.settings)
+
+
+def _shown_setting(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "(" + ", ".join(str(item) for item in value) + ("," if len(value) == 1 else "") + ")"
+    return str(value)
+
+
+def _layer_settings(fields: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    known = attrs.fields_dict(Rule)
+    for name in fields:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f'did you mean "{close[0]}"?' if close else f"fields: {', '.join(known)}"
+            raise PolicyError(f"Layer.{name}: a Rule has no such field ({hint})", field=f"Layer.{name}", value=name)
+    if not fields:
+        raise PolicyError("a Layer must set at least one field of a Rule", field="Layer", value=fields)
+    out = []
+    for name, field in known.items():
+        if name not in fields:
+            continue
+        value = fields[name]
+        if value is None:
+            raise PolicyError(
+                f"Layer.{name}: a layer sets values, and None is no value (give the key a Rule to leave {name} unset)",
+                field=f"Layer.{name}",
+                value=value,
+            )
+        try:
+            if field.converter is not None:
+                value = field.converter(value)  # type: ignore[operator]
+            if field.validator is not None:
+                field.validator(None, field, value)
+        except PolicyError as error:
+            message = str(error)
+            if message.startswith("Rule."):
+                message = "Layer." + message.removeprefix("Rule.")
+            where = None if error.field is None else error.field.replace("Rule.", "Layer.", 1)
+            raise PolicyError(message, field=where, value=error.value) from None
+        out.append((name, value))
+    return tuple(out)

@@ -455,7 +455,7 @@ def assessment_cells(item: Assessment, as_of: str) -> dict[str, str]:
         "overdue_at": instant(item.overdue_at),
         "churn_risk_at": instant(item.churn_risk_at),
         "last_contact_at": instant(item.last_contact_at),
-        "rule": "" if item.rule_key is None else str(item.rule_key),
+        "rule": item.rule_label or "",
     }
 
 

@@ -452,8 +452,8 @@ def backtest(
 ) -> Any:
     """`cadence.backtest` of the customers of tables (see `timeline` for the tables), as a table of the customers'
     library with the `FOLLOW_UP_COLUMNS`, one row per follow-up that fell due in [``since``, ``until``): instants
-    as UTC timestamps, ``rule`` the key that applied, ``completion`` the `Completion` value, ``late_by_seconds``
-    the working time past the overdue threshold (0 unless late)."""
+    as UTC timestamps, ``rule`` the key that applied (with its layers: `RuleMatch.label`), ``completion`` the
+    `Completion` value, ``late_by_seconds`` the working time past the overdue threshold (0 unless late)."""
     read = _read(policy, customers, contacts, deferrals, changes, mapping)
     found = _backtest.backtest(policy, read.customers, read.histories, since=since, until=until)
     instants = ("anchor_at", "due_at", "fell_due_at", "overdue_at", "done_at")
@@ -891,7 +891,7 @@ class _Output:
         rule, zone = np.maximum(people.rule, -1), np.maximum(people.zone, 0)
         columns: dict[str, Any] = {}
         columns["status"] = np.array([s.value for s in STATUSES], dtype=object)[answers.status]
-        columns["rule"] = np.array([str(m.key) for m, _, _ in entries] + [None], dtype=object)[rule]
+        columns["rule"] = np.array([m.label for m, _, _ in entries] + [None], dtype=object)[rule]
         kinds = np.array(["stage_entry", "counted_contact", "deferral", None], dtype=object)
         columns["anchor_kind"] = kinds[answers.anchor_kind]
         columns["step"] = answers.step

@@ -50,7 +50,7 @@ from cadence._errors import CadenceError, PolicyError, PolicyFileError, Problem,
 from cadence._model import DEFAULT_LIFECYCLE, Lifecycle, Segment, Stage
 from cadence._policy import ANY, Policy, RuleKey, unknown
 from cadence._policy_schema import FORMAT_VERSION, FileField, catalogue, json_schema
-from cadence._rules import Rule
+from cadence._rules import Layer, Rule
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -61,7 +61,7 @@ __all__ = ["FORMAT_VERSION", "dump", "dumps", "from_dict", "json_schema", "load"
 
 _T = TypeVar("_T")
 _MAX_TEXT = 5_000_000  # characters: a policy is a settings file, not a data set
-_TOP = ("version", "name", "calendar", "segments", "stages", "rules")
+_TOP = ("version", "name", "calendar", "segments", "stages", "rules", "layers")
 _CALENDAR = ("timezone", "workdays", "hours", "holidays", "extra_workdays")
 _HOLIDAY_SOURCE = ("country", "years", "subdiv")
 # A rule's key: key = "segment/stage", or the two apart; then the fields of `Rule`, from its catalogue.
@@ -157,12 +157,15 @@ class _Reader:
         )
         lifecycle = self.attempt(lambda: self.lifecycle(top["stages"])) if "stages" in top else DEFAULT_LIFECYCLE
         rules = self.attempt(lambda: self.each(self.items(top.get("rules"), "rules"), "rules", self.rule)) or []
+        layers: list[tuple[RuleKey, Layer, str]] = []
+        if "layers" in top:
+            layers = self.attempt(lambda: self.each(self.items(top["layers"], "layers"), "layers", self.layer)) or []
         if segments is not None and lifecycle is not None:
-            self.check_keys(rules, segments, lifecycle)
+            self.check_keys([*rules, *layers], segments, lifecycle)
         if not self.problems:
             pairs = [(key, rule) for key, rule, _ in rules]
             policy = self.attempt(
-                lambda: self.build(lambda: Policy(name, calendar, segments, pairs, lifecycle), "", "Policy")
+                lambda: self.build(lambda: _layered(name, calendar, segments, pairs, lifecycle, layers), "", "Policy")
             )
         if self.problems:
             raise PolicyFileError(self.problems)
@@ -234,6 +237,19 @@ class _Reader:
 
     def rule(self, value: object, path: str) -> tuple[RuleKey, Rule, str]:
         table = self.table(value, path, (*_RULE_KEY, *_file_keys(Rule)), "rule settings")
+        key = self.key(table, path)
+        fields = self.fields(Rule, table, path)
+        return key, self.build(lambda: Rule(**fields), path, "Rule"), path
+
+    def layer(self, value: object, path: str) -> tuple[RuleKey, Layer, str]:
+        table = self.table(value, path, (*_RULE_KEY, *_file_keys(Rule)), "layer settings")
+        key = self.key(table, path)
+        fields = self.fields(Rule, table, path, partial=True)
+        return key, self.build(lambda: Layer(**fields), path, "Layer"), path
+
+    def key(self, table: Mapping[str, Any], path: str) -> RuleKey:
+        """The key of a rule or layer: ``key = "segment/stage"``, or ``segment`` and ``stage`` (each ``*`` if left
+        out)."""
         if "key" in table:
             if "segment" in table or "stage" in table:
                 raise self.fail(path, 'give either key = "segment/stage" or segment and stage, not both')
@@ -247,16 +263,19 @@ class _Reader:
             segment = self.string(table.get("segment", ANY), _join(path, "segment"))
             stage = self.string(table.get("stage", ANY), _join(path, "stage"))
             key = RuleKey(segment, stage)
-        fields = self.fields(Rule, table, path)
-        rule = self.build(lambda: Rule(**fields), path, "Rule")
-        return key, rule, path
+        return key
 
-    def fields(self, kind: type, table: Mapping[str, Any], path: str) -> dict[str, Any]:
+    def fields(self, kind: type, table: Mapping[str, Any], path: str, partial: bool = False) -> dict[str, Any]:
         """The arguments of ``kind`` from its table, by its field catalogue; every bad field is recorded, then
-        reading stops if there was any."""
+        reading stops if there was any. ``partial`` (a layer) requires no field, and the fields given need not make
+        a whole ``kind``."""
         catalogued = catalogue(kind)
         for field in catalogued:
-            if field.one is not None and (field.one in table) == (field.name in table):
+            if field.one is None:
+                continue
+            if field.one in table and field.name in table:
+                raise self.fail(path, f'give {field.one} = "7d" or {field.name} = ["2d", "5d", "15d"], not both')
+            if not partial and field.one not in table and field.name not in table:
                 raise self.fail(
                     path, f'give {field.one} = "7d" or {field.name} = ["2d", "5d", "15d"] (exactly one of them)'
                 )
@@ -265,7 +284,7 @@ class _Reader:
         for field in catalogued:
             given = [key for key in field.keys if key in table]
             if not given:
-                if field.required:
+                if field.required and not partial:
                     self.fail(_join(path, field.name), "required")
                 continue
             with contextlib.suppress(_Bad):
@@ -307,8 +326,11 @@ class _Reader:
         arguments = self.fields(kind, self.table(value, path, keys, what), path)
         return self.build(lambda: kind(**arguments), path, kind.__name__)
 
-    def check_keys(self, rules: list[tuple[RuleKey, Rule, str]], segments: list[Segment], lifecycle: Lifecycle) -> None:
-        """Unknown segments and stages, terminal stages and duplicate keys, each with the rule's path."""
+    def check_keys(
+        self, rules: list[tuple[RuleKey, Rule | Layer, str]], segments: list[Segment], lifecycle: Lifecycle
+    ) -> None:
+        """Unknown segments and stages, terminal stages and keys given twice (among the rules and layers), each with
+        the path of the rule or layer."""
         segment_ids = [segment.id for segment in segments]
         seen: dict[RuleKey, str] = {}
         for key, _, path in rules:
@@ -321,6 +343,21 @@ class _Reader:
             if key in seen:
                 self.fail(path, f"the key {key} is already used by {seen[key]}")
             seen.setdefault(key, path)
+
+
+def _layered(
+    name: Any, calendar: Any, segments: Any, rules: Any, lifecycle: Any, layers: list[tuple[RuleKey, Layer, str]]
+) -> Policy:
+    """The policy, with an error about a layer (``Policy.layers[A/lead]``, the rule it makes is inconsistent) moved
+    to the layer's place in the document (``layers[2]``)."""
+    try:
+        return Policy(name, calendar, segments, rules, lifecycle, [(key, layer) for key, layer, _ in layers])
+    except PolicyError as error:
+        paths = {f"Policy.layers[{key}]": path for key, _, path in layers}
+        if error.field not in paths:
+            raise
+        message = str(error).removeprefix(f"{error.field}: ")
+        raise PolicyError(message, field=f"Policy.{paths[error.field]}", value=error.value) from None
 
 
 def _field_named(message: str, owner: str) -> str | None:
@@ -388,7 +425,9 @@ def to_dict(policy: Policy, *, calendar: bool = True) -> dict[str, Any]:
     out["segments"] = [_segment_dict(segment) for segment in policy.segments]
     if policy.lifecycle != DEFAULT_LIFECYCLE:
         out["stages"] = [_stage_dict(stage) for stage in policy.lifecycle]
-    out["rules"] = [_rule_dict(key, rule) for key, rule in policy.rules]
+    out["rules"] = [{"key": str(key), **_record_dict(rule)} for key, rule in policy.rules]
+    if policy.layers:
+        out["layers"] = [{"key": str(key), **_layer_dict(layer)} for key, layer in policy.layers]
     return out
 
 
@@ -509,8 +548,17 @@ def _stage_dict(stage: Stage) -> dict[str, Any]:
     return out
 
 
-def _rule_dict(key: RuleKey, rule: Rule) -> dict[str, Any]:
-    return {"key": str(key), **_record_dict(rule)}
+def _layer_dict(layer: Layer) -> dict[str, Any]:
+    """A layer as a table: every field it sets, defaults included (a layer that sets a default changes a rule)."""
+    fields = {field.name: field for field in catalogue(Rule)}
+    out: dict[str, Any] = {}
+    for name, value in layer.settings:
+        field = fields[name]
+        if field.one is not None and len(value) == 1:
+            out[field.one] = value[0].short()
+        else:
+            out[name] = _written(field, value)
+    return out
 
 
 def _record_dict(record: object) -> dict[str, Any]:
