@@ -246,6 +246,7 @@ _levels = st.integers(0, 2**10 - 1)  # escalation levels at 0 to 9 days: a bit e
 # Reclaim: (after: 1 to 90, hours or days; protect; extend; max_protect, hours longer than protect), 0 for none
 _reclaims = _choices(180, 181, 181, 32)
 _touches = _choices(2, 4, 21)  # in days?, window 0 to 3, gap 0 to 20
+_dated_touch = st.integers(0, 41 * 3 - 1) | st.just(0)  # 0: none; else after -20 to 20 days, window 0 to 2 days
 _stuck = st.integers(0, 180)  # stuck_after: 1 to 90, hours or days; 0 for none
 _fixed = st.booleans()  # schedule: "fixed" or the default
 _reply = st.integers(0, 4)  # reply_within: one of the rule's deadlines (the shortest bounds the heads-up); 0 for none
@@ -356,7 +357,12 @@ def _rules(draw: st.DrawFn, monotone: bool, day_granular: bool) -> Rule:
         extras["escalation"] = [(f"{d}d", f"level {d}") for d in range(10) if levels >> d & 1]
         if reclaims:
             extras["reclaim"] = _reclaim(draw(_reclaims))
-        extras["touchpoints"] = _touchpoints([draw(_touches) for _ in range(touches)])
+        dated = draw(_dated_touch)  # one touchpoint of the customer's "renewal" date, in one rule of three
+        extras["touchpoints"] = _touchpoints([draw(_touches) for _ in range(touches)]) + (
+            [Touchpoint(days(dated % 41 - 20), window=days(dated // 41), label="renewal", of="renewal")]
+            if dated
+            else []
+        )
         stuck = draw(_stuck)
         if stuck:
             extras["stuck_after"] = _plain((stuck - 1) % 2, (stuck - 1) // 2 + 1)
@@ -471,6 +477,8 @@ _minutes_200_days = st.integers(0, _MINUTES_200_DAYS)
 _pauses = st.integers(0, 5)
 _pause_ends = st.integers(-_PAUSE_MINUTES, _PAUSE_MINUTES)
 _claims = st.integers(0, _MINUTES_200_DAYS + _CLAIM_MINUTES + 1)  # 0: not claimed
+# The customer's "renewal" date, from 100 days before as_of to 100 after: 0 none, odd a date, even an instant
+_renewals = st.integers(0, 400) | st.just(0)
 
 
 @st.composite
@@ -480,7 +488,7 @@ def _customer_specs(draw: st.DrawFn, terminal: bool) -> tuple[int, ...]:
     who = draw(_who[terminal])
     pause = draw(_pauses)
     pause_end = draw(_pause_ends) if pause == 5 else 0
-    return terminal, back, older, who, pause, pause_end, draw(_claims)
+    return terminal, back, older, who, pause, pause_end, draw(_claims), draw(_renewals)
 
 
 _CUSTOMER_SPECS = {terminal: _customer_specs(terminal) for terminal in (False, True)}
@@ -493,7 +501,7 @@ def customer_specs(*, terminal: bool = False) -> st.SearchStrategy[tuple[int, ..
 
 def customer_at(as_of: datetime, spec: tuple[int, ...]) -> Customer:
     """The customer a spec of `customer_specs` describes, relative to ``as_of``."""
-    terminal, back, older, who, pause, pause_end, claim = spec
+    terminal, back, older, who, pause, pause_end, claim, renewal = spec
     stage, segment, owner, entered_zone, created_zone, zone = _digits(who, *_WHO[bool(terminal)])
     entered = shift(as_of, minutes=-back)
     created = shift(entered, minutes=-older)
@@ -504,6 +512,9 @@ def customer_at(as_of: datetime, spec: tuple[int, ...]) -> Customer:
             fields["do_not_contact_until"] = _in_zone(shift(as_of, minutes=pause_end), created_zone)
     if claim:
         fields["claimed_at"] = _in_zone(shift(as_of, minutes=_CLAIM_MINUTES + 1 - claim), entered_zone)
+    if renewal:
+        day = shift(as_of, days=renewal // 2 - 100, hours=renewal % 7)
+        fields["dates"] = {"renewal": day.date() if renewal % 2 else _in_zone(day, created_zone)}
     return Customer(
         id=f"c{who % 1000}",
         segment="AB"[segment],

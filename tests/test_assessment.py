@@ -106,6 +106,7 @@ def read_everything(result: Assessment) -> dict[str, object]:
         "anchor_at": iso(result.anchor_at),
         "due_soon_at": iso(result.due_soon_at),
         "due_at": iso(result.due_at),
+        "cadence_due_at": iso(result.cadence_due_at),
         "overdue_at": iso(result.overdue_at),
         "churn_risk_at": iso(result.churn_risk_at),
         "last_contact_at": iso(result.last_contact_at),

@@ -148,6 +148,19 @@ def check(crm: Path, *args: str) -> Ran:
     return run("check", "--policy", "abc", "--timezone", "Europe/Berlin", *files, *args)
 
 
+RENEWALS = """\
+version = 1
+name = "renewals"
+calendar = "Europe/Berlin"
+segments = ["A"]
+
+[[rules]]
+key = "*/*"
+interval = "30d"
+touchpoints = [{ after = "-30d", window = "7d", label = "renewal call", of = "contract_end" }]
+"""
+
+
 def write(path: Path, text: str) -> str:
     path.write_text(text, encoding="utf-8")
     return str(path)
@@ -182,6 +195,36 @@ class TestColumnWise:
         assert used == [True]
         assert (fast.returncode, fast.stderr) == (0, "")
         assert fast.stdout == slow.stdout
+
+    def test_customer_dates_for_dated_touchpoints(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A renewal touchpoint 30 days before each customer's contract_end column: dates column-wise, instants by
+        the row reader, the same report either way, and a bad date named by file, line and column."""
+        policy = write(tmp_path / "p.toml", RENEWALS)
+        header = "id,segment,stage,stage_entered_at,created_at,contract_end\n"
+        rows = [f"{c},A,retention,2026-01-05T09:00:00+01:00,2026-01-05T09:00:00+01:00,{end}\n"
+                for c, end in (("a", "2026-06-30"), ("b", ""), ("c", "2026-07-04"))]  # fmt: skip
+        contacts = write(tmp_path / "k.csv", "customer_id,at,channel\n" + "".join(
+            f"{c},2026-05-25T10:00:00+02:00,call\n" for c in "abc"))  # fmt: skip
+        command = ["check", "--policy", policy, "--contacts", contacts, "--as-of", "2026-06-05T10:00:00+02:00"]
+        customers = write(tmp_path / "c.csv", header + "".join(rows))
+        assert read_tables(customers, contacts, None, ["contract_end"]) is not None
+        fast = main(capsys, *command, "--customers", customers, "--format", "csv")
+        monkeypatch.setattr(cli, "read_tables", lambda *given: None)
+        slow = main(capsys, *command, "--customers", customers, "--format", "csv")
+        assert fast == slow
+        assert '"c","","A","retention","due","2026-06-04T00:00:00+02:00"' in fast[1]
+        monkeypatch.undo()
+        as_instant = write(
+            tmp_path / "i.csv", header + "".join(rows).replace("2026-07-04", "2026-07-04T00:00:00+02:00")
+        )
+        assert read_tables(as_instant, contacts, None, ["contract_end"]) is None  # the row reader's
+        assert main(capsys, *command, "--customers", as_instant, "--format", "csv")[1] == fast[1]
+        bad = write(tmp_path / "b.csv", header + "".join(rows).replace("2026-07-04", "2026-07-44"))
+        status, _, err = main(capsys, *command, "--customers", bad)
+        assert status == 2
+        assert "b.csv:4: column contract_end: '2026-07-44' is not a date (YYYY-MM-DD) or an instant" in err
 
     @pytest.mark.parametrize(
         "cell", ["X1,A ,lead", "X1,A,lead\u2003", "X1,\x1fA,lead", "X1,A,lead,2026-03-01T10:00:00.5+00:00"]

@@ -268,6 +268,42 @@ def test_a_touchpoint_due_now_drives_the_status_and_the_reason() -> None:
         assert (row["touchpoints_pending"], row["touchpoints_missed"]) == statuses
 
 
+@pytest.mark.parametrize("library", ["pandas", "polars"])
+def test_customer_dates_are_read_from_the_columns_the_touchpoints_name(library: str) -> None:
+    """A renewal 30 days before contract_end: a date column (pandas holds dates as midnight timestamps), nulls for
+    customers without one, and a cell that is no date named by row and column."""
+    from cadence import Customer, Policy, Touchpoint
+
+    rule = Rule.every("30d", touchpoints=[Touchpoint("-30d", "7d", "renewal call", of="contract_end")])
+    renewals = Policy("p", BERLIN, ["A"], {"*/*": rule})
+    entered = berlin(2026, 1, 5, 9)
+    ends = [date(2026, 6, 30), None, date(2026, 7, 4)]
+    people = {"id": ["a", "b", "c"], "segment": ["A"] * 3, "stage": ["retention"] * 3,
+              "stage_entered_at": [entered] * 3, "created_at": [entered] * 3}  # fmt: skip
+    if library == "pandas":
+        table = pd.DataFrame({**people, "contract_end": pd.to_datetime(ends)})
+    else:
+        table = pl.DataFrame({**people, "contract_end": ends})
+    touches = {"customer_id": ["a", "b", "c"], "at": [berlin(2026, 5, 25, 10)] * 3, "channel": ["call"] * 3}
+    contacts = pd.DataFrame(touches) if library == "pandas" else pl.DataFrame(touches)
+    as_of = berlin(2026, 6, 5, 10)
+    result = frames.assess(renewals, table, contacts, as_of=as_of, reasons=True)
+    rows = result.to_dicts() if library == "polars" else result.to_dict("records")
+    for row, end in zip(rows, ends, strict=True):
+        customer = Customer(row["customer_id"], "A", "retention", entered, entered,
+                            dates={} if end is None else {"contract_end": end})  # fmt: skip
+        expected = assess(renewals, customer, [call(berlin(2026, 5, 25, 10))], as_of=as_of)
+        assert (row["status"], row["reason"]) == (expected.status.value, expected.reason)
+        assert row["due_at"] == expected.due_at
+    assert rows[2]["status"] == "due"
+    if library == "pandas":
+        bad = pd.DataFrame({**people, "contract_end": ["2026-06-30", "soon", None]})
+        with pytest.raises(
+            TableError, match=r"customers row 1, column 'contract_end': Customer.dates\['contract_end'\]"
+        ):
+            frames.assess(renewals, bad, contacts, as_of=as_of)
+
+
 _T0 = datetime(2026, 3, 1, tzinfo=timezone.utc)
 _YEAR_1 = datetime(1, 1, 1, tzinfo=timezone.utc)
 _PEOPLE = {"id": ["a", "b"], "segment": ["A", "B"], "stage": ["lead", "lead"], "stage_entered_at": [_T0, _T0],

@@ -83,8 +83,10 @@ def tables(draw: st.DrawFn, *, late: bool = False) -> Scenario:
         policy = columnar_policy(policy)
     count = draw(st.integers(1, 6))
     people: People = []
+    instants = draw(st.booleans())  # renewal dates as instants or as dates: a column holds one kind
     for index in range(count):
         customer = attrs.evolve(customer_at(as_of, draw(customer_specs(terminal=True))), id=f"c-{index}")
+        customer = _one_kind(customer, instants)
         history = history_at(as_of, draw(history_specs()))
         history += [
             Contact(shift(as_of, minutes=-back), "call", "outbound", outcome) for back, outcome in draw(_attempts)
@@ -148,8 +150,29 @@ def customers_table(library: str, people: People) -> Any:
             "do_not_contact": ("flag", [c.do_not_contact for c in who]),
             "do_not_contact_until": ("instant", [_utc(c.do_not_contact_until) for c in who]),
             "claimed_at": ("instant", [_utc(c.claimed_at) for c in who]),
+            "renewal": _renewals(who),
         },
     )
+
+
+def _renewals(who: list[Customer]) -> tuple[str, list[Any]]:
+    """The customers' renewal dates as one column: of dates, or of instants (`tables` gives a table one kind)."""
+    values = [dict(c.dates).get("renewal") for c in who]
+    if any(isinstance(value, datetime) for value in values):
+        return "instant", [_utc(value) for value in values]
+    return "date", values
+
+
+def _one_kind(customer: Customer, instants: bool) -> Customer:
+    """The customer with its renewal date as a date, or as an instant (the start of that date in UTC)."""
+    value = dict(customer.dates).get("renewal")
+    if value is None:
+        return customer
+    if instants and not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    elif not instants and isinstance(value, datetime):
+        value = value.date()
+    return attrs.evolve(customer, dates={"renewal": value})
 
 
 def _events(people: People, kind: type, rng: random.Random) -> list[tuple[str, Any]]:

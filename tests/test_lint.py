@@ -184,8 +184,8 @@ class TestLayers:
     def test_a_layer_that_a_segment_rule_takes_from_a_segment(self) -> None:
         policy = layered({"*/lead": Layer(first_response="1d")}, {"*/*": Rule.every("7d"), "A/*": Rule.every("3d")})
         assert messages(policy)[0] == (
-            "info */lead: is not used for segment A: a more specific rule there takes every field (make it a layer "
-            "to combine the two)"
+            "info */lead: is not used for A/lead: a more specific rule takes every field there (make it a layer to "
+            "combine the two)"
         )
 
     def test_findings_of_the_rule_layers_make_name_the_layer_and_the_keys(self) -> None:
@@ -194,6 +194,14 @@ class TestLayers:
         assert messages(policy)[0] == (
             "warning A/*: the rule */* + */lead + A/*: the first-response deadline (4 days) is longer than the "
             "interval (2 days): the first contact is allowed to wait longer than every later one"
+        )
+
+    def test_a_segment_layer_under_a_rule_for_one_of_its_stages(self) -> None:
+        """The review's case: the layer is lost for A/lead only, not for all of A."""
+        policy = layered({"A/*": Layer(grace="1d")}, {"*/*": Rule.every("7d"), "A/lead": Rule.every("2d")})
+        assert messages(policy)[0] == (
+            "info A/*: is not used for A/lead: a more specific rule takes every field there (make it a layer to "
+            "combine the two)"
         )
 
     def test_combinations_with_layers_do_not_fall_to_the_default(self) -> None:

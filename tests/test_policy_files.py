@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 import string
 from collections.abc import Callable
 from pathlib import Path
@@ -426,6 +427,29 @@ class TestLayers:
         with pytest.raises(PolicyFileError) as raised:
             loads(LAYERED + "\n[[layers]]\n" + more)
         assert any(line.strip().startswith(problem) for line in str(raised.value).splitlines()[1:])
+
+    def test_the_schema_refuses_a_layer_without_a_field(self) -> None:
+        data = to_dict(loads(LAYERED))
+        for layer in ({"key": "B/*"}, {}):
+            with pytest.raises(jsonschema.ValidationError):
+                jsonschema.validate({**data, "layers": [layer]}, json_schema())
+
+    def test_an_inconsistent_rule_blames_the_layer_that_set_the_field(self) -> None:
+        """The review's case: */lead sets the grace that A/* is not to blame for."""
+        text = LAYERED.replace('grace = "0d"', 'grace = "-1d"')
+        with pytest.raises(PolicyFileError) as raised:
+            loads(text)
+        assert str(raised.value).splitlines()[1].strip() == "layers[1].grace: must be >= 0 (got -1 day) (line 18)"
+        layers = {"A/*": Layer(intervals="1d"), "*/lead": Layer(heads_up="2d")}
+        with pytest.raises(PolicyError, match=r"^Policy.layers\[\*/lead\]: the rule for A/lead .*Rule.heads_up"):
+            Policy("t", "UTC", ["A"], {"*/*": Rule.every("7d")}, layers=layers)
+
+    def test_the_examples_of_the_docs_load(self) -> None:
+        """The TOML blocks of docs/policy-files.md: the format's example is a policy that loads."""
+        text = (Path(__file__).parent.parent / "docs" / "policy-files.md").read_text(encoding="utf-8")
+        blocks = re.findall(r"```toml\n(.*?)```", text, re.DOTALL)
+        policy = loads(blocks[0])
+        assert [str(key) for key, _ in policy.layers] == ["*/won"]
 
     def test_the_schema_refuses_both_forms_of_a_list_in_a_layer(self) -> None:
         data = to_dict(loads(LAYERED))

@@ -79,7 +79,9 @@ def snapshot(result: Assessment) -> tuple[object, ...]:
 
 
 def thresholds(result: Assessment) -> list[tuple[datetime, Status]]:
-    pairs = [(result.due_soon_at, Status.DUE_SOON), (result.due_at, Status.DUE), (result.overdue_at, Status.OVERDUE)]
+    # The cadence's thresholds (a touchpoint that makes the customer due shows its own time as due_at).
+    pairs = [(result.due_soon_at, Status.DUE_SOON), (result.cadence_due_at, Status.DUE),
+             (result.overdue_at, Status.OVERDUE)]  # fmt: skip
     if result.churn_risk_at is not None:
         pairs.append((result.churn_risk_at, Status.CHURN_RISK))
     return [(at, status) for at, status in pairs if at is not None]
@@ -255,18 +257,18 @@ def test_thresholds_are_ordered(scenario) -> None:
     or a pause's end the follow-up is due at that end, the anchor, so the due time is at it, not after it."""
     result = assess(*scenario[:3], as_of=scenario[3])
     if result.status is Status.INACTIVE:
-        assert result.due_soon_at is result.due_at is result.overdue_at is result.churn_risk_at is None
+        assert result.due_soon_at is result.cadence_due_at is result.overdue_at is result.churn_risk_at is None
         return
     assert result.due_soon_at is not None
-    assert result.due_at is not None
+    assert result.cadence_due_at is not None
     assert result.overdue_at is not None
-    assert result.due_soon_at <= result.due_at <= result.overdue_at
+    assert result.due_soon_at <= result.cadence_due_at <= result.overdue_at
     assert result.anchor_at is not None
     assert result.due_soon_at >= result.anchor_at
     if result.anchor_kind in (AnchorKind.DEFERRAL, AnchorKind.DO_NOT_CONTACT):
-        assert result.due_at == result.anchor_at
+        assert result.cadence_due_at == result.anchor_at
     else:
-        assert result.due_at > result.anchor_at
+        assert result.cadence_due_at > result.anchor_at
 
 
 def test_due_soon_is_never_before_the_anchor() -> None:
@@ -337,7 +339,7 @@ def test_day_granular_due_dates_start_their_local_date(scenario) -> None:
     assert deadline is not None
     assert deadline.is_calendar
     assert result.rule is not None
-    due = result.due_at
+    due = result.cadence_due_at
     assert due is not None
     zone = get_zone(result.timezone, "zone")
     due_us = instant_us(due, "due")
@@ -434,7 +436,7 @@ def test_extreme_dates_give_an_answer_or_a_cadence_error(policy: Policy, as_of: 
         assert result.reason
         # As instants: an imaginary wall time (in a DST gap) never compares equal across zones (PEP 495).
         assert instant_us(result.as_of, "as_of") == instant_us(as_of, "as_of")
-        assert result.due_soon_at <= result.due_at <= result.overdue_at  # type: ignore[operator]
+        assert result.due_soon_at <= result.cadence_due_at <= result.overdue_at  # type: ignore[operator]
         assert result.churn_risk_at is None or result.churn_risk_at > entered
     except CadenceError as error:
         assert "range" in str(error) or "before" in str(error)

@@ -18,11 +18,13 @@ from builders import berlin as at
 from builders import call, person, policy
 from cadence import (
     AnchorKind,
+    CadenceError,
     CadenceWarning,
     Calendar,
     Contact,
     Customer,
     Deferral,
+    InputError,
     Policy,
     PolicyError,
     Rule,
@@ -30,6 +32,7 @@ from cadence import (
     assess,
 )
 from cadence._rulebook import Cap, Level, Reclaim, Recommendation, Touchpoint, TouchpointState, Unanswered
+from cadence._time import instant_us
 from strategies import as_of_instants, customer_at, customer_specs, history_at, history_specs, policies, shift
 
 
@@ -459,6 +462,79 @@ class TestTouchpoints:
     def test_overlapping_touchpoints_are_refused(self) -> None:
         with pytest.raises(PolicyError, match=r"the windows of 'a' \(3 days \+/- 2 days\) and 'b' \(5 days"):
             Rule.every("1mo", touchpoints=[Touchpoint("3d", "2d", "a"), Touchpoint("5d", "1d", "b")])
+
+
+class TestDatedTouchpoints:
+    """Touchpoints of a customer's own dates (Odoo's renewals, a delivery, a contract's end), before or after."""
+
+    rule = Rule.every("1mo", touchpoints=[Touchpoint("-30d", "7d", "renewal call", of="contract_end"),
+                                          Touchpoint("2d", "0d", label="welcome")])  # fmt: skip
+
+    def customer(self, **dates: object) -> Customer:
+        return person("retention", entered=at(2026, 1, 5, 9), dates=dates)
+
+    def test_thirty_days_before_the_contract_ends(self) -> None:
+        renewing = self.customer(contract_end=date(2026, 6, 30))
+        calls = [call(at(2026, 1, 7, 10)), call(at(2026, 5, 20, 10))]
+        result = assess(policy(self.rule), renewing, calls, as_of=at(2026, 6, 1, 12))
+        assert [(t.label, t.state, t.due_at, t.window) for t in result.touchpoints] == [
+            ("welcome", TouchpointState.COMPLETED, at(2026, 1, 7), (at(2026, 1, 7), at(2026, 1, 8))),
+            ("renewal call", TouchpointState.PENDING, at(2026, 5, 31), (at(2026, 5, 24), at(2026, 6, 8))),
+        ]
+        # A touchpoint that makes the customer due shows its own due time (the cadence's is 20 June).
+        assert (result.status, result.due_at, result.overdue_at) == (Status.DUE, at(2026, 5, 31), at(2026, 6, 21))
+        assert result.to_dict()["due_at"] == "2026-05-31T00:00:00+02:00"
+        assert result.reason == "due: touchpoint 'renewal call' due since 2026-05-31 (rule */*)"
+        done = assess(policy(self.rule), renewing, [*calls, call(at(2026, 6, 2, 9))], as_of=at(2026, 6, 2, 10))
+        assert done.touchpoints[1].state is TouchpointState.COMPLETED
+        assert (done.status, done.due_at) == (Status.ON_TRACK, at(2026, 7, 2))
+        late = assess(policy(self.rule), renewing, calls, as_of=at(2026, 6, 9))
+        assert late.touchpoints[1].state is TouchpointState.MISSED
+        assert late.due_at == at(2026, 6, 20)
+
+    def test_a_date_with_a_time_and_an_instant_window(self) -> None:
+        rule = Rule.every("1mo", touchpoints=[Touchpoint("-2h", label="before delivery", of="delivery")])
+        delivered = self.customer(delivery=at(2026, 3, 10, 14))
+        result = assess(policy(rule), delivered, [], as_of=at(2026, 3, 10, 12, 30))
+        assert result.touchpoints[0].due_at == at(2026, 3, 10, 12)
+
+    def test_a_customer_without_the_date_has_no_such_touchpoint(self) -> None:
+        result = assess(policy(self.rule), self.customer(), [], as_of=at(2026, 6, 1))
+        assert [t.label for t in result.touchpoints] == ["welcome"]
+
+    def test_a_window_closed_before_stage_entry_does_not_apply(self) -> None:
+        """The contract ended before the customer entered the stage: its renewal belonged to the stage before."""
+        result = assess(policy(self.rule), self.customer(contract_end=date(2026, 1, 1)), [], as_of=at(2026, 1, 6))
+        assert [t.label for t in result.touchpoints] == ["welcome"]
+
+    def test_before_entry_only_with_a_date(self) -> None:
+        with pytest.raises(PolicyError, match=r"Touchpoint.after must be >= 0 after stage entry \(got -30 days\)"):
+            Touchpoint("-30d")
+        with pytest.raises(PolicyError, match=r"Touchpoint.of must be the name of a customer's date"):
+            Touchpoint("1d", of=" ")
+
+    def test_touchpoints_of_different_dates_may_overlap(self) -> None:
+        Rule.every("1mo", touchpoints=[Touchpoint("3d", "2d", "a", of="x"), Touchpoint("3d", "2d", "b", of="y")])
+        with pytest.raises(PolicyError, match="overlap"):
+            Rule.every("1mo", touchpoints=[Touchpoint("3d", "2d", "a", of="x"), Touchpoint("4d", "2d", "b", of="x")])
+
+    def test_bad_dates_name_the_field(self) -> None:
+        with pytest.raises(InputError, match=r"Customer.dates\['contract_end'\] is a naive datetime"):
+            self.customer(contract_end=datetime(2026, 6, 30))
+        with pytest.raises(CadenceError, match=r"Customer.dates\['contract_end'\] must be a date or an aware"):
+            self.customer(contract_end="2026-06-30")
+
+    def test_in_a_policy_file(self) -> None:
+        written = policy(self.rule).to_toml()
+        assert 'after = "-30d"' in written
+        assert 'of = "contract_end"' in written
+        assert Policy.from_toml(written) == policy(self.rule)
+
+    def test_the_worklist_orders_by_the_touchpoint_due_time(self) -> None:
+        renewing = self.customer(contract_end=date(2026, 6, 30))
+        result = assess(policy(self.rule), renewing, [call(at(2026, 5, 20, 10))], as_of=at(2026, 6, 1, 12))
+        assert result.urgency_key()[3] == instant_us(at(2026, 5, 31), "x")
+        assert "due=2026-05-31" in repr(result)
 
 
 class TestRiskScore:

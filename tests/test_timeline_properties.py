@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from cadence import (
     AnchorKind,
+    Calendar,
     CalendarDuration,
     Change,
     Completion,
@@ -38,6 +39,7 @@ from cadence import (
     History,
     Policy,
     Rule,
+    RuleKey,
     Status,
     TouchpointState,
     TransitionKind,
@@ -544,8 +546,8 @@ class TestTransitions:
 
 def same_follow_up(result: Any, follow_up: Any) -> None:
     """``result`` (an assessment) is under the thresholds of ``follow_up``."""
-    assert result.due_at is not None, result
-    assert us(result.due_at) == us(follow_up.due_at)
+    assert result.cadence_due_at is not None, result
+    assert us(result.cadence_due_at) == us(follow_up.due_at)
     assert us(result.overdue_at) == us(follow_up.overdue_at)
     assert us(result.anchor_at) == us(follow_up.anchor_at)
     assert result.anchor_kind is follow_up.anchor_kind
@@ -562,10 +564,30 @@ def identity(policy: Policy, customer: Customer, history: list[Event], instant: 
     if result.status is Status.INACTIVE or result.anchor_at is None:
         return None
     then = result.customer
-    return us(then.stage_entered_at), then.segment, us(result.anchor_at), us(result.due_at), us(result.overdue_at)
+    due = us(result.cadence_due_at)
+    return us(then.stage_entered_at), then.segment, us(result.anchor_at), due, us(result.overdue_at)
 
 
 class TestBacktest:
+    def test_a_follow_up_away_at_its_overdue_instant_resumes_missed(self) -> None:
+        """Found by the property below: A's first response is overdue at 00:00 on 30 May, the very instant the
+        customer moves to segment B (another rule); it is back in A from 1 June 00:01, where the same follow-up,
+        never done, resumes and is missed (assess says overdue under A/* from then, not at 30 May)."""
+        utc = ZoneInfo("UTC")
+        start = datetime(2011, 5, 27, 9, 3, tzinfo=utc)
+        rules = {("A", "*"): Rule.every("1h", first_response="7h", grace="2bd", days_off="skip"),
+                 ("*", "*"): Rule.every("1h")}  # fmt: skip
+        policy = Policy("p", Calendar("UTC", workdays=["sat", "sun"]), ["A", "B"], rules)
+        moves = [Change(start, stage="lead", segment="A"), Change(datetime(2011, 5, 30, tzinfo=utc), segment="B"),
+                 Change(datetime(2011, 6, 1, 0, 1, tzinfo=utc), segment="A")]  # fmt: skip
+        customer = Customer("c-0", "A", "lead", start, start, changes=moves)
+        found = backtest(policy, [customer], {"c-0": []}, since=start, until=datetime(2011, 6, 2, tzinfo=utc))
+        first = next(f for f in found if f.rule_key == "A/*")
+        assert (first.completion, first.overdue_at) == (Completion.MISSED, datetime(2011, 5, 30, tzinfo=utc))
+        assert assess(policy, customer, [], as_of=first.overdue_at).rule_key == RuleKey("*", "*")
+        back = assess(policy, customer, [], as_of=datetime(2011, 6, 1, 0, 1, tzinfo=utc))
+        assert (back.status, back.rule_key, back.due_at) == (Status.OVERDUE, RuleKey("A", "*"), first.due_at)
+
     @settings(max_examples=100)
     @given(people(most=3), st.data())
     def test_follow_ups_agree_with_assess(self, scenario, data: st.DataObject) -> None:
@@ -626,7 +648,12 @@ class TestBacktest:
             assert follow_up.late_by == timedelta(0)
             if follow_up.completion is Completion.MISSED:
                 assert overdue < us(until)
+                # The first instant from then on at which the follow-up is in force: a change may take the
+                # customer to another rule at that very instant and back later, and the follow-up resumes then.
                 late = max(overdue, fell_due)
+                mine = identity(policy, customer, history, fell_due)
+                moments = [late, *sorted(us(c.at) for c in customer.changes if us(c.at) > late)]
+                late = next(m for m in moments if identity(policy, customer, history, m) == mine)
                 at_overdue = assess(policy, customer, history, as_of=at_us(late))
                 same_follow_up(at_overdue, follow_up)
                 assert at_overdue.status in (Status.OVERDUE, Status.CHURN_RISK)

@@ -193,7 +193,8 @@ def record(
         "as_of": instant(as_of),
         "anchor_at": instant(facts.anchor),
         "due_soon_at": instant(facts.due_soon),
-        "due_at": instant(facts.due),
+        "due_at": instant(answers.due_us()),
+        "cadence_due_at": instant(facts.due),
         "overdue_at": instant(facts.overdue),
         "churn_risk_at": instant(facts.churn_risk),
         "last_contact_at": instant(facts.last_contact),
@@ -364,7 +365,14 @@ class Assessment:
 
     @property
     def due_at(self) -> pendulum.DateTime | None:
-        """From this instant the follow-up is due (for day rules, the start of the local due date)."""
+        """From this instant the follow-up is due (for day rules, the start of the local due date); when a
+        touchpoint makes the customer due before the cadence's due time, that touchpoint's due time."""
+        return _instant(self._answers.facts.zone, self._answers.due_us())
+
+    @property
+    def cadence_due_at(self) -> pendulum.DateTime | None:
+        """The cadence's own due time: `due_at`, unless a touchpoint made the customer due before it (then `due_at`
+        is the touchpoint's due time, and this one is still to come)."""
         facts = self._answers.facts
         return _instant(facts.zone, facts.due)
 
@@ -405,7 +413,7 @@ class Assessment:
     def urgency_key(self) -> tuple[int, int, int, int, str]:
         """The worklist's order, most urgent first: status, segment rank, how long overdue, due time, then id."""
         facts = self._answers.facts
-        due = facts.due
+        due = self._answers.due_us()
         return (-facts.status.urgency, facts.segment_rank, -self._overdue_by_us(), 0 if due is None else due,
                 facts.customer.id)  # fmt: skip
 
@@ -532,9 +540,9 @@ class Assessment:
         return record(self, lambda us: None if us is None else zone.iso(us), lambda s: _touch_dict(s, zone))
 
     def __repr__(self) -> str:
-        facts = self._answers.facts
-        due = "None" if facts.due is None else when(facts.zone, facts.due)
-        return f"<Assessment {show(facts.customer.id)} {facts.status.value} due={due} rule={self.rule_key}>"
+        facts, due_us = self._answers.facts, self._answers.due_us()
+        due = "None" if due_us is None else when(facts.zone, due_us)
+        return f"<Assessment {show(facts.customer.id)} {facts.status.value} due={due} rule={self.rule_label}>"
 
 
 _new = object.__new__

@@ -36,7 +36,7 @@ from cadence._calculator import ACTIONABLE, assess_many
 from cadence._errors import CadenceError, PolicyFileError, show
 from cadence._lint import Severity, lint
 from cadence._model import Customer, Deferral, Event
-from cadence._policy import Policy
+from cadence._policy import Policy, policy_dates
 from cadence._time import get_zone, instant_us
 from cadence._transitions import TransitionKind, transitions_many
 from cadence.csv_files import (
@@ -454,7 +454,7 @@ def _check_columns(
     except ImportError:
         return None
     with _progress("customers and contacts, column-wise") as bar:
-        tables = read_tables(args.customers, args.contacts, args.encoding)
+        tables = read_tables(args.customers, args.contacts, args.encoding, policy_dates(policy))
         if tables is None:
             return None
         if bar is not None:

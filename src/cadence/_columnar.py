@@ -205,8 +205,14 @@ def fits(rule: Rule) -> bool:
 
 def vectorized(rule: Rule) -> bool:
     """True when the columnar engine assesses customers under ``rule``: it `fits`, has no reply deadline (an
-    inquiry waiting for a reply is the scalar pipeline's) and no fixed schedule (nor is that)."""
-    return rule.reply_within is None and rule.schedule is Schedule.CONTACT and fits(rule)
+    inquiry waiting for a reply is the scalar pipeline's), no fixed schedule (nor is that) and no touchpoint of a
+    customer's date (nor that)."""
+    return (
+        rule.reply_within is None
+        and rule.schedule is Schedule.CONTACT
+        and all(touch.of is None for touch in rule.touchpoints)
+        and fits(rule)
+    )
 
 
 def _order(who: I64, at: I64) -> I64:
@@ -399,6 +405,18 @@ def run(
         stuck,
         touches,
     )
+
+
+def due_shown(columns: Columns, as_of: int) -> I64:
+    """`Answers.due_us` per row: the cadence's due instant, or, where a touchpoint made the status due before it,
+    the earliest due time of the touchpoints due."""
+    if not columns.touches.shape[1]:
+        return columns.due
+    _, dues, closes, done = (columns.touches[:, :, k] for k in range(4))
+    due_now = (dues != NONE) & (dues <= as_of) & (as_of < closes) & (done == NONE)
+    earliest = np.where(due_now, dues, MAX_US).min(axis=1)
+    driven = (columns.status == _DUE) & (as_of < columns.due) & due_now.any(axis=1)
+    return np.where(driven, earliest, columns.due)
 
 
 def _escalations(

@@ -21,7 +21,7 @@ from cadence._model import _FOREVER, Customer
 from cadence._plan import Plan
 from cadence._policy import Policy, RuleMatch, unknown
 from cadence._risk import NO_RISK, Risk, RiskModel, risk_of, setting
-from cadence._rulebook import Recommendation, TouchPlan, TouchpointStatus, shift
+from cadence._rulebook import Recommendation, TouchPlan, TouchpointState, TouchpointStatus, shift
 from cadence._rules import ContactFilter, Rule
 from cadence._time import MAX_US, MIN_US, Zone, out_of_range
 
@@ -171,7 +171,7 @@ def evaluate(
         raise out_of_range(f"customer {customer.id!r}: a threshold after {zone.to_datetime(anchor).isoformat()}")
     status = classify(as_of, churn_at, anchor if resume is not None else None, overdue, due, due_soon)
     on_track = status is Status.ON_TRACK or status is Status.DUE_SOON
-    if on_track and touch is not None and touch.due_now(zone, entry, as_of, History.of(history), mask):
+    if on_track and touch is not None and touch.due_now(zone, customer, as_of, History.of(history), mask):
         status = Status.DUE  # a touchpoint due now is more urgent than the cadence
     return _facts(
         Facts,
@@ -259,10 +259,13 @@ def status_at(facts: Facts, as_of: int) -> Status:
     snoozed = facts.anchor if facts.anchor_kind in _RESUMED else None
     status = classify(as_of, facts.churn_risk, snoozed, facts.overdue, facts.due, facts.due_soon)
     touch = facts.touch
-    if touch is not None and (status is Status.ON_TRACK or status is Status.DUE_SOON):
-        entry = facts.customer._entered_us
-        if touch.due_now(facts.zone, entry, as_of, History.of(facts.history), facts.mask):
-            return Status.DUE
+    on_track = status is Status.ON_TRACK or status is Status.DUE_SOON
+    if (
+        on_track
+        and touch is not None
+        and touch.due_now(facts.zone, facts.customer, as_of, History.of(facts.history), facts.mask)
+    ):
+        return Status.DUE
     return status
 
 
@@ -416,6 +419,15 @@ class Answers:
         """The rule's touchpoints, pending, completed or missed at ``as_of``."""
         return self._once("touch", _touch_states)
 
+    def due_us(self) -> int | None:
+        """The due instant an assessment shows: the cadence's, or, when a touchpoint made the status ``due`` before
+        the cadence's due time, the due time of that touchpoint (the earliest one due)."""
+        facts = self.facts
+        due = facts.due
+        if facts.status is Status.DUE and due is not None and facts.as_of < due:  # only a touchpoint does that
+            return min(t.due for t in self.touches() if t.state is TouchpointState.PENDING and t.due <= facts.as_of)
+        return due
+
     def risk(self) -> Risk:
         """The risk score and what it was computed from."""
         return self._once("risk", _risk)
@@ -508,7 +520,7 @@ def _touch_states(answers: Answers) -> tuple[TouchpointStatus, ...]:
         return ()
     entered = facts.customer._entered_us
     counted = answers.history().counted(facts.mask, entered, facts.as_of)
-    return facts.touch.states(facts.zone, entered, facts.as_of, counted)
+    return facts.touch.states(facts.zone, facts.customer, facts.as_of, counted)
 
 
 def _risk(answers: Answers) -> Risk:

@@ -137,21 +137,19 @@ def _reach(policy: Policy) -> dict[RuleKey, list[Finding]]:
                     f"{'it' if one else 'them'} for every segment x stage it covers",
                 )
             ]
-        lost = sorted(
-            {
-                segment
-                for segment, stage in covered
-                if matches[segment, stage].key.specificity > key.specificity
-                and all(source != key for _, source in matches[segment, stage].sources)
-            }
-        )
+        lost = [
+            f"{segment}/{stage}"
+            for segment, stage in covered
+            if matches[segment, stage].key.specificity > key.specificity
+            and all(source != key for _, source in matches[segment, stage].sources)
+        ]
         if lost:
             found.setdefault(key, []).append(
                 Finding(
                     Severity.INFO,
                     key,
-                    f"is not used for segment{'s' * (len(lost) != 1)} {_shown(lost)}: a more specific rule there takes "
-                    "every field (make it a layer to combine the two)",
+                    f"is not used for {_shown(lost)}: a more specific rule takes every field there (make it a layer "
+                    "to combine the two)",
                 )
             )
     return found
@@ -236,7 +234,7 @@ def _rule_findings(policy: Policy, key: RuleKey, rule: Rule) -> list[Finding]:
     if rule.churn_after is not None:
         churn_days = rule.churn_after.bounds()[0] / 86_400
         for touch in rule.touchpoints:
-            if touch.after.bounds()[1] / 86_400 >= churn_days:
+            if touch.of is None and touch.after.bounds()[1] / 86_400 >= churn_days:  # (a date's: any time)
                 say(
                     Severity.INFO,
                     f"the touchpoint {show(touch.label)} at {touch.after} comes after the churn threshold "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -442,8 +442,49 @@ def _changes(value: object) -> tuple[Change, ...]:
     return changes
 
 
+def _dates(value: object) -> tuple[tuple[str, datetime | date], ...]:
+    """A customer's named dates, by name: from a mapping (or pairs) of names to dates or aware datetimes."""
+    if isinstance(value, Mapping):
+        pairs = list(value.items())
+    elif isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
+        pairs = list(value)
+    else:
+        raise InputTypeError(
+            f"Customer.dates must be a mapping of names to dates or aware datetimes (got {show(value)})",
+            field="Customer.dates",
+            value=value,
+        )
+    out: dict[str, datetime | date] = {}
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str) and pair[0]):
+            raise InputTypeError(
+                f"Customer.dates must map non-empty names to dates (got {show(pair)})",
+                field="Customer.dates",
+                value=pair,
+            )
+        name, when = pair
+        field = f"Customer.dates[{name!r}]"
+        if isinstance(when, datetime):
+            instant_us(when, field)  # aware and in range, or the error names the date
+        elif not isinstance(when, date):
+            raise InputTypeError(
+                f"{field} must be a date or an aware datetime (got {show(when)})", field=field, value=when
+            )
+        out[name] = when
+    return tuple(sorted(out.items(), key=lambda item: item[0]))
+
+
 class _CustomerSlots(Derived):
-    __slots__ = ("_claimed_us", "_created_us", "_entered_us", "_paused_until", "_rule_key", "_spells", "_zone")
+    __slots__ = (
+        "_claimed_us",
+        "_created_us",
+        "_dates",
+        "_entered_us",
+        "_paused_until",
+        "_rule_key",
+        "_spells",
+        "_zone",
+    )
     _entered_us: int
     _created_us: int
     _zone: Zone | None
@@ -451,6 +492,7 @@ class _CustomerSlots(Derived):
     _paused_until: int | None
     _claimed_us: int | None
     _spells: tuple[list[int], list[Customer]] | None  # with changes: when each state began, and the state
+    _dates: dict[str, tuple[int, bool]]  # each named date: (microseconds, False) or (its ordinal, True) for a date
 
 
 @attrs.frozen
@@ -460,7 +502,9 @@ class Customer(_CustomerSlots):
     ``timezone`` (an IANA name) overrides the policy's zone for this customer's local dates. ``created_at`` starts
     the churn clock while the customer has no counted contact. ``do_not_contact`` pauses all follow-up (until
     ``do_not_contact_until`` if given: from then the follow-up is due). ``claimed_at`` is when the owner took the
-    customer from the shared pool (for a rule's pool reclaim).
+    customer from the shared pool (for a rule's pool reclaim). ``dates`` are the customer's own named dates (a
+    contract's end, a delivery, a signing), each a date (the start of that local date) or an aware datetime, that a
+    rule's touchpoints can count from (`Touchpoint.of`); they are kept sorted by name.
 
     ``changes`` is the customer's past: the `Change` of stage, segment or owner that led to this record, in any
     order, so that an assessment at a past instant judges the customer as it was then (see `at`). The record
@@ -490,6 +534,7 @@ class Customer(_CustomerSlots):
     do_not_contact_until: datetime | None = None
     claimed_at: datetime | None = None
     changes: tuple[Change, ...] = attrs.field(default=(), converter=_changes)
+    dates: tuple[tuple[str, datetime | date], ...] = attrs.field(default=(), converter=_dates)
 
     def __attrs_post_init__(self) -> None:
         for name in ("id", "segment", "stage"):
@@ -532,6 +577,23 @@ class Customer(_CustomerSlots):
         )
         object.__setattr__(self, "_claimed_us", _optional_instant(self.claimed_at, "Customer.claimed_at"))
         object.__setattr__(self, "_spells", _spells(self) if self.changes else None)
+        object.__setattr__(
+            self,
+            "_dates",
+            {
+                name: (instant_us(when, "date"), False) if isinstance(when, datetime) else (when.toordinal(), True)
+                for name, when in self.dates
+            },
+        )
+
+    def date_us(self, name: str, zone: Zone) -> int | None:
+        """The named date as microseconds (a date: the start of that local date in ``zone``), None if the customer
+        has no such date."""
+        found = self._dates.get(name)
+        if found is None:
+            return None
+        value, is_date = found
+        return zone.day_start(value) if is_date else value
 
     def at(self, instant: datetime) -> Customer | None:
         """The customer as it was at ``instant`` (its stage, segment, owner and stage entry then, with no

@@ -77,7 +77,8 @@ class RuleMatch(NamedTuple):
 
     @property
     def label(self) -> str:
-        """The key, then the keys of the layers that changed it, least specific first: ``*/* + */lead + A/*``."""
+        """The key, then the keys of the layers that set fields on it, least specific first: ``*/* + */lead +
+        A/*``."""
         if not self.sources:
             return str(self.key)
         layers = sorted({key for _, key in self.sources}, key=lambda key: (key.specificity, key))
@@ -411,8 +412,9 @@ def _resolve(
             settings[name], sources[name] = value, layer_key
     try:
         merged = attrs.evolve(rule, **settings)
-    except PolicyError as error:
-        where = f"Policy.layers[{above[0][0]}]"
+    except PolicyError as error:  # named by the layer that set the field the error names, else the most specific
+        named = (error.field or "").removeprefix("Rule.").split("[")[0]
+        where = f"Policy.layers[{sources.get(named, above[0][0])}]"
         label = RuleMatch(rule, key, tuple(sources.items())).label
         raise PolicyError(
             f"{where}: the rule for {segment}/{stage} ({label}) is inconsistent: {error}",
@@ -444,6 +446,11 @@ def _compile(rule: Rule, work: Workdays) -> Compiled:
 def compiled_rules(policy: Policy) -> dict[tuple[str, str], Resolved]:
     """The policy's rules resolved and compiled per (segment, stage) that has one (terminal stages have none)."""
     return policy._table
+
+
+def policy_dates(policy: Policy) -> list[str]:
+    """The names of the customers' dates that the policy's touchpoints count from (`Touchpoint.of`), sorted."""
+    return sorted({t.of for match, _, _ in policy._table.values() for t in match.rule.touchpoints if t.of})
 
 
 def policy_zone(policy: Policy) -> Zone:

@@ -70,7 +70,7 @@ def catalogue(kind: type) -> tuple[FileField, ...]:
 
     >>> from cadence import Touchpoint
     >>> [(field.name, field.kind, field.required) for field in catalogue(Touchpoint)]
-    [('after', 'duration', True), ('window', 'duration', False), ('label', 'text', False)]
+    [('after', 'duration', True), ('window', 'duration', False), ('label', 'text', False), ('of', 'text', False)]
     """
     known = _CATALOGUES.get(kind)
     if known is not None:
@@ -208,6 +208,7 @@ def _rule(duration: dict[str, Any], name: dict[str, Any], layer: bool = False) -
         out.pop("required", None)
         either = out.pop("oneOf")
         out["not"] = {"required": [each for alternative in either for each in alternative["required"]]}
+        out["anyOf"] = [{"required": [each]} for each in table["properties"]]  # at least one field of a rule
     return out
 
 

@@ -20,6 +20,7 @@ import attrs
 from cadence._durations import CalendarDuration, ExactDuration, parse_duration
 from cadence._errors import CadenceError, PolicyError, show
 from cadence._history import History
+from cadence._model import Customer
 from cadence._time import Zone, add_calendar, next_id
 
 __all__ = [
@@ -33,8 +34,11 @@ __all__ = [
 ]
 
 
-def _plain(value: object, field: str, *, zero: bool = False) -> ExactDuration | CalendarDuration:
-    """A duration in hours or days (no months, no business units), > 0 (or >= 0 with ``zero``)."""
+def _plain(
+    value: object, field: str, *, zero: bool = False, negative: bool = False
+) -> ExactDuration | CalendarDuration:
+    """A duration in hours or days (no months, no business units), > 0 (or >= 0 with ``zero``; any with
+    ``negative``)."""
     try:
         duration = parse_duration(value, field=field)  # type: ignore[arg-type]
     except CadenceError as error:
@@ -44,7 +48,7 @@ def _plain(value: object, field: str, *, zero: bool = False) -> ExactDuration | 
     ):
         raise PolicyError(f"{field} must be in hours, days or weeks (got {duration})", field=field, value=duration)
     us = _us(duration)
-    if us < 0 or (us == 0 and not zero):
+    if not negative and (us < 0 or (us == 0 and not zero)):
         raise PolicyError(f"{field} must be {'>=' if zero else '>'} 0 (got {duration})", field=field, value=duration)
     return duration
 
@@ -277,7 +281,7 @@ class Reclaim:
 
 
 def _touch_after(value: object) -> Plain:
-    return _plain(value, "Touchpoint.after", zero=True)
+    return _plain(value, "Touchpoint.after", zero=True, negative=True)  # negative only with `of`: checked below
 
 
 def _touch_window(value: object) -> Plain:
@@ -286,12 +290,18 @@ def _touch_window(value: object) -> Plain:
 
 @attrs.frozen
 class Touchpoint:
-    """A fixed touch ``after`` stage entry (won: "1d" delivery preparation, "15d" satisfaction visit). A counted
-    contact within ``window`` either side of it completes it; it is due at its time and missed when the window
-    closes.
+    """A fixed touch ``after`` stage entry (won: "1d" delivery preparation, "15d" satisfaction visit), or ``after``
+    one of the customer's own dates named by ``of`` (`Customer.dates`), before it when negative ("-30d" of
+    ``contract_end``: a renewal call). A counted contact within ``window`` either side of it completes it; it is due
+    at its time and missed when the window closes.
+
+    A touchpoint of a date the customer does not have, or whose window closed before the customer entered the
+    stage, does not apply to that customer (it is not listed).
 
     >>> Touchpoint("15d", window="3d", label="satisfaction visit")
-    Touchpoint(after=days(15), window=days(3), label='satisfaction visit')
+    Touchpoint(after=days(15), window=days(3), label='satisfaction visit', of=None)
+    >>> Touchpoint("-30d", window="7d", label="renewal call", of="contract_end").after
+    days(-30)
     """
 
     after: Plain = attrs.field(
@@ -303,10 +313,30 @@ class Touchpoint:
         metadata={"file": "duration", "doc": "How early or late a counted contact still completes it."},
     )
     label: str = attrs.field(default="touchpoint", metadata={"file": "text", "doc": "What the touch is."})
+    of: str | None = attrs.field(
+        default=None,
+        metadata={
+            "file": "text",
+            "doc": "The customer's date it counts from (a name in the customer's dates); stage entry if none.",
+        },
+    )
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.label, str) or not self.label.strip():
             raise PolicyError(f"Touchpoint.label must be a non-empty string (got {show(self.label)})")
+        if self.of is not None and (not isinstance(self.of, str) or not self.of.strip()):
+            raise PolicyError(
+                f"Touchpoint.of must be the name of a customer's date (got {show(self.of)})",
+                field="Touchpoint.of",
+                value=self.of,
+            )
+        if self.of is None and _us(self.after) < 0:
+            raise PolicyError(
+                f"Touchpoint.after must be >= 0 after stage entry (got {self.after}); a touchpoint before a date "
+                "names it with of",
+                field="Touchpoint.after",
+                value=self.after,
+            )
 
 
 def touchpoints(value: object) -> tuple[Touchpoint, ...]:
@@ -315,9 +345,9 @@ def touchpoints(value: object) -> tuple[Touchpoint, ...]:
     for index, item in enumerate(items):
         if not isinstance(item, Touchpoint):
             raise PolicyError(f"Rule.touchpoints[{index}] must be a Touchpoint (got {show(item)})")
-    items.sort(key=lambda t: _us(t.after))
+    items.sort(key=lambda t: (t.of or "", _us(t.after)))
     for low, high in itertools.pairwise(items):
-        if _us(low.after) + _us(low.window) >= _us(high.after) - _us(high.window):
+        if low.of == high.of and _us(low.after) + _us(low.window) >= _us(high.after) - _us(high.window):
             raise PolicyError(
                 f"Rule.touchpoints: the windows of {show(low.label)} ({low.after} +/- {low.window}) and "
                 f"{show(high.label)} ({high.after} +/- {high.window}) overlap"
@@ -350,19 +380,21 @@ class TouchpointStatus:
 
 class TouchPlan:
     """A rule's touchpoints compiled for the calculator: their windows after an entry instant, cached per zone and
-    entry date when every offset is in days."""
+    entry date when every offset is in days; touchpoints of a customer's dates are placed per customer."""
 
-    __slots__ = ("by_date", "id", "items")
+    __slots__ = ("by_date", "dated", "id", "items")
 
     def __init__(self, items: tuple[Touchpoint, ...]) -> None:
         self.id = next_id()
         self.items = items
+        self.dated = any(t.of is not None for t in items)
         self.by_date = all(
             isinstance(t.after, CalendarDuration) and isinstance(t.window, CalendarDuration) for t in items
         )
 
     def windows(self, zone: Zone, entry: int) -> tuple[tuple[int, int, int], ...]:
-        """``(opens, due, closes)`` of each touchpoint after stage entry at ``entry``."""
+        """``(opens, due, closes)`` of each touchpoint after stage entry at ``entry`` (a plan without dated
+        touchpoints)."""
         if not self.by_date:
             return self._windows(zone, entry)
         key = self.id << 22 | zone.local_ordinal(entry)  # `cache_key`, inlined: a local date is in range
@@ -372,32 +404,56 @@ class TouchPlan:
         return hit
 
     def _windows(self, zone: Zone, entry: int) -> tuple[tuple[int, int, int], ...]:
+        return tuple(_window(zone, entry, item) for item in self.items)
+
+    def placed(self, zone: Zone, customer: Customer) -> tuple[tuple[Touchpoint, int, int, int], ...]:
+        """Each touchpoint that applies to ``customer``, with its ``opens, due, closes``: after stage entry, or
+        after the customer's date it names (left out when the customer has no such date, or when its window
+        closed before stage entry)."""
+        entry = customer._entered_us
+        if not self.dated:
+            return tuple((item, *window) for item, window in zip(self.items, self.windows(zone, entry), strict=True))
         out = []
         for item in self.items:
-            due = shift(zone, entry, item.after)
-            opens, closes = shift(zone, due, item.window, -1), shift(zone, due, item.window)
-            if isinstance(item.window, CalendarDuration):
-                closes = zone.day_start(zone.local_ordinal(closes) + 1)  # the last day of the window is included
-            out.append((opens, due, closes))
+            base = entry if item.of is None else customer.date_us(item.of, zone)
+            if base is None:
+                continue
+            opens, due, closes = _window(zone, base, item)
+            if item.of is None or closes > entry:
+                out.append((item, opens, due, closes))
         return tuple(out)
 
-    def due_now(self, zone: Zone, entry: int, as_of: int, history: History, mask: int) -> bool:
+    def due_now(self, zone: Zone, customer: Customer, as_of: int, history: History, mask: int) -> bool:
         """True if a touchpoint is due at ``as_of``: past its time, its window open, no counted contact in it."""
-        for opens, due, closes in self.windows(zone, entry):
+        entry = customer._entered_us
+        windows = self.windows(zone, entry) if not self.dated else [w[1:] for w in self.placed(zone, customer)]
+        for opens, due, closes in windows:
             # Contacts before stage entry belong to the stage before: they complete nothing (as in `states`).
             if due <= as_of < closes and not history.any_counted(mask, max(opens, entry), as_of):
                 return True
         return False
 
-    def states(self, zone: Zone, entry: int, as_of: int, counted: Sequence[int]) -> tuple[TouchpointStatus, ...]:
+    def states(
+        self, zone: Zone, customer: Customer, as_of: int, counted: Sequence[int]
+    ) -> tuple[TouchpointStatus, ...]:
         """Each touchpoint's state at ``as_of`` from the sorted instants of counted contacts (those before stage
         entry or after ``as_of`` are not read)."""
+        entry = customer._entered_us
         out = []
-        for item, (opens, due, closes) in zip(self.items, self.windows(zone, entry), strict=True):
+        for item, opens, due, closes in self.placed(zone, customer):
             first = bisect_left(counted, max(opens, entry))
             done = counted[first] if first < len(counted) and counted[first] < min(closes, as_of + 1) else None
             out.append(TouchpointStatus(item, touch_state(done, closes, as_of), opens, due, closes, done))
         return tuple(out)
+
+
+def _window(zone: Zone, base: int, item: Touchpoint) -> tuple[int, int, int]:
+    """``opens, due, closes`` of a touchpoint counted from ``base``."""
+    due = shift(zone, base, item.after)
+    opens, closes = shift(zone, due, item.window, -1), shift(zone, due, item.window)
+    if isinstance(item.window, CalendarDuration):
+        closes = zone.day_start(zone.local_ordinal(closes) + 1)  # the last day of the window is included
+    return opens, due, closes
 
 
 def touch_state(done: int | None, closes: int, as_of: int) -> TouchpointState:

@@ -326,25 +326,8 @@ reclaim=None, touchpoints=(), stuck_after=None, reply_within=None, schedule=<Sch
     )
 
     def __attrs_post_init__(self) -> None:
-        if not self.intervals:
-            raise PolicyError("Rule.intervals must hold at least one interval", field="Rule.intervals", value=())
-        for index, interval in enumerate(self.intervals):
-            _require_positive(interval, f"Rule.intervals[{index}]")
-        for name in ("first_response", "reply_within"):
-            if getattr(self, name) is not None:
-                _require_positive(getattr(self, name), f"Rule.{name}")
-        for name in ("grace", "heads_up"):
-            value = getattr(self, name)
-            if _is_negative(value):
-                raise PolicyError(f"Rule.{name} must be >= 0 (got {value})", field=f"Rule.{name}", value=value)
-        for name in ("heads_up", "churn_after"):
-            value = getattr(self, name)
-            if value is not None and value.is_business:
-                raise PolicyError(
-                    f"Rule.{name} is counted in plain time: use hours or days, not business units (got {value})",
-                    field=f"Rule.{name}",
-                    value=value,
-                )
+        for field in attrs.fields(Rule):
+            _check_field("Rule", field.name, getattr(self, field.name))
         if self.days_off is DaysOff.PAUSE:
             for name, value in self._day_counts():
                 if isinstance(value, CalendarDuration) and value.months:
@@ -366,7 +349,6 @@ reclaim=None, touchpoints=(), stuck_after=None, reply_within=None, schedule=<Sch
                 value=self.heads_up,
             )
         if self.churn_after is not None:
-            _require_positive(self.churn_after, "Rule.churn_after")
             longest = max(deadlines, key=lambda d: d.bounds()[1])
             if self.churn_after.bounds()[0] <= longest.bounds()[1] + self.grace.bounds()[1]:
                 raise PolicyError(
@@ -428,6 +410,27 @@ reclaim=None, touchpoints=(), stuck_after=None, reply_within=None, schedule=<Sch
             if getattr(self, name) is not None:
                 named.append((name, getattr(self, name)))
         return [*named, ("grace", self.grace)]
+
+
+def _check_field(owner: str, name: str, value: Any) -> None:
+    """The checks of one field of a rule on its own (of a `Rule`, or of a `Layer`: ``owner`` names which)."""
+    if name == "intervals":
+        if not value:
+            raise PolicyError(
+                f"{owner}.intervals must hold at least one interval", field=f"{owner}.intervals", value=()
+            )
+        for index, interval in enumerate(value):
+            _require_positive(interval, f"{owner}.intervals[{index}]")
+    elif name in ("first_response", "reply_within", "churn_after") and value is not None:
+        _require_positive(value, f"{owner}.{name}")
+    if name in ("grace", "heads_up") and _is_negative(value):
+        raise PolicyError(f"{owner}.{name} must be >= 0 (got {value})", field=f"{owner}.{name}", value=value)
+    if name in ("heads_up", "churn_after") and value is not None and value.is_business:
+        raise PolicyError(
+            f"{owner}.{name} is counted in plain time: use hours or days, not business units (got {value})",
+            field=f"{owner}.{name}",
+            value=value,
+        )
 
 
 def sequence_monotone(rule: Rule) -> bool:
@@ -517,6 +520,7 @@ def _layer_settings(fields: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
                 value = field.converter(value)  # type: ignore[operator]
             if field.validator is not None:
                 field.validator(None, field, value)
+            _check_field("Rule", name, value)
         except PolicyError as error:
             message = str(error)
             if message.startswith("Rule."):

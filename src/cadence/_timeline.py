@@ -68,7 +68,7 @@ def status_edges(facts: Facts, start: int, end: int) -> list[int]:
     if facts.anchor_kind is AnchorKind.DEFERRAL or facts.anchor_kind is AnchorKind.DO_NOT_CONTACT:
         edges.append(facts.anchor)
     if facts.touch is not None:
-        for _, due, closes in facts.touch.windows(facts.zone, facts.customer._entered_us):
+        for _, _, due, closes in facts.touch.placed(facts.zone, facts.customer):
             edges += (due, closes)
     return sorted({edge for edge in edges if edge is not None and start < edge < end})
 

@@ -104,8 +104,8 @@ def _marks(answers: Answers, at: int, status: Status) -> _Marks:
         if facts.touch is not None:
             entry = facts.customer._entered_us
             counted = answers.history().all_counted(facts.mask)
-            for index, item in enumerate(facts.touch.states(facts.zone, entry, at, counted)):
-                label = item.touchpoint.label
+            for item in facts.touch.states(facts.zone, facts.customer, at, counted):
+                label, index = item.touchpoint.label, facts.touch.items.index(item.touchpoint)
                 if item.state is TouchpointState.MISSED:
                     marks.add((TransitionKind.TOUCHPOINT_MISSED, entry, label, index))
                 elif item.state is TouchpointState.PENDING and at >= item.due:

@@ -7,7 +7,9 @@
   or ``...Z``); a time without an offset is refused, since reading it as UTC is how follow-ups end up a day early;
 - ``timezone`` (IANA name) and ``owner``: optional, may be empty;
 - ``do_not_contact`` (``true``/``false``, ``1``/``0``, ``yes``/``no``), ``do_not_contact_until`` and ``claimed_at``
-  (instants): optional.
+  (instants): optional;
+- a column for each date the policy's touchpoints count from (`Touchpoint.of`, such as ``contract_end``): a date
+  (``2026-06-30``) or an instant, empty when the customer has none (`Customer.dates`); optional.
 
 **contacts.csv** columns:
 
@@ -54,7 +56,7 @@ import attrs
 from cadence._assessment import Assessment
 from cadence._errors import CadenceError, show
 from cadence._model import Change, Contact, Customer, Deferral, Event
-from cadence._policy import Policy, segment_ranks, unknown
+from cadence._policy import Policy, policy_dates, segment_ranks, unknown
 
 __all__ = [
     "ASSESSMENT_COLUMNS",
@@ -267,6 +269,7 @@ def read_customers(
     instant of assessment) who entered their stage by then; bad rows go to ``errors``."""
     customers: list[Customer] = []
     seen: set[str] = set()
+    named = policy_dates(policy)
     for line, row in _rows(stream, name, CUSTOMER_COLUMNS, errors):
         customer_id = None
         try:
@@ -290,6 +293,7 @@ def read_customers(
                 do_not_contact=_flag(row, "do_not_contact"),
                 do_not_contact_until=_optional_instant(row, "do_not_contact_until"),
                 claimed_at=_optional_instant(row, "claimed_at"),
+                dates={date_name: _date_or_instant(row, date_name) for date_name in named if _optional(row, date_name)},
             )
             if not_after is not None and customer.stage_entered_at > not_after:
                 raise _Bad("stage_entered_at", f"is after the instant of assessment ({not_after.isoformat()})")
@@ -304,7 +308,12 @@ def read_customers(
 
 
 def _until(row: Mapping[str, Any]) -> date | datetime:
-    value = row.get("until")
+    return _date_or_instant(row, "until")
+
+
+def _date_or_instant(row: Mapping[str, Any], column: str) -> date | datetime:
+    """A cell holding a date (``2026-04-15``) or an instant with an offset."""
+    value = row.get(column)
     if isinstance(value, date):  # read by a mapping: a date, or an instant
         return value
     text = (value or "").strip()
@@ -312,11 +321,11 @@ def _until(row: Mapping[str, Any]) -> date | datetime:
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise _Bad("until", f"{show(text)} is not a date (YYYY-MM-DD) or an instant") from None
+            raise _Bad(column, f"{show(text)} is not a date (YYYY-MM-DD) or an instant") from None
     try:
         return parse_instant(text)
     except ValueError as error:
-        raise _Bad("until", str(error)) from None
+        raise _Bad(column, str(error)) from None
 
 
 def read_contacts(
@@ -508,10 +517,12 @@ _SPACES = (
 )
 
 
-def read_tables(customers: str, contacts: str, encoding: str | None = None) -> Tables | None:
+def read_tables(customers: str, contacts: str, encoding: str | None = None, dates: Sequence[str] = ()) -> Tables | None:
     """Read both files column-wise with pyarrow, or None when pyarrow is not installed, the encoding is not UTF-8,
     or a cell is not in the plain form the row reader would read the same way (the row reader then reads the
-    files, and reports bad rows with their file, line and column)."""
+    files, and reports bad rows with their file, line and column). ``dates`` names the customers' date columns to
+    read (a policy's `Touchpoint.of`): dates in ``YYYY-MM-DD`` form column-wise, anything else by the row
+    reader."""
     try:
         if encoding is not None and codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
             return None
@@ -598,6 +609,15 @@ def read_tables(customers: str, contacts: str, encoding: str | None = None) -> T
         if pc.all(pc.is_in(pc.drop_null(flags), pa.array(list(_FLAGS)))).as_py() is False:
             raise _Unclean
         columns["do_not_contact"] = pc.fill_null(pc.is_in(flags, pa.array([k for k, v in _FLAGS.items() if v])), False)
+        for date_name in dates:
+            if date_name in people.column_names and date_name not in columns:
+                given = text(people, date_name, False)
+                if pc.any(pc.invert(pc.match_substring_regex(pc.drop_null(given), r"^\d{4}-\d{2}-\d{2}$"))).as_py():
+                    raise _Unclean  # instants, or not dates: the row reader reads them one by one
+                try:
+                    columns[date_name] = pc.cast(pc.cast(given, pa.timestamp("s")), pa.date32())
+                except pa.ArrowInvalid:
+                    raise _Unclean from None
         customer_table = pa.table(columns)
         until = text(touches, "until", False)
         deferred = pc.is_valid(until)

@@ -11,10 +11,11 @@ Install the extra: ``pip install "cadence[frames]"`` (numpy and narwhals; pandas
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Literal, NamedTuple, TypeVar
 
 import attrs
@@ -37,6 +38,7 @@ from cadence._columnar import (
     ContactColumns,
     CustomerColumns,
     DeferralColumns,
+    due_shown,
     local_ordinals,
     run,
     sorted_contacts,
@@ -59,7 +61,7 @@ from cadence._model import (
     contact_code,
     to_enum,
 )
-from cadence._policy import Policy, Resolved, compiled_rules, policy_zone, segment_ranks
+from cadence._policy import Policy, Resolved, compiled_rules, policy_dates, policy_zone, segment_ranks
 from cadence._risk import RiskModel, setting
 from cadence._rulebook import TouchPlan, TouchpointState, TouchpointStatus, touch_state
 from cadence._time import EPOCH_ORDINAL, MAX_US, MIN_US, US, Zone, get_zone, instant_us
@@ -95,6 +97,7 @@ COLUMNS: tuple[str, ...] = (
     "anchor_at",
     "due_soon_at",
     "due_at",
+    "cadence_due_at",
     "due_date",
     "overdue_at",
     "churn_risk_at",
@@ -581,6 +584,8 @@ class _Customers:
     def __init__(self, policy: Policy, frame: Any) -> None:
         _require(frame, "customers", _CUSTOMER_FIELDS)
         self.policy, self.frame = policy, frame
+        # The customers' dates that the policy's touchpoints count from, where the table has their columns.
+        self.dates = [name for name in policy_dates(policy) if name in frame.columns]
         n = self.count = len(frame)
         self.id_kind = _id_kind(frame["id"], "customers", "id")
         self.problems: dict[int, TableError] = {}  # errors known before assessing, by row
@@ -715,11 +720,14 @@ class _Customers:
         key = fields.pop("id")
         if fields.get("do_not_contact", False) is None:
             fields["do_not_contact"] = False
+        dates = {name: _date_cell(_null(row[name])) for name in self.dates}
+        fields["dates"] = {name: value for name, value in dates.items() if value is not None}
         return Customer(key if key is None or isinstance(key, str) else str(key), **fields)  # type: ignore[arg-type]
 
     def rows(self, rows: list[int]) -> list[dict[str, Any]]:
         """The given rows as dicts of Python values (one gather, for the rows of the scalar path)."""
         names = [name for name in (*_CUSTOMER_FIELDS, *_CUSTOMER_OPTIONAL) if name in self.frame.columns]
+        names += [name for name in self.dates if name not in names]
         result: list[dict[str, Any]] = self.frame.select(names)[rows].rows(named=True)
         return result
 
@@ -906,14 +914,15 @@ class _Output:
         columns["timezone"] = np.array([z.key for z in people.zones], dtype=object)[zone]
         columns["as_of"] = np.full(n, as_of, dtype=np.int64)
         columns["anchor_at"] = answers.anchor
-        columns["due_soon_at"], columns["due_at"] = answers.due_soon, answers.due
+        due = due_shown(answers, as_of)
+        columns["due_soon_at"], columns["due_at"], columns["cadence_due_at"] = answers.due_soon, due, answers.due
         columns["overdue_at"], columns["churn_risk_at"] = answers.overdue, answers.churn
         columns["last_contact_at"] = answers.last
         due_date = np.full(n, NONE, dtype=np.int64)
-        dated = (answers.due != NONE) & ~answers.needs_scalar
+        dated = (due != NONE) & ~answers.needs_scalar
         for zone_index in np.unique(zone[dated]).tolist():
             rows = np.flatnonzero(dated & (zone == zone_index))
-            due_date[rows] = local_ordinals(people.zones[zone_index], answers.due[rows]) - EPOCH_ORDINAL
+            due_date[rows] = local_ordinals(people.zones[zone_index], due[rows]) - EPOCH_ORDINAL
         columns["due_date"] = due_date
         columns["silence_seconds"] = (as_of - answers.silent_since) / US
         overdue = answers.overdue
@@ -1198,5 +1207,25 @@ def _null(value: Any) -> Any:
 
 
 def _column(error: CadenceError, default: str) -> str:
-    """The column an error of the scalar path is about: ``Customer.segment`` is column ``segment``."""
-    return (error.field or "").rsplit(".", 1)[-1] or default
+    """The column an error of the scalar path is about: ``Customer.segment`` is column ``segment``, and
+    ``Customer.dates['contract_end']`` column ``contract_end``."""
+    field = error.field or ""
+    if field.startswith(_DATES) and field.endswith("']"):
+        return field[len(_DATES) : -2]
+    return field.rsplit(".", 1)[-1] or default
+
+
+_DATES = "Customer.dates['"
+
+
+def _date_cell(value: Any) -> Any:
+    """A cell of a customer's date column as `Customer.dates` takes it: a date, an aware datetime, a naive one at
+    midnight as its date (the way pandas holds dates), ISO 8601 text as a date or an aware datetime; any other
+    value as it is, for `Customer` to refuse with the column named."""
+    if isinstance(value, datetime) and value.tzinfo is None and value.time() == time(0):
+        return value.date()
+    if isinstance(value, str):
+        for parse in (date.fromisoformat, datetime.fromisoformat):
+            with contextlib.suppress(ValueError):
+                return parse(value)
+    return value
