@@ -406,6 +406,7 @@ _KEYS = [("A", "*"), ("*", "lead"), ("A", "retention"), ("B", "won")]
 # (which of the keys get a rule of their own, a bit each; a calendar, or only a zone?)
 _policy_shapes = _choices(2 ** len(_KEYS), 2)
 _SEGMENTS = [Segment("A", rank=0), Segment("B", rank=1)]
+_hours_zones = st.integers(0, 4 * len(ZONES) - 1).map(lambda n: max(0, n - 3 * len(ZONES) + 1))  # 0: none
 
 
 @st.composite
@@ -416,6 +417,9 @@ def _policies(draw: st.DrawFn, monotone: bool, day_granular: bool) -> Policy:
         if keys >> bit & 1:
             rule_set[key] = draw(_RULES[monotone, day_granular])
     calendar = draw(_any_calendar) if with_calendar else draw(zone_names)
+    team = draw(_hours_zones)  # working time counted in a zone of its own, in one calendar of four
+    if with_calendar and team:
+        calendar = attrs.evolve(calendar, hours_zone=ZONES[team - 1])
     return Policy(name="generated", calendar=calendar, segments=_SEGMENTS, rules=rule_set)
 
 

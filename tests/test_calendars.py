@@ -93,7 +93,8 @@ class TestCalendar:
         cal = Calendar("UTC", hours="09:00-18:00", holidays=["2026-01-01"])
         assert repr(cal) == (
             "Calendar(timezone='UTC', workdays=(Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI), "
-            "hours='09:00-18:00', holidays=frozenset({datetime.date(2026, 1, 1)}), extra_workdays=frozenset())"
+            "hours='09:00-18:00', holidays=frozenset({datetime.date(2026, 1, 1)}), extra_workdays=frozenset(), "
+            "hours_zone=None)"
         )
 
     @pytest.mark.parametrize(
@@ -306,6 +307,62 @@ class TestWorkingHours:
                 inside = inside or b < due_us <= e
         assert worked == minutes * 60 * 10**6
         assert inside
+
+
+class TestHoursZone:
+    """A support team's working hours in its own zone, for customers in other zones (the Zammad shape: a New York
+    customer of a Berlin team)."""
+
+    team = Calendar(BERLIN, hours="09:00-17:00", hours_zone=BERLIN)
+
+    @pytest.mark.parametrize(
+        ("entered", "own", "team"),
+        [
+            # Monday 15:00 in New York is 21:00 in Berlin: four hours of the team's time end Tuesday 13:00 Berlin
+            # (12:00Z); in New York's own hours they end Tuesday 11:00 there (16:00Z).
+            ((2026, 3, 2, 15), (2026, 3, 3, 16), (2026, 3, 3, 12)),
+            # Three weeks later New York keeps summer time and Berlin does not yet: five hours apart, not six.
+            ((2026, 3, 16, 15), (2026, 3, 17, 15), (2026, 3, 17, 12)),
+        ],
+    )
+    def test_business_hours_count_the_teams_hours(self, entered: tuple[int, ...], own: tuple, team: tuple) -> None:
+        start = pendulum.datetime(*entered, tz="America/New_York")
+        customer = lead(start, tz="America/New_York")
+        rule = Rule.every("7d", first_response="4bh")
+        plain = assess(policy(rule, attrs.evolve(self.team, hours_zone=None)), customer, [], as_of=start)
+        teams = assess(policy(rule, self.team), customer, [], as_of=start)
+        assert plain.due_at == pendulum.datetime(*own, tz="UTC")
+        assert teams.due_at == pendulum.datetime(*team, tz="UTC")
+        assert teams.timezone == "America/New_York"  # local dates stay the customer's
+
+    def test_business_days_stay_on_the_customers_dates(self) -> None:
+        start = pendulum.datetime(2026, 3, 6, 20, tz="America/Los_Angeles")  # Friday evening there, Saturday in Berlin
+        rule = Rule.every("7d", first_response="1bd")
+        result = assess(policy(rule, self.team), lead(start, tz="America/Los_Angeles"), [], as_of=start)
+        assert result.due_at == pendulum.datetime(2026, 3, 9, 9, tz="America/Los_Angeles")
+
+    def test_the_calendars_methods_count_in_the_hours_zone(self) -> None:
+        theirs = self.team.in_zone("Asia/Tokyo")
+        assert theirs.working_hours(date(2026, 3, 3))[0][0] == pendulum.datetime(2026, 3, 3, 9, tz="Asia/Tokyo")
+        assert theirs.add(berlin(2026, 3, 3, 16), "2bh") == berlin(2026, 3, 4, 10)
+        assert theirs.working_time_between(berlin(2026, 3, 3, 16), berlin(2026, 3, 4, 10)) == timedelta(hours=2)
+
+    def test_in_policy_files_and_refused_when_unknown(self) -> None:
+        written = policy(Rule.every("7d"), self.team)
+        assert 'hours_zone = "Europe/Berlin"' in written.to_toml()
+        assert cadence.Policy.from_toml(written.to_toml()) == written
+        with pytest.raises(PolicyError, match=r"Calendar\.hours_zone"):
+            Calendar(BERLIN, hours_zone="Mars/Olympus")
+
+    @given(zone_names, aware_datetimes(datetime(2011, 1, 1), datetime(2030, 12, 31)))
+    def test_the_customers_zone_does_not_move_a_business_hours_deadline(self, zone: str, start: datetime) -> None:
+        """Property: with the team's hours in its own zone, the due time of an hours deadline is the same instant
+        whatever the customer's zone."""
+        rule = Rule.every("7d", first_response="6bh", grace="2bh")
+        here = assess(policy(rule, self.team), lead(start, tz=zone), [], as_of=start)
+        there = assess(policy(rule, self.team), lead(start, tz="Pacific/Kiritimati"), [], as_of=start)
+        assert instant_us(here.due_at, "due") == instant_us(there.due_at, "due")
+        assert instant_us(here.overdue_at, "overdue") == instant_us(there.overdue_at, "overdue")
 
 
 class TestPolicyOnACalendar:

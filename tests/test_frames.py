@@ -304,6 +304,32 @@ def test_customer_dates_are_read_from_the_columns_the_touchpoints_name(library: 
             frames.assess(renewals, bad, contacts, as_of=as_of)
 
 
+def test_a_bad_date_cell_is_judged_on_every_row() -> None:
+    """The review's cases: a date cell that is no date is an error on a row whose rule has no dated touchpoint too
+    (as the scalar path and the CSV reader say), and a date Python cannot hold is an error, not a crash."""
+    from cadence import Policy, Touchpoint
+
+    rule = Rule.every("30d", touchpoints=[Touchpoint("-30d", "7d", "renewal call", of="contract_end")])
+    renewals = Policy("p", BERLIN, ["A", "B"], {"A/*": rule, "*/*": Rule.every("30d")})
+    entered = berlin(2026, 1, 5, 9)
+    people = {"id": ["a", "b"], "segment": ["A", "B"], "stage": ["retention"] * 2,
+              "stage_entered_at": [entered] * 2, "created_at": [entered] * 2}  # fmt: skip
+    contacts = pl.DataFrame({"customer_id": ["a"], "at": [berlin(2026, 5, 25, 10)], "channel": ["call"]})
+    as_of = berlin(2026, 6, 2)
+    text = frames.assess(renewals, pl.DataFrame({**people, "contract_end": ["2026-06-30", "soon"]}), contacts,
+                         as_of=as_of, errors="collect")  # fmt: skip
+    assert text["error"].to_list()[0] is None
+    assert "customers row 1, column 'contract_end'" in text["error"].to_list()[1]
+    ancient = pl.DataFrame({**people, "contract_end": [date(2026, 6, 30), date(1, 1, 1)]})
+    ancient = ancient.with_columns(pl.col("contract_end").dt.offset_by("-1y"))  # year 0: no Python date
+    result = frames.assess(renewals, ancient, contacts, as_of=as_of, errors="collect")
+    assert result["error"].to_list()[1] == (
+        "customers row 1, column 'contract_end': Customer.dates['contract_end'] is out of the supported range "
+        "(years 1 to 9999)"
+    )
+    assert result["status"].to_list()[0] is not None
+
+
 _T0 = datetime(2026, 3, 1, tzinfo=timezone.utc)
 _YEAR_1 = datetime(1, 1, 1, tzinfo=timezone.utc)
 _PEOPLE = {"id": ["a", "b"], "segment": ["A", "B"], "stage": ["lead", "lead"], "stage_entered_at": [_T0, _T0],

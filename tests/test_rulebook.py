@@ -530,6 +530,28 @@ class TestDatedTouchpoints:
         assert 'of = "contract_end"' in written
         assert Policy.from_toml(written) == policy(self.rule)
 
+    def test_the_reason_names_the_touchpoint_due_at_shows(self) -> None:
+        """The review's case: two touchpoints due, the one of stage entry first in the rule; both name the earlier."""
+        rule = Rule.every("60d", touchpoints=[Touchpoint("10d", "20d", "onboarding"),
+                                              Touchpoint("0d", "10d", "delivery", of="delivery")])  # fmt: skip
+        customer = person("won", entered=at(2026, 3, 1, 9), dates={"delivery": date(2026, 3, 5)})
+        result = assess(policy(rule), customer, [], as_of=at(2026, 3, 12, 12))
+        assert result.due_at == at(2026, 3, 5)
+        assert result.reason == "due: touchpoint 'delivery' due since 2026-03-05 (rule */*)"
+
+    def test_an_ics_export_schedules_the_cadence_not_a_touchpoint_due_now(self) -> None:
+        pytest.importorskip("icalendar")
+        from cadence.ics import to_ics
+
+        renewing = self.customer(contract_end=date(2026, 6, 30))
+        result = assess(policy(self.rule), renewing, [call(at(2026, 5, 20, 10))], as_of=at(2026, 6, 1, 12))
+        assert result.due_at < result.as_of < result.cadence_due_at  # type: ignore[operator]
+        assert b"DTSTART:20260619T220000Z" in to_ics([result], start=result.as_of, end=at(2026, 7, 1))
+
+    def test_a_date_given_twice_is_refused(self) -> None:
+        with pytest.raises(InputError, match=r"Customer.dates\['x'\] is given twice"):
+            person(dates=[("x", date(2026, 1, 1)), ("x", date(2026, 2, 1))])
+
     def test_the_worklist_orders_by_the_touchpoint_due_time(self) -> None:
         renewing = self.customer(contract_end=date(2026, 6, 30))
         result = assess(policy(self.rule), renewing, [call(at(2026, 5, 20, 10))], as_of=at(2026, 6, 1, 12))

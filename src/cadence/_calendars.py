@@ -212,10 +212,15 @@ class Calendar(_CalendarSlots):
     Wall times are read in the zone the calendar is applied in: one that exists twice is the first, one inside
     a daylight-saving gap is the gap's end. Equal calendars compare and hash equal.
 
+    - ``hours_zone``: an IANA zone in which working time is counted, whatever zone the calendar is applied in: a
+      support team's hours in its own zone for customers in other zones (business hours, `working_time_between`
+      and `add` with hours then count the team's working hours, while local dates, and so business days and where
+      they open, stay the customer's). None (the default): the zone the calendar is applied in.
+
     >>> Calendar("Europe/Berlin", hours={"mon-thu": "09:00-17:00", "fri": "09:00-13:00"})
     Calendar(timezone='Europe/Berlin', workdays=(Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI), \
 hours={'mon': '09:00-17:00', 'tue': '09:00-17:00', 'wed': '09:00-17:00', 'thu': '09:00-17:00', 'fri': '09:00-13:00'}, \
-holidays=frozenset(), extra_workdays=frozenset())
+holidays=frozenset(), extra_workdays=frozenset(), hours_zone=None)
     """
 
     timezone: str
@@ -223,9 +228,11 @@ holidays=frozenset(), extra_workdays=frozenset())
     hours: tuple[Hours, ...] | None = attrs.field(default=None, converter=_hours, repr=_hours_repr)
     holidays: frozenset[date] = attrs.field(default=frozenset(), converter=_holidays)
     extra_workdays: frozenset[date] = attrs.field(default=frozenset(), converter=_extra_workdays)
+    hours_zone: str | None = None
 
     def __attrs_post_init__(self) -> None:
         zone = get_zone(self.timezone, "Calendar.timezone")
+        hours_zone = None if self.hours_zone is None else get_zone(self.hours_zone, "Calendar.hours_zone")
         if not self.workdays:
             raise PolicyError("Calendar.workdays must name at least one weekday: a calendar with no working day")
         if self.hours is not None:
@@ -244,7 +251,8 @@ holidays=frozenset(), extra_workdays=frozenset())
                 f"Calendar.holidays and Calendar.extra_workdays both hold {', '.join(map(str, sorted(both)))}"
             )
         object.__setattr__(self, "_zone", zone)
-        object.__setattr__(self, "_work", _compile(self.workdays, self.hours, self.holidays, self.extra_workdays))
+        work = _compile(self.workdays, self.hours, self.holidays, self.extra_workdays, hours_zone)
+        object.__setattr__(self, "_work", work)
 
     @classmethod
     def from_holidays(
@@ -256,6 +264,7 @@ holidays=frozenset(), extra_workdays=frozenset())
         subdiv: str | None = None,
         workdays: object = None,
         hours: object = None,
+        hours_zone: str | None = None,
     ) -> Calendar:
         """A calendar with a country's (or region's) public holidays and official extra working days.
 
@@ -293,7 +302,8 @@ holidays=frozenset(), extra_workdays=frozenset())
         extra = {day for day in getattr(source, "weekend_workdays", ()) if day.year in wanted}
         if workdays is None:
             workdays = [day for day in Weekday if day not in source.weekend]
-        return cls(timezone, workdays=workdays, hours=hours, holidays=set(source.keys()) - extra, extra_workdays=extra)
+        return cls(timezone, workdays=workdays, hours=hours, holidays=set(source.keys()) - extra, extra_workdays=extra,
+                   hours_zone=hours_zone)  # fmt: skip
 
     def in_zone(self, timezone: str) -> Calendar:
         """The same working days, hours and holidays, read in another time zone (a customer's own)."""
@@ -360,7 +370,8 @@ holidays=frozenset(), extra_workdays=frozenset())
         return -timedelta_us(self._work.worked_between(self._zone, last, first))
 
     def working_hours(self, day: date) -> list[tuple[pendulum.DateTime, pendulum.DateTime]]:
-        """The working intervals of ``day`` as instants in this calendar's zone (empty on a day off)."""
+        """The working intervals of ``day`` as instants in this calendar's zone (empty on a day off): where business
+        days open; business hours count those of ``hours_zone`` when it is set."""
         zone = self._zone
         intervals = self._work.intervals(zone, _ordinal(day, "day"))
         return [(zone.to_datetime(start), zone.to_datetime(end)) for start, end in intervals]
@@ -413,9 +424,10 @@ def _compile(
     hours: tuple[Hours, ...] | None,
     holidays: frozenset[date],
     extras: frozenset[date],
+    hours_zone: Zone | None,
 ) -> Workdays:
     """One compiled `Workdays` per distinct calendar (whatever its zone), so caches keyed by it are shared."""
-    return Workdays(workdays, (d.toordinal() for d in holidays), (d.toordinal() for d in extras), hours)
+    return Workdays(workdays, (d.toordinal() for d in holidays), (d.toordinal() for d in extras), hours, hours_zone)
 
 
 on_clear(_compile.cache_clear)

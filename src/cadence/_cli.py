@@ -549,6 +549,11 @@ def _read_rows(
     """The customers and contacts of ``--customers`` and ``--contacts``, row by row (through ``mapping``, if
     any); bad rows go to ``errors``."""
     if mapping is not None:
+        if policy_dates(policy):
+            raise CadenceError(
+                f"the policy's touchpoints count from customers' dates ({', '.join(policy_dates(policy))}), which "
+                "an import mapping does not read yet: give cadence's own customers.csv, with a column per date"
+            )
         customers = mappings.read_customers(
             args.customers, mapping, policy, errors, encoding=args.encoding, not_after=not_after
         )

@@ -76,7 +76,8 @@ def reason(answers: Answers) -> str:
     elif status is Status.OVERDUE:
         text = f"overdue by {span(as_of - overdue)}: {what} was due {when(zone, due)} ({basis})"
     elif status is Status.DUE and as_of < due:
-        touch = next(t for t in answers.touches() if t.state is TouchpointState.PENDING and t.due <= as_of)
+        touch = min((t for t in answers.touches() if t.state is TouchpointState.PENDING and t.due <= as_of),
+                    key=lambda t: t.due)  # the one `due_at` shows  # fmt: skip
         label = show(touch.touchpoint.label)
         text = f"due: touchpoint {label} due since {when(zone, touch.due)} (rule {match.label})"
     elif status is Status.DUE:

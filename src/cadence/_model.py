@@ -464,6 +464,8 @@ def _dates(value: object) -> tuple[tuple[str, datetime | date], ...]:
             )
         name, when = pair
         field = f"Customer.dates[{name!r}]"
+        if name in out:
+            raise InputError(f"{field} is given twice", field=field, value=when)
         if isinstance(when, datetime):
             instant_us(when, field)  # aware and in range, or the error names the date
         elif not isinstance(when, date):

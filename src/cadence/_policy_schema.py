@@ -175,6 +175,7 @@ def json_schema() -> dict[str, Any]:
                                 ]
                             },
                             "extra_workdays": {"type": "array", "items": day},
+                            "hours_zone": name,
                         },
                     },
                 ]

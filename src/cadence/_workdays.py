@@ -59,13 +59,21 @@ class Workdays:
         "_us_before",
         "_week_us",
         "hours",
+        "hours_zone",
         "id",
     )
 
     def __init__(
-        self, workdays: Iterable[int], holidays: Iterable[int], extras: Iterable[int], hours: tuple[Hours, ...] | None
+        self,
+        workdays: Iterable[int],
+        holidays: Iterable[int],
+        extras: Iterable[int],
+        hours: tuple[Hours, ...] | None,
+        hours_zone: Zone | None = None,
     ) -> None:
         self.id = next_id()
+        # The zone working time (business hours) is counted in, whatever zone is asked; None: the zone asked.
+        self.hours_zone = hours_zone
         self._ledger_id = next_id()
         self._axis_id = next_id()
         self._kind_id = next_id()
@@ -285,6 +293,7 @@ class Workdays:
         """
         if us <= 0:
             return start
+        zone = self.hours_zone or zone
         day = zone.local_ordinal(start)
         if us > (MAX_ORDINAL - day + 1) * 25 * 3_600 * US:  # more than the days left could hold
             raise out_of_range("business hours")
@@ -308,6 +317,7 @@ class Workdays:
         instants, each step a `worked_between`."""
         if us <= 0:
             return end
+        zone = self.hours_zone or zone
         reach = us
         while self.worked_between(zone, max(end - reach, MIN_US), end) < us:
             if end - reach <= MIN_US:
@@ -325,6 +335,7 @@ class Workdays:
     def worked_between(self, zone: Zone, start: int, end: int) -> int:
         """The working time in [``start``, ``end``) in microseconds, for start <= end: what `add_hours` adds. The
         cost is a ledger at each end and one year's total per year between."""
+        zone = self.hours_zone or zone
         first, at_first = self._place(zone, start)
         last, at_last = self._place(zone, end)
         if first == last:

@@ -615,9 +615,12 @@ def read_tables(customers: str, contacts: str, encoding: str | None = None, date
                 if pc.any(pc.invert(pc.match_substring_regex(pc.drop_null(given), r"^\d{4}-\d{2}-\d{2}$"))).as_py():
                     raise _Unclean  # instants, or not dates: the row reader reads them one by one
                 try:
-                    columns[date_name] = pc.cast(pc.cast(given, pa.timestamp("s")), pa.date32())
+                    dates_read = pc.cast(pc.cast(given, pa.timestamp("s")), pa.date32())
                 except pa.ArrowInvalid:
                     raise _Unclean from None
+                if pc.any(pc.less(dates_read, pa.scalar(date(1, 1, 1), pa.date32()))).as_py():
+                    raise _Unclean  # year 0, which Arrow reads and Python has not: the row reader refuses it
+                columns[date_name] = dates_read
         customer_table = pa.table(columns)
         until = text(touches, "until", False)
         deferred = pc.is_valid(until)

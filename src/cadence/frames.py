@@ -653,6 +653,23 @@ class _Customers:
             self.zone = _lookup(frame["timezone"], zones, -1)
             self.zone[_nulls(frame, "timezone")] = 0
             doubt |= self.zone < 0
+        for name in self.dates:  # a cell the columnar checks cannot vouch for goes to the scalar path, which judges it
+            column = frame[name]
+            given = ~_nulls(frame, name)
+            if not (column.dtype == nw.Date or (column.dtype == nw.Datetime and column.dtype.time_zone is not None)):
+                doubt |= given
+                continue
+            year = nw.col(name).dt.year()
+            years = column.dt.year().fill_null(1).to_numpy()
+            outside = given & ((years < 1) | (years > 9999))  # no Python date: an error of its own, the cell dropped
+            for row in np.flatnonzero(outside).tolist():
+                error = InputError(f"Customer.dates[{name!r}] is out of the supported range (years 1 to 9999)",
+                                   field=f"Customer.dates[{name!r}]", value=None)  # fmt: skip
+                self.problems[row] = TableError("customers", row, name, error)
+            if outside.any():
+                doubt |= outside
+                dropped = nw.when((year < 1) | (year > 9999)).then(None).otherwise(nw.col(name)).alias(name)
+                self.frame = self.frame.with_columns(dropped)
         self.scalar = doubt
         # Ids: the row of each (the first, for an id given twice: the others are errors).
         ids = frame["id"]

@@ -1,6 +1,7 @@
 """iCalendar (RFC 5545) export of upcoming follow-ups, through the ``icalendar`` package (``cadence[ical]``).
 
-One event per assessment whose follow-up falls due inside the window: it starts at ``due_at``, lasts 15 minutes,
+One event per assessment whose follow-up falls due inside the window: it starts at the cadence's due time
+(``cadence_due_at``; a touchpoint due now is not a follow-up to schedule), lasts 15 minutes,
 says who and why, and carries a display reminder (VALARM) 15 minutes before. Its UID is stable for the same customer
 and due time, so re-importing an updated file replaces events instead of duplicating them.
 """
@@ -30,7 +31,7 @@ def to_ics(items: Iterable[Assessment], *, start: datetime, end: datetime) -> by
     calendar.add("version", "2.0")
     stamp = _utc(start)
     for item in items:
-        due = item.due_at
+        due = item.cadence_due_at
         if due is None or not start <= due < end:
             continue
         due_utc = _utc(due)
