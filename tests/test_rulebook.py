@@ -510,8 +510,9 @@ class TestDatedTouchpoints:
     def test_before_entry_only_with_a_date(self) -> None:
         with pytest.raises(PolicyError, match=r"Touchpoint.after must be >= 0 after stage entry \(got -30 days\)"):
             Touchpoint("-30d")
-        with pytest.raises(PolicyError, match=r"Touchpoint.of must be the name of a customer's date"):
-            Touchpoint("1d", of=" ")
+        for name in (" ", "", " contract_end"):  # (spaces around a name would never match a column)
+            with pytest.raises(PolicyError, match=r"Touchpoint.of must be the name of a customer's date"):
+                Touchpoint("1d", of=name)
 
     def test_touchpoints_of_different_dates_may_overlap(self) -> None:
         Rule.every("1mo", touchpoints=[Touchpoint("3d", "2d", "a", of="x"), Touchpoint("3d", "2d", "b", of="y")])

@@ -324,7 +324,7 @@ class Touchpoint:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.label, str) or not self.label.strip():
             raise PolicyError(f"Touchpoint.label must be a non-empty string (got {show(self.label)})")
-        if self.of is not None and (not isinstance(self.of, str) or not self.of.strip()):
+        if self.of is not None and (not isinstance(self.of, str) or not self.of or self.of != self.of.strip()):
             raise PolicyError(
                 f"Touchpoint.of must be the name of a customer's date (got {show(self.of)})",
                 field="Touchpoint.of",
