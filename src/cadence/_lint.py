@@ -158,6 +158,8 @@ def _reach(policy: Policy) -> dict[RuleKey, list[Finding]]:
 def _layered(policy: Policy) -> list[Finding]:
     """The findings of each rule that layers make, found on no rule of the policy as written: named by the most
     specific layer that made it, with the keys that did."""
+    if not policy.layers:
+        return []
     written = {key: {finding.message for finding in _rule_findings(policy, key, rule)} for key, rule in policy.rules}
     found: dict[tuple[RuleKey, str], Finding] = {}
     for segment in policy.segments:

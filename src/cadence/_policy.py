@@ -421,8 +421,7 @@ def _resolve(
             field=where,
             value=error.value,
         ) from None
-    order = {name: index for index, name in enumerate(attrs.fields_dict(Rule))}
-    return RuleMatch(merged, key, tuple(sorted(sources.items(), key=lambda item: order[item[0]])))
+    return RuleMatch(merged, key, tuple((name, sources[name]) for name in attrs.fields_dict(Rule) if name in sources))
 
 
 def _compile(rule: Rule, work: Workdays) -> Compiled:

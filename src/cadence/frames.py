@@ -660,16 +660,15 @@ class _Customers:
                 doubt |= given
                 continue
             year = nw.col(name).dt.year()
-            years = column.dt.year().fill_null(1).to_numpy()
-            outside = given & ((years < 1) | (years > 9999))  # no Python date: an error of its own, the cell dropped
+            beyond = (year < 1) | (year > 9999)  # no Python date: an error of its own, the cell dropped
+            outside = frame.select(beyond.fill_null(False).alias(name))[name].to_numpy().astype(bool)
             for row in np.flatnonzero(outside).tolist():
                 error = InputError(f"Customer.dates[{name!r}] is out of the supported range (years 1 to 9999)",
                                    field=f"Customer.dates[{name!r}]", value=None)  # fmt: skip
                 self.problems[row] = TableError("customers", row, name, error)
             if outside.any():
                 doubt |= outside
-                dropped = nw.when((year < 1) | (year > 9999)).then(None).otherwise(nw.col(name)).alias(name)
-                self.frame = self.frame.with_columns(dropped)
+                self.frame = self.frame.with_columns(nw.when(beyond).then(None).otherwise(nw.col(name)).alias(name))
         self.scalar = doubt
         # Ids: the row of each (the first, for an id given twice: the others are errors).
         ids = frame["id"]
