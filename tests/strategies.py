@@ -483,6 +483,12 @@ _pause_ends = st.integers(-_PAUSE_MINUTES, _PAUSE_MINUTES)
 _claims = st.integers(0, _MINUTES_200_DAYS + _CLAIM_MINUTES + 1)  # 0: not claimed
 # The customer's "renewal" date, from 100 days before as_of to 100 after: 0 none, odd a date, even an instant
 _renewals = st.integers(0, 400) | st.just(0)
+# Holds (waiting for the customer): 0 to 2 none, 3 one that ended, 4 one still open, 5 two (the second one open
+# when the length is odd); the first starts up to 60 days before as_of or 10 after, and lasts up to 20 days.
+_HOLD_MINUTES = 20 * 24 * 60
+_hold_kinds = st.integers(0, 5)
+_hold_starts = st.integers(-60 * 24 * 60, 10 * 24 * 60)
+_hold_lengths = st.integers(1, _HOLD_MINUTES)
 
 
 @st.composite
@@ -492,7 +498,9 @@ def _customer_specs(draw: st.DrawFn, terminal: bool) -> tuple[int, ...]:
     who = draw(_who[terminal])
     pause = draw(_pauses)
     pause_end = draw(_pause_ends) if pause == 5 else 0
-    return terminal, back, older, who, pause, pause_end, draw(_claims), draw(_renewals)
+    claim, renewal, hold = draw(_claims), draw(_renewals), draw(_hold_kinds)
+    hold_start, hold_length = (draw(_hold_starts), draw(_hold_lengths)) if hold >= 3 else (0, 0)
+    return terminal, back, older, who, pause, pause_end, claim, renewal, hold, hold_start, hold_length
 
 
 _CUSTOMER_SPECS = {terminal: _customer_specs(terminal) for terminal in (False, True)}
@@ -505,7 +513,7 @@ def customer_specs(*, terminal: bool = False) -> st.SearchStrategy[tuple[int, ..
 
 def customer_at(as_of: datetime, spec: tuple[int, ...]) -> Customer:
     """The customer a spec of `customer_specs` describes, relative to ``as_of``."""
-    terminal, back, older, who, pause, pause_end, claim, renewal = spec
+    terminal, back, older, who, pause, pause_end, claim, renewal, hold, hold_start, hold_length = spec
     stage, segment, owner, entered_zone, created_zone, zone = _digits(who, *_WHO[bool(terminal)])
     entered = shift(as_of, minutes=-back)
     created = shift(entered, minutes=-older)
@@ -519,6 +527,14 @@ def customer_at(as_of: datetime, spec: tuple[int, ...]) -> Customer:
     if renewal:
         day = shift(as_of, days=renewal // 2 - 100, hours=renewal % 7)
         fields["dates"] = {"renewal": day.date() if renewal % 2 else _in_zone(day, created_zone)}
+    if hold >= 3:
+        start = shift(as_of, minutes=hold_start)
+        end = None if hold == 4 else shift(start, minutes=hold_length)
+        holds = [(_in_zone(start, created_zone), None if end is None else _in_zone(end, entered_zone))]
+        if hold == 5:
+            again = shift(start, minutes=hold_length * 2)
+            holds.append((again, None if hold_length % 2 else shift(again, minutes=hold_length // 2 + 1)))
+        fields["holds"] = holds
     return Customer(
         id=f"c{who % 1000}",
         segment="AB"[segment],
@@ -534,7 +550,8 @@ def customer_at(as_of: datetime, spec: tuple[int, ...]) -> Customer:
 def customers(*, as_of: datetime, terminal: bool = False) -> st.SearchStrategy[Customer]:
     """A customer who entered its stage up to 200 days before ``as_of``, created up to 200 days before that; some
     under do-not-contact (for good, or until up to 60 days either side of ``as_of``), some claimed from the pool
-    (from 200 days before ``as_of`` to 30 days after it). With ``terminal``, some in the terminal stage "lost"."""
+    (from 200 days before ``as_of`` to 30 days after it), some with holds (one or two, ended or open, from 60 days
+    before ``as_of`` to 10 after it, up to 20 days long). With ``terminal``, some in the terminal stage "lost"."""
     return _CUSTOMER_SPECS[terminal].map(lambda spec: customer_at(as_of, spec))
 
 

@@ -123,6 +123,9 @@ def read_everything(result: Assessment) -> dict[str, object]:
         "reclaimed": result.reclaimed,
         "stuck_at": iso(result.stuck_at),
         "stuck": result.stuck,
+        "on_hold": result.on_hold,
+        "hold_started_at": iso(result.hold_started_at),
+        "hold_delay_seconds": result.hold_delay.total_seconds(),
         "touchpoints": [
             {
                 "label": t.label,

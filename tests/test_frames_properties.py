@@ -2,10 +2,10 @@
 table gives exactly what the scalar `assess(...).to_dict()` gives for that customer, in pandas and in polars.
 
 One example is one policy and one ``as_of`` with one to six customers (every rule kind, calendars, zones,
-do-not-contact, claims, terminal stages) and their histories (contacts and deferrals) in three tables: the columnar
-engine and the scalar pipeline it falls back on both run on the same table. Instants are compared as instants (the
-table's UTC timestamps against `to_dict`'s ISO text), ``due_date`` against the local date of ``due_at``, the
-touchpoint counts against the states of ``to_dict["touchpoints"]``, floats exactly.
+do-not-contact, claims, holds, terminal stages) and their histories (contacts and deferrals) in four tables: the
+columnar engine and the scalar pipeline it falls back on both run on the same table. Instants are compared as
+instants (the table's UTC timestamps against `to_dict`'s ISO text), ``due_date`` against the local date of
+``due_at``, the touchpoint counts against the states of ``to_dict["touchpoints"]``, floats exactly.
 """
 
 from __future__ import annotations
@@ -59,8 +59,8 @@ def columnar_policy(policy: Policy) -> Policy:
 
 def columnar_customer(customer: Customer, history: list[Event]) -> tuple[Customer, list[Event]]:
     """``customer`` and ``history`` without what sends a customer to the scalar pipeline: do-not-contact, a claim,
-    deferrals."""
-    plain = attrs.evolve(customer, do_not_contact=False, do_not_contact_until=None, claimed_at=None)
+    holds, deferrals."""
+    plain = attrs.evolve(customer, do_not_contact=False, do_not_contact_until=None, claimed_at=None, holds=())
     return plain, [event for event in history if not isinstance(event, Deferral)]
 
 
@@ -220,6 +220,22 @@ def deferrals_table(library: str, people: People, rng: random.Random) -> Any:
     )
 
 
+def holds_table(library: str, people: People, rng: random.Random) -> Any:
+    """The customers' holds, in a shuffled order, and (if any) the first one again for a customer not in the table,
+    which the table must ignore."""
+    rows = [(customer.id, hold) for customer, _ in people for hold in customer.holds]
+    rng.shuffle(rows)
+    rows += [("ghost", rows[0][1])] if rows else []
+    return _table(
+        library,
+        {
+            "customer_id": ("text", [key for key, _ in rows]),
+            "start": ("instant", [_utc(h.start) for _, h in rows]),
+            "end": ("instant", [_utc(h.end) for _, h in rows]),
+        },
+    )
+
+
 def frames_assess(
     library: str, policy: Policy, people: People, as_of: datetime, rng: random.Random, **options: Any
 ) -> dict[str, list[Any]]:
@@ -230,6 +246,7 @@ def frames_assess(
         contacts_table(library, people, rng),
         as_of=as_of,
         deferrals=deferrals_table(library, people, rng),
+        holds=holds_table(library, people, rng),
         **options,
     )
     assert type(out).__module__.split(".")[0] == library
@@ -443,11 +460,11 @@ def test_frames_timeline_equals_the_timeline_of_the_objects(scenario: Scenario, 
     for library in LIBRARIES:
         rng.setstate(state)
         tables_ = (customers_table(library, people), contacts_table(library, people, rng))
-        held = deferrals_table(library, people, rng)
+        held = {"deferrals": deferrals_table(library, people, rng), "holds": holds_table(library, people, rng)}
         if isinstance(expected, CadenceError):
             with pytest.raises(CadenceError):
-                frames.timeline(policy, *tables_, deferrals=held, at=at)
+                frames.timeline(policy, *tables_, **held, at=at)
             continue
-        out = frames.timeline(policy, *tables_, deferrals=held, at=at)
+        out = frames.timeline(policy, *tables_, **held, at=at)
         found = (pl.from_pandas(out) if library == "pandas" else out).to_dicts()
         assert found == [{**row, "at": _utc(row["at"])} for row in expected], library

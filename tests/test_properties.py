@@ -295,11 +295,14 @@ def test_at_each_threshold_the_status_is_the_higher_one(scenario) -> None:
 
     Deferrals, do-not-contact and touchpoints set the status from their own instants (docs/rulebook.md), where the
     thresholds alone do not tell it: there the status is the one the rulebook says (`rulebook_status`), checked at
-    each threshold and at each of those instants, and one microsecond before."""
+    each threshold and at each of those instants, and one microsecond before. A hold holds back the thresholds
+    after its start while it lasts (docs/rulebook.md; `test_holds` has its properties): the customer keeps the
+    holds that ended by the last contact seen, which move the thresholds the same at every instant checked."""
     policy, customer, history, as_of = scenario
     seen = [c for c in history if c.at <= as_of]
-    result = assess(policy, customer, seen, as_of=as_of)
     floor = max([customer.stage_entered_at, *(c.at for c in seen)])
+    customer = attrs.evolve(customer, holds=[h for h in customer.holds if h.end is not None and h.end <= floor])
+    result = assess(policy, customer, seen, as_of=as_of)
     assert result.status == rulebook_status(result, as_of)
     if result.status is Status.INACTIVE and result.anchor_at is not None:
         # Paused at as_of: the thresholds are those from the end of the pause on, for the same history.

@@ -11,7 +11,7 @@ import pendulum
 
 from cadence._calendars import Calendar
 from cadence._durations import Duration
-from cadence._engine import AnchorKind, Answers, Facts, Status, deadline, evaluate
+from cadence._engine import AnchorKind, Answers, Facts, Status, deadline, evaluate, held_back
 from cadence._errors import show
 from cadence._explain import reason, when
 from cadence._model import Customer
@@ -211,6 +211,9 @@ def record(
         "reclaimed": reclaim_us is not None and as_of >= reclaim_us,
         "stuck_at": instant(stuck_us),
         "stuck": stuck_us is not None and as_of >= stuck_us,
+        "on_hold": facts.hold is not None,
+        "hold_started_at": instant(facts.hold),
+        "hold_delay_seconds": facts.held / US,
         "touchpoints": [touchpoint(status) for status in answers.touches()],
         "risk_score": risk.score,
         "risk_inputs": _risk_inputs(risk),
@@ -402,13 +405,16 @@ class Assessment:
 
     @property
     def overdue_by(self) -> timedelta:
-        """How long past ``overdue_at`` the customer is at ``as_of`` (zero when not overdue)."""
+        """How long past ``overdue_at`` the customer is at ``as_of`` (zero when not overdue, and while a hold keeps
+        ``overdue_at`` from passing)."""
         return timedelta_us(self._overdue_by_us())
 
     def _overdue_by_us(self) -> int:
         facts = self._answers.facts
         overdue = facts.overdue
-        return 0 if overdue is None or facts.as_of < overdue else facts.as_of - overdue
+        if overdue is None or facts.as_of < overdue or held_back(facts, overdue):
+            return 0
+        return facts.as_of - overdue
 
     def urgency_key(self) -> tuple[int, int, int, int, str]:
         """The worklist's order, most urgent first: status, segment rank, how long overdue, due time, then id."""
@@ -502,6 +508,24 @@ class Assessment:
         """True once ``stuck_at`` has passed: the customer has been in its stage too long, whatever the contacts."""
         at = self._answers.stuck_us()
         return at is not None and self._answers.facts.as_of >= at
+
+    @property
+    def on_hold(self) -> bool:
+        """True while a hold (`Customer.holds`) is open at ``as_of``: the deadline clock is stopped, so the
+        deadline thresholds after its start (``due_soon_at``, ``cadence_due_at``, ``overdue_at``) do not pass while
+        it lasts, and move later by its length once it has ended."""
+        return self._answers.facts.hold is not None
+
+    @property
+    def hold_started_at(self) -> pendulum.DateTime | None:
+        """When the hold open at ``as_of`` began (or the anchor, if it began before), else ``None``."""
+        return _instant(self._answers.facts.zone, self._answers.facts.hold)
+
+    @property
+    def hold_delay(self) -> timedelta:
+        """How much later the holds that ended by ``as_of`` moved ``cadence_due_at`` (a hold still open moves it
+        once it has ended): zero without holds."""
+        return timedelta_us(self._answers.facts.held)
 
     @property
     def touchpoints(self) -> tuple[TouchpointView, ...]:

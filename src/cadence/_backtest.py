@@ -11,10 +11,10 @@ from typing import Any
 import attrs
 import pendulum
 
-from cadence._engine import AnchorKind, Facts, Status, evaluate
+from cadence._engine import AnchorKind, Facts, Status, evaluate, held_back, released
 from cadence._errors import InputError, show
 from cadence._history import NONE, History
-from cadence._model import Customer, Event
+from cadence._model import _FOREVER, Customer, Event
 from cadence._policy import Policy
 from cadence._time import Zone, instant_us, timedelta_us
 from cadence._timeline import each_customer, group_names, indexed, one_customer, stretches, time_range
@@ -71,11 +71,13 @@ class FollowUp:
 
 
 def _identity(facts: Facts | None) -> tuple[Any, ...] | None:
-    """What tells one follow-up from the next: the stage entry, segment, anchor and thresholds."""
+    """What tells one follow-up from the next: the stage entry, segment, anchor and due time (as the rule gives
+    it: a hold moves a follow-up's thresholds, it does not make another)."""
     if facts is None or facts.status is Status.INACTIVE or facts.anchor is None:
         return None
     state = facts.customer
-    return state._entered_us, state.segment, facts.anchor, facts.due, facts.overdue
+    assert facts.due is not None
+    return state._entered_us, state.segment, facts.anchor, facts.due - facts.held
 
 
 def _follow_ups(
@@ -85,10 +87,12 @@ def _follow_ups(
     once, with the customer's state then)."""
     out: list[FollowUp] = []
     made: list[tuple[int, Customer]] = []
-    current: tuple[Facts, int] | None = None  # a follow-up that fell due in the range (and when), not done yet
+    # A follow-up that fell due in the range, not done yet: the facts when it fell due, when, and the latest facts
+    # it holds under (a hold that ended since moved its thresholds).
+    current: tuple[Facts, int, Facts] | None = None
     # Follow-ups that something other than a contact ended (a change of tier or stage), by identity: if the same
     # one comes back (a change undone), it goes on; the others are withdrawn (or missed) when they ended.
-    left: dict[tuple[Any, ...], tuple[Facts, int, int]] = {}
+    left: dict[tuple[Any, ...], tuple[Facts, int, Facts, int]] = {}
     # When the follow-up of the facts in force began: before the range if they held just before it.
     began, identity = NONE, None
     if start > customer.state_starts()[0]:
@@ -110,41 +114,51 @@ def _follow_ups(
                 assert key is not None
                 left[key] = (*current, stretch.start)
                 current = None
+            else:
+                assert facts is not None
+                current = current[0], current[1], facts
         if current is None and identity is not None:
             if identity in left:
-                current = left.pop(identity)[:2]
+                current = left.pop(identity)[:3]
                 continue
             assert facts is not None
             assert facts.due is not None
             fell_due = max(facts.due, began)  # a rule that applies from a change on may find it due already
-            if stretch.start <= fell_due < stretch.end:
-                current = facts, fell_due
+            if stretch.start <= fell_due < stretch.end and not held_back(facts, fell_due):
+                current = facts, fell_due, facts
     if current is not None:
         out.append(_follow_up(policy, *current, None, end, withdrawn=False))
     out += [
-        _follow_up(policy, facts, fell_due, None, ended, withdrawn=True) for facts, fell_due, ended in left.values()
+        _follow_up(policy, facts, fell_due, latest, None, ended, withdrawn=True)
+        for facts, fell_due, latest, ended in left.values()
     ]
     out.sort(key=lambda follow_up: (follow_up.fell_due_at, follow_up.due_at))
     return out, made
 
 
 def _follow_up(
-    policy: Policy, facts: Facts, fell_due: int, done: int | None, ended: int, *, withdrawn: bool
+    policy: Policy, facts: Facts, fell_due: int, latest: Facts, done: int | None, ended: int, *, withdrawn: bool
 ) -> FollowUp:
-    """The follow-up of ``facts``: done by a counted contact at ``done``, else ended at ``ended`` (``withdrawn``:
-    by something else than the end of the range)."""
+    """The follow-up of ``facts`` (the state when it fell due, the thresholds of the ``latest`` facts it held
+    under): done by a counted contact at ``done``, else ended at ``ended`` (``withdrawn``: by something else than
+    the end of the range)."""
     assert facts.match is not None
     assert facts.anchor_kind is not None
     assert facts.anchor is not None
-    assert facts.due is not None
-    assert facts.overdue is not None
+    assert latest.due is not None
+    assert latest.overdue is not None
     late_by = 0
+    due, overdue = latest.due, latest.overdue
+    if done is not None and latest.hold is not None:  # done during a hold: its thresholds once it ended then
+        _, due, overdue = released(latest, done)
+    elif held_back(latest, overdue):  # ended during a hold, which keeps the overdue threshold from passing
+        overdue = _FOREVER
     if done is not None:
-        completion = Completion.ON_TIME if done < facts.overdue else Completion.LATE
-        late_from = max(facts.overdue, fell_due)  # not before the rule that made it due applied
+        completion = Completion.ON_TIME if done < overdue else Completion.LATE
+        late_from = max(overdue, fell_due)  # not before the rule that made it due applied
         if done > late_from:
             late_by = policy.calendar._work.worked_between(facts.zone, late_from, done)
-    elif ended > facts.overdue:
+    elif ended > overdue:
         completion = Completion.MISSED
     else:
         completion = Completion.WITHDRAWN if withdrawn else Completion.OPEN
@@ -158,9 +172,9 @@ def _follow_up(
         facts.step,
         facts.anchor_kind,
         zone.to_datetime(facts.anchor),
-        zone.to_datetime(facts.due),
+        zone.to_datetime(due),
         zone.to_datetime(fell_due),
-        zone.to_datetime(facts.overdue),
+        zone.to_datetime(latest.overdue if overdue == _FOREVER else overdue),
         completion,
         None if done is None else zone.to_datetime(done),
         timedelta_us(late_by),

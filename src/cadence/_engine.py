@@ -18,7 +18,7 @@ from cadence._durations import Duration
 from cadence._errors import InputError
 from cadence._history import NONE, History, distinct_count, scan
 from cadence._model import _FOREVER, Customer
-from cadence._plan import Plan
+from cadence._plan import BDAYS, BHOURS, Plan
 from cadence._policy import Policy, RuleMatch, unknown
 from cadence._risk import NO_RISK, Risk, RiskModel, risk_of, setting
 from cadence._rulebook import Recommendation, TouchPlan, TouchpointState, TouchpointStatus, shift
@@ -99,6 +99,8 @@ class Facts(NamedTuple):
     touch: TouchPlan | None  # the rule's touchpoints, compiled
     risk: RiskModel | None  # the priors of the risk score (None: each rule's default)
     contacts: int  # counted contacts at distinct instants after creation, up to as_of (-1: not counted yet)
+    hold: int | None  # the start of the hold open at as_of (from the anchor on): thresholds after it do not pass
+    held: int  # how much later the holds moved the due time
 
 
 _DEFAULT_MASK = ContactFilter().mask
@@ -167,9 +169,18 @@ def evaluate(
         due_soon, due, overdue = plan.resumed(zone, resume, by_date or plan.deadline.day_granular)
     if due_soon < anchor:  # a heads-up longer than what is left of a day deadline: due soon from the anchor on
         due_soon = anchor
+    hold, held = None, 0
+    if customer._holds is not None:
+        before = due
+        due_soon, due, overdue, hold = _held(customer._holds, plan, zone, anchor, as_of, due_soon, due, overdue)
+        held = due - before
     if due_soon < MIN_US or overdue > MAX_US or (churn_at is not None and churn_at > MAX_US):
         raise out_of_range(f"customer {customer.id!r}: a threshold after {zone.to_datetime(anchor).isoformat()}")
-    status = classify(as_of, churn_at, anchor if resume is not None else None, overdue, due, due_soon)
+    snoozed = anchor if resume is not None else None
+    if hold is None:
+        status = classify(as_of, churn_at, snoozed, overdue, due, due_soon)
+    else:
+        status = classify(as_of, churn_at, snoozed, *_frozen(hold, overdue, due, due_soon))
     on_track = status is Status.ON_TRACK or status is Status.DUE_SOON
     if on_track and touch is not None and touch.due_now(zone, customer, as_of, History.of(history), mask):
         status = Status.DUE  # a touchpoint due now is more urgent than the cadence
@@ -197,8 +208,78 @@ def evaluate(
             touch,
             risk,
             total,
+            hold,
+            held,
         ),
     )
+
+
+def _held(
+    holds: tuple[tuple[int, int], ...],
+    plan: Plan,
+    zone: Zone,
+    anchor: int,
+    as_of: int,
+    *thresholds: int,
+) -> tuple[int, int, int, int | None]:
+    """The deadline thresholds moved by the customer's holds that ended by ``as_of`` (the deadline clock stops
+    while one lasts), and the start of the hold open at ``as_of`` (from the anchor on), if any.
+
+    A hold counts from the later of its start and ``anchor`` to its end. A hold still open moves nothing yet (its
+    length is not known): the thresholds after its start do not pass while it lasts (`held_back`), and move by its
+    whole length once it has ended (`released`).
+    """
+    spans = [(max(start, anchor), end) for start, end in holds if anchor < end <= as_of]
+    moved = _moved(plan, zone, spans, thresholds)
+    hold = next((max(start, anchor) for start, end in holds if start <= as_of < end), None)
+    return moved[0], moved[1], moved[2], hold
+
+
+def _moved(plan: Plan, zone: Zone, spans: list[tuple[int, int]], thresholds: tuple[int, ...]) -> list[int]:
+    """``thresholds`` moved by the holds ``spans`` ((start, end), in order): each by the whole of each hold that
+    began before it (as moved by the earlier ones), by the real time held, or for a business deadline by the
+    working time held, to the latest instant that much working time after it (the next opening rather than a
+    closing), so never before the hold's end. A threshold a hold began after had passed; it stays."""
+    work = plan.work if plan.deadline.kind in (BDAYS, BHOURS) else None
+    lengths = [end - start if work is None else work.worked_between(zone, start, end) for start, end in spans]
+    moved = []
+    for threshold in thresholds:
+        for (start, _), length in zip(spans, lengths, strict=True):
+            if start >= threshold:
+                break
+            if work is None:
+                threshold += length
+            elif length:
+                threshold = work.add_hours(zone, threshold, length + 1) - 1
+        moved.append(threshold)
+    return moved
+
+
+def released(facts: Facts, until: int) -> tuple[int, int, int]:
+    """``(due_soon, due, overdue)`` of ``facts`` once the hold open at ``facts.as_of`` has ended at ``until``."""
+    assert facts.hold is not None
+    assert facts.due_soon is not None
+    assert facts.due is not None
+    assert facts.overdue is not None
+    first, plans, _, _, extra = facts.policy._table[facts.customer._rule_key][1]
+    plan = plans[facts.step - 1] if facts.step else first
+    if facts.anchor_kind is AnchorKind.INBOUND:
+        assert extra is not None
+        assert extra.reply is not None
+        plan = extra.reply
+    due_soon, due, overdue = _moved(plan, facts.zone, [(facts.hold, until)], (facts.due_soon, facts.due, facts.overdue))
+    return due_soon, due, overdue
+
+
+def held_back(facts: Facts, threshold: int) -> bool:
+    """True if the hold open at ``facts.as_of`` keeps ``threshold`` (one of the deadline's, or counted from one)
+    from passing while it lasts."""
+    return facts.hold is not None and threshold > facts.hold
+
+
+def _frozen(hold: int, *thresholds: int) -> tuple[int, ...]:
+    """The thresholds to classify with while a hold that began at ``hold`` lasts: those after it do not pass."""
+    return tuple(_FOREVER if threshold > hold else threshold for threshold in thresholds)
 
 
 def _schedule(zone: Zone, entry: int, first: Plan, plans: tuple[Plan, ...], counted: list[int]) -> tuple[int, int]:
@@ -257,7 +338,12 @@ def status_at(facts: Facts, as_of: int) -> Status:
     assert facts.due is not None
     assert facts.overdue is not None
     snoozed = facts.anchor if facts.anchor_kind in _RESUMED else None
-    status = classify(as_of, facts.churn_risk, snoozed, facts.overdue, facts.due, facts.due_soon)
+    if facts.hold is None:
+        status = classify(as_of, facts.churn_risk, snoozed, facts.overdue, facts.due, facts.due_soon)
+    else:  # the hold lasts until the next cut (its end is one)
+        status = classify(
+            as_of, facts.churn_risk, snoozed, *_frozen(facts.hold, facts.overdue, facts.due, facts.due_soon)
+        )
     touch = facts.touch
     on_track = status is Status.ON_TRACK or status is Status.DUE_SOON
     if (
@@ -339,6 +425,8 @@ def _inactive(
             None,
             risk,
             -1,
+            None,
+            0,
         ),
     )
 
@@ -476,9 +564,10 @@ def _ladder(answers: Answers) -> tuple[tuple[str, ...], int | None]:
     if match is None or not match.rule.escalation or overdue is None:
         return (), None
     reached: list[str] = []
+    frozen = held_back(facts, overdue)  # escalation counts from overdue_at, which a hold holds back
     for level in match.rule.escalation:
         start = shift(facts.zone, overdue, level.after)
-        if facts.as_of < start:
+        if facts.as_of < start or frozen:
             return tuple(reached), start
         reached.append(level.action)
     return tuple(reached), None

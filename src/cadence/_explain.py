@@ -88,6 +88,10 @@ def reason(answers: Answers) -> str:
         label = "due soon" if status is Status.DUE_SOON else "on track"
         text = f"{label}: {what} due {when(zone, due)} ({basis})"
     notes = []
+    if facts.held:
+        notes.append(f"due {span(facts.held)} later for the time on hold")
+    if facts.hold is not None:
+        notes.append(f"on hold since {when(zone, facts.hold)}: the deadline clock is stopped until the hold ends")
     allowed = answers.allowed_us()
     if status >= Status.DUE_SOON and allowed is not None and allowed > as_of:
         notes.append(f"contact not allowed before {when(zone, allowed)} (frequency cap)")

@@ -7,6 +7,7 @@ integers once, here, so that assessing a customer never converts a contact again
 from __future__ import annotations
 
 import enum
+import itertools
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
@@ -27,6 +28,7 @@ __all__ = [
     "Deferral",
     "Direction",
     "Event",
+    "Hold",
     "Lifecycle",
     "Outcome",
     "Segment",
@@ -387,6 +389,43 @@ class Deferral(_DeferralSlots):
 _FOREVER = 2**62  # a pause with no end
 
 
+class _HoldSlots(Derived):
+    __slots__ = ("_end_us", "_start_us")
+    _start_us: int
+    _end_us: int  # _FOREVER while the hold is open
+
+
+@attrs.frozen
+class Hold(_HoldSlots):
+    """A period in which the customer's follow-up waits on the customer ("waiting for customer", an SLA hold):
+    from ``start`` until ``end`` (None: still waiting).
+
+    The deadline clock stops during a hold: each deadline threshold that had not passed when a hold began moves
+    later by the time held (working time for business deadlines), and while a hold lasts the status stays what it
+    was when the hold began. Churn risk, stuck-in-stage, touchpoints and reclaim keep counting. A customer's holds
+    go in `Customer.holds`; docs/rulebook.md has the rule.
+
+    >>> import pendulum
+    >>> Hold(pendulum.datetime(2026, 3, 2, 10, tz="Europe/Berlin"), pendulum.datetime(2026, 3, 4, 10, tz="UTC")).end
+    DateTime(2026, 3, 4, 10, 0, 0, tzinfo=Timezone('UTC'))
+    """
+
+    start: datetime
+    end: datetime | None = None
+
+    def __attrs_post_init__(self) -> None:
+        start = instant_us(self.start, "Hold.start")
+        end = _FOREVER if self.end is None else instant_us(self.end, "Hold.end")
+        if end <= start:
+            raise InputError(
+                f"Hold.end ({show(self.end)}) must be after Hold.start ({self.start.isoformat()})",
+                field="Hold.end",
+                value=self.end,
+            )
+        object.__setattr__(self, "_start_us", start)
+        object.__setattr__(self, "_end_us", end)
+
+
 def _optional_instant(value: object, field: str) -> int | None:
     return None if value is None else instant_us(value, field)
 
@@ -442,6 +481,37 @@ def _changes(value: object) -> tuple[Change, ...]:
     return changes
 
 
+def _holds(value: object) -> tuple[Hold, ...]:
+    """A customer's holds, by start: `Hold` values or (start, end) pairs, none overlapping another, only the last
+    one open."""
+    if isinstance(value, (str, bytes, Hold)) or not isinstance(value, Iterable):
+        raise InputTypeError(
+            f"Customer.holds must be an iterable of Hold (got {show(value)})", field="Customer.holds", value=value
+        )
+    holds = []
+    for index, item in enumerate(value):
+        if isinstance(item, tuple) and len(item) == 2:
+            item = Hold(*item)
+        if not isinstance(item, Hold):
+            raise InputTypeError(
+                f"Customer.holds[{index}] must be a Hold or a (start, end) pair (got {show(item)})",
+                field=f"Customer.holds[{index}]",
+                value=item,
+            )
+        holds.append(item)
+    holds.sort(key=lambda hold: hold._start_us)
+    for before, after in itertools.pairwise(holds):
+        if before._end_us > after._start_us:
+            until = "with no end" if before.end is None else f"until {before.end.isoformat()}"
+            raise InputError(
+                f"Customer.holds: the hold from {before.start.isoformat()} ({until}) overlaps the one from "
+                f"{after.start.isoformat()}; only the last hold may be open",
+                field="Customer.holds",
+                value=after,
+            )
+    return tuple(holds)
+
+
 def _dates(value: object) -> tuple[tuple[str, datetime | date], ...]:
     """A customer's named dates, by name: from a mapping (or pairs) of names to dates or aware datetimes."""
     if isinstance(value, Mapping):
@@ -482,6 +552,7 @@ class _CustomerSlots(Derived):
         "_created_us",
         "_dates",
         "_entered_us",
+        "_holds",
         "_paused_until",
         "_rule_key",
         "_spells",
@@ -495,6 +566,7 @@ class _CustomerSlots(Derived):
     _claimed_us: int | None
     _spells: tuple[list[int], list[Customer]] | None  # with changes: when each state began, and the state
     _dates: dict[str, tuple[int, bool]]  # each named date: (microseconds, False) or (its ordinal, True) for a date
+    _holds: tuple[tuple[int, int], ...] | None  # (start, end) of each hold, end _FOREVER while open; None: no hold
 
 
 @attrs.frozen
@@ -506,7 +578,9 @@ class Customer(_CustomerSlots):
     ``do_not_contact_until`` if given: from then the follow-up is due). ``claimed_at`` is when the owner took the
     customer from the shared pool (for a rule's pool reclaim). ``dates`` are the customer's own named dates (a
     contract's end, a delivery, a signing), each a date (the start of that local date) or an aware datetime, that a
-    rule's touchpoints can count from (`Touchpoint.of`); they are kept sorted by name.
+    rule's touchpoints can count from (`Touchpoint.of`); they are kept sorted by name. ``holds`` are the periods
+    in which the follow-up waited on the customer (`Hold`, or (start, end) pairs), which stop the deadline clock;
+    they are kept sorted, may not overlap, and only the last may be open.
 
     ``changes`` is the customer's past: the `Change` of stage, segment or owner that led to this record, in any
     order, so that an assessment at a past instant judges the customer as it was then (see `at`). The record
@@ -537,6 +611,7 @@ class Customer(_CustomerSlots):
     claimed_at: datetime | None = None
     changes: tuple[Change, ...] = attrs.field(default=(), converter=_changes)
     dates: tuple[tuple[str, datetime | date], ...] = attrs.field(default=(), converter=_dates)
+    holds: tuple[Hold, ...] = attrs.field(default=(), converter=_holds)
 
     def __attrs_post_init__(self) -> None:
         for name in ("id", "segment", "stage"):
@@ -587,6 +662,8 @@ class Customer(_CustomerSlots):
                 for name, when in self.dates
             },
         )
+        holds = tuple((hold._start_us, hold._end_us) for hold in self.holds)
+        object.__setattr__(self, "_holds", holds or None)
 
     def date_us(self, name: str, zone: Zone) -> int | None:
         """The named date as microseconds (a date: the start of that local date in ``zone``), None if the customer

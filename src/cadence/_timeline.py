@@ -1,11 +1,11 @@
 """Over time: a customer's status as spans, the crossings between two instants, and the follow-ups of a period.
 
-A customer's facts change only at its events (contacts, deferrals), at its changes of state and at the end of a
-do-not-contact pause: between two of those, `evaluate` would find the same anchor and thresholds at every instant,
-and only the status moves, at those thresholds (and at its touchpoints' windows). So one sweep over a history
-evaluates once per stretch between events and reads every other instant from the thresholds: the cost is the
-number of events, not the number of instants asked about. Timelines, transitions and backtests are each a walk
-over that sweep.
+A customer's facts change only at its events (contacts, deferrals), at its changes of state, at the start and end
+of its holds and at the end of a do-not-contact pause: between two of those, `evaluate` would find the same anchor
+and thresholds at every instant, and only the status moves, at those thresholds (and at its touchpoints' windows;
+while a hold lasts, the thresholds after its start do not pass). So one sweep over a history evaluates once per
+stretch between events and reads every other instant from the thresholds: the cost is the number of events, not
+the number of instants asked about. Timelines, transitions and backtests are each a walk over that sweep.
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ def stretches(policy: Policy, customer: Customer, history: History, start: int, 
     paused = customer._paused_until
     if paused is not None and paused != _FOREVER:
         cuts.add(paused)
+    for hold_start, hold_end in customer._holds or ():
+        cuts.update((hold_start, hold_end) if hold_end != _FOREVER else (hold_start,))
     ordered = sorted(cuts)
     first_state = customer.state_starts()[0]
     at = start
@@ -299,7 +301,7 @@ def swept_rule(policy: Policy, found: Any, resolved: list[Any], seen: dict[int, 
 
 def _vectorized(tally: Tally, pairs: list[tuple[Customer, History]]) -> list[tuple[Customer, History]]:
     """Count the customers the columnar engine can sweep (see `_columnar.status_intervals`), and return the pairs
-    left to the scalar sweep: customers with changes, a pause, deferrals or touchpoints, rules past the columnar
+    left to the scalar sweep: customers with changes, a pause, holds, deferrals or touchpoints, rules past the columnar
     range, and anything the scalar path should refuse."""
     import numpy as np
 
@@ -317,7 +319,7 @@ def _vectorized(tally: Tally, pairs: list[tuple[Customer, History]]) -> list[tup
     table, ranks, lifecycle = policy._table, policy._ranks, policy.lifecycle
     for index, (customer, history) in enumerate(pairs):
         found = table.get(customer._rule_key)
-        if customer._spells is not None or customer._paused_until is not None:
+        if customer._spells is not None or customer._paused_until is not None or customer._holds is not None:
             rest.append((customer, history))
             continue
         if found is None:  # a terminal stage, if both ids are known (else the scalar path refuses them)

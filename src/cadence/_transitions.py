@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 import attrs
 import pendulum
 
-from cadence._engine import AnchorKind, Answers, Status, evaluate, known_answers, status_at
+from cadence._engine import AnchorKind, Answers, Status, evaluate, held_back, known_answers, status_at
 from cadence._history import History
 from cadence._model import Customer, Event
 from cadence._policy import Policy
@@ -91,7 +91,7 @@ def _marks(answers: Answers, at: int, status: Status) -> _Marks:
     marks: set[tuple[Any, ...]] = set()
     match = facts.match
     if match is not None:
-        if match.rule.escalation and facts.overdue is not None:
+        if match.rule.escalation and facts.overdue is not None and not held_back(facts, facts.overdue):
             for index, level in enumerate(match.rule.escalation):
                 if at >= shift(facts.zone, facts.overdue, level.after):
                     marks.add((TransitionKind.ESCALATED, facts.overdue, level.action, index))

@@ -1,8 +1,8 @@
 """Assess customers held in tables: pandas or polars DataFrames, pyarrow Tables (through narwhals).
 
-`assess` takes a customers table and a contacts table (and, if any, a deferrals table) and returns a table of the
-same library with one row per customer, in the customers' order: the fields of `Assessment.to_dict`, with
-instants as UTC timestamps. Inside, the tables become integer arrays (numpy) and the columnar engine assesses
+`assess` takes a customers table and a contacts table (and, if any, deferrals and holds tables) and returns a
+table of the same library with one row per customer, in the customers' order: the fields of `Assessment.to_dict`,
+with instants as UTC timestamps. Inside, the tables become integer arrays (numpy) and the columnar engine assesses
 every customer at once; what it has no vectorized form for goes through the scalar pipeline, so every column
 equals what `cadence.assess` gives for that customer (see docs/frames.md for which rules are vectorized).
 
@@ -57,6 +57,7 @@ from cadence._model import (
     Deferral,
     Direction,
     Event,
+    Hold,
     Outcome,
     contact_code,
     to_enum,
@@ -115,6 +116,9 @@ COLUMNS: tuple[str, ...] = (
     "reclaimed",
     "stuck_at",
     "stuck",
+    "on_hold",
+    "hold_started_at",
+    "hold_delay_seconds",
     "touchpoints_pending",
     "touchpoints_missed",
     "risk_score",
@@ -126,8 +130,8 @@ They are the fields of `Assessment.to_dict`, with instants as UTC timestamps, ``
 _INSTANTS = frozenset(name for name in COLUMNS if name.endswith("_at") or name == "as_of")
 _INTEGERS = frozenset({"step", "segment_rank", "unanswered_attempts", "escalation_level", "touchpoints_pending",
                        "touchpoints_missed"})  # fmt: skip
-_FLOATS = frozenset({"silence_seconds", "overdue_by_seconds", "risk_score"})
-_BOOLS = frozenset({"contact_allowed", "reclaimed", "stuck"})
+_FLOATS = frozenset({"silence_seconds", "overdue_by_seconds", "hold_delay_seconds", "risk_score"})
+_BOOLS = frozenset({"contact_allowed", "reclaimed", "stuck", "on_hold"})
 
 _INSTANT_FIELDS = frozenset({"stage_entered_at", "created_at", "do_not_contact_until", "claimed_at", "at"})
 _CUSTOMER_FIELDS = ("id", "segment", "stage", "stage_entered_at", "created_at")
@@ -135,6 +139,7 @@ _CUSTOMER_OPTIONAL = ("timezone", "owner", "do_not_contact", "do_not_contact_unt
 _CONTACT_FIELDS = ("customer_id", "at", "channel")
 _CONTACT_OPTIONAL = ("direction", "outcome", "by")
 _DEFERRAL_FIELDS = ("customer_id", "at", "until")
+_HOLD_FIELDS = ("customer_id", "start", "end")
 # The enums of each contact code.
 _KINDS = {contact_code(c, d, o): (c, d, o) for c in Channel for d in Direction for o in Outcome}
 
@@ -170,21 +175,24 @@ def assess(
     *,
     as_of: datetime,
     deferrals: Any = None,
+    holds: Any = None,
     errors: Literal["raise", "collect"] = "raise",
     reasons: bool = False,
     mapping: Mapping | None = None,
     risk: RiskModel | None = None,
 ) -> Any:
-    """Assess every customer of the ``customers`` table at ``as_of`` from the ``contacts`` (and ``deferrals``)
-    tables; returns a table of the customers' library with the `COLUMNS`, one row per customer, in order.
+    """Assess every customer of the ``customers`` table at ``as_of`` from the ``contacts`` (and ``deferrals`` and
+    ``holds``) tables; returns a table of the customers' library with the `COLUMNS`, one row per customer, in order.
     ``risk`` is the risk score's `RiskModel`, as for `cadence.assess`.
 
     ``customers`` has the fields of `Customer` as columns (``id``, ``segment``, ``stage``, ``stage_entered_at``,
     ``created_at``; optionally ``timezone``, ``owner``, ``do_not_contact``, ``do_not_contact_until``,
     ``claimed_at``); ``contacts`` has ``customer_id``, ``at``, ``channel`` (optionally ``direction``, ``outcome``,
-    ``by``); ``deferrals`` has ``customer_id``, ``at``, ``until`` (optionally ``by``). Instants are timestamp
-    columns with a time zone: naive ones are refused, as `Customer` refuses naive datetimes. Ids may be strings,
-    integers or categoricals, but ``customer_id`` must be of the same kind as ``id``; contacts of customers not in
+    ``by``); ``deferrals`` has ``customer_id``, ``at``, ``until`` (optionally ``by``); ``holds`` has
+    ``customer_id``, ``start``, ``end`` (null while the hold lasts), each row one of `Customer.holds` (a customer
+    with holds goes through the scalar pipeline). Instants are timestamp columns with a time zone: naive ones are
+    refused, as `Customer` refuses naive datetimes. Ids may be strings, integers or categoricals, but
+    ``customer_id`` must be of the same kind as ``id``; contacts of customers not in
     the table are ignored. Extra columns are ignored.
 
     ``mapping`` (a `cadence.mappings.Mapping`) reads tables as your CRM exports them: its column names, its
@@ -214,7 +222,7 @@ def assess(
         raise InputError(f'errors must be "raise" or "collect" (got {show(errors)})')
     check_risk(risk)
     as_of_us = instant_us(as_of, "as_of")
-    people, touches, held, _ = _tables(policy, customers, contacts, deferrals, None, mapping)
+    people, touches, held, _ = _tables(policy, customers, contacts, deferrals, holds, None, mapping)
     # The risk score's prior and window per entry (see `cadence._risk.setting`).
     found = [setting(risk, match.rule, *pair) for (match, _, _), pair in zip(people.entries, people.pairs, strict=True)]
     settings = np.array(
@@ -242,9 +250,16 @@ class _Read(NamedTuple):
 
 
 def _tables(
-    policy: Policy, customers: Any, contacts: Any, deferrals: Any, changes: Any, mapping: Mapping | None
+    policy: Policy,
+    customers: Any,
+    contacts: Any,
+    deferrals: Any,
+    holds: Any,
+    changes: Any,
+    mapping: Mapping | None,
 ) -> tuple[_Customers, _Contacts, DeferralColumns, dict[int, list[tuple[int, Change]]]]:
-    """The tables read (through ``mapping``, if any): the customers, the contacts, the deferrals, the changes."""
+    """The tables read (through ``mapping``, if any): the customers, the contacts, the deferrals, the changes (the
+    holds go with their customers: `_Customers.holds`)."""
     if not isinstance(policy, Policy):
         raise InputTypeError(f"policy must be a Policy (got {show(policy)})")
     if mapping is not None and not isinstance(mapping, Mapping):
@@ -252,15 +267,22 @@ def _tables(
     people = _Customers(policy, _frame(customers, "customers", mapping))
     touches = _read_contacts(people, None if contacts is None else _frame(contacts, "contacts", mapping))
     held = _read_deferrals(people, None if deferrals is None else _frame(deferrals, "deferrals", mapping))
+    _read_holds(people, None if holds is None else _frame(holds, "holds"))
     past = _read_changes(people, None if changes is None else _frame(changes, "changes"))
     return people, touches, held, past
 
 
 def _read(
-    policy: Policy, customers: Any, contacts: Any, deferrals: Any, changes: Any, mapping: Mapping | None
+    policy: Policy,
+    customers: Any,
+    contacts: Any,
+    deferrals: Any,
+    holds: Any,
+    changes: Any,
+    mapping: Mapping | None,
 ) -> _Read:
     """The tables as customers (with their changes) and histories; the first bad row raises its `TableError`."""
-    people, touches, _, past = _tables(policy, customers, contacts, deferrals, changes, mapping)
+    people, touches, _, past = _tables(policy, customers, contacts, deferrals, holds, changes, mapping)
     read = _Read(people.frame, [], {}, {})
     own = people.frame["id"].to_list()
     for row, customer, events in _objects(people, touches, list(range(people.count)), past):
@@ -270,6 +292,27 @@ def _read(
         read.histories.setdefault(customer.id, events)  # the first row of an id given twice, as for contacts
         read.ids.setdefault(customer.id, own[row])
     return read
+
+
+def _read_holds(people: _Customers, frame: Any | None) -> None:
+    """The holds table (``customer_id``, ``start``, ``end``; a null ``end`` for a hold still open), by customer
+    row, each checked by `Hold` itself: a bad one is its customer's error. A customer with holds goes through the
+    scalar pipeline."""
+    if frame is None or not len(frame):
+        return
+    _require(frame, "holds", _HOLD_FIELDS)
+    customer = people.rows_of(frame["customer_id"], "holds")
+    rows = np.flatnonzero(customer >= 0).tolist()
+    names = [name for name in _HOLD_FIELDS if name != "customer_id"]
+    for row, values in zip(rows, frame.select(names)[rows].rows(named=True) if rows else [], strict=True):
+        owner = int(customer[row])
+        people.scalar[owner] = True
+        try:
+            hold = Hold(**{name: _null(value) for name, value in values.items()})
+        except CadenceError as error:
+            people.problems.setdefault(owner, TableError("holds", row, _column(error, "start"), error))
+            continue
+        people.holds.setdefault(owner, []).append((row, hold))
 
 
 def _read_changes(people: _Customers, frame: Any | None) -> dict[int, list[tuple[int, Change]]]:
@@ -316,6 +359,7 @@ def timeline(
     *,
     at: Sequence[datetime],
     deferrals: Any = None,
+    holds: Any = None,
     changes: Any = None,
     mapping: Mapping | None = None,
     by: Sequence[str] = ("segment", "stage", "owner"),
@@ -347,7 +391,7 @@ def timeline(
     5 2026-03-06 08:00:00+00:00       B         1         0    0        0
     """
     tally = _timeline.Tally(policy, _timeline.instants_of(at), _timeline.group_names(by))
-    people, touches, _, past = _tables(policy, customers, contacts, deferrals, changes, mapping)
+    people, touches, _, past = _tables(policy, customers, contacts, deferrals, holds, changes, mapping)
     if tally.instants:
         rest = _sweep_columns(people, touches, past, tally)
         for row, customer, events in _objects(people, touches, rest, past):
@@ -420,13 +464,14 @@ def transitions(
     since: datetime,
     until: datetime,
     deferrals: Any = None,
+    holds: Any = None,
     changes: Any = None,
     mapping: Mapping | None = None,
 ) -> Any:
     """`cadence.transitions_many` of the customers of tables (see `timeline` for the tables), as a table of the
     customers' library with the `TRANSITION_COLUMNS`, one row per crossing in [``since``, ``until``), in order of
     time: ``customer_id`` is the customers' own id, ``kind`` the `TransitionKind` value, ``at`` a UTC timestamp."""
-    read = _read(policy, customers, contacts, deferrals, changes, mapping)
+    read = _read(policy, customers, contacts, deferrals, holds, changes, mapping)
     found = _transitions.transitions_many(policy, read.customers, read.histories, since=since, until=until)
     columns: dict[str, Any] = {
         "customer_id": [read.ids[t.customer_id] for t in found],
@@ -450,6 +495,7 @@ def backtest(
     since: datetime,
     until: datetime,
     deferrals: Any = None,
+    holds: Any = None,
     changes: Any = None,
     mapping: Mapping | None = None,
 ) -> Any:
@@ -457,7 +503,7 @@ def backtest(
     library with the `FOLLOW_UP_COLUMNS`, one row per follow-up that fell due in [``since``, ``until``): instants
     as UTC timestamps, ``rule`` the key that applied (with its layers: `RuleMatch.label`), ``completion`` the
     `Completion` value, ``late_by_seconds`` the working time past the overdue threshold (0 unless late)."""
-    read = _read(policy, customers, contacts, deferrals, changes, mapping)
+    read = _read(policy, customers, contacts, deferrals, holds, changes, mapping)
     found = _backtest.backtest(policy, read.customers, read.histories, since=since, until=until)
     instants = ("anchor_at", "due_at", "fell_due_at", "overdue_at", "done_at")
     columns: dict[str, Any] = {
@@ -487,13 +533,14 @@ def report(
     period: str = "week",
     by: Sequence[str] = ("owner",),
     deferrals: Any = None,
+    holds: Any = None,
     changes: Any = None,
     mapping: Mapping | None = None,
 ) -> Any:
     """`cadence.report` of the customers of tables (see `timeline` for the tables), as a table of the customers'
     library: ``cycle`` (a date), the ``by`` columns, the counts and rates of `cadence.report`, and
     ``median_late_seconds`` (working time) in place of ``median_late_by``."""
-    read = _read(policy, customers, contacts, deferrals, changes, mapping)
+    read = _read(policy, customers, contacts, deferrals, holds, changes, mapping)
     rows = _backtest.report(policy, read.customers, read.histories, since=since, until=until, period=period, by=by)
     counts = ["follow_ups", *(completion.value for completion in _backtest.Completion), "overdue", "contacts"]
     columns: dict[str, Any] = {"cycle": [row["cycle"] for row in rows]}
@@ -590,6 +637,7 @@ class _Customers:
         self.id_kind = _id_kind(frame["id"], "customers", "id")
         self.problems: dict[int, TableError] = {}  # errors known before assessing, by row
         self.deferrals: dict[int, list[Deferral]] = {}
+        self.holds: dict[int, list[tuple[int, Hold]]] = {}  # customer row -> (row in the holds table, hold)
         self.bad_contacts: dict[int, list[int]] = {}  # customer row -> contacts rows the scalar path must explain
         self.entry, entry_null = _instants(frame, "stage_entered_at", "customers")
         self.created, created_null = _instants(frame, "created_at", "customers")
@@ -876,6 +924,12 @@ def _objects(
                 customer = people.customer(values)
             except CadenceError as error:
                 raise TableError("customers", row, _column(error, "id"), error) from None
+            held = people.holds.get(row)
+            if held:
+                try:
+                    customer = attrs.evolve(customer, holds=[hold for _, hold in held])
+                except CadenceError as error:
+                    raise TableError("holds", held[-1][0], "start", error) from None
             past = (changes or {}).get(row)
             if past:
                 try:
@@ -967,6 +1021,9 @@ class _Output:
         columns["reclaimed"] = (answers.reclaim != NONE) & (as_of >= answers.reclaim)
         columns["stuck_at"] = answers.stuck
         columns["stuck"] = (answers.stuck != NONE) & (as_of >= answers.stuck)
+        columns["on_hold"] = np.zeros(n, dtype=bool)  # a customer with holds goes through the scalar pipeline
+        columns["hold_started_at"] = np.full(n, NONE, dtype=np.int64)
+        columns["hold_delay_seconds"] = np.zeros(n, dtype=np.float64)
         _, _, closes, done = (answers.touches[:, :, k] for k in range(4))
         listed, completed = closes != NONE, done != NONE
         columns["touchpoints_pending"] = (listed & ~completed & (as_of < closes)).sum(axis=1).astype(np.int64)
@@ -1026,7 +1083,7 @@ class _Output:
             facts = Facts(
                 who, STATUSES[statuses[i]], match, kinds[kind_codes[i]], steps[i], ranks[i], people.zones[zones[i]],
                 as_of, anchors[i], soon[i], dues[i], overdues[i], churns[i], lasts[i], silent[i], policy, (), mask,
-                touch, self.risk, -1,
+                touch, self.risk, -1, None, 0,
             )  # fmt: skip
             ladder = () if match is None else tuple(step.action for step in match.rule.escalation[: levels[i]])
             memo: dict[str, object] = {
