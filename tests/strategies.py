@@ -50,6 +50,7 @@ from cadence import (
     Segment,
     Touchpoint,
     Unanswered,
+    Weekday,
     business_days,
     business_hours,
     days,
@@ -137,8 +138,12 @@ def _clock(half_hours: int) -> str:
     return f"{half_hours // 2:02d}:{30 * (half_hours % 2):02d}"
 
 
-def _intervals_of(points: set[int]) -> list[str]:
+def _intervals_of(points: set[int], overnight: bool = False) -> list[str]:
+    """Intervals between the points (half hours) taken in pairs; ``overnight``: paired from the second point on,
+    the last running past midnight to the first (so it never runs into the next day's hours)."""
     ordered = sorted(points)[: len(points) // 2 * 2]
+    if overnight and len(ordered) >= 2 and ordered[-1] < 48:
+        ordered = [*ordered[1:], ordered[0]]
     return [f"{_clock(a)}-{_clock(b)}" for a, b in zip(ordered[::2], ordered[1::2], strict=True)]
 
 
@@ -155,20 +160,21 @@ _FIRST_DAY, _LAST_DAY = date(2009, 1, 1).toordinal(), date(2032, 12, 31).toordin
 _days = st.integers(_FIRST_DAY, _LAST_DAY)  # ordinals: one choice per date (st.dates makes three)
 _small_counts = {top: st.integers(0, top) for top in (2, 3, 8, 20)}
 _half_hours = st.integers(0, 48)
-# (working week as a bit mask, Monday bit 0; with hours?; how many hour boundaries, 2 to 6; zone)
-_calendar_shapes = _choices(127, 2, 5, len(ZONES))
+# (working week as a bit mask, Monday bit 0; with hours?; how many hour boundaries, 2 to 6; zone; the last interval
+# past midnight?), the last choice the most significant, so the draws from before it existed are unchanged
+_calendar_shapes = _choices(127, 2, 5, len(ZONES), 2)
 _stretch_lengths = st.integers(1, 21)
 
 
 @st.composite
 def _calendars(draw: st.DrawFn, zone: str | None = None) -> Calendar:
-    week, with_hours, points, zone_index = _digits(draw(_calendar_shapes), 127, 2, 5, len(ZONES))
+    week, with_hours, points, zone_index, overnight = _digits(draw(_calendar_shapes), 127, 2, 5, len(ZONES), 2)
     off = {date.fromordinal(draw(_days)) for _ in range(draw(_small_counts[20]))}
     for _ in range(draw(_small_counts[3])):  # holiday stretches of up to three weeks
         start = draw(_days)
         off.update(date.fromordinal(start + i) for i in range(draw(_stretch_lengths)))
     extra = {date.fromordinal(draw(_days)) for _ in range(draw(_small_counts[8]))} - off
-    schedule = _intervals_of({draw(_half_hours) for _ in range(points + 2)}) if with_hours else None
+    schedule = _intervals_of({draw(_half_hours) for _ in range(points + 2)}, overnight == 1) if with_hours else None
     return Calendar(
         zone or ZONES[zone_index],
         workdays={d for d in range(7) if (week + 1) >> d & 1},
@@ -180,10 +186,47 @@ def _calendars(draw: st.DrawFn, zone: str | None = None) -> Calendar:
 
 _any_calendar = _calendars()
 
+# A weekday's intervals as written, in seconds: an end before the start is the next day's.
+Written = tuple[tuple[int, int], ...]
+# A weekday's hours for `night_calendars`: up to five half-hour marks, paired into intervals; an odd last mark starts
+# a shift past midnight.
+_night_marks = st.lists(st.integers(0, 47), max_size=5, unique=True).map(sorted)
+_near = st.integers(-8, 8)
+
+
+@st.composite
+def night_calendars(draw: st.DrawFn, zone: str, around: date) -> tuple[Calendar, tuple[Written, ...]]:
+    """Calendars whose hours differ by weekday and mix daytime intervals with shifts past midnight, with holidays
+    and extra working days within eight days of ``around``; and the hours as written, in seconds (a shift past
+    midnight ends before it starts), for references that read them without the calendar's parser."""
+    marks = [draw(_night_marks) for _ in range(7)]
+    written: list[Written] = []
+    for day, points in enumerate(marks):
+        pairs = [(points[i], points[i + 1]) for i in range(0, len(points) - 1, 2)]
+        if len(points) % 2 and points[-1] > 0:
+            following = marks[(day + 1) % 7]  # its first mark starts its first interval
+            limit = min(points[-1] - 1, following[0]) if following else points[-1] - 1
+            pairs.append((points[-1], draw(st.integers(0, limit))))
+        written.append(tuple((a * 1800, b * 1800) for a, b in pairs))
+    if not any(written):
+        written[0] = ((19 * 3600, 5 * 3600),)
+    staffed = [day for day in range(7) if written[day]]
+    mask = draw(st.integers(1, 2 ** len(staffed) - 1))
+    workdays = [day for bit, day in enumerate(staffed) if mask >> bit & 1]
+    holidays = {around + timedelta(days=draw(_near)) for _ in range(draw(_small_counts[3]))}
+    extras = {around + timedelta(days=draw(_near)) for _ in range(draw(_small_counts[3]))}
+    extras = {d for d in extras - holidays if d.weekday() in staffed and d.weekday() not in workdays}
+    hours = {
+        str(Weekday(day)): ", ".join(f"{_clock(a // 1800)}-{_clock(b // 1800)}" for a, b in written[day])
+        for day in staffed
+    }
+    calendar = Calendar(zone, workdays=workdays, hours=hours, holidays=holidays, extra_workdays=extras)
+    return calendar, tuple(written)
+
 
 def calendars(zone: str | None = None) -> st.SearchStrategy[Calendar]:
-    """Calendars with any non-empty working week, optional hours, scattered holidays and holiday stretches
-    (up to three weeks), and extra working days."""
+    """Calendars with any non-empty working week, optional hours (the last interval sometimes past midnight),
+    scattered holidays and holiday stretches (up to three weeks), and extra working days."""
     return _any_calendar if zone is None else _calendars(zone)
 
 

@@ -31,7 +31,7 @@ from cadence import (
     business_days,
 )
 from cadence._time import get_zone, instant_us
-from strategies import aware_datetimes, calendars, zone_names
+from strategies import aware_datetimes, calendars, night_calendars, zone_names
 
 
 def naive_nth_after(calendar: Calendar, day: date, n: int) -> date:
@@ -107,8 +107,8 @@ class TestCalendar:
             ({"workdays": ["mon", "funday"]}, r"Calendar.workdays: 'funday' is not a weekday"),
             ({"workdays": [7]}, r"Calendar.workdays: 7 is not a weekday"),
             ({"hours": "09:00-12:00, 11:00-13:00"}, r"Calendar.hours: working hours 09:00-12:00, 11:00-13:00 overlap"),
-            ({"hours": "18:00-09:00"}, r"Calendar.hours: '18:00-09:00' runs backwards or is empty"),
-            ({"hours": "09:00-09:00"}, r"runs backwards or is empty"),
+            ({"hours": "09:00-09:00"}, r"Calendar.hours: '09:00-09:00' is empty"),
+            ({"hours": "18:00-10:00, 09:00-12:00"}, r"Calendar.hours: mon's 18:00-10:00 runs past midnight into tue"),
             ({"hours": "9am-5pm"}, r"Calendar.hours: '9am' is not a time of day"),
             ({"hours": "09:00-24:30"}, r"'24:30' is not a time of day"),
             ({"hours": "09:00"}, r"Calendar.hours: '09:00' is not an interval"),
@@ -300,7 +300,7 @@ class TestWorkingHours:
         zone = get_zone(cal.timezone, "zone")
         first, last = zone.local_ordinal(start_us), zone.local_ordinal(due_us)
         worked, inside = 0, minutes == 0
-        for ordinal in range(first, last + 1):
+        for ordinal in range(first - 1, last + 1):  # the date before: its shift may run past midnight
             for begin, end in cal.working_hours(date.fromordinal(ordinal)):
                 b, e = instant_us(begin, "b"), instant_us(end, "e")
                 worked += max(0, min(e, due_us) - max(b, start_us))
@@ -504,7 +504,8 @@ def walk_working_hours(calendar: Calendar, start: datetime, hours: int) -> datet
 
     rest = timedelta(hours=hours)
     local = start.astimezone(calendar._zone.stdlib_tz)
-    day = date(local.year, local.month, local.day)  # a stdlib date: pendulum's Date + timedelta is slow
+    # A stdlib date (pendulum's Date + timedelta is slow), the day before: its shift may run past midnight.
+    day = date(local.year, local.month, local.day) - timedelta(days=1)
     while True:
         for begin, end in calendar.working_hours(day):
             begin = max(begin, start)
@@ -519,7 +520,9 @@ def walk_working_hours(calendar: Calendar, start: datetime, hours: int) -> datet
 
 @given(
     zone=st.sampled_from(AXIS_ZONES),
-    hours=st.sampled_from([None, "09:00-17:00", "08:00-12:00, 13:00-18:00", "00:00-03:00, 22:00-24:00"]),
+    hours=st.sampled_from(
+        [None, "09:00-17:00", "08:00-12:00, 13:00-18:00", "00:00-03:00, 22:00-24:00", "09:00-12:00, 22:00-06:00"]
+    ),
     starts=st.lists(
         st.datetimes(min_value=datetime(1960, 1, 1), max_value=datetime(2080, 1, 1)), min_size=1, max_size=4
     ),
@@ -632,3 +635,326 @@ class TestBackward:
 def test_business_days_back_past_year_1_are_an_input_error() -> None:
     with pytest.raises(InputError, match="supported range"):
         Calendar("UTC", workdays="mon-sun").add(datetime(1, 1, 3, tzinfo=timezone.utc), "-2bd")
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=timezone.utc)
+
+
+# pandas' own overnight business hours (pandas/tests/tseries/offsets/test_business_hour.py, test_apply and
+# test_apply_large_n: BusinessHour(start="19:00", end="05:00") with n = 1 and -1, and BusinessHour(28,
+# start="21:00", end="02:00")), Monday to Friday, with their dates: 1 July 2014 was a Tuesday. pandas moves a result
+# that falls exactly on a closing time to the next opening; cadence keeps the closing instant (the same working
+# time), so in the two cases marked "closing" pandas said 2014-07-07 19:00 and 2014-07-09 21:00.
+PANDAS_NIGHT_CASES = [
+    ("19:00-05:00", "1bh", (2014, 7, 1, 17), (2014, 7, 1, 20)),
+    ("19:00-05:00", "1bh", (2014, 7, 2, 14), (2014, 7, 2, 20)),
+    ("19:00-05:00", "1bh", (2014, 7, 2, 8), (2014, 7, 2, 20)),
+    ("19:00-05:00", "1bh", (2014, 7, 2, 19), (2014, 7, 2, 20)),
+    ("19:00-05:00", "1bh", (2014, 7, 2, 4, 30), (2014, 7, 2, 19, 30)),
+    ("19:00-05:00", "1bh", (2014, 7, 3, 0), (2014, 7, 3, 1)),
+    ("19:00-05:00", "1bh", (2014, 7, 4, 10), (2014, 7, 4, 20)),
+    ("19:00-05:00", "1bh", (2014, 7, 4, 23), (2014, 7, 5, 0)),  # Friday's shift runs into Saturday
+    ("19:00-05:00", "1bh", (2014, 7, 5, 0), (2014, 7, 5, 1)),
+    ("19:00-05:00", "1bh", (2014, 7, 5, 4), (2014, 7, 5, 5)),  # closing
+    ("19:00-05:00", "1bh", (2014, 7, 5, 4, 30), (2014, 7, 7, 19, 30)),
+    ("19:00-05:00", "1bh", (2014, 7, 5, 4, 30, 30), (2014, 7, 7, 19, 30, 30)),
+    ("19:00-05:00", "-1bh", (2014, 7, 1, 17), (2014, 7, 1, 4)),
+    ("19:00-05:00", "-1bh", (2014, 7, 2, 14), (2014, 7, 2, 4)),
+    ("19:00-05:00", "-1bh", (2014, 7, 2, 20), (2014, 7, 2, 19)),
+    ("19:00-05:00", "-1bh", (2014, 7, 2, 19), (2014, 7, 2, 4)),
+    ("19:00-05:00", "-1bh", (2014, 7, 2, 19, 30), (2014, 7, 2, 4, 30)),
+    ("19:00-05:00", "-1bh", (2014, 7, 3, 0), (2014, 7, 2, 23)),
+    ("19:00-05:00", "-1bh", (2014, 7, 3, 6), (2014, 7, 3, 4)),
+    ("19:00-05:00", "-1bh", (2014, 7, 4, 23), (2014, 7, 4, 22)),
+    ("19:00-05:00", "-1bh", (2014, 7, 5, 0), (2014, 7, 4, 23)),
+    ("19:00-05:00", "-1bh", (2014, 7, 5, 4), (2014, 7, 5, 3)),
+    ("19:00-05:00", "-1bh", (2014, 7, 7, 19, 30), (2014, 7, 5, 4, 30)),
+    ("19:00-05:00", "-1bh", (2014, 7, 7, 19, 30, 30), (2014, 7, 5, 4, 30, 30)),
+    ("21:00-02:00", "28bh", (2014, 7, 1, 11), (2014, 7, 9, 0)),
+    ("21:00-02:00", "28bh", (2014, 7, 1, 22), (2014, 7, 9, 1)),
+    ("21:00-02:00", "28bh", (2014, 7, 1, 23), (2014, 7, 9, 2)),  # closing
+    ("21:00-02:00", "28bh", (2014, 7, 2, 2), (2014, 7, 10, 0)),
+    ("21:00-02:00", "28bh", (2014, 7, 3, 21), (2014, 7, 11, 0)),
+    ("21:00-02:00", "28bh", (2014, 7, 4, 1), (2014, 7, 11, 23)),
+    ("21:00-02:00", "28bh", (2014, 7, 4, 2), (2014, 7, 12, 0)),
+    ("21:00-02:00", "28bh", (2014, 7, 4, 3), (2014, 7, 12, 0)),
+    ("21:00-02:00", "28bh", (2014, 7, 5, 1), (2014, 7, 14, 23)),
+    ("21:00-02:00", "28bh", (2014, 7, 5, 15), (2014, 7, 15, 0)),
+    ("21:00-02:00", "28bh", (2014, 7, 6, 18), (2014, 7, 15, 0)),
+    ("21:00-02:00", "28bh", (2014, 7, 7, 1), (2014, 7, 15, 0)),
+    ("21:00-02:00", "28bh", (2014, 7, 7, 23, 30), (2014, 7, 15, 21, 30)),
+]
+
+# Nights where the clocks change, and year ends, for the differential test (zone, a date whose shift may cross it).
+NIGHTS = [
+    ("Europe/Berlin", date(2026, 3, 28)),  # 02:00 -> 03:00 on Sunday 29 March
+    ("Europe/Berlin", date(2026, 10, 24)),  # 03:00 -> 02:00 on Sunday 25 October
+    ("America/New_York", date(2026, 3, 7)),
+    ("America/New_York", date(2026, 10, 31)),
+    ("Australia/Lord_Howe", date(2026, 4, 4)),  # half an hour back
+    ("Australia/Lord_Howe", date(2026, 10, 3)),
+    ("America/Santiago", date(2026, 4, 4)),  # at midnight
+    ("America/Santiago", date(2026, 9, 5)),
+    ("Pacific/Apia", date(2011, 12, 29)),  # Friday 30 December 2011 skipped
+    ("Europe/Berlin", date(2026, 12, 31)),
+    ("Asia/Shanghai", date(2025, 12, 31)),
+]
+
+
+ZONES_OF_NIGHTS = sorted({zone for zone, _ in NIGHTS})
+
+
+class MinuteWalk:
+    """The reference for the differential test: working time minute by minute, from the hours as written (a shift
+    that ends before it starts ends on the next date), the calendar's dates, and the standard library's zoneinfo.
+    Outside working time it jumps to the next shift's start (or end, walking back), so long gaps cost nothing."""
+
+    MINUTE = timedelta(minutes=1)
+
+    def __init__(self, calendar: Calendar, written: tuple[tuple[tuple[int, int], ...], ...]) -> None:
+        self.calendar, self.written = calendar, written
+        self.tz = ZoneInfo(calendar.timezone)
+        self.shifts: dict[date, list[tuple[datetime, datetime]]] = {}
+
+    def wall(self, day: date, second: int) -> datetime:
+        """The first instant at or after a wall time: the wall time itself, the first of two, or a gap's end."""
+        naive = datetime(day.year, day.month, day.day) + timedelta(seconds=second)
+        first = naive.replace(tzinfo=self.tz)
+        if first.astimezone(timezone.utc).astimezone(self.tz).replace(tzinfo=None) == naive:
+            return first.astimezone(timezone.utc)
+        at = naive.replace(tzinfo=self.tz, fold=1).astimezone(timezone.utc)  # a gap: walk to its end
+        while at.astimezone(self.tz).replace(tzinfo=None) < naive:
+            at += self.MINUTE
+        return at
+
+    def working(self, day: date) -> bool:
+        cal = self.calendar
+        noon = datetime(day.year, day.month, day.day, 12, tzinfo=self.tz)
+        exists = noon.astimezone(timezone.utc).astimezone(self.tz).date() == day
+        listed = day in cal.extra_workdays or (day.weekday() in cal.workdays and day not in cal.holidays)
+        return exists and listed
+
+    def shifts_of(self, day: date) -> list[tuple[datetime, datetime]]:
+        if day not in self.shifts:
+            self.shifts[day] = [
+                (self.wall(day, a), self.wall(day + timedelta(days=b <= a), b))
+                for a, b in (self.written[day.weekday()] if self.working(day) else ())
+            ]
+        return self.shifts[day]
+
+    def near(self, at: datetime) -> list[tuple[datetime, datetime]]:
+        """The shifts of the dates around ``at``'s local date, enough of them that the next start and the latest
+        end not among them lie more than a 12-hour jump away, even where a zone skipped a date (Pacific/Apia)."""
+        local = at.astimezone(self.tz).date()
+        return [span for d in range(-3, 3) for span in self.shifts_of(local + timedelta(days=d))]
+
+    def add(self, start: datetime, minutes: int) -> datetime:
+        at, left = start, minutes
+        while left:
+            spans = self.near(at)
+            if any(a <= at < b for a, b in spans):
+                at, left = at + self.MINUTE, left - 1
+            else:
+                at = min([a for a, _ in spans if a > at], default=at + timedelta(hours=12))
+        return at
+
+    def subtract(self, end: datetime, minutes: int) -> datetime:
+        at, left = end, minutes
+        while left:
+            spans = self.near(at - self.MINUTE)
+            if any(a <= at - self.MINUTE < b for a, b in spans):
+                at, left = at - self.MINUTE, left - 1
+            else:
+                at = max([b for _, b in spans if b < at], default=at - timedelta(hours=12))
+        return at
+
+    def between(self, start: datetime, end: datetime) -> timedelta:
+        at, worked = start, timedelta(0)
+        while at < end:
+            spans = self.near(at)
+            if any(a <= at < b for a, b in spans):
+                at, worked = at + self.MINUTE, worked + self.MINUTE
+            else:
+                at = min([a for a, _ in spans if a > at], default=at + timedelta(hours=12))
+        return worked
+
+
+class TestOvernight:
+    """Shifts past midnight (issue 14, item 7): an interval that ends before it starts runs into the next date and
+    belongs to the date it starts on, as pandas' CustomBusinessHour does with start > end. Dates: Friday 6 March
+    2026; Berlin's clocks go forward in the night of Saturday 28 March 2026 and back in that of Saturday 24
+    October; Thursday 31 December 2026."""
+
+    desk = Calendar(BERLIN, hours="19:00-05:00")  # a night desk, Monday to Friday
+    every_night = Calendar(BERLIN, workdays="mon-sun", hours="19:00-05:00")
+
+    def test_spellings_repr_and_canonical_form(self) -> None:
+        assert self.desk.hours is not None
+        assert self.desk.hours[Weekday.FRI] == ((19 * 3600, 29 * 3600),)  # the end counted from Friday's midnight
+        assert "hours='19:00-05:00'" in repr(self.desk)
+        assert eval(repr(self.desk), {"Calendar": Calendar, "Weekday": Weekday}) == self.desk
+        mixed = Calendar(BERLIN, hours="19:00-05:00, 09:00-12:00")
+        assert "hours='09:00-12:00, 19:00-05:00'" in repr(mixed)
+        assert attrs.evolve(mixed, timezone="UTC").hours == mixed.hours
+        weekly = Calendar(BERLIN, hours={"mon-thu": "09:00-17:00", "fri": "09:00-12:00, 22:00-06:00"})
+        assert "'fri': '09:00-12:00, 22:00-06:00'" in repr(weekly)
+        assert eval(repr(weekly), {"Calendar": Calendar, "Weekday": Weekday}) == weekly
+        assert Calendar(BERLIN, hours="19:00-00:00") == Calendar(BERLIN, hours="19:00-24:00")  # ends at midnight
+
+    @pytest.mark.parametrize(
+        ("hours", "message"),
+        [
+            ("09:00-09:00", r"Calendar.hours: '09:00-09:00' is empty \(a shift past midnight ends before it starts"),
+            ("00:00-00:00", r"'00:00-00:00' is empty"),
+            ("24:00-05:00", r"Calendar.hours: '24:00-05:00' starts at \"24:00\", the end of the day"),
+            (
+                "19:00-05:00, 20:00-21:00",
+                r"working hours 19:00-05:00, 20:00-21:00 overlap \(one interval at most may run past midnight, and "
+                r"it must be the last\)",
+            ),
+            ("22:00-02:00, 23:00-03:00", r"working hours 22:00-02:00, 23:00-03:00 overlap \(one interval at most"),
+            ("00:00-03:00, 22:00-02:00", r"Calendar.hours: mon's 22:00-02:00 runs past midnight into tue's 00:00-"),
+            (
+                {"mon-thu": "19:00-05:00", "fri": "04:00-12:00"},
+                r"Calendar.hours: thu's 19:00-05:00 runs past midnight into fri's 04:00-12:00",
+            ),
+            (
+                {"mon-fri": "09:00-17:00", "sun": "20:00-10:00"},
+                r"Calendar.hours: sun's 20:00-10:00 runs past midnight into mon's 09:00-17:00",
+            ),
+        ],
+    )
+    def test_what_is_refused(self, hours: object, message: str) -> None:
+        with pytest.raises(PolicyError, match=message):
+            Calendar(BERLIN, workdays="mon-sun" if isinstance(hours, str) else "mon-fri", hours=hours)
+
+    def test_a_tail_may_meet_the_next_days_opening(self) -> None:
+        """A shift may end where the next weekday's first interval starts, and a tail may run into a weekday
+        that has no hours (or is off)."""
+        cal = Calendar(BERLIN, hours={"mon-fri": "09:00-17:00, 21:00-09:00"})
+        assert cal.working_time_between(berlin(2026, 3, 9, 9), berlin(2026, 3, 10, 9)) == timedelta(hours=20)
+        assert cal.working_time_between(berlin(2026, 3, 6, 21), berlin(2026, 3, 9, 9)) == timedelta(hours=12)
+
+    def test_the_berlin_night_desk(self) -> None:
+        """Friday 23:00 plus four business hours is Saturday 03:00: Friday's shift runs into Saturday, which is
+        no working day, and Saturday 04:00 still lies on it."""
+        desk = self.desk
+        assert desk.add(berlin(2026, 3, 6, 23), "4bh") == berlin(2026, 3, 7, 3)
+        assert desk.add(berlin(2026, 3, 7, 4), "1bh") == berlin(2026, 3, 7, 5)  # ends at Friday's closing
+        assert desk.add(berlin(2026, 3, 7, 4), "2bh") == berlin(2026, 3, 9, 20)
+        assert desk.add(berlin(2026, 3, 8, 4), "1bh") == berlin(2026, 3, 9, 20)  # Saturday has no shift
+        assert desk.add(berlin(2026, 3, 9, 20), "-2bh") == berlin(2026, 3, 7, 4)
+        assert desk.working_time_between(berlin(2026, 3, 7, 4), berlin(2026, 3, 9, 4)) == timedelta(hours=1)
+        assert not desk.is_working_day(date(2026, 3, 7))
+        assert desk.working_hours(date(2026, 3, 6)) == [(berlin(2026, 3, 6, 19), berlin(2026, 3, 7, 5))]
+        assert desk.working_hours(date(2026, 3, 7)) == []
+        # Business days open at the first working hour of the date: 19:00.
+        assert desk.add(berlin(2026, 3, 6, 23), "1bd") == berlin(2026, 3, 9, 19)
+        assert desk.add(berlin(2026, 3, 9, 2), "-1bd") == berlin(2026, 3, 6, 19)
+        mixed = Calendar(BERLIN, hours="09:00-12:00, 19:00-05:00")
+        assert mixed.add(berlin(2026, 3, 6, 23), "1bd") == berlin(2026, 3, 9, 9)
+        assert mixed.add(berlin(2026, 3, 6, 11), "4bh") == berlin(2026, 3, 6, 22)
+
+    def test_a_holiday_after_the_shift_does_not_cut_it(self) -> None:
+        """Whether the next date works does not matter for the tail; a holiday on the shift's own date does."""
+        cal = Calendar(BERLIN, hours="19:00-05:00", holidays=["2026-04-03", "2026-04-06"])  # Good Fri, Easter Mon
+        assert cal.working_hours(date(2026, 4, 2)) == [(berlin(2026, 4, 2, 19), berlin(2026, 4, 3, 5))]
+        assert cal.add(berlin(2026, 4, 3, 4), "2bh") == berlin(2026, 4, 7, 20)
+
+    @pytest.mark.parametrize(
+        ("night", "length"),
+        [
+            (date(2026, 3, 28), 9),  # 19:00 CET to 05:00 CEST: an hour shorter
+            (date(2026, 10, 24), 11),  # 19:00 CEST to 05:00 CET: an hour longer
+            (date(2026, 3, 27), 10),  # the night before: unchanged
+        ],
+    )
+    def test_daylight_saving_nights_count_real_time(self, night: date, length: int) -> None:
+        cal = self.every_night
+        ((start, end),) = cal.working_hours(night)
+        assert (start.hour, end.hour, (end - start).in_hours()) == (19, 5, length)
+        opening = berlin(night.year, night.month, night.day, 19)
+        assert cal.working_time_between(opening, opening.add(days=1)) == timedelta(hours=length)
+        assert cal.add(opening, f"{length}bh") == end
+        assert cal.add(opening, f"{length + 1}bh") == opening.add(days=1, hours=1)
+
+    def test_years_hold_their_nights_in_real_time(self) -> None:
+        """A year's working time is counted without its ledger (the years between two instants): March 2026 has
+        31 nights of ten hours less the hour lost, and each year of nights since 2025 has as many as it has dates
+        (an hour lost in March, won back in October), whatever year the instants lie in."""
+        cal = self.every_night
+        assert cal.working_time_between(berlin(2026, 3, 1), berlin(2026, 4, 1)) == timedelta(hours=31 * 10 - 1)
+        start, end, nights = berlin(2025, 6, 1, 12), berlin(2028, 6, 1, 12), 365 + 365 + 366
+        assert cal.working_time_between(start, end) == timedelta(hours=nights * 10)
+        assert cal.add(start, f"{nights * 10}bh") == berlin(2028, 6, 1, 5)
+
+    def test_a_new_years_eve_shift(self) -> None:
+        """Thursday 31 December 2026's shift ends on 1 January 2027 and is 2026's working time (Friday 1 January is
+        a holiday here, and its own shift does not run)."""
+        cal = Calendar(BERLIN, hours="19:00-05:00", holidays=["2027-01-01"])
+        assert cal.add(berlin(2026, 12, 31, 23), "4bh") == berlin(2027, 1, 1, 3)
+        assert cal.add(berlin(2027, 1, 1, 2), "3bh") == berlin(2027, 1, 1, 5)
+        assert cal.add(berlin(2027, 1, 1, 2), "4bh") == berlin(2027, 1, 4, 20)
+        assert cal.add(berlin(2027, 1, 1, 2), "-3bh") == berlin(2026, 12, 31, 23)
+        assert cal.working_time_between(berlin(2027, 1, 1), berlin(2027, 1, 2)) == timedelta(hours=5)
+        assert cal.working_time_between(berlin(2026, 12, 31), berlin(2027, 1, 5)) == timedelta(hours=20)
+        assert cal.working_time_between(berlin(2025, 12, 31, 12), berlin(2027, 1, 1, 1)) == timedelta(
+            hours=(cal.business_days_between(date(2025, 12, 30), date(2026, 12, 31))) * 10 - 4
+        )
+
+    def test_a_skipped_date_has_no_shift(self) -> None:
+        """Friday 30 December 2011 never happened in Pacific/Apia: Thursday's shift ends where the skip does
+        (midnight into Saturday 31 December, five hours after it began), and Friday has none."""
+        apia = Calendar("Pacific/Apia", hours="19:00-05:00")
+        ((start, end),) = apia.working_hours(date(2011, 12, 29))
+        assert end == pendulum.datetime(2011, 12, 31, tz="Pacific/Apia")
+        assert (end - start).in_hours() == 5
+        assert apia.working_hours(date(2011, 12, 30)) == []
+        noon = pendulum.datetime(2011, 12, 29, 12, tz="Pacific/Apia")
+        assert apia.working_time_between(noon, noon.add(days=4)) == timedelta(hours=5)
+
+    @pytest.mark.parametrize(("hours", "duration", "start", "expected"), PANDAS_NIGHT_CASES)
+    def test_pandas_overnight_business_hours(
+        self, hours: str, duration: str, start: tuple[int, ...], expected: tuple[int, ...]
+    ) -> None:
+        assert Calendar("UTC", hours=hours).add(utc(*start), duration) == utc(*expected)
+
+    def test_in_policy_files(self) -> None:
+        cal = Calendar(BERLIN, hours={"mon-thu": "09:00-17:00", "fri": "09:00-12:00, 22:00-06:00"})
+        written = policy(Rule.every("7d", first_response="4bh"), cal)
+        assert "22:00-06:00" in written.to_toml()
+        assert cadence.Policy.from_toml(written.to_toml()) == written
+        assert cadence.policy_files.loads(cadence.policy_files.dumps(written, format="json"), format="json") == written
+
+    @given(st.data(), st.sampled_from(ZONES_OF_NIGHTS), st.integers(0, 3 * 24 * 60), st.integers(1, 2000))
+    def test_matches_a_minute_by_minute_walk(self, data: st.DataObject, zone: str, offset: int, minutes: int) -> None:
+        """Differential: adding, subtracting and measuring business minutes agree with walking minute by minute
+        over the hours as written, around the nights the clocks change and year ends."""
+        night = data.draw(
+            st.sampled_from([day for name, day in NIGHTS if name == zone])
+            | st.dates(date(2010, 1, 1), date(2030, 12, 31))
+        )
+        cal, written = data.draw(night_calendars(zone, night))
+        walk = MinuteWalk(cal, written)
+        start = datetime(night.year, night.month, night.day, tzinfo=timezone.utc) + timedelta(minutes=offset - 720)
+        assert cal.add(start, f"{minutes}bm") == walk.add(start, minutes)
+        assert cal.add(start, f"-{minutes}bm") == walk.subtract(start, minutes)
+        later = start + timedelta(minutes=minutes)
+        assert cal.working_time_between(start, later) == walk.between(start, later)
+
+    @given(st.data(), st.sampled_from(ZONES_OF_NIGHTS), aware_datetimes(), st.integers(0, 5000), st.integers(0, 5000))
+    def test_adding_is_inverted_monotone_and_additive(
+        self, data: st.DataObject, zone: str, start: datetime, a: int, b: int
+    ) -> None:
+        """Properties on calendars with shifts past midnight: the working time from an instant to a business
+        minutes later is a minutes; more minutes never end earlier; a then b is a + b; counting back undoes it."""
+        cal, _ = data.draw(night_calendars(zone, start.date()))
+        first, both = cal.add(start, f"{a}bm"), cal.add(start, f"{a + b}bm")
+        assert cal.working_time_between(start, first) == timedelta(minutes=a)
+        assert first <= both
+        assert cal.add(first, f"{b}bm") == both
+        if a:
+            back = cal.add(first, f"-{a}bm")
+            assert back >= start
+            assert cal.working_time_between(back, first) == timedelta(minutes=a)

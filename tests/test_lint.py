@@ -65,6 +65,19 @@ class TestLint:
             "longest deadline plus grace spans up to 18 days (holidays included)"
         ]
 
+    def test_a_night_shift_ends_the_day_after(self) -> None:
+        """Business hours on shifts past midnight end on the date after the last working date that holds them: one
+        day more than on day hours of the same length, over the same Spring Festival."""
+        festival = [f"2026-02-{day}" for day in range(16, 24)]
+        rule = Rule.every("20bh", grace="1h", churn_after="14d")
+        days = Calendar("Asia/Shanghai", hours="09:00-19:00", holidays=festival)
+        nights = Calendar("Asia/Shanghai", hours="19:00-05:00", holidays=festival)
+        assert lint(policy_of({("*", "*"): rule}, days)) == []
+        assert messages(policy_of({("*", "*"): rule}, nights)) == [
+            "warning */*: churn risk after 14 days can come before the follow-up is overdue: on this calendar the "
+            "longest deadline plus grace spans up to 14.0417 days (holidays included)"
+        ]
+
     def test_combinations_that_fall_to_the_default(self) -> None:
         policy = policy_of({("A", "*"): Rule.every("2d"), ("*", "*"): Rule.every("7d")})
         assert messages(policy) == [

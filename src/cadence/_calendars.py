@@ -91,6 +91,7 @@ def _workdays(value: object) -> tuple[Weekday, ...]:
 
 
 _CLOCK = re.compile(r"\s*(\d{1,2}):(\d{2})\s*")
+_DAY = 86_400  # seconds: "24:00"
 
 
 def _clock(text: str, field: str) -> int:
@@ -101,7 +102,11 @@ def _clock(text: str, field: str) -> int:
 
 
 def _intervals(value: object, field: str) -> Hours:
-    """``"09:00-12:00, 13:30-18:00"`` (or a list of such strings) as sorted (start, end) seconds of the day."""
+    """``"09:00-12:00, 13:30-18:00"`` (or a list of such strings) as sorted (start, end) seconds of the day.
+
+    An interval that ends before it starts (``"19:00-05:00"``) runs past midnight: its end is counted from the
+    start of the day (86,400 + 5 hours), so lengths and overlaps are plain subtraction and comparison.
+    """
     texts: list[str] = []
     for item in [value] if isinstance(value, str) else value if isinstance(value, Iterable) else [value]:
         if not isinstance(item, str):
@@ -112,15 +117,36 @@ def _intervals(value: object, field: str) -> Hours:
         opens, dash, closes = text.partition("-")
         if not dash:
             raise PolicyError(f'{field}: {show(text.strip())} is not an interval (use "09:00-18:00")')
-        span = (_clock(opens, field), _clock(closes, field))
-        if span[0] >= span[1]:
-            raise PolicyError(f"{field}: {show(text.strip())} runs backwards or is empty")
-        spans.append(span)
+        start, end = _clock(opens, field), _clock(closes, field)
+        if start == _DAY:
+            raise PolicyError(f'{field}: {show(text.strip())} starts at "24:00", the end of the day (use "00:00")')
+        if start == end:
+            raise PolicyError(f"{field}: {show(text.strip())} is empty (a shift past midnight ends before it starts, "
+                              f'such as "19:00-05:00")')  # fmt: skip
+        spans.append((start, end if end > start else end + _DAY))  # an end before the start is the next day's
     spans.sort()
     for (_, end), (start, _) in itertools.pairwise(spans):
         if start < end:
-            raise PolicyError(f"{field}: working hours {_span_text(spans)} overlap")
+            raise PolicyError(
+                f"{field}: working hours {_span_text(spans)} overlap (one interval at most may run past midnight, "
+                "and it must be the last)"
+                if end > _DAY
+                else f"{field}: working hours {_span_text(spans)} overlap"
+            )
     return tuple(spans)
+
+
+def _tails_fit(week: tuple[Hours, ...], field: str) -> tuple[Hours, ...]:
+    """``week`` if no weekday's shift past midnight runs into the next weekday's own hours (as written, whether
+    either is a working day), else a PolicyError naming both."""
+    for day, hours in enumerate(week):
+        following = week[(day + 1) % 7]
+        if hours and following and hours[-1][1] - _DAY > following[0][0]:
+            raise PolicyError(
+                f"{field}: {Weekday(day)}'s {_span_text(hours[-1:])} runs past midnight into "
+                f"{Weekday((day + 1) % 7)}'s {_span_text(following[:1])}"
+            )
+    return week
 
 
 def _hours(value: object) -> tuple[Hours, ...] | None:
@@ -135,11 +161,12 @@ def _hours(value: object) -> tuple[Hours, ...] | None:
                 if week[day] is not None:
                     raise PolicyError(f"{field}: {day} has working hours twice")
                 week[day] = _intervals(spec, field)
-        return tuple(hours or () for hours in week)
+        return _tails_fit(tuple(hours or () for hours in week), "Calendar.hours")
     if _is_canonical(value):  # as stored, passed again by attrs.evolve
-        return tuple(_intervals(_span_text(day), f"Calendar.hours[{Weekday(i)}]") for i, day in enumerate(value))
+        canonical = (_intervals(_span_text(day), f"Calendar.hours[{Weekday(i)}]") for i, day in enumerate(value))
+        return _tails_fit(tuple(canonical), "Calendar.hours")
     same = _intervals(value, "Calendar.hours")
-    return (same,) * 7
+    return _tails_fit((same,) * 7, "Calendar.hours")
 
 
 def _is_canonical(value: object) -> TypeGuard[tuple[Hours, ...]]:
@@ -179,6 +206,9 @@ def _span_text(spans: Iterable[tuple[int, int]]) -> str:
 
 
 def _hhmm(second: int) -> str:
+    """A clock time; past 24:00 (the end of a shift past midnight), the next day's."""
+    if second > _DAY:
+        second -= _DAY
     return f"{second // 3600:02d}:{second % 3600 // 60:02d}"
 
 
@@ -204,7 +234,10 @@ class Calendar(_CalendarSlots):
       Monday to Friday by default;
     - ``hours``: ``None`` (a working date is working all day), one schedule for every day
       (``"09:00-12:00, 13:30-18:00"``), or a mapping by weekday (``{"mon-fri": "09:00-18:00", "sat":
-      "09:00-12:00"}``); intervals may not overlap or run backwards, and ``"24:00"`` ends a day;
+      "09:00-12:00"}``); intervals may not overlap, and ``"24:00"`` ends a day. An interval that ends before it
+      starts (``"19:00-05:00"``) runs past midnight and belongs to the date it starts on, whether or not the next
+      date is a working date; it must be the day's last, and may not run into the next weekday's own hours. An
+      interval that ends where it starts (``"09:00-09:00"``) is empty and refused;
     - ``holidays``: dates off (``date`` values or ``"YYYY-MM-DD"``);
     - ``extra_workdays``: dates on even though their weekday is off, such as the official make-up working
       weekends in mainland China.
@@ -371,7 +404,8 @@ holidays=frozenset(), extra_workdays=frozenset(), hours_zone=None)
 
     def working_hours(self, day: date) -> list[tuple[pendulum.DateTime, pendulum.DateTime]]:
         """The working intervals of ``day`` as instants in this calendar's zone (empty on a day off): where business
-        days open; business hours count those of ``hours_zone`` when it is set."""
+        days open; business hours count those of ``hours_zone`` when it is set. A shift past midnight is the last,
+        and ends on the next date."""
         zone = self._zone
         intervals = self._work.intervals(zone, _ordinal(day, "day"))
         return [(zone.to_datetime(start), zone.to_datetime(end)) for start, end in intervals]
@@ -427,7 +461,8 @@ def _compile(
     hours_zone: Zone | None,
 ) -> Workdays:
     """One compiled `Workdays` per distinct calendar (whatever its zone), so caches keyed by it are shared."""
-    return Workdays(workdays, (d.toordinal() for d in holidays), (d.toordinal() for d in extras), hours, hours_zone)
+    ordinals = (d.toordinal() for d in holidays), (d.toordinal() for d in extras)
+    return Workdays(workdays, *ordinals, hours, hours_zone)
 
 
 on_clear(_compile.cache_clear)

@@ -272,7 +272,8 @@ def _calendar_days(policy: Policy, duration: Duration, days_off: DaysOff) -> flo
         shortest = (
             86_400 if hours is None else min(sum(e - b for b, e in hours[day]) for day in policy.calendar.workdays)
         )
-        return float(work.longest_span(-(-duration.seconds // max(shortest, 1)) + 1))
+        # (a shift past midnight ends on the date after the last working date that holds them)
+        return float(work.longest_span(-(-duration.seconds // max(shortest, 1)) + 1) + work.overnight)
     return duration.bounds()[1] / 86_400
 
 

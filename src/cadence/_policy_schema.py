@@ -122,6 +122,8 @@ def json_schema() -> dict[str, Any]:
     }
     hours = {
         "type": "string",
+        "description": 'Working hours such as "09:00-12:00, 13:30-18:00"; an interval that ends before it starts '
+        '("19:00-05:00") runs past midnight and belongs to the date it starts on.',
         "pattern": r"^\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*(,\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*)*$",
     }
     hour_spec = {"oneOf": [hours, {"type": "array", "items": hours}]}

@@ -352,11 +352,14 @@ class Zone:
 
     def wall_instant(self, ordinal: int, second: int) -> int:
         """The first instant (in microseconds) whose local date and time is ``second`` seconds into local date
-        ``ordinal``, or later; ``second`` = 86,400 is the start of the next date.
+        ``ordinal``, or later; ``second`` = 86,400 is the start of the next date, and a ``second`` past it a wall
+        time of the next date (where a shift past midnight ends).
 
         A wall time that exists twice is read as the first; one inside a daylight-saving gap as the end of the
         gap. Not cached: working hours cache their instants per date.
         """
+        if second > 86_400:
+            ordinal, second = ordinal + 1, second - 86_400
         if second == 0 or second == 86_400:
             return self.day_start(ordinal + second // 86_400)
         try:

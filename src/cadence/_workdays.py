@@ -9,7 +9,9 @@ day by day, and no cost grows with the size of a duration or with the span of th
 - working time is counted per year: a year's working time is its nominal working time (weeks and exceptions
   again) corrected on the few dates around a change of UTC offset, where the working intervals are measured in
   real time. Years are summed on a per-zone axis, and only the year where a duration ends is laid out date by
-  date (a ledger of the working time before each working date, answered by bisection).
+  date (a ledger of the working time before each working date, answered by bisection);
+- a shift past midnight (``19:00-05:00``) belongs to the date it starts on: its working time is that date's, in that
+  date's year, even where it ends on 1 January; an instant after midnight inside it lies on the previous date's shift.
 
 Results are cached on the zone (`Zone.cache_put`), under the budget that all caches share.
 """
@@ -25,7 +27,8 @@ from datetime import date
 from cadence._time import DAY_US, MAX_ORDINAL, MIN_US, US, Zone, cache_key, next_id, out_of_range
 
 Hours = tuple[tuple[int, int], ...]
-"""Working intervals of one weekday: (start, end) in seconds since local midnight, sorted, not overlapping."""
+"""Working intervals of one weekday: (start, end) in seconds since local midnight, sorted, not overlapping; the last
+may end past 86,400 (a shift past midnight, ending at that many seconds minus 86,400 into the next date)."""
 
 
 def weekday(ordinal: int) -> int:
@@ -56,11 +59,13 @@ class Workdays:
         "_per_week",
         "_running_count",
         "_running_us",
+        "_tails",
         "_us_before",
         "_week_us",
         "hours",
         "hours_zone",
         "id",
+        "overnight",
     )
 
     def __init__(
@@ -90,6 +95,10 @@ class Workdays:
         self._holidays = frozenset(holidays)
         self._extras = frozenset(extras)
         self.hours = hours
+        # _tails[w]: how far into the next date (seconds) the shift of a date of weekday w runs; 0 if not past
+        # midnight. `overnight`: whether any does, so that the paths without such shifts skip their checks.
+        self._tails = tuple(0 if not hours or not hours[w] else max(hours[w][-1][1] - 86_400, 0) for w in range(7))
+        self.overnight = any(self._tails)
         # Nominal working time of a working date of each weekday (wall-clock hours, or a whole day).
         self._day_us = tuple(
             DAY_US if hours is None else sum(end - start for start, end in hours[w]) * US for w in range(7)
@@ -231,14 +240,15 @@ class Workdays:
         )
 
     def intervals(self, zone: Zone, ordinal: int) -> tuple[tuple[int, int], ...]:
-        """The working intervals of a date as (start, end) instants in ``zone``; empty on a day off.
+        """The working intervals of a date as (start, end) instants in ``zone``; empty on a day off, and on a date
+        the zone skipped (whose shift past midnight would otherwise end after the skip).
 
         Without working hours a working date is working from its first instant to the next date's.
         """
         key = cache_key(self.id, ordinal)
         hit: tuple[tuple[int, int], ...] | None = zone.cache.get(key)
         if hit is None:
-            if not self.is_working(ordinal):
+            if not self.is_working(ordinal) or zone.skipped_dates(ordinal, ordinal):
                 hit = ()
             elif self.hours is None:
                 hit = ((zone.day_start(ordinal), zone.day_start(ordinal + 1)),)
@@ -278,12 +288,25 @@ class Workdays:
             if hit is not None:
                 return hit
         total = self.nominal_us(*_year_span(year))
-        for ordinal in zone.transition_dates(year):
+        for ordinal in self._measured_dates(zone, year):
             if self.is_working(ordinal):
                 total += self._worked(zone, ordinal) - self._day_us[weekday(ordinal)]
         if key is not None:
             zone.cache_put(key, total)
         return total
+
+    def _measured_dates(self, zone: Zone, year: int) -> list[int]:
+        """The dates of ``year`` whose working time is measured in real time: those that hold a change of UTC
+        offset (`Zone.transition_dates`) and, on a calendar with shifts past midnight, the date before each (whose
+        shift runs into it), including 31 December before a change on 1 January."""
+        dates = zone.transition_dates(year)
+        if not self.overnight:
+            return dates
+        first, end = _year_span(year)
+        before = {d - 1 for d in dates if d > first}
+        if year < 9999 and zone.transition_dates(year + 1)[:1] == [end]:
+            before.add(end - 1)
+        return sorted(before.union(dates))
 
     def add_hours(self, zone: Zone, start: int, us: int) -> int:
         """The instant after ``us`` microseconds of working time, counted from instant ``start``.
@@ -294,12 +317,11 @@ class Workdays:
         if us <= 0:
             return start
         zone = self.hours_zone or zone
-        day = zone.local_ordinal(start)
-        if us > (MAX_ORDINAL - day + 1) * 25 * 3_600 * US:  # more than the days left could hold
+        if us > (MAX_ORDINAL - zone.local_ordinal(start) + 1) * 25 * 3_600 * US:  # more than the days left hold
             raise out_of_range("business hours")
-        year = date.fromordinal(day).year
-        ledger = self._ledger(zone, year)
-        target = ledger.position(self, zone, day, start) + us
+        first, position = self._place(zone, start)
+        year, ledger = first, self._ledger(zone, first)
+        target = position + us
         if target > ledger.worked[-1]:
             year, target = self._axis(zone).find(self, zone, year + 1, target - ledger.worked[-1])
             ledger = self._ledger(zone, year)
@@ -319,14 +341,14 @@ class Workdays:
             return end
         zone = self.hours_zone or zone
         reach = us
-        while self.worked_between(zone, max(end - reach, MIN_US), end) < us:
+        while self._span(zone, max(end - reach, MIN_US), end)[0] < us:
             if end - reach <= MIN_US:
                 raise out_of_range("business hours")
             reach *= 2
         low, high = max(end - reach, MIN_US), end  # worked_between(low, end) >= us
         while low < high:
             mid = (low + high + 1) // 2
-            if self.worked_between(zone, mid, end) >= us:
+            if self._span(zone, mid, end)[0] >= us:
                 low = mid
             else:
                 high = mid - 1
@@ -336,17 +358,27 @@ class Workdays:
         """The working time in [``start``, ``end``) in microseconds, for start <= end: what `add_hours` adds. The
         cost is a ledger at each end and one year's total per year between."""
         zone = self.hours_zone or zone
+        return self._span(zone, start, end)[0]
+
+    def _span(self, zone: Zone, start: int, end: int) -> tuple[int, int, int]:
+        """The working time in [``start``, ``end``) in ``zone``, and the years of the ledgers it was read from."""
         first, at_first = self._place(zone, start)
         last, at_last = self._place(zone, end)
         if first == last:
-            return at_last - at_first
+            return at_last - at_first, first, last
         between = sum(self.year_us(zone, year) for year in range(first + 1, last))
-        return self._ledger(zone, first).worked[-1] - at_first + between + at_last
+        return self._ledger(zone, first).worked[-1] - at_first + between + at_last, first, last
 
     def _place(self, zone: Zone, instant: int) -> tuple[int, int]:
-        """The year of an instant's local date, and where the instant lies on that year's ledger."""
+        """The year of the ledger an instant is read on, and where the instant lies on it: the year of its local
+        date, or the year before for an instant on 1 January inside (or before the end of) the shift that 31
+        December's hours, as written, run past midnight."""
         day = zone.local_ordinal(instant)
         year = date.fromordinal(day).year
+        if self.overnight and year > 1 and day == _year_span(year)[0]:
+            tail = self._tails[weekday(day - 1)]
+            if tail and instant < zone.wall_instant(day, tail):
+                year -= 1  # the previous year's ledger ends after its last date's whole shift
         return year, self._ledger(zone, year).position(self, zone, day, instant)
 
     def _ledger(self, zone: Zone, year: int) -> _Ledger:
@@ -380,7 +412,7 @@ class _Ledger:
         first, end = _year_span(year)
         self.dates = [o for o in range(first, end) if work.is_working(o)]
         # Nominal hours, but measured in real time on the dates around a change of UTC offset.
-        measured = {o: work._worked(zone, o) for o in zone.transition_dates(year) if work.is_working(o)}
+        measured = {o: work._worked(zone, o) for o in work._measured_dates(zone, year) if work.is_working(o)}
         nominal = work._day_us
         self.worked = [0]
         total = 0
@@ -390,13 +422,20 @@ class _Ledger:
             self.worked.append(total)
 
     def position(self, work: Workdays, zone: Zone, day: int, start: int) -> int:
-        """Where instant ``start``, on local date ``day`` of this year, lies on this ledger's axis."""
-        index = bisect_left(self.dates, day)
+        """Where instant ``start``, on local date ``day`` of this year (or 1 January after it), lies on this
+        ledger's axis."""
+        dates = self.dates
+        index = bisect_left(dates, day)
         position = self.worked[index]
-        if index < len(self.dates) and self.dates[index] == day:
+        if index < len(dates) and dates[index] == day:
             for begin, end in work.intervals(zone, day):
                 if begin < start:
                     position += (end if end < start else start) - begin
+        if work.overnight and index and dates[index - 1] == day - 1:
+            # The previous date's shift may run past midnight: what of it lies after the instant is still ahead.
+            for begin, end in work.intervals(zone, day - 1):
+                if end > start:
+                    position -= end - (begin if begin > start else start)
         return position
 
 
