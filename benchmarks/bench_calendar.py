@@ -25,7 +25,7 @@ HOURS = "09:00-12:00, 13:30-18:00"
 
 def china_calendar() -> tuple[Calendar, str]:
     try:
-        return Calendar.from_holidays("CN", years=range(2020, 2031), timezone=TZ, hours=HOURS), "CN 2020-2030"
+        return Calendar.from_holidays("CN", years=range(2020, 2033), timezone=TZ, hours=HOURS), "CN 2020-2032"
     except Exception:  # the extra is not installed: same shape, synthetic dates
         rng = random.Random(7)
         start = date(2020, 1, 1)

@@ -7,6 +7,7 @@ Dates used: 6 March 2026 is a Friday; Europe/Berlin switches to summer time on S
 from __future__ import annotations
 
 import sys
+import warnings
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -94,7 +95,7 @@ class TestCalendar:
         assert repr(cal) == (
             "Calendar(timezone='UTC', workdays=(Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI), "
             "hours='09:00-18:00', holidays=frozenset({datetime.date(2026, 1, 1)}), extra_workdays=frozenset(), "
-            "hours_zone=None)"
+            "hours_zone=None, holiday_years=None)"
         )
 
     @pytest.mark.parametrize(
@@ -958,3 +959,180 @@ class TestOvernight:
             back = cal.add(first, f"-{a}bm")
             assert back >= start
             assert cal.working_time_between(back, first) == timedelta(minutes=a)
+
+
+class TestHolidayCoverage:
+    """Holiday data covers the years it was built for (issue 14, item 7). Mainland China made Saturday 29 December
+    2018 a working day and took Monday 31 December off for the 2019 New Year; the `holidays` package lists both
+    under 2018, so a calendar built for 2019 alone counts that Saturday as a day off and that Monday as a working
+    day, and says so."""
+
+    @pytest.fixture(autouse=True)
+    def _fresh(self) -> None:
+        # Warnings are once per compiled calendar and year, and equal calendars share one: start each test anew.
+        cadence.clear_caches()
+
+    def china(self, years: object) -> Calendar:
+        return Calendar.from_holidays("CN", years=years, timezone="Asia/Shanghai")  # type: ignore[arg-type]
+
+    def test_built_for_2019_it_warns_counting_from_december_2018(self) -> None:
+        cal = self.china(2019)
+        assert cal.holiday_years == frozenset({2019})
+        with pytest.warns(cadence.CalendarCoverageWarning) as caught:
+            wrong = cal.add_business_days(date(2018, 12, 28), 1)
+        assert wrong == date(2018, 12, 31)  # what the calendar knows: no make-up Saturday, no holiday on Monday
+        (warning,) = caught
+        assert str(warning.message) == (
+            "Calendar.holiday_years: working days of 2018 were counted, but the calendar's holiday data covers 2019, "
+            "so 2018 has no holidays or extra working days; build the calendar with years that include 2018"
+        )
+        assert isinstance(warning.message, UserWarning)
+        assert (warning.message.year, warning.message.covered) == (2018, frozenset({2019}))
+        assert warning.filename == __file__  # the caller's line, not the library's
+
+    def test_built_for_2018_and_2019_it_knows_the_make_up_saturday(self) -> None:
+        cal = self.china([2018, 2019])
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert cal.is_working_day(date(2018, 12, 29))  # a Saturday
+            assert not cal.is_working_day(date(2018, 12, 31))  # a Monday
+            assert cal.add_business_days(date(2018, 12, 28), 1) == date(2018, 12, 29)
+            assert cal.add_business_days(date(2018, 12, 28), 2) == date(2019, 1, 2)
+
+    def test_a_calendar_without_coverage_never_warns(self) -> None:
+        cal = Calendar("Asia/Shanghai", hours="09:00-18:00", holidays=["2019-01-01"])
+        assert cal.holiday_years is None
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert cal.add_business_days(date(1990, 1, 1), 20_000) > date(2060, 1, 1)
+            cal.add(pendulum.datetime(1999, 1, 1, tz="Asia/Shanghai"), "-5000bh")
+            cal.working_time_between(pendulum.datetime(1980, 1, 1, tz="UTC"), pendulum.datetime(2080, 1, 1, tz="UTC"))
+
+    def test_once_per_calendar_and_year(self) -> None:
+        cal = self.china(2019)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            cal.is_working_day(date(2018, 6, 1))
+            cal.add_business_days(date(2018, 6, 1), 5)
+            self.china(2019).is_working_day(date(2018, 7, 1))  # an equal calendar is the same calendar
+            cal.in_zone("Europe/Berlin").is_working_day(date(2018, 8, 1))  # and in another zone
+            cal.is_working_day(date(2019, 6, 1))  # covered
+            cal.business_days_between(date(2019, 12, 1), date(2021, 1, 10))  # 2020 and 2021
+        years = [w.message.year for w in caught if isinstance(w.message, cadence.CalendarCoverageWarning)]
+        assert years == [2018, 2020, 2021]
+        assert len(caught) == 3
+
+    def test_years_with_a_gap(self) -> None:
+        cal = Calendar("UTC", holidays=["2018-01-01", "2020-01-01"], holiday_years=[2020, 2018])
+        assert cal.holiday_years == frozenset({2018, 2020})
+        with pytest.warns(cadence.CalendarCoverageWarning, match=r"covers 2018, 2020, so 2019 has"):
+            cal.business_days_between(date(2018, 12, 1), date(2020, 2, 1))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            cal.is_working_day(date(2018, 3, 1))
+            cal.is_working_day(date(2020, 3, 1))
+
+    @pytest.mark.parametrize(
+        ("call", "year"),
+        [
+            (lambda cal: cal.is_working_day(date(2018, 12, 29)), 2018),
+            (lambda cal: cal.next_working_day(date(2018, 12, 29)), 2018),
+            (lambda cal: cal.add_business_days(date(2018, 12, 28), 3), 2018),
+            (lambda cal: cal.add_business_days(date(2019, 1, 2), -1), 2018),
+            (lambda cal: cal.add_business_days(date(2019, 12, 30), 3), 2020),
+            (lambda cal: cal.business_days_between(date(2019, 1, 7), date(2018, 12, 28)), 2018),
+            (lambda cal: cal.working_hours(date(2018, 12, 29)), 2018),
+            (lambda cal: cal.add(pendulum.datetime(2018, 12, 28, 17, tz="Asia/Shanghai"), "4bh"), 2018),
+            (lambda cal: cal.add(pendulum.datetime(2019, 1, 2, 10, tz="Asia/Shanghai"), "-4bh"), 2018),
+            (lambda cal: cal.add(pendulum.datetime(2019, 12, 31, 17, tz="Asia/Shanghai"), "4bh"), 2020),
+            (lambda cal: cal.add(pendulum.datetime(2019, 1, 2, 10, tz="Asia/Shanghai"), "-1bd"), 2018),
+            (
+                lambda cal: cal.working_time_between(
+                    pendulum.datetime(2019, 1, 2, tz="Asia/Shanghai"), pendulum.datetime(2018, 12, 28, tz="UTC")
+                ),
+                2018,
+            ),
+        ],
+    )
+    def test_every_path_a_deadline_takes_warns(self, call: object, year: int) -> None:
+        """Business days forward and back, business hours forward and back, working dates and hours, counted
+        between: each warns naming the year it reached."""
+        cal = Calendar.from_holidays("CN", years=2019, timezone="Asia/Shanghai", hours="09:00-18:00")
+        with pytest.warns(cadence.CalendarCoverageWarning, match=rf"working days of {year} were counted"):
+            call(cal)  # type: ignore[operator]
+
+    @pytest.mark.parametrize(
+        "rule",
+        [
+            Rule.every("3bd"),
+            Rule.every("4d", days_off="skip"),
+            Rule.every("4d", days_off="pause"),
+            Rule.every("20bh"),
+            Rule.every("1d", grace="3bd"),
+        ],
+    )
+    def test_a_policy_warns_when_assessing(self, rule: Rule) -> None:
+        """A rule's deadlines in business days, in rolled or paused days and in business hours, and a business-day
+        grace, all reach the calendar through the same checks; a rule of plain days reads no holidays."""
+        cal = Calendar.from_holidays("CN", years=2019, timezone="Asia/Shanghai", hours="09:00-18:00")
+        entered = pendulum.datetime(2019, 12, 30, 10, tz="Asia/Shanghai")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assess(policy(Rule.every("3d"), cal), lead(entered), [], as_of=entered)
+        with pytest.warns(cadence.CalendarCoverageWarning, match="working days of 2020"):
+            assess(policy(rule, cal), lead(entered), [], as_of=entered)
+
+    def test_refused_values_name_the_field(self) -> None:
+        for bad in ([], [2019, "2020"], "2019", 0, 10_000, [True], 2019.0):
+            with pytest.raises(PolicyError, match=r"Calendar\.holiday_years"):
+                Calendar("UTC", holiday_years=bad)
+        assert Calendar("UTC", holiday_years=range(2018, 2021)).holiday_years == frozenset({2018, 2019, 2020})
+        assert Calendar("UTC", holiday_years=2019) == Calendar("UTC", holiday_years=[2019])
+        assert Calendar("UTC", holiday_years=2019) != Calendar("UTC")
+        cal = self.china(2019)
+        assert eval(repr(cal), {"Calendar": Calendar, "Weekday": Weekday, "datetime": __import__("datetime")}) == cal
+        assert attrs.evolve(cal, timezone="UTC").holiday_years == cal.holiday_years
+
+    def test_the_warning_pickles(self) -> None:
+        import pickle
+
+        warning = cadence.CalendarCoverageWarning("m", year=2018, covered=frozenset({2019}))
+        again = pickle.loads(pickle.dumps(warning))
+        assert (str(again), again.year, again.covered) == ("m", 2018, frozenset({2019}))
+
+    def test_in_policy_files(self) -> None:
+        written = policy(Rule.every("3bd"), self.china([2018, 2019]))
+        text = written.to_toml()
+        assert "holiday_years = [\n    2018,\n    2019,\n]" in text
+        assert cadence.Policy.from_toml(text) == written
+        source = (
+            'version = 1\nname = "p"\nsegments = ["A"]\nrules = [{ key = "*/*", interval = "1bd" }]\n'
+            '\n[calendar]\ntimezone = "Asia/Shanghai"\nholidays = { country = "CN", years = [2018, 2019] }\n'
+        )
+        assert cadence.policy_files.loads(source).calendar.holiday_years == frozenset({2018, 2019})
+        with pytest.raises(cadence.PolicyFileError, match=r"calendar.holiday_years: the holiday source's years"):
+            cadence.policy_files.loads(source + "holiday_years = [2019]\n")
+
+    @given(
+        st.integers(2000, 2030),
+        st.integers(0, 3),
+        st.dates(date(1998, 1, 1), date(2033, 12, 31)),
+        st.integers(-400, 400),
+    )
+    def test_warns_exactly_when_the_counted_dates_leave_the_years(
+        self, first: int, extra: int, day: date, n: int
+    ) -> None:
+        """Property: counting n business days warns, naming each year, exactly when the dates counted (those after
+        the start up to the result, or from the result up to the one before the start) reach years outside the
+        coverage."""
+        cadence.clear_caches()
+        cal = Calendar("UTC", holidays=[f"{first}-05-01"], holiday_years=range(first, first + extra + 1))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                result = cal.add_business_days(day, n)
+            except InputError:
+                return
+        low, high = (day + timedelta(days=1), result) if n >= 0 else (result, day - timedelta(days=1))
+        reached = set(range(low.year, high.year + 1)) if n else set()
+        assert {w.message.year for w in caught} == reached - set(range(first, first + extra + 1))  # type: ignore[attr-defined]

@@ -122,7 +122,14 @@ BASELINES: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
     "Policy": (Policy, {"name": "p", "calendar": "UTC", "segments": ["A"], "rules": {("*", "*"): Rule.every("7d")}}),
     "Calendar": (
         Calendar,
-        {"timezone": "UTC", "workdays": "mon-fri", "hours": "09:00-17:00", "holidays": [], "extra_workdays": []},
+        {
+            "timezone": "UTC",
+            "workdays": "mon-fri",
+            "hours": "09:00-17:00",
+            "holidays": [],
+            "extra_workdays": [],
+            "holiday_years": None,
+        },
     ),
     "Cap": (Cap, {"min_gap": "1d", "attempts": 3, "per": "7d"}),
     "Level": (Level, {"after": "1d", "action": "escalate"}),

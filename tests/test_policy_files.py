@@ -53,6 +53,7 @@ def full_policy() -> Policy:
         hours={"mon-fri": "09:00-12:00, 13:30-18:00", "sat-sun": "09:00-12:00"},
         holidays=["2026-10-01", "2026-10-02"],
         extra_workdays=["2026-09-27"],
+        holiday_years=[2026],
     )
     lifecycle = Lifecycle([Stage("lead", "New lead"), Stage("customer"), Stage("gone", terminal=True)])
     return Policy(

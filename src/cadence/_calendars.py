@@ -201,6 +201,24 @@ def _dates(value: object, field: str) -> frozenset[date]:
     return frozenset(days)
 
 
+def _holiday_years(value: object) -> frozenset[int] | None:
+    """None (coverage not known), a year, or years from 1 to 9999."""
+    if value is None:
+        return None
+    items = value if isinstance(value, Iterable) and not isinstance(value, (str, bytes)) else [value]
+    years = set()
+    for year in items:
+        if not isinstance(year, int) or isinstance(year, bool) or not 1 <= year <= 9999:
+            raise PolicyError(
+                f"Calendar.holiday_years must be the years the holidays cover, such as [2025, 2026], or None "
+                f"(got {show(value)})"
+            )
+        years.add(year)
+    if not years:
+        raise PolicyError("Calendar.holiday_years must name at least one year, or be None (coverage not known)")
+    return frozenset(years)
+
+
 def _span_text(spans: Iterable[tuple[int, int]]) -> str:
     return ", ".join(f"{_hhmm(start)}-{_hhmm(end)}" for start, end in spans)
 
@@ -240,7 +258,10 @@ class Calendar(_CalendarSlots):
       interval that ends where it starts (``"09:00-09:00"``) is empty and refused;
     - ``holidays``: dates off (``date`` values or ``"YYYY-MM-DD"``);
     - ``extra_workdays``: dates on even though their weekday is off, such as the official make-up working
-      weekends in mainland China.
+      weekends in mainland China;
+    - ``holiday_years``: the years the holidays and extra working days cover (`from_holidays` sets them); counting
+      working dates or hours in another year emits a `CalendarCoverageWarning` (once per calendar and year). None
+      (the default): not known, nothing is checked.
 
     Wall times are read in the zone the calendar is applied in: one that exists twice is the first, one inside
     a daylight-saving gap is the gap's end. Equal calendars compare and hash equal.
@@ -253,7 +274,7 @@ class Calendar(_CalendarSlots):
     >>> Calendar("Europe/Berlin", hours={"mon-thu": "09:00-17:00", "fri": "09:00-13:00"})
     Calendar(timezone='Europe/Berlin', workdays=(Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI), \
 hours={'mon': '09:00-17:00', 'tue': '09:00-17:00', 'wed': '09:00-17:00', 'thu': '09:00-17:00', 'fri': '09:00-13:00'}, \
-holidays=frozenset(), extra_workdays=frozenset(), hours_zone=None)
+holidays=frozenset(), extra_workdays=frozenset(), hours_zone=None, holiday_years=None)
     """
 
     timezone: str
@@ -262,6 +283,7 @@ holidays=frozenset(), extra_workdays=frozenset(), hours_zone=None)
     holidays: frozenset[date] = attrs.field(default=frozenset(), converter=_holidays)
     extra_workdays: frozenset[date] = attrs.field(default=frozenset(), converter=_extra_workdays)
     hours_zone: str | None = None
+    holiday_years: frozenset[int] | None = attrs.field(default=None, converter=_holiday_years)
 
     def __attrs_post_init__(self) -> None:
         zone = get_zone(self.timezone, "Calendar.timezone")
@@ -284,7 +306,7 @@ holidays=frozenset(), extra_workdays=frozenset(), hours_zone=None)
                 f"Calendar.holidays and Calendar.extra_workdays both hold {', '.join(map(str, sorted(both)))}"
             )
         object.__setattr__(self, "_zone", zone)
-        work = _compile(self.workdays, self.hours, self.holidays, self.extra_workdays, hours_zone)
+        work = _compile(self.workdays, self.hours, self.holidays, self.extra_workdays, hours_zone, self.holiday_years)
         object.__setattr__(self, "_work", work)
 
     @classmethod
@@ -302,7 +324,8 @@ holidays=frozenset(), extra_workdays=frozenset(), hours_zone=None)
         """A calendar with a country's (or region's) public holidays and official extra working days.
 
         Holiday data comes from the ``holidays`` package (``pip install "cadence[holidays]"``) for the given
-        ``years``; dates outside them have no holidays, so cover every year the policy will count in.
+        ``years``, which become `holiday_years`: dates outside them have no holidays, and counting on them emits a
+        `CalendarCoverageWarning`, so cover every year the policy will count in.
         ``workdays`` defaults to the country's working week (``holidays`` knows where the weekend is Friday and
         Saturday). Mainland China's make-up working weekends (``CN``) come in as ``extra_workdays``.
         """
@@ -336,7 +359,7 @@ holidays=frozenset(), extra_workdays=frozenset(), hours_zone=None)
         if workdays is None:
             workdays = [day for day in Weekday if day not in source.weekend]
         return cls(timezone, workdays=workdays, hours=hours, holidays=set(source.keys()) - extra, extra_workdays=extra,
-                   hours_zone=hours_zone)  # fmt: skip
+                   hours_zone=hours_zone, holiday_years=wanted)  # fmt: skip
 
     def in_zone(self, timezone: str) -> Calendar:
         """The same working days, hours and holidays, read in another time zone (a customer's own)."""
@@ -406,8 +429,9 @@ holidays=frozenset(), extra_workdays=frozenset(), hours_zone=None)
         """The working intervals of ``day`` as instants in this calendar's zone (empty on a day off): where business
         days open; business hours count those of ``hours_zone`` when it is set. A shift past midnight is the last,
         and ends on the next date."""
-        zone = self._zone
-        intervals = self._work.intervals(zone, _ordinal(day, "day"))
+        zone, ordinal = self._zone, _ordinal(day, "day")
+        self._work.cover(ordinal, ordinal)
+        intervals = self._work.intervals(zone, ordinal)
         return [(zone.to_datetime(start), zone.to_datetime(end)) for start, end in intervals]
 
     def add(self, instant: datetime, duration: Duration | str | timedelta) -> pendulum.DateTime:
@@ -459,10 +483,11 @@ def _compile(
     holidays: frozenset[date],
     extras: frozenset[date],
     hours_zone: Zone | None,
+    coverage: frozenset[int] | None,
 ) -> Workdays:
     """One compiled `Workdays` per distinct calendar (whatever its zone), so caches keyed by it are shared."""
     ordinals = (d.toordinal() for d in holidays), (d.toordinal() for d in extras)
-    return Workdays(workdays, *ordinals, hours, hours_zone)
+    return Workdays(workdays, *ordinals, hours, hours_zone, coverage)
 
 
 on_clear(_compile.cache_clear)

@@ -10,10 +10,12 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 __all__ = [
     "CadenceError",
     "CadenceWarning",
+    "CalendarCoverageWarning",
     "DurationError",
     "InputError",
     "InputTypeError",
@@ -127,6 +129,28 @@ class CadenceWarning(UserWarning):
     """Base class of the warnings `cadence` emits for legal but surprising configurations."""
 
 
+class CalendarCoverageWarning(CadenceWarning):
+    """Working dates or hours were counted in a ``year`` that the calendar's holiday data does not cover
+    (``covered``, `Calendar.holiday_years`): that year was counted without its holidays and extra working days.
+
+    Emitted once per calendar (equal calendars are one) and year in a process. Build the calendar with the years
+    the policy counts in; or, where a year without holidays is meant, silence it with
+    ``warnings.filterwarnings("ignore", category=cadence.CalendarCoverageWarning)``.
+    """
+
+    def __init__(self, message: str, *, year: int, covered: frozenset[int]) -> None:
+        super().__init__(message)
+        self.year = year
+        self.covered = covered
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _coverage_warning, (str(self), self.year, self.covered)
+
+
+def _coverage_warning(message: str, year: int, covered: frozenset[int]) -> CalendarCoverageWarning:
+    return CalendarCoverageWarning(message, year=year, covered=covered)
+
+
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
@@ -158,6 +182,7 @@ for _cls in (
     InputError,
     InputTypeError,
     CadenceWarning,
+    CalendarCoverageWarning,
     Problem,
 ):
     _cls.__module__ = "cadence"

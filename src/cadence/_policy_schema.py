@@ -127,6 +127,7 @@ def json_schema() -> dict[str, Any]:
         "pattern": r"^\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*(,\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*)*$",
     }
     hour_spec = {"oneOf": [hours, {"type": "array", "items": hours}]}
+    year = {"type": "integer", "minimum": 1, "maximum": 9999}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://cadence.invalid/policy-v1.schema.json",
@@ -166,18 +167,18 @@ def json_schema() -> dict[str, Any]:
                                         "properties": {
                                             "country": name,
                                             "subdiv": name,
-                                            "years": {
-                                                "oneOf": [
-                                                    {"type": "integer"},
-                                                    {"type": "array", "items": {"type": "integer"}},
-                                                ]
-                                            },
+                                            "years": {"oneOf": [year, {"type": "array", "items": year}]},
                                         },
                                     },
                                 ]
                             },
                             "extra_workdays": {"type": "array", "items": day},
                             "hours_zone": name,
+                            "holiday_years": {
+                                "description": "The years the listed holidays and extra working days cover: "
+                                "counting in another year warns. Taken from a holiday source's years.",
+                                "oneOf": [year, {"type": "array", "minItems": 1, "items": year}],
+                            },
                         },
                     },
                 ]

@@ -13,6 +13,9 @@ day by day, and no cost grows with the size of a duration or with the span of th
 - a shift past midnight (``19:00-05:00``) belongs to the date it starts on: its working time is that date's, in that
   date's year, even where it ends on 1 January; an instant after midnight inside it lies on the previous date's shift.
 
+When the calendar knows the years its holiday data covers, the entry points compare the dates they count with the
+span of those years (two comparisons) and warn once per year outside it (`CalendarCoverageWarning`).
+
 Results are cached on the zone (`Zone.cache_put`), under the budget that all caches share.
 """
 
@@ -24,6 +27,7 @@ from calendar import isleap
 from collections.abc import Iterable
 from datetime import date
 
+from cadence._errors import CalendarCoverageWarning, warn
 from cadence._time import DAY_US, MAX_ORDINAL, MIN_US, US, Zone, cache_key, next_id, out_of_range
 
 Hours = tuple[tuple[int, int], ...]
@@ -48,6 +52,8 @@ class Workdays:
         "_after",
         "_axis_id",
         "_count_before",
+        "_covered_days",
+        "_covered_years",
         "_day_us",
         "_exceptions",
         "_extras",
@@ -61,7 +67,9 @@ class Workdays:
         "_running_us",
         "_tails",
         "_us_before",
+        "_warned",
         "_week_us",
+        "coverage",
         "hours",
         "hours_zone",
         "id",
@@ -75,6 +83,7 @@ class Workdays:
         extras: Iterable[int],
         hours: tuple[Hours, ...] | None,
         hours_zone: Zone | None = None,
+        coverage: frozenset[int] | None = None,
     ) -> None:
         self.id = next_id()
         # The zone working time (business hours) is counted in, whatever zone is asked; None: the zone asked.
@@ -99,6 +108,19 @@ class Workdays:
         # midnight. `overnight`: whether any does, so that the paths without such shifts skip their checks.
         self._tails = tuple(0 if not hours or not hours[w] else max(hours[w][-1][1] - 86_400, 0) for w in range(7))
         self.overnight = any(self._tails)
+        # The years the holiday data covers (None: not known, nothing is checked), as spans of dates and of years
+        # for the entry points' two comparisons; when the years have gaps, every check looks year by year.
+        self.coverage = coverage
+        self._warned: set[int] = set()
+        self._covered_days: tuple[int, int] | None = None
+        self._covered_years: tuple[int, int] | None = None
+        if coverage:
+            low, high = min(coverage), max(coverage)
+            if high - low + 1 == len(coverage):
+                self._covered_years = (low, high)
+                self._covered_days = (date(low, 1, 1).toordinal(), date(high, 12, 31).toordinal())
+            else:
+                self._covered_years = self._covered_days = (1, 0)
         # Nominal working time of a working date of each weekday (wall-clock hours, or a whole day).
         self._day_us = tuple(
             DAY_US if hours is None else sum(end - start for start, end in hours[w]) * US for w in range(7)
@@ -128,6 +150,35 @@ class Workdays:
         if ordinal in self._extras:
             return True
         return self._pattern[weekday(ordinal)] and ordinal not in self._holidays
+
+    def cover(self, first: int, last: int) -> None:
+        """Warn if the dates [first, last] reach a year the calendar's holiday data does not cover (once per year;
+        nothing when the coverage is not known)."""
+        covered = self._covered_days
+        if covered is not None and (first < covered[0] or last > covered[1]) and first <= last:
+            self._uncovered(date.fromordinal(first).year, date.fromordinal(last).year)
+
+    def _cover_years(self, first: int, last: int) -> None:
+        """`cover` for the years [first, last] whose ledgers business hours read."""
+        covered = self._covered_years
+        if covered is not None and (first < covered[0] or last > covered[1]):
+            self._uncovered(first, last)
+
+    def _uncovered(self, first: int, last: int) -> None:
+        coverage, warned = self.coverage, self._warned
+        assert coverage is not None
+        for year in range(first, last + 1):
+            if year not in coverage and year not in warned:
+                warned.add(year)
+                warn(
+                    CalendarCoverageWarning(
+                        f"Calendar.holiday_years: working days of {year} were counted, but the calendar's holiday "
+                        f"data covers {_years_text(coverage)}, so {year} has no holidays or extra working days; "
+                        f"build the calendar with years that include {year}",
+                        year=year,
+                        covered=coverage,
+                    )
+                )
 
     def count(self, start: int, end: int) -> int:
         """How many working dates lie in (start, end], for start <= end."""
@@ -180,6 +231,8 @@ class Workdays:
 
     def count_in(self, zone: Zone, start: int, end: int) -> int:
         """`count` over the local dates of ``zone``: a date the zone skipped is no working date."""
+        if self._covered_days is not None:
+            self.cover(start + 1, end)
         return self.count(start, end) - sum(self.is_working(d) for d in zone.skipped_dates(start + 1, end))
 
     def nth_after_in(self, zone: Zone, ordinal: int, n: int) -> int:
@@ -187,6 +240,8 @@ class Workdays:
         found, low = self.nth_after(ordinal, n), ordinal
         while lost := sum(self.is_working(d) for d in zone.skipped_dates(low + 1, found)):
             low, found = found, self.nth_after(found, lost)
+        if self._covered_days is not None:
+            self.cover(ordinal + 1, found)
         return found
 
     def nth_before_in(self, zone: Zone, ordinal: int, n: int) -> int:
@@ -194,6 +249,8 @@ class Workdays:
         found, high = self.nth_before(ordinal, n), ordinal
         while lost := sum(self.is_working(d) for d in zone.skipped_dates(found, high - 1)):
             high, found = found, self.nth_before(found, lost)
+        if self._covered_days is not None:
+            self.cover(found, ordinal - 1)
         return found
 
     def next_working_in(self, zone: Zone, ordinal: int) -> int:
@@ -203,6 +260,8 @@ class Workdays:
 
     def is_working_in(self, zone: Zone, ordinal: int) -> bool:
         """`is_working` over the local dates of ``zone``: a date the zone skipped is no working date."""
+        if self._covered_days is not None:
+            self.cover(ordinal, ordinal)
         return self.is_working(ordinal) and not zone.skipped_dates(ordinal, ordinal)
 
     def longest_span(self, n: int) -> int:
@@ -325,6 +384,8 @@ class Workdays:
         if target > ledger.worked[-1]:
             year, target = self._axis(zone).find(self, zone, year + 1, target - ledger.worked[-1])
             ledger = self._ledger(zone, year)
+        if self._covered_years is not None:
+            self._cover_years(first, year)
         index = bisect_left(ledger.worked, target) - 1  # worked[index] < target <= worked[index + 1]
         rest = target - ledger.worked[index]
         for begin, end in self.intervals(zone, ledger.dates[index]):
@@ -352,13 +413,18 @@ class Workdays:
                 low = mid
             else:
                 high = mid - 1
+        _, first, last = self._span(zone, low, end)  # the years of the answer, not of the probes on the way
+        self._cover_years(first, last)
         return low
 
     def worked_between(self, zone: Zone, start: int, end: int) -> int:
         """The working time in [``start``, ``end``) in microseconds, for start <= end: what `add_hours` adds. The
         cost is a ledger at each end and one year's total per year between."""
         zone = self.hours_zone or zone
-        return self._span(zone, start, end)[0]
+        worked, first, last = self._span(zone, start, end)
+        if self._covered_years is not None:
+            self._cover_years(first, last)
+        return worked
 
     def _span(self, zone: Zone, start: int, end: int) -> tuple[int, int, int]:
         """The working time in [``start``, ``end``) in ``zone``, and the years of the ledgers it was read from."""
@@ -437,6 +503,17 @@ class _Ledger:
                 if end > start:
                     position -= end - (begin if begin > start else start)
         return position
+
+
+def _years_text(years: frozenset[int]) -> str:
+    """``2018-2020, 2022``: the years as runs."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and runs[-1][1] == year - 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
 class _Axis:

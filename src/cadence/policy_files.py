@@ -62,7 +62,7 @@ __all__ = ["FORMAT_VERSION", "dump", "dumps", "from_dict", "json_schema", "load"
 _T = TypeVar("_T")
 _MAX_TEXT = 5_000_000  # characters: a policy is a settings file, not a data set
 _TOP = ("version", "name", "calendar", "segments", "stages", "rules", "layers")
-_CALENDAR = ("timezone", "workdays", "hours", "holidays", "extra_workdays", "hours_zone")
+_CALENDAR = ("timezone", "workdays", "hours", "holidays", "extra_workdays", "hours_zone", "holiday_years")
 _HOLIDAY_SOURCE = ("country", "years", "subdiv")
 # A rule's key: key = "segment/stage", or the two apart; then the fields of `Rule`, from its catalogue.
 _RULE_KEY = ("key", *(field.name for field in attrs.fields(RuleKey)))
@@ -194,6 +194,11 @@ class _Reader:
             country = self.string(source.get("country"), _join(where, "country"))
             subdiv = None if source.get("subdiv") is None else self.string(source["subdiv"], _join(where, "subdiv"))
             years: Any = source.get("years")  # from_holidays checks it
+            if "holiday_years" in fields:
+                raise self.fail(
+                    _join(path, "holiday_years"),
+                    "the holiday source's years are the years covered: give one of the two",
+                )
             extra = {key: fields[key] for key in ("workdays", "hours", "hours_zone") if key in fields}
             built = self.build(
                 lambda: Calendar.from_holidays(country, years=years, subdiv=subdiv, timezone=zone, **extra),
@@ -530,6 +535,8 @@ def _calendar_dict(calendar: Calendar) -> str | dict[str, Any]:
             out[name] = [day.isoformat() for day in sorted(dates)]
     if calendar.hours_zone is not None:
         out["hours_zone"] = calendar.hours_zone
+    if calendar.holiday_years is not None:
+        out["holiday_years"] = sorted(calendar.holiday_years)
     return out
 
 
