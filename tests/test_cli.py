@@ -939,3 +939,81 @@ def test_the_column_wise_reader_knows_pythons_white_space() -> None:
     from cadence.csv_files import _SPACES
 
     assert set(_SPACES) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+
+
+class TestHolds:
+    """``--holds holds.csv``: the customers' SLA holds, read column-wise and row by row alike."""
+
+    CUSTOMERS = (
+        "id,segment,stage,stage_entered_at,created_at,owner\n"
+        "X1,A,retention,2026-01-05T09:00:00Z,2025-06-01T00:00:00Z,ana\n"
+        "X2,A,retention,2026-01-05T09:00:00Z,2025-06-01T00:00:00Z,ana\n"
+    )
+    CONTACTS = (
+        "customer_id,at,channel,outcome\n"
+        "X1,2026-03-02T10:00:00Z,call,connected\n"
+        "X2,2026-03-02T10:00:00Z,call,connected\n"
+    )
+
+    def run_check(self, tmp_path: Path, holds: str, *more: str) -> Ran:
+        files = (
+            "--customers", write(tmp_path / "customers.csv", self.CUSTOMERS),
+            "--contacts", write(tmp_path / "contacts.csv", self.CONTACTS),
+            "--holds", write(tmp_path / "holds.csv", holds),
+        )  # fmt: skip
+        return run("check", "--policy", "abc", "--timezone", "UTC", *files, "--as-of", "2026-03-31T12:00:00Z", *more)
+
+    @pytest.mark.parametrize("form", ["table", "csv", "json"])
+    def test_a_hold_moves_the_due_time_in_both_readers(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str
+    ) -> None:
+        """abc's A rule: weekly. X1 was on hold for three days (4 to 7 March) and is due three days later than
+        X2; the column-wise and the row reader agree, byte for byte."""
+        holds = "customer_id,start,end\nX1,2026-03-04T00:00:00Z,2026-03-07T00:00:00Z\n"
+        fast = self.run_check(tmp_path, holds, "--format", form)
+        monkeypatch.setattr(cli, "read_tables", lambda *given: None)
+        slow = self.run_check(tmp_path, holds, "--format", form)
+        assert (fast.returncode, fast.stderr) == (0, "")
+        assert fast.stdout == slow.stdout
+        if form == "json":
+            rows = {row["customer_id"]: row for row in json.loads(fast.stdout)["assessments"]}
+            assert rows["X1"]["overdue_at"] != rows["X2"]["overdue_at"]
+            assert "later for the time on hold" in rows["X1"]["reason"]
+
+    def test_an_open_hold_holds_the_follow_up(self, tmp_path: Path) -> None:
+        result = self.run_check(tmp_path, "customer_id,start,end\nX1,2026-03-04T00:00:00Z,\n", "--format", "json")
+        rows = {row["customer_id"]: row for row in json.loads(result.stdout)["assessments"]}
+        assert (rows["X1"]["status"], rows["X2"]["status"]) == ("due_soon", "overdue")  # due soon from 4 March
+        assert "on hold since 2026-03-04" in rows["X1"]["reason"]
+
+    @pytest.mark.parametrize(
+        ("holds", "message"),
+        [
+            ("customer_id,start,end\nX1,2026-03-04,\n", "holds.csv:2: column start: "),
+            ("customer_id,start,end\nX1,2026-03-04T00:00:00Z,2026-03-03T00:00:00Z\n", "holds.csv:2: column end: "),
+            ("customer_id,start,end\nX9,2026-03-04T00:00:00Z,\n", "holds.csv:2: column customer_id: unknown"),
+            (
+                "customer_id,start,end\nX1,2026-03-04T00:00:00Z,\nX1,2026-03-05T00:00:00Z,2026-03-06T00:00:00Z\n",
+                "holds.csv:3: column start: Customer.holds: the hold from 2026-03-04",
+            ),
+            ("customer_id,end\nX1,\n", "holds.csv:1:"),
+        ],
+    )
+    def test_a_bad_row_names_the_file_line_and_column(self, tmp_path: Path, holds: str, message: str) -> None:
+        result = self.run_check(tmp_path, holds)
+        assert result.returncode == 2
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
+
+    def test_report_reads_holds(self, tmp_path: Path) -> None:
+        holds = "customer_id,start,end\nX1,2026-03-04T00:00:00Z,\n"
+        files = (
+            "--customers", write(tmp_path / "customers.csv", self.CUSTOMERS),
+            "--contacts", write(tmp_path / "contacts.csv", self.CONTACTS),
+            "--holds", write(tmp_path / "holds.csv", holds),
+        )  # fmt: skip
+        period = ("--since", "2026-03-01T00:00:00Z", "--until", "2026-04-01T00:00:00Z", "--format", "json")
+        result = run("report", "--policy", "abc", "--timezone", "UTC", *files, *period, "--by", "owner")
+        assert result.returncode == 0, result.stderr
+        [row] = json.loads(result.stdout)
+        assert (row["follow_ups"], row["missed"]) == (1, 1)  # X2's; X1's never fell due, held since before it

@@ -22,6 +22,7 @@ from cadence import (
     Completion,
     Contact,
     Customer,
+    Deferral,
     Hold,
     InputError,
     InputTypeError,
@@ -29,6 +30,7 @@ from cadence import (
     Rule,
     Status,
     TableError,
+    Touchpoint,
     TransitionKind,
     assess,
     follow_ups,
@@ -181,6 +183,47 @@ class TestRealTime:
         result = assess(rules, held, [call(berlin(2026, 2, 20)), inquiry], as_of=berlin(2026, 3, 2, 15))
         assert (result.anchor_kind.value, result.due_at) == ("inbound", berlin(2026, 3, 2, 16))
 
+    def test_a_deferral_that_ends_during_a_hold_is_held(self) -> None:
+        """Deferred on 5 March to 20 March, 10:00, and on hold since 4 March: the deferral's end does not make the
+        follow-up due while the hold lasts; once it has ended (25 March), the follow-up is due then."""
+        rules = policy(Rule.every("7d", grace="1d"))
+        history = [call(berlin(2026, 3, 2, 10)), Deferral(berlin(2026, 3, 5, 10), until=berlin(2026, 3, 20, 10))]
+        waiting = assess(rules, person(holds=[(berlin(2026, 3, 4, 10), None)]), history, as_of=berlin(2026, 3, 25))
+        assert (waiting.status, waiting.hold_started_at) == (Status.ON_TRACK, berlin(2026, 3, 4, 10))
+        ended = person(holds=[(berlin(2026, 3, 4, 10), berlin(2026, 3, 25))])
+        assert assess(rules, ended, history, as_of=berlin(2026, 3, 24, 23)).status is Status.ON_TRACK
+        after = assess(rules, ended, history, as_of=berlin(2026, 3, 25))
+        assert (after.status, after.due_at) == (Status.DUE, berlin(2026, 3, 25))
+
+    def test_a_touchpoint_due_during_a_hold_shows_as_the_due_time(self) -> None:
+        rules = policy(Rule.every("7d", touchpoints=[Touchpoint("15d", "3d", "visit")]))
+        held = person("won", berlin(2026, 3, 2, 10), holds=[(berlin(2026, 3, 5), None)])
+        result = assess(rules, held, [], as_of=berlin(2026, 3, 17, 12))
+        assert (result.status, result.due_at, result.cadence_due_at) == (
+            Status.DUE,
+            berlin(2026, 3, 17),
+            berlin(2026, 3, 9),
+        )
+        assert result.reason.startswith("due: touchpoint 'visit' due since 2026-03-17")
+
+    def test_a_due_date_moved_to_a_day_off_skips_it_under_days_off_skip(self) -> None:
+        """A call on Friday 6 March, weekly, due dates skip days off: due Friday 13 March; a day on hold moves it
+        to Saturday, so Monday 16 March."""
+        rules = policy(Rule.every("7d", days_off="skip"))
+        held = person(holds=[(berlin(2026, 3, 9, 10), berlin(2026, 3, 10, 10))])
+        result = assess(rules, held, [call(berlin(2026, 3, 6, 10))], as_of=berlin(2026, 3, 11))
+        assert (result.due_at, result.overdue_at) == (berlin(2026, 3, 16), berlin(2026, 3, 17))
+
+    def test_a_fixed_schedule_moves_by_the_hold_once(self) -> None:
+        """Weekly from entry on 2 March, fixed schedule; on hold 5 to 12 March: the first follow-up is due 16
+        March, the next 23 March, whether the call came early (13 March) or late (17 March)."""
+        rules = policy(Rule.every("7d", schedule="fixed"))
+        held = person("lead", berlin(2026, 3, 2), holds=[(berlin(2026, 3, 5), berlin(2026, 3, 12))])
+        assert assess(rules, held, [], as_of=berlin(2026, 3, 13)).due_at == berlin(2026, 3, 16)
+        for called in (berlin(2026, 3, 13), berlin(2026, 3, 17)):
+            result = assess(rules, held, [call(called)], as_of=berlin(2026, 3, 18))
+            assert (result.anchor_at, result.due_at) == (berlin(2026, 3, 16), berlin(2026, 3, 23))
+
 
 class TestWorkingTime:
     def desk(self, rule: Rule) -> Policy:
@@ -210,6 +253,14 @@ class TestWorkingTime:
         held = person(holds=[(berlin(2026, 3, 3, 9), berlin(2026, 3, 3, 17))])
         result = assess(rules, held, [call(berlin(2026, 3, 2, 10))], as_of=berlin(2026, 3, 3, 18))
         assert result.due_at == berlin(2026, 3, 5, 9)
+
+    def test_a_hold_without_working_time_still_keeps_a_night_threshold_after_its_end(self) -> None:
+        """Due Wednesday 09:00 (2bd after Monday), overdue from Thursday 00:00; on hold Wednesday 20:00 to Thursday
+        08:00, no working time: the overdue threshold goes to Thursday's opening, not before the hold's end."""
+        rules = self.desk(Rule.every("2bd"))
+        held = person(holds=[(berlin(2026, 3, 4, 20), berlin(2026, 3, 5, 8))])
+        result = assess(rules, held, [call(berlin(2026, 3, 2, 10))], as_of=berlin(2026, 3, 5, 8))
+        assert (result.status, result.overdue_at) == (Status.DUE, berlin(2026, 3, 5, 9))
 
     def test_a_threshold_held_in_the_night_is_not_before_the_hold_ends(self) -> None:
         """Due at Wednesday's opening (2bd); on hold from Wednesday 08:00, before the opening, to 10:00: the clock
@@ -345,7 +396,7 @@ def test_a_moved_threshold_is_never_before_the_end_of_a_hold_that_held_it(scenar
         if hold.end is None or us(hold.end) > us(as_of) or us(hold.end) <= anchor:
             continue
         for moved, given_ in zip(_deadline(held), _deadline(plain), strict=True):
-            if max(us(hold.start), anchor) < given_:
+            if us(hold.start) < given_:
                 assert moved >= us(hold.end)
     if held.on_hold:
         start = us(held.hold_started_at)

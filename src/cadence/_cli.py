@@ -35,7 +35,7 @@ from cadence._backtest import report
 from cadence._calculator import ACTIONABLE, assess_many
 from cadence._errors import CadenceError, PolicyFileError, show
 from cadence._lint import Severity, lint
-from cadence._model import Customer, Deferral, Event
+from cadence._model import Customer, Deferral, Event, Hold
 from cadence._policy import Policy, policy_dates
 from cadence._time import get_zone, instant_us
 from cadence._transitions import TransitionKind, transitions_many
@@ -43,10 +43,12 @@ from cadence.csv_files import (
     RowError,
     assessment_cells,
     decode_lines,
+    hold_rows,
     parse_instant,
     read_changes,
     read_contacts,
     read_customers,
+    read_holds,
     read_tables,
     write_rows,
 )
@@ -386,6 +388,7 @@ def check(args: argparse.Namespace, out: IO[str]) -> int:
     else:
         errors: list[RowError] = []
         customers, contacts = _read_rows(args, policy, mapping, errors, not_after=as_of)
+        customers = _with_holds(args, customers, errors)
         if _report_bad_rows(errors, args.skip_bad):
             return 2
         results = _assess_all(policy, customers, contacts, as_of)
@@ -459,27 +462,71 @@ def _check_columns(
             return None
         if bar is not None:
             bar.update(len(tables.customers) + tables.contact_rows)
+    holds = None
+    if args.holds:
+        errors: list[RowError] = []
+        with _open(args.holds) as stream:
+            found = hold_rows(decode_lines(stream, args.encoding), args.holds, set(tables.customers["id"].to_pylist()),
+                              errors)  # fmt: skip
+        if errors:
+            return None
+        holds = _holds_table(found)
     reasons = args.format in ("csv", "json")
     with _progress("assess", total=len(tables.customers)) as bar:
         table = frames.assess(
-            policy, tables.customers, tables.contacts, deferrals=tables.deferrals, as_of=as_of, errors="collect",
-            reasons=reasons,
+            policy, tables.customers, tables.contacts, deferrals=tables.deferrals, holds=holds, as_of=as_of,
+            errors="collect", reasons=reasons,
         )  # fmt: skip
         if bar is not None:
             bar.update(len(tables.customers))
     if table["error"].null_count != len(table):
         return None  # a bad row: the row reader says which, as it always has
-    source = _Tabled(frames, policy, tables, table, as_of, stamp, reasons)
+    source = _Tabled(frames, policy, tables, holds, table, as_of, stamp, reasons)
     return source.rows(), len(tables.customers), tables.contact_rows, 0
+
+
+def _holds_table(found: dict[str, list[tuple[int, Hold]]]) -> Any:
+    """The holds read from holds.csv as the holds table of `cadence.frames` (a pyarrow Table)."""
+    import pyarrow as pa
+
+    rows = [(customer_id, hold) for customer_id, holds in found.items() for _, hold in holds]
+    starts = [hold.start for _, hold in rows]
+    ends = [hold.end for _, hold in rows]
+
+    def instants(values: list[datetime | None]) -> Any:
+        micros = [None if value is None else instant_us(value, "instant") for value in values]
+        return pa.array(micros, pa.int64()).cast(pa.timestamp("us", tz="UTC"))
+
+    ids = pa.array([customer_id for customer_id, _ in rows], pa.string())
+    return pa.table({"customer_id": ids, "start": instants(list(starts)), "end": instants(ends)})
+
+
+def _with_holds(args: argparse.Namespace, customers: list[Customer], errors: list[RowError]) -> list[Customer]:
+    """``customers`` with the holds of ``--holds``, if given; bad rows go to ``errors``."""
+    if not getattr(args, "holds", None):
+        return customers
+    rejected = {error.key for error in errors if error.key is not None}
+    with _open(args.holds) as stream:
+        return read_holds(decode_lines(stream, args.encoding), args.holds, customers, errors, rejected)
 
 
 class _Tabled(_Source):
     """Rows from the table of `cadence.frames`."""
 
     def __init__(
-        self, frames: Any, policy: Policy, tables: Any, table: Any, as_of: pendulum.DateTime, stamp: str, reasons: bool
+        self,
+        frames: Any,
+        policy: Policy,
+        tables: Any,
+        holds: Any,
+        table: Any,
+        as_of: pendulum.DateTime,
+        stamp: str,
+        reasons: bool,
     ) -> None:
-        self.frames, self.policy, self.tables, self.as_of, self.stamp = frames, policy, tables, as_of, stamp
+        self.frames, self.policy, self.tables, self.holds, self.as_of, self.stamp = (
+            frames, policy, tables, holds, as_of, stamp
+        )  # fmt: skip
         names = ("customer_id", "owner", "segment", "stage", "status", "rule", "timezone", "segment_rank", "due_date")
         self.columns = {name: table[name].to_pylist() for name in names}
         self.instants = {name: table[name].cast("int64").to_pylist()
@@ -525,11 +572,14 @@ class _Tabled(_Source):
 
         tables = self.tables
         one = tables.customers.slice(index, 1)
-        deferrals = tables.deferrals
-        if deferrals is not None:
-            deferrals = deferrals.filter(pc.equal(deferrals["customer_id"], one["id"][0]))
-        mine = tables.contacts.filter(pc.equal(tables.contacts["customer_id"], one["id"][0]))
-        table = self.frames.assess(self.policy, one, mine, deferrals=deferrals, as_of=self.as_of, reasons=True)
+
+        def theirs(table: Any) -> Any:
+            return None if table is None else table.filter(pc.equal(table["customer_id"], one["id"][0]))
+
+        table = self.frames.assess(
+            self.policy, one, theirs(tables.contacts), deferrals=theirs(tables.deferrals), holds=theirs(self.holds),
+            as_of=self.as_of, reasons=True,
+        )  # fmt: skip
         text = table["reason"][0].as_py()
         return text
 
@@ -590,6 +640,7 @@ def _period_inputs(
         with _open(args.changes) as stream:
             lines = decode_lines(stream, args.encoding)
             customers = read_changes(lines, args.changes, policy, customers, errors, rejected)
+    customers = _with_holds(args, customers, errors)
     if _report_bad_rows(errors, args.skip_bad, args.command):
         return None
     return policy, since, until, customers, contacts
@@ -757,6 +808,7 @@ def sample_command(args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
+_HOLDS_HELP = "holds.csv: when customers' follow-ups waited on them, which stops the deadline clock (cadence.csv_files)"
 _MAPPING_HELP = (
     "read your CRM's own export through an import mapping: a .toml file, or a built-in one "
     f"({', '.join(mappings.presets())}); cadence inspect FILE proposes one"
@@ -778,6 +830,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--policy", required=True, help="a policy file (.toml or .json) or a preset name")
     run.add_argument("--customers", required=True, help="customers.csv (see cadence.csv_files for the columns)")
     run.add_argument("--contacts", required=True, help="contacts.csv")
+    run.add_argument("--holds", help=_HOLDS_HELP)
     run.add_argument("--timezone", help="IANA zone: required with a preset; replaces a policy file's calendar")
     run.add_argument("--as-of", help="the instant to assess at, with a UTC offset (default: now)")
     run.add_argument("--format", choices=["table", "csv", "json", "ics"], default="table")
@@ -805,6 +858,7 @@ def _parser() -> argparse.ArgumentParser:
         run.add_argument("--customers", required=True, help="customers.csv (see cadence.csv_files for the columns)")
         run.add_argument("--contacts", required=True, help="contacts.csv")
         run.add_argument("--changes", help="changes.csv: past stages, tiers and owners (see cadence.csv_files)")
+        run.add_argument("--holds", help=_HOLDS_HELP)
         run.add_argument("--timezone", help="IANA zone: required with a preset; replaces a policy file's calendar")
         run.add_argument("--since", required=True, help="the start of the period (included), with a UTC offset")
         run.add_argument("--until", required=True, help="the end of the period (excluded), with a UTC offset")
@@ -854,7 +908,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _inputs(args: argparse.Namespace) -> list[str]:
     """The files a command reads, which its output must not replace."""
-    names = ("customers", "contacts", "policy", "changes", "file", "mapping")
+    names = ("customers", "contacts", "policy", "changes", "holds", "file", "mapping")
     return [path for path in (getattr(args, name, None) for name in names) if path]
 
 

@@ -99,8 +99,9 @@ class Facts(NamedTuple):
     touch: TouchPlan | None  # the rule's touchpoints, compiled
     risk: RiskModel | None  # the priors of the risk score (None: each rule's default)
     contacts: int  # counted contacts at distinct instants after creation, up to as_of (-1: not counted yet)
-    hold: int | None  # the start of the hold open at as_of (from the anchor on): thresholds after it do not pass
+    hold: int | None  # the start of the hold open at as_of: the thresholds after it do not pass while it lasts
     held: int  # how much later the holds moved the due time
+    plan: Plan | None  # the deadline that ran from the anchor (None: inactive, or a row of the columnar engine)
 
 
 _DEFAULT_MASK = ContactFilter().mask
@@ -147,7 +148,8 @@ def evaluate(
     if extra is not None:
         if extra.fixed and count:  # counted from the previous due time
             counted = History.of(history).counted(mask, entry, as_of)
-            done, anchor = _schedule(zone, entry, first_plan, plans, counted)
+            ended = [(start, end) for start, end in customer._holds or () if end <= as_of]
+            done, anchor = _schedule(zone, entry, first_plan, plans, counted, ended)
             step = min(done, len(plans))
             kind, plan = AnchorKind.SCHEDULE, plans[step - 1]
         if extra.reply is not None:  # an inquiry waiting for a reply: the reply deadline is the follow-up
@@ -176,11 +178,7 @@ def evaluate(
         held = due - before
     if due_soon < MIN_US or overdue > MAX_US or (churn_at is not None and churn_at > MAX_US):
         raise out_of_range(f"customer {customer.id!r}: a threshold after {zone.to_datetime(anchor).isoformat()}")
-    snoozed = anchor if resume is not None else None
-    if hold is None:
-        status = classify(as_of, churn_at, snoozed, overdue, due, due_soon)
-    else:
-        status = classify(as_of, churn_at, snoozed, *_frozen(hold, overdue, due, due_soon))
+    status = classify(as_of, churn_at, anchor if resume is not None else None, overdue, due, due_soon, hold)
     on_track = status is Status.ON_TRACK or status is Status.DUE_SOON
     if on_track and touch is not None and touch.due_now(zone, customer, as_of, History.of(history), mask):
         status = Status.DUE  # a touchpoint due now is more urgent than the cadence
@@ -210,6 +208,7 @@ def evaluate(
             total,
             hold,
             held,
+            plan,
         ),
     )
 
@@ -223,33 +222,40 @@ def _held(
     *thresholds: int,
 ) -> tuple[int, int, int, int | None]:
     """The deadline thresholds moved by the customer's holds that ended by ``as_of`` (the deadline clock stops
-    while one lasts), and the start of the hold open at ``as_of`` (from the anchor on), if any.
+    while one lasts), and the start of the hold open at ``as_of``, if any.
 
-    A hold counts from the later of its start and ``anchor`` to its end. A hold still open moves nothing yet (its
-    length is not known): the thresholds after its start do not pass while it lasts (`held_back`), and move by its
-    whole length once it has ended (`released`).
+    A hold that began before a threshold counts from the later of its start and ``anchor`` to its end. A hold still
+    open moves nothing yet (its length is not known): the thresholds after its start do not pass while it lasts
+    (`held_back`), and move by its whole length once it has ended (`released`). With ``days_off="skip"``, a due
+    time moved to a day off moves on to the next working date, and the overdue threshold with it.
     """
-    spans = [(max(start, anchor), end) for start, end in holds if anchor < end <= as_of]
+    spans = [(start, max(start, anchor), end) for start, end in holds if anchor < end <= as_of]
     moved = _moved(plan, zone, spans, thresholds)
-    hold = next((max(start, anchor) for start, end in holds if start <= as_of < end), None)
-    return moved[0], moved[1], moved[2], hold
+    due = moved[1]
+    if plan.deadline.roll and due != thresholds[1]:
+        work, day = plan.work, zone.local_ordinal(due)
+        if not work.is_working_in(zone, day):
+            due = work.opening(zone, work.next_working_in(zone, day))
+            moved[2] = max(moved[2], plan.resumed(zone, due, True)[2])
+    hold = next((start for start, end in holds if start <= as_of < end), None)
+    return moved[0], due, moved[2], hold
 
 
-def _moved(plan: Plan, zone: Zone, spans: list[tuple[int, int]], thresholds: tuple[int, ...]) -> list[int]:
-    """``thresholds`` moved by the holds ``spans`` ((start, end), in order): each by the whole of each hold that
-    began before it (as moved by the earlier ones), by the real time held, or for a business deadline by the
-    working time held, to the latest instant that much working time after it (the next opening rather than a
-    closing), so never before the hold's end. A threshold a hold began after had passed; it stays."""
+def _moved(plan: Plan, zone: Zone, spans: list[tuple[int, int, int]], thresholds: tuple[int, ...]) -> list[int]:
+    """``thresholds`` moved by the holds ``spans`` ((began, counted from, end), in order): each by the whole of
+    each hold that began before it (as moved by the earlier ones), by the real time held, or for a business
+    deadline by the working time held, to the latest instant with that working time (the next opening rather
+    than a closing), so never before the hold's end. A threshold a hold began at or after had passed; it stays."""
     work = plan.work if plan.deadline.kind in (BDAYS, BHOURS) else None
-    lengths = [end - start if work is None else work.worked_between(zone, start, end) for start, end in spans]
+    lengths = [end - start if work is None else work.worked_between(zone, start, end) for _, start, end in spans]
     moved = []
     for threshold in thresholds:
-        for (start, _), length in zip(spans, lengths, strict=True):
-            if start >= threshold:
+        for (began, _, _), length in zip(spans, lengths, strict=True):
+            if began >= threshold:
                 break
             if work is None:
                 threshold += length
-            elif length:
+            else:
                 threshold = work.add_hours(zone, threshold, length + 1) - 1
         moved.append(threshold)
     return moved
@@ -257,32 +263,27 @@ def _moved(plan: Plan, zone: Zone, spans: list[tuple[int, int]], thresholds: tup
 
 def released(facts: Facts, until: int) -> tuple[int, int, int]:
     """``(due_soon, due, overdue)`` of ``facts`` once the hold open at ``facts.as_of`` has ended at ``until``."""
-    assert facts.hold is not None
+    hold, plan, anchor = facts.hold, facts.plan, facts.anchor
+    assert hold is not None
+    assert plan is not None
+    assert anchor is not None
     assert facts.due_soon is not None
     assert facts.due is not None
     assert facts.overdue is not None
-    first, plans, _, _, extra = facts.policy._table[facts.customer._rule_key][1]
-    plan = plans[facts.step - 1] if facts.step else first
-    if facts.anchor_kind is AnchorKind.INBOUND:
-        assert extra is not None
-        assert extra.reply is not None
-        plan = extra.reply
-    due_soon, due, overdue = _moved(plan, facts.zone, [(facts.hold, until)], (facts.due_soon, facts.due, facts.overdue))
+    span = [(hold, max(hold, anchor), until)]
+    due_soon, due, overdue = _moved(plan, facts.zone, span, (facts.due_soon, facts.due, facts.overdue))
     return due_soon, due, overdue
 
 
 def held_back(facts: Facts, threshold: int) -> bool:
     """True if the hold open at ``facts.as_of`` keeps ``threshold`` (one of the deadline's, or counted from one)
-    from passing while it lasts."""
+    from passing while it lasts: the hold began before it."""
     return facts.hold is not None and threshold > facts.hold
 
 
-def _frozen(hold: int, *thresholds: int) -> tuple[int, ...]:
-    """The thresholds to classify with while a hold that began at ``hold`` lasts: those after it do not pass."""
-    return tuple(_FOREVER if threshold > hold else threshold for threshold in thresholds)
-
-
-def _schedule(zone: Zone, entry: int, first: Plan, plans: tuple[Plan, ...], counted: list[int]) -> tuple[int, int]:
+def _schedule(
+    zone: Zone, entry: int, first: Plan, plans: tuple[Plan, ...], counted: list[int], holds: list[tuple[int, int]]
+) -> tuple[int, int]:
     """``(completed, previous due)`` on a fixed schedule: how many follow-ups the counted contacts (sorted
     instants since stage entry) completed, and the due time of the last one completed.
 
@@ -291,40 +292,54 @@ def _schedule(zone: Zone, entry: int, first: Plan, plans: tuple[Plan, ...], coun
     contact completes the follow-up that is open, early or late, unless it falls before the end of the one
     completed last (a second contact in one period completes nothing more); a late one also completes the next
     ones whose due time it is at or past (missed follow-ups are not chased, and a later contact never leaves
-    more open than an earlier one)."""
+    more open than an earlier one). Each due time is moved by the ``holds`` (start, end) that ended by then, as
+    `_held` moves a deadline from its anchor, the previous due time."""
     done, previous, finished = 0, entry, entry
-    due, end = _slot(zone, first, entry)
+    due, end = _slot(zone, first, entry, holds)
     for at in counted:
         if at < finished:
             continue
         while True:
             done += 1
             previous, finished = due, end
-            due, end = _slot(zone, plans[min(done, len(plans)) - 1], due)
+            due, end = _slot(zone, plans[min(done, len(plans)) - 1], due, holds)
             if at < due:
                 break
     return done, previous
 
 
-def _slot(zone: Zone, plan: Plan, anchor: int) -> tuple[int, int]:
-    """``(due, end)`` of ``plan``'s deadline after ``anchor``: the end of the due date for a day deadline."""
+def _slot(zone: Zone, plan: Plan, anchor: int, holds: list[tuple[int, int]]) -> tuple[int, int]:
+    """``(due, end)`` of ``plan``'s deadline after ``anchor``, moved by ``holds``: the end of the due date for a
+    day deadline."""
     due, date = plan.deadline.due(zone, anchor)
+    if holds:
+        spans = [(start, max(start, anchor), end) for start, end in holds if end > anchor]
+        moved = _moved(plan, zone, spans, (due,))[0]
+        due, date = moved, date if moved == due else zone.local_ordinal(moved)
     return due, zone.day_start(date + 1) if plan.deadline.day_granular else due
 
 
 def classify(
-    as_of: int, churn_at: int | None, snoozed_until: int | None, overdue: int, due: int, due_soon: int
+    as_of: int,
+    churn_at: int | None,
+    snoozed_until: int | None,
+    overdue: int,
+    due: int,
+    due_soon: int,
+    hold: int | None = None,
 ) -> Status:
-    """The status at ``as_of`` from the thresholds: the most urgent one passed (touchpoints aside)."""
+    """The status at ``as_of`` from the thresholds: the most urgent one passed (touchpoints aside); while a hold
+    that began at ``hold`` lasts, the deadline's thresholds after it do not pass."""
     if churn_at is not None and as_of >= churn_at:
         return Status.CHURN_RISK
     if snoozed_until is not None and as_of < snoozed_until:
         return Status.SNOOZED
-    if as_of >= overdue:
+    last = as_of if hold is None or hold > as_of else hold  # the last instant the deadline's clock ran
+    if last >= overdue:
         return Status.OVERDUE
-    if as_of >= due:
+    if last >= due:
         return Status.DUE
-    if as_of >= due_soon:
+    if last >= due_soon:
         return Status.DUE_SOON
     return Status.ON_TRACK
 
@@ -338,12 +353,8 @@ def status_at(facts: Facts, as_of: int) -> Status:
     assert facts.due is not None
     assert facts.overdue is not None
     snoozed = facts.anchor if facts.anchor_kind in _RESUMED else None
-    if facts.hold is None:
-        status = classify(as_of, facts.churn_risk, snoozed, facts.overdue, facts.due, facts.due_soon)
-    else:  # the hold lasts until the next cut (its end is one)
-        status = classify(
-            as_of, facts.churn_risk, snoozed, *_frozen(facts.hold, facts.overdue, facts.due, facts.due_soon)
-        )
+    # A hold open at facts.as_of lasts until the next cut, its end.
+    status = classify(as_of, facts.churn_risk, snoozed, facts.overdue, facts.due, facts.due_soon, facts.hold)
     touch = facts.touch
     on_track = status is Status.ON_TRACK or status is Status.DUE_SOON
     if (
@@ -427,6 +438,7 @@ def _inactive(
             -1,
             None,
             0,
+            None,
         ),
     )
 
@@ -511,10 +523,16 @@ class Answers:
         """The due instant an assessment shows: the cadence's, or, when a touchpoint made the status ``due`` before
         the cadence's due time, the due time of that touchpoint (the earliest one due)."""
         facts = self.facts
-        due = facts.due
-        if facts.status is Status.DUE and due is not None and facts.as_of < due:  # only a touchpoint does that
+        if self.touch_driven():
             return min(t.due for t in self.touches() if t.state is TouchpointState.PENDING and t.due <= facts.as_of)
-        return due
+        return facts.due
+
+    def touch_driven(self) -> bool:
+        """True when a touchpoint, not the cadence, makes the status ``due``: the cadence's due time has not
+        passed (or a hold keeps it from passing)."""
+        facts = self.facts
+        due = facts.due
+        return facts.status is Status.DUE and due is not None and (facts.as_of < due or held_back(facts, due))
 
     def risk(self) -> Risk:
         """The risk score and what it was computed from."""

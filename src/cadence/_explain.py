@@ -75,7 +75,7 @@ def reason(answers: Answers) -> str:
         )
     elif status is Status.OVERDUE:
         text = f"overdue by {span(as_of - overdue)}: {what} was due {when(zone, due)} ({basis})"
-    elif status is Status.DUE and as_of < due:
+    elif answers.touch_driven():
         touch = min((t for t in answers.touches() if t.state is TouchpointState.PENDING and t.due <= as_of),
                     key=lambda t: t.due)  # the one `due_at` shows  # fmt: skip
         label = show(touch.touchpoint.label)

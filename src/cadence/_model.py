@@ -416,9 +416,9 @@ class Hold(_HoldSlots):
     def __attrs_post_init__(self) -> None:
         start = instant_us(self.start, "Hold.start")
         end = _FOREVER if self.end is None else instant_us(self.end, "Hold.end")
-        if end <= start:
+        if self.end is not None and end <= start:
             raise InputError(
-                f"Hold.end ({show(self.end)}) must be after Hold.start ({self.start.isoformat()})",
+                f"Hold.end ({self.end.isoformat()}) must be after Hold.start ({self.start.isoformat()})",
                 field="Hold.end",
                 value=self.end,
             )

@@ -20,6 +20,12 @@
 - ``until``: optional; a row with a date (``2026-04-15``) or an instant here is a `Deferral` the customer asked
   for at ``at`` ("call me then"), and its channel, direction and outcome are left empty.
 
+**holds.csv** columns (optional: the periods in which a customer's follow-up waited on the customer, which stop
+the deadline clock; see `Customer.holds`):
+
+- ``customer_id``, ``start``: required;
+- ``end``: the instant the hold ended, empty while it lasts.
+
 **changes.csv** columns (optional: a customer's past stages, tiers and owners, for reports over past periods):
 
 - ``customer_id``, ``at``: required;
@@ -55,7 +61,7 @@ import attrs
 
 from cadence._assessment import Assessment
 from cadence._errors import CadenceError, show
-from cadence._model import Change, Contact, Customer, Deferral, Event
+from cadence._model import Change, Contact, Customer, Deferral, Event, Hold
 from cadence._policy import Policy, policy_dates, segment_ranks, unknown
 
 __all__ = [
@@ -70,6 +76,7 @@ __all__ = [
     "read_changes",
     "read_contacts",
     "read_customers",
+    "read_holds",
     "read_tables",
     "write_assessments",
     "write_rows",
@@ -80,6 +87,7 @@ _T = TypeVar("_T")
 CUSTOMER_COLUMNS = ("id", "segment", "stage", "stage_entered_at", "created_at")
 CONTACT_COLUMNS = ("customer_id", "at", "channel")
 CHANGE_COLUMNS = ("customer_id", "at")
+HOLD_COLUMNS = ("customer_id", "start")
 ASSESSMENT_COLUMNS = (
     "as_of",
     "customer_id",
@@ -172,7 +180,7 @@ def _required(row: Mapping[str, str | None], column: str) -> str:
     return text
 
 
-_FIELD = re.compile(r"^(?:Customer|Contact|Deferral|Change)\.(\w+)")
+_FIELD = re.compile(r"^(?:Customer|Contact|Deferral|Change|Hold)\.(\w+)")
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
@@ -400,6 +408,50 @@ def read_changes(
             errors.append(RowError(name, line, bad.column, str(bad)))
             continue
         found.setdefault(customer_id, []).append((line, change))
+    return _given(customers, found, "changes", name, "-", errors)
+
+
+def read_holds(
+    stream: Iterable[str],
+    name: str,
+    customers: list[Customer],
+    errors: list[RowError],
+    rejected: Collection[str] = (),
+) -> list[Customer]:
+    """``customers`` with the holds of a CSV file (columns ``customer_id``, ``start`` and ``end``, empty while the
+    hold lasts; see `Customer.holds`). A bad row, or holds of one customer that overlap, go to ``errors`` (rows of
+    customers whose own row was bad, ``rejected``, say so); such a customer is left out."""
+    found = hold_rows(stream, name, {customer.id for customer in customers}, errors, rejected)
+    return _given(customers, found, "holds", name, "start", errors)
+
+
+def hold_rows(
+    stream: Iterable[str], name: str, known: Collection[str], errors: list[RowError], rejected: Collection[str] = ()
+) -> dict[str, list[tuple[int, Hold]]]:
+    """The holds of a CSV file by customer id, each with its line; bad rows go to ``errors`` (see `read_holds`)."""
+    found: dict[str, list[tuple[int, Hold]]] = {}
+    for line, row in _rows(stream, name, HOLD_COLUMNS, errors):
+        try:
+            customer_id = _known_customer(row, known, rejected)
+            hold = _build(Hold, _instant(row, "start"), _optional_instant(row, "end"))
+        except _Bad as bad:
+            errors.append(RowError(name, line, bad.column, str(bad)))
+            continue
+        found.setdefault(customer_id, []).append((line, hold))
+    return found
+
+
+def _given(
+    customers: list[Customer],
+    found: Mapping[str, list[tuple[int, Any]]],
+    field: str,
+    name: str,
+    column: str,
+    errors: list[RowError],
+) -> list[Customer]:
+    """``customers`` with their ``field`` (changes, holds) made of the values read for them (line, value); a
+    customer that its values contradict goes to ``errors``, at the line of the value the error names (else its
+    first line), and is left out."""
     out = []
     for customer in customers:
         rows = found.get(customer.id)
@@ -407,9 +459,11 @@ def read_changes(
             out.append(customer)
             continue
         try:
-            out.append(attrs.evolve(customer, changes=[change for _, change in rows]))
+            values: dict[str, Any] = {field: [value for _, value in rows]}
+            out.append(attrs.evolve(customer, **values))
         except CadenceError as error:
-            errors.append(RowError(name, rows[0][0], "-", str(error), customer.id))
+            line = next((line for line, value in rows if value is error.value), rows[0][0])
+            errors.append(RowError(name, line, column, str(error), customer.id))
     return out
 
 

@@ -298,9 +298,11 @@ def _read_holds(people: _Customers, frame: Any | None) -> None:
     """The holds table (``customer_id``, ``start``, ``end``; a null ``end`` for a hold still open), by customer
     row, each checked by `Hold` itself: a bad one is its customer's error. A customer with holds goes through the
     scalar pipeline."""
-    if frame is None or not len(frame):
+    if frame is None:
         return
     _require(frame, "holds", _HOLD_FIELDS)
+    if not len(frame):
+        return
     customer = people.rows_of(frame["customer_id"], "holds")
     rows = np.flatnonzero(customer >= 0).tolist()
     names = [name for name in _HOLD_FIELDS if name != "customer_id"]
@@ -928,8 +930,9 @@ def _objects(
             if held:
                 try:
                     customer = attrs.evolve(customer, holds=[hold for _, hold in held])
-                except CadenceError as error:
-                    raise TableError("holds", held[-1][0], "start", error) from None
+                except CadenceError as error:  # overlapping holds: the row of the later one
+                    place = next((where for where, hold in held if hold is error.value), held[0][0])
+                    raise TableError("holds", place, "start", error) from None
             past = (changes or {}).get(row)
             if past:
                 try:
@@ -1083,7 +1086,7 @@ class _Output:
             facts = Facts(
                 who, STATUSES[statuses[i]], match, kinds[kind_codes[i]], steps[i], ranks[i], people.zones[zones[i]],
                 as_of, anchors[i], soon[i], dues[i], overdues[i], churns[i], lasts[i], silent[i], policy, (), mask,
-                touch, self.risk, -1, None, 0,
+                touch, self.risk, -1, None, 0, None,
             )  # fmt: skip
             ladder = () if match is None else tuple(step.action for step in match.rule.escalation[: levels[i]])
             memo: dict[str, object] = {
