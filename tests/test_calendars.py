@@ -968,11 +968,6 @@ class TestHolidayCoverage:
     under 2018, so a calendar built for 2019 alone counts that Saturday as a day off and that Monday as a working
     day, and says so."""
 
-    @pytest.fixture(autouse=True)
-    def _fresh(self) -> None:
-        # Warnings are once per compiled calendar and year, and equal calendars share one: start each test anew.
-        cadence.clear_caches()
-
     def china(self, years: object) -> Calendar:
         return Calendar.from_holidays("CN", years=years, timezone="Asia/Shanghai")  # type: ignore[arg-type]
 
@@ -988,7 +983,7 @@ class TestHolidayCoverage:
             "so 2018 has no holidays or extra working days; build the calendar with years that include 2018"
         )
         assert isinstance(warning.message, UserWarning)
-        assert (warning.message.year, warning.message.covered) == (2018, frozenset({2019}))
+        assert (warning.message.years, warning.message.covered) == (range(2018, 2019), frozenset({2019}))
         assert warning.filename == __file__  # the caller's line, not the library's
 
     def test_built_for_2018_and_2019_it_knows_the_make_up_saturday(self) -> None:
@@ -1009,19 +1004,48 @@ class TestHolidayCoverage:
             cal.add(pendulum.datetime(1999, 1, 1, tz="Asia/Shanghai"), "-5000bh")
             cal.working_time_between(pendulum.datetime(1980, 1, 1, tz="UTC"), pendulum.datetime(2080, 1, 1, tz="UTC"))
 
-    def test_once_per_calendar_and_year(self) -> None:
+    def test_one_warning_per_run_of_years_shown_as_the_filters_say(self) -> None:
+        """Each count outside the coverage warns once per run of uncovered years it reached (a span of centuries
+        costs no more than one year); Python's filters decide what shows: by default once per message and line."""
         cal = self.china(2019)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            cal.is_working_day(date(2018, 6, 1))
-            cal.add_business_days(date(2018, 6, 1), 5)
-            self.china(2019).is_working_day(date(2018, 7, 1))  # an equal calendar is the same calendar
-            cal.in_zone("Europe/Berlin").is_working_day(date(2018, 8, 1))  # and in another zone
             cal.is_working_day(date(2019, 6, 1))  # covered
             cal.business_days_between(date(2019, 12, 1), date(2021, 1, 10))  # 2020 and 2021
-        years = [w.message.year for w in caught if isinstance(w.message, cadence.CalendarCoverageWarning)]
-        assert years == [2018, 2020, 2021]
-        assert len(caught) == 3
+            cal.business_days_between(date(1, 1, 2), date(9999, 12, 30))  # before and after
+        runs = [w.message.years for w in caught if isinstance(w.message, cadence.CalendarCoverageWarning)]
+        assert runs == [range(2020, 2022), range(1, 2019), range(2020, 10000)]
+        assert "working days of 2020-2021 were counted" in str(caught[0].message)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")
+            for _ in range(3):
+                cal.is_working_day(date(2018, 6, 1))  # one line, one message: shown once
+        assert len(caught) == 1
+
+    def test_an_error_filter_raises_every_time(self) -> None:
+        """Under ``-W error`` a count outside the coverage raises, and raises again when retried: it never goes on
+        silently with the wrong answer."""
+        cal = self.china(2019)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for _ in range(2):
+                with pytest.raises(cadence.CalendarCoverageWarning):
+                    cal.add_business_days(date(2018, 12, 28), 1)
+
+    def test_a_scoped_ignore_does_not_silence_later_counts(self) -> None:
+        cal = self.china(2019)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cal.is_working_day(date(2018, 6, 1))
+        with pytest.warns(cadence.CalendarCoverageWarning):
+            cal.is_working_day(date(2018, 6, 1))
+
+    def test_an_empty_span_warns_about_nothing(self) -> None:
+        cal = self.china(2019)
+        at = pendulum.datetime(2027, 3, 1, 10, tz="Asia/Shanghai")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert cal.working_time_between(at, at) == timedelta(0)
 
     def test_years_with_a_gap(self) -> None:
         cal = Calendar("UTC", holidays=["2018-01-01", "2020-01-01"], holiday_years=[2020, 2018])
@@ -1097,9 +1121,9 @@ class TestHolidayCoverage:
     def test_the_warning_pickles(self) -> None:
         import pickle
 
-        warning = cadence.CalendarCoverageWarning("m", year=2018, covered=frozenset({2019}))
+        warning = cadence.CalendarCoverageWarning("m", years=range(2018, 2019), covered=frozenset({2019}))
         again = pickle.loads(pickle.dumps(warning))
-        assert (str(again), again.year, again.covered) == ("m", 2018, frozenset({2019}))
+        assert (str(again), again.years, again.covered) == ("m", range(2018, 2019), frozenset({2019}))
 
     def test_in_policy_files(self) -> None:
         written = policy(Rule.every("3bd"), self.china([2018, 2019]))
@@ -1126,7 +1150,6 @@ class TestHolidayCoverage:
         """Property: counting n business days warns, naming each year, exactly when the dates counted (those after
         the start up to the result, or from the result up to the one before the start) reach years outside the
         coverage."""
-        cadence.clear_caches()
         cal = Calendar("UTC", holidays=[f"{first}-05-01"], holiday_years=range(first, first + extra + 1))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -1136,4 +1159,5 @@ class TestHolidayCoverage:
                 return
         low, high = (day + timedelta(days=1), result) if n >= 0 else (result, day - timedelta(days=1))
         reached = set(range(low.year, high.year + 1)) if n else set()
-        assert {w.message.year for w in caught} == reached - set(range(first, first + extra + 1))  # type: ignore[attr-defined]
+        named = {year for w in caught for year in w.message.years}  # type: ignore[attr-defined]
+        assert named == reached - set(range(first, first + extra + 1))

@@ -260,7 +260,7 @@ class Calendar(_CalendarSlots):
     - ``extra_workdays``: dates on even though their weekday is off, such as the official make-up working
       weekends in mainland China;
     - ``holiday_years``: the years the holidays and extra working days cover (`from_holidays` sets them); counting
-      working dates or hours in another year emits a `CalendarCoverageWarning` (once per calendar and year). None
+      working dates or hours in another year emits a `CalendarCoverageWarning` (see docs/calendars.md). None
       (the default): not known, nothing is checked.
 
     Wall times are read in the zone the calendar is applied in: one that exists twice is the first, one inside

@@ -130,25 +130,27 @@ class CadenceWarning(UserWarning):
 
 
 class CalendarCoverageWarning(CadenceWarning):
-    """Working dates or hours were counted in a ``year`` that the calendar's holiday data does not cover
-    (``covered``, `Calendar.holiday_years`): that year was counted without its holidays and extra working days.
+    """Working dates or hours were counted in ``years`` (a run of years, a `range`) that the calendar's holiday
+    data does not cover (``covered``, `Calendar.holiday_years`): those years were counted without their holidays
+    and extra working days.
 
-    Emitted once per calendar (equal calendars are one) and year in a process. Build the calendar with the years
-    the policy counts in; or, where a year without holidays is meant, silence it with
+    Each count outside the covered years emits one per run of uncovered years it reached, and Python's warning
+    filters decide what shows: by default, once per message and line of your code. Build the calendar with the
+    years the policy counts in; or, where years without holidays are meant, silence it with
     ``warnings.filterwarnings("ignore", category=cadence.CalendarCoverageWarning)``.
     """
 
-    def __init__(self, message: str, *, year: int, covered: frozenset[int]) -> None:
+    def __init__(self, message: str, *, years: range, covered: frozenset[int]) -> None:
         super().__init__(message)
-        self.year = year
+        self.years = years
         self.covered = covered
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return _coverage_warning, (str(self), self.year, self.covered)
+        return _coverage_warning, (str(self), self.years, self.covered)
 
 
-def _coverage_warning(message: str, year: int, covered: frozenset[int]) -> CalendarCoverageWarning:
-    return CalendarCoverageWarning(message, year=year, covered=covered)
+def _coverage_warning(message: str, years: range, covered: frozenset[int]) -> CalendarCoverageWarning:
+    return CalendarCoverageWarning(message, years=years, covered=covered)
 
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep

@@ -96,7 +96,8 @@ class Offset:
             date = work.next_working_in(zone, date)
         else:
             assert work is not None
-            date = work.nth_after_in(zone, date, self.days)
+            # Zero business days: the local date if it is a working date, else the next one.
+            date = work.nth_after_in(zone, date, self.days) if self.days else work.next_working_in(zone, date)
         return work.opening(zone, date), date
 
     def at(self, zone: Zone, base: int) -> int:

@@ -52,6 +52,7 @@ class Workdays:
         "_after",
         "_axis_id",
         "_count_before",
+        "_coverage",
         "_covered_days",
         "_covered_years",
         "_day_us",
@@ -67,7 +68,6 @@ class Workdays:
         "_running_us",
         "_tails",
         "_us_before",
-        "_warned",
         "_week_us",
         "coverage",
         "hours",
@@ -108,14 +108,14 @@ class Workdays:
         # midnight. `overnight`: whether any does, so that the paths without such shifts skip their checks.
         self._tails = tuple(0 if not hours or not hours[w] else max(hours[w][-1][1] - 86_400, 0) for w in range(7))
         self.overnight = any(self._tails)
-        # The years the holiday data covers (None: not known, nothing is checked), as spans of dates and of years
-        # for the entry points' two comparisons; when the years have gaps, every check looks year by year.
+        # The years the holiday data covers (None: not known, nothing is checked), sorted, and as spans of dates and
+        # of years for the entry points' two comparisons; when the years have gaps, every check looks at them.
         self.coverage = coverage
-        self._warned: set[int] = set()
+        self._coverage = sorted(coverage or ())
         self._covered_days: tuple[int, int] | None = None
         self._covered_years: tuple[int, int] | None = None
         if coverage:
-            low, high = min(coverage), max(coverage)
+            low, high = self._coverage[0], self._coverage[-1]
             if high - low + 1 == len(coverage):
                 self._covered_years = (low, high)
                 self._covered_days = (date(low, 1, 1).toordinal(), date(high, 12, 31).toordinal())
@@ -165,20 +165,30 @@ class Workdays:
             self._uncovered(first, last)
 
     def _uncovered(self, first: int, last: int) -> None:
-        coverage, warned = self.coverage, self._warned
+        """Warn once for each run of years in [first, last] outside the coverage (its cost grows with the number of
+        covered years, not with the span)."""
+        coverage = self.coverage
         assert coverage is not None
-        for year in range(first, last + 1):
-            if year not in coverage and year not in warned:
-                warned.add(year)
-                warn(
-                    CalendarCoverageWarning(
-                        f"Calendar.holiday_years: working days of {year} were counted, but the calendar's holiday "
-                        f"data covers {_years_text(coverage)}, so {year} has no holidays or extra working days; "
-                        f"build the calendar with years that include {year}",
-                        year=year,
-                        covered=coverage,
-                    )
+        runs, at = [], first
+        for year in self._coverage:
+            if year > last:
+                break
+            if year > at:
+                runs.append(range(at, year))
+            at = max(at, year + 1)
+        if at <= last:
+            runs.append(range(at, last + 1))
+        for years in runs:
+            named = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
+            warn(
+                CalendarCoverageWarning(
+                    f"Calendar.holiday_years: working days of {named} were counted, but the calendar's holiday "
+                    f"data covers {_years_text(coverage)}, so {named} {'has' if len(years) == 1 else 'have'} no "
+                    f"holidays or extra working days; build the calendar with years that include {named}",
+                    years=years,
+                    covered=coverage,
                 )
+            )
 
     def count(self, start: int, end: int) -> int:
         """How many working dates lie in (start, end], for start <= end."""
@@ -413,8 +423,9 @@ class Workdays:
                 low = mid
             else:
                 high = mid - 1
-        _, first, last = self._span(zone, low, end)  # the years of the answer, not of the probes on the way
-        self._cover_years(first, last)
+        if self._covered_years is not None:
+            _, first, last = self._span(zone, low, end)  # the years of the answer, not of the probes on the way
+            self._cover_years(first, last)
         return low
 
     def worked_between(self, zone: Zone, start: int, end: int) -> int:
@@ -422,7 +433,7 @@ class Workdays:
         cost is a ledger at each end and one year's total per year between."""
         zone = self.hours_zone or zone
         worked, first, last = self._span(zone, start, end)
-        if self._covered_years is not None:
+        if self._covered_years is not None and start < end:
             self._cover_years(first, last)
         return worked
 
