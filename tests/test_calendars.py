@@ -962,6 +962,22 @@ class TestOvernight:
             assert cal.working_time_between(back, first) == timedelta(minutes=a)
 
 
+class TestZeroBusinessDays:
+    """``Calendar.add(instant, "0bd")``: the instant itself on a working date, else the next working date's
+    opening (pandas rolls a zero business-day offset forward the same way)."""
+
+    def test_on_a_working_date_it_is_the_instant(self) -> None:
+        cal = Calendar("Europe/Berlin", hours="09:00-17:00")
+        monday = pendulum.datetime(2026, 3, 9, 14, tz="Europe/Berlin")
+        assert cal.add(monday, "0bd") == monday
+
+    def test_on_a_day_off_it_is_the_next_opening(self) -> None:
+        cal = Calendar("Europe/Berlin", hours="09:00-17:00")
+        saturday = pendulum.datetime(2026, 3, 7, 14, tz="Europe/Berlin")
+        assert cal.add(saturday, "0bd") == pendulum.datetime(2026, 3, 9, 9, tz="Europe/Berlin")
+        assert Calendar("UTC").add(saturday, "0bd") == pendulum.datetime(2026, 3, 9, tz="UTC")
+
+
 class TestHolidayCoverage:
     """Holiday data covers the years it was built for (issue 14, item 7). Mainland China made Saturday 29 December
     2018 a working day and took Monday 31 December off for the 2019 New Year; the `holidays` package lists both
@@ -1005,8 +1021,9 @@ class TestHolidayCoverage:
             cal.working_time_between(pendulum.datetime(1980, 1, 1, tz="UTC"), pendulum.datetime(2080, 1, 1, tz="UTC"))
 
     def test_one_warning_per_run_of_years_shown_as_the_filters_say(self) -> None:
-        """Each count outside the coverage warns once per run of uncovered years it reached (a span of centuries
-        costs no more than one year); Python's filters decide what shows: by default once per message and line."""
+        """Each count outside the coverage warns once per uncovered year it reached, or once for a run of more than
+        ten (a span of centuries costs no more than one year); Python's filters decide what shows: by default once
+        per message and line."""
         cal = self.china(2019)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -1014,8 +1031,9 @@ class TestHolidayCoverage:
             cal.business_days_between(date(2019, 12, 1), date(2021, 1, 10))  # 2020 and 2021
             cal.business_days_between(date(1, 1, 2), date(9999, 12, 30))  # before and after
         runs = [w.message.years for w in caught if isinstance(w.message, cadence.CalendarCoverageWarning)]
-        assert runs == [range(2020, 2022), range(1, 2019), range(2020, 10000)]
-        assert "working days of 2020-2021 were counted" in str(caught[0].message)
+        assert runs == [range(2020, 2021), range(2021, 2022), range(1, 2019), range(2020, 10000)]
+        assert "working days of 2020 were counted" in str(caught[0].message)
+        assert "working days of 1-2018 were counted" in str(caught[2].message)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("default")
             for _ in range(3):

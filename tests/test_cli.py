@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import NamedTuple
@@ -1017,3 +1018,21 @@ class TestHolds:
         assert result.returncode == 0, result.stderr
         [row] = json.loads(result.stdout)
         assert (row["follow_ups"], row["missed"]) == (1, 1)  # X2's; X1's never fell due, held since before it
+
+
+def test_a_coverage_warning_raised_as_an_error_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    """Under ``-W error`` a calendar whose holidays do not cover the years counted stops the command with the
+    warning's text and exit status 2."""
+    pol = write(
+        tmp_path / "cn.toml",
+        'version = 1\nname = "cn"\nsegments = ["A"]\nrules = [{ key = "*/*", interval = "3bd" }]\n\n'
+        '[calendar]\ntimezone = "Asia/Shanghai"\nholidays = { country = "CN", years = [2019] }\n',
+    )
+    customers = write(tmp_path / "c.csv", ONE_CUSTOMER)
+    contacts = write(tmp_path / "k.csv", NO_CONTACTS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = run("check", "--policy", pol, "--customers", customers, "--contacts", contacts, "--as-of", AS_OF)
+    assert result.returncode == 2
+    assert result.stderr.startswith("cadence: error: Calendar.holiday_years: working days of 2026 were counted")
+    assert "Traceback" not in result.stderr

@@ -441,7 +441,8 @@ holidays=frozenset(), extra_workdays=frozenset(), hours_zone=None, holiday_years
         start of the n-th working date after the local date (of its working hours, if any); business hours count
         working time only. A negative business duration counts back: ``-n`` business days give the start of the
         n-th working date before the local date, and business hours the latest instant from which that much
-        working time leads to ``instant``.
+        working time leads to ``instant``. Zero business days give ``instant`` itself on a working date, else the
+        start of the next working date (as pandas rolls a zero business-day offset forward).
 
         >>> cal = Calendar("Europe/Berlin", hours="09:00-18:00")
         >>> friday_evening = pendulum.datetime(2026, 3, 6, 17, tz="Europe/Berlin")
@@ -452,6 +453,11 @@ holidays=frozenset(), extra_workdays=frozenset(), hours_zone=None, holiday_years
         """
         parsed = parse_duration(duration, field="duration")
         start, zone = instant_us(instant, "instant"), self._zone
+        if isinstance(parsed, BusinessDays) and not parsed.days:  # on a working date, the instant; else the next
+            day = zone.local_ordinal(start)
+            if self._work.is_working_in(zone, day):
+                return zone.to_datetime(start)
+            return zone.to_datetime(self._work.opening(zone, self._work.next_working_in(zone, day)))
         if isinstance(parsed, BusinessDays) and parsed.days < 0:
             opening = self._work.opening(zone, self._work.nth_before_in(zone, zone.local_ordinal(start), -parsed.days))
             if opening < MIN_US:

@@ -33,7 +33,7 @@ from cadence import mappings, policy_files, presets, sample
 from cadence._assessment import Assessment, Status
 from cadence._backtest import report
 from cadence._calculator import ACTIONABLE, assess_many
-from cadence._errors import CadenceError, PolicyFileError, show
+from cadence._errors import CadenceError, CadenceWarning, PolicyFileError, show
 from cadence._lint import Severity, lint
 from cadence._model import Customer, Deferral, Event, Hold
 from cadence._policy import Policy, policy_dates
@@ -949,7 +949,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PolicyFileError as error:
         print(_shown(f"cadence: {error}", keep_newlines=True), file=sys.stderr)
         return 2
-    except (CadenceError, OSError) as error:
+    except (CadenceError, CadenceWarning, OSError) as error:  # a warning raised as an error (-W error) too
         print(_shown(f"cadence: error: {error}", keep_newlines=True), file=sys.stderr)
         return 2
     except KeyboardInterrupt:

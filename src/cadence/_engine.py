@@ -164,8 +164,12 @@ def evaluate(
     resume = None
     if deferral is not None and last <= deferral._us:
         resume, kind, by_date = deferral.until_us(zone), AnchorKind.DEFERRAL, deferral._until_us is None
-    if paused is not None and last < paused and paused > due and (resume is None or paused > resume):
-        resume, kind, by_date = paused, AnchorKind.DO_NOT_CONTACT, False
+    if paused is not None and last < paused and (resume is None or paused > resume):
+        due_then = due  # the due time as holds moved it: only a pause that held the follow-up past it moves it
+        if customer._holds is not None:
+            due_then = _held(customer._holds, plan, zone, anchor, as_of, due_soon, due, overdue)[1]
+        if paused > due_then:
+            resume, kind, by_date = paused, AnchorKind.DO_NOT_CONTACT, False
     if resume is not None:
         anchor = resume
         due_soon, due, overdue = plan.resumed(zone, resume, by_date or plan.deadline.day_granular)
@@ -230,15 +234,13 @@ def _held(
     time moved to a day off moves on to the next working date, and the overdue threshold with it.
     """
     spans = [(start, max(start, anchor), end) for start, end in holds if anchor < end <= as_of]
-    moved = _moved(plan, zone, spans, thresholds)
-    due = moved[1]
-    if plan.deadline.roll and due != thresholds[1]:
-        work, day = plan.work, zone.local_ordinal(due)
-        if not work.is_working_in(zone, day):
-            due = work.opening(zone, work.next_working_in(zone, day))
-            moved[2] = max(moved[2], plan.resumed(zone, due, True)[2])
+    due_soon, due, overdue = _moved(plan, zone, spans, thresholds)
+    rolled = _rolled(plan, zone, due, thresholds[1])
+    if rolled != due:  # the heads-up and the grace count from the working date it rolled to
+        due_soon_then, _, overdue_then = plan.resumed(zone, rolled, True)
+        due_soon, due, overdue = max(due_soon, due_soon_then), rolled, max(overdue, overdue_then)
     hold = next((start for start, end in holds if start <= as_of < end), None)
-    return moved[0], due, moved[2], hold
+    return due_soon, due, overdue, hold
 
 
 def _moved(plan: Plan, zone: Zone, spans: list[tuple[int, int, int]], thresholds: tuple[int, ...]) -> list[int]:
@@ -293,18 +295,21 @@ def _schedule(
     completed last (a second contact in one period completes nothing more); a late one also completes the next
     ones whose due time it is at or past (missed follow-ups are not chased, and a later contact never leaves
     more open than an earlier one). Each due time is moved by the ``holds`` (start, end) that ended by then, as
-    `_held` moves a deadline from its anchor, the previous due time."""
+    `_held` moves a deadline from its anchor, the previous due time, except by those that began after the contact
+    that completed it (a hold after a follow-up was done does not move it)."""
     done, previous, finished = 0, entry, entry
-    due, end = _slot(zone, first, entry, holds)
     for at in counted:
         if at < finished:
             continue
+        known = [hold for hold in holds if hold[0] < at]
+        # The open follow-up, which ``at`` completes, early or late, and the next ones whose due time it is past.
+        previous, finished = _slot(zone, plans[min(done, len(plans)) - 1] if done else first, previous, known)
+        done += 1
         while True:
-            done += 1
-            previous, finished = due, end
-            due, end = _slot(zone, plans[min(done, len(plans)) - 1], due, holds)
+            due, end = _slot(zone, plans[min(done, len(plans)) - 1], previous, known)
             if at < due:
                 break
+            done, previous, finished = done + 1, due, end
     return done, previous
 
 
@@ -314,9 +319,18 @@ def _slot(zone: Zone, plan: Plan, anchor: int, holds: list[tuple[int, int]]) -> 
     due, date = plan.deadline.due(zone, anchor)
     if holds:
         spans = [(start, max(start, anchor), end) for start, end in holds if end > anchor]
-        moved = _moved(plan, zone, spans, (due,))[0]
+        moved = _rolled(plan, zone, _moved(plan, zone, spans, (due,))[0], due)
         due, date = moved, date if moved == due else zone.local_ordinal(moved)
     return due, zone.day_start(date + 1) if plan.deadline.day_granular else due
+
+
+def _rolled(plan: Plan, zone: Zone, moved: int, due: int) -> int:
+    """A due time ``due`` moved by holds to ``moved``: with ``days_off="skip"``, on to the next working date when
+    it fell on a day off."""
+    if not plan.deadline.roll or moved == due:
+        return moved
+    work, day = plan.work, zone.local_ordinal(moved)
+    return moved if work.is_working_in(zone, day) else work.opening(zone, work.next_working_in(zone, day))
 
 
 def classify(

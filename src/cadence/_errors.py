@@ -134,9 +134,10 @@ class CalendarCoverageWarning(CadenceWarning):
     data does not cover (``covered``, `Calendar.holiday_years`): those years were counted without their holidays
     and extra working days.
 
-    Each count outside the covered years emits one per run of uncovered years it reached, and Python's warning
-    filters decide what shows: by default, once per message and line of your code. Build the calendar with the
-    years the policy counts in; or, where years without holidays are meant, silence it with
+    Each count outside the covered years emits one per uncovered year it reached (one for a run of more than ten
+    years), and Python's warning filters decide what shows: by default, once per message and line of your code.
+    Build the calendar with the years the policy counts in; or, where years without holidays are meant, silence it
+    with
     ``warnings.filterwarnings("ignore", category=cadence.CalendarCoverageWarning)``.
     """
 

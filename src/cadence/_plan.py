@@ -96,8 +96,7 @@ class Offset:
             date = work.next_working_in(zone, date)
         else:
             assert work is not None
-            # Zero business days: the local date if it is a working date, else the next one.
-            date = work.nth_after_in(zone, date, self.days) if self.days else work.next_working_in(zone, date)
+            date = work.nth_after_in(zone, date, self.days)
         return work.opening(zone, date), date
 
     def at(self, zone: Zone, base: int) -> int:

@@ -165,8 +165,8 @@ class Workdays:
             self._uncovered(first, last)
 
     def _uncovered(self, first: int, last: int) -> None:
-        """Warn once for each run of years in [first, last] outside the coverage (its cost grows with the number of
-        covered years, not with the span)."""
+        """Warn for each year in [first, last] outside the coverage, or once for a run of more than ten such years
+        (so the cost grows with the number of covered years, not with the span)."""
         coverage = self.coverage
         assert coverage is not None
         runs, at = [], first
@@ -178,6 +178,7 @@ class Workdays:
             at = max(at, year + 1)
         if at <= last:
             runs.append(range(at, last + 1))
+        runs = [run for years in runs for run in ([years] if len(years) > 10 else (range(y, y + 1) for y in years))]
         for years in runs:
             named = str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}"
             warn(
