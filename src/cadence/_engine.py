@@ -231,7 +231,7 @@ def _held(
     A hold that began before a threshold counts from the later of its start and ``anchor`` to its end. A hold still
     open moves nothing yet (its length is not known): the thresholds after its start do not pass while it lasts
     (`held_back`), and move by its whole length once it has ended (`released`). With ``days_off="skip"``, a due
-    time moved to a day off moves on to the next working date, and the overdue threshold with it.
+    time moved to a day off moves on to the next working date, and the heads-up and grace count from that date.
     """
     spans = [(start, max(start, anchor), end) for start, end in holds if anchor < end <= as_of]
     due_soon, due, overdue = _moved(plan, zone, spans, thresholds)
