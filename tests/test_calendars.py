@@ -1058,6 +1058,13 @@ class TestHolidayCoverage:
         with pytest.warns(cadence.CalendarCoverageWarning):
             cal.is_working_day(date(2018, 6, 1))
 
+    def test_the_next_working_day_warns_once(self) -> None:
+        cal = Calendar("UTC", holiday_years=[2018, 2020])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert cal.next_working_day(date(2019, 3, 2)) == date(2019, 3, 4)  # a Saturday of 2019
+        assert [w.message.years for w in caught] == [range(2019, 2020)]  # type: ignore[attr-defined]
+
     def test_an_empty_span_warns_about_nothing(self) -> None:
         cal = self.china(2019)
         at = pendulum.datetime(2027, 3, 1, 10, tz="Asia/Shanghai")

@@ -248,11 +248,15 @@ class Workdays:
 
     def nth_after_in(self, zone: Zone, ordinal: int, n: int) -> int:
         """`nth_after` over the local dates of ``zone``: a date the zone skipped is no working date."""
+        found = self._nth_after_in(zone, ordinal, n)
+        if self._covered_days is not None:
+            self.cover(ordinal + 1, found)
+        return found
+
+    def _nth_after_in(self, zone: Zone, ordinal: int, n: int) -> int:
         found, low = self.nth_after(ordinal, n), ordinal
         while lost := sum(self.is_working(d) for d in zone.skipped_dates(low + 1, found)):
             low, found = found, self.nth_after(found, lost)
-        if self._covered_days is not None:
-            self.cover(ordinal + 1, found)
         return found
 
     def nth_before_in(self, zone: Zone, ordinal: int, n: int) -> int:
@@ -267,7 +271,11 @@ class Workdays:
     def next_working_in(self, zone: Zone, ordinal: int) -> int:
         """``ordinal`` if it is a working date, else the next working date, over the local dates of ``zone``: a
         date the zone skipped is no working date."""
-        return ordinal if self.is_working_in(zone, ordinal) else self.nth_after_in(zone, ordinal, 1)
+        working = self.is_working(ordinal) and not zone.skipped_dates(ordinal, ordinal)
+        found = ordinal if working else self._nth_after_in(zone, ordinal, 1)
+        if self._covered_days is not None:  # one count, one warning
+            self.cover(ordinal, found)
+        return found
 
     def is_working_in(self, zone: Zone, ordinal: int) -> bool:
         """`is_working` over the local dates of ``zone``: a date the zone skipped is no working date."""
