@@ -518,7 +518,7 @@ class Assessment:
 
     @property
     def hold_started_at(self) -> pendulum.DateTime | None:
-        """When the hold open at ``as_of`` began (or the anchor, if it began before), else ``None``."""
+        """When the hold open at ``as_of`` began, else ``None``."""
         return _instant(self._answers.facts.zone, self._answers.facts.hold)
 
     @property

@@ -14,7 +14,7 @@ import pendulum
 from cadence._engine import AnchorKind, Facts, Status, evaluate, held_back, released
 from cadence._errors import InputError, show
 from cadence._history import NONE, History
-from cadence._model import _FOREVER, Customer, Event
+from cadence._model import Customer, Event
 from cadence._policy import Policy
 from cadence._time import Zone, instant_us, timedelta_us
 from cadence._timeline import each_customer, group_names, indexed, one_customer, stretches, time_range
@@ -151,14 +151,12 @@ def _follow_up(
     due, overdue = latest.due, latest.overdue
     if done is not None and latest.hold is not None:  # done during a hold: its thresholds once it ended then
         _, due, overdue = released(latest, done)
-    elif held_back(latest, overdue):  # ended during a hold, which keeps the overdue threshold from passing
-        overdue = _FOREVER
     if done is not None:
         completion = Completion.ON_TIME if done < overdue else Completion.LATE
         late_from = max(overdue, fell_due)  # not before the rule that made it due applied
         if done > late_from:
             late_by = policy.calendar._work.worked_between(facts.zone, late_from, done)
-    elif ended > overdue:
+    elif ended > overdue and not held_back(latest, overdue):  # a hold that lasts keeps it from passing
         completion = Completion.MISSED
     else:
         completion = Completion.WITHDRAWN if withdrawn else Completion.OPEN
@@ -174,7 +172,7 @@ def _follow_up(
         zone.to_datetime(facts.anchor),
         zone.to_datetime(due),
         zone.to_datetime(fell_due),
-        zone.to_datetime(latest.overdue if overdue == _FOREVER else overdue),
+        zone.to_datetime(overdue),
         completion,
         None if done is None else zone.to_datetime(done),
         timedelta_us(late_by),

@@ -490,20 +490,19 @@ def _holds_table(found: dict[str, list[tuple[int, Hold]]]) -> Any:
     import pyarrow as pa
 
     rows = [(customer_id, hold) for customer_id, holds in found.items() for _, hold in holds]
-    starts = [hold.start for _, hold in rows]
-    ends = [hold.end for _, hold in rows]
 
     def instants(values: list[datetime | None]) -> Any:
         micros = [None if value is None else instant_us(value, "instant") for value in values]
         return pa.array(micros, pa.int64()).cast(pa.timestamp("us", tz="UTC"))
 
     ids = pa.array([customer_id for customer_id, _ in rows], pa.string())
-    return pa.table({"customer_id": ids, "start": instants(list(starts)), "end": instants(ends)})
+    return pa.table({"customer_id": ids, "start": instants([h.start for _, h in rows]),
+                     "end": instants([h.end for _, h in rows])})  # fmt: skip
 
 
 def _with_holds(args: argparse.Namespace, customers: list[Customer], errors: list[RowError]) -> list[Customer]:
     """``customers`` with the holds of ``--holds``, if given; bad rows go to ``errors``."""
-    if not getattr(args, "holds", None):
+    if not args.holds:
         return customers
     rejected = {error.key for error in errors if error.key is not None}
     with _open(args.holds) as stream:

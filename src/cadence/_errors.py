@@ -136,8 +136,7 @@ class CalendarCoverageWarning(CadenceWarning):
 
     Each count outside the covered years emits one per uncovered year it reached (one for a run of more than ten
     years), and Python's warning filters decide what shows: by default, once per message and line of your code.
-    Build the calendar with the years the policy counts in; or, where years without holidays are meant, silence it
-    with
+    Build the calendar with the years the policy counts in; or, where years without holidays are meant, silence it:
     ``warnings.filterwarnings("ignore", category=cadence.CalendarCoverageWarning)``.
     """
 

@@ -14,7 +14,8 @@ day by day, and no cost grows with the size of a duration or with the span of th
   date's year, even where it ends on 1 January; an instant after midnight inside it lies on the previous date's shift.
 
 When the calendar knows the years its holiday data covers, the entry points compare the dates they count with the
-span of those years (two comparisons) and warn once per year outside it (`CalendarCoverageWarning`).
+span of those years (two comparisons) and warn for each year outside it (`CalendarCoverageWarning`; one warning
+for a run of more than ten years).
 
 Results are cached on the zone (`Zone.cache_put`), under the budget that all caches share.
 """
@@ -152,8 +153,8 @@ class Workdays:
         return self._pattern[weekday(ordinal)] and ordinal not in self._holidays
 
     def cover(self, first: int, last: int) -> None:
-        """Warn if the dates [first, last] reach a year the calendar's holiday data does not cover (once per year;
-        nothing when the coverage is not known)."""
+        """Warn if the dates [first, last] reach a year the calendar's holiday data does not cover (see
+        `_uncovered`; nothing when the coverage is not known)."""
         covered = self._covered_days
         if covered is not None and (first < covered[0] or last > covered[1]) and first <= last:
             self._uncovered(date.fromordinal(first).year, date.fromordinal(last).year)
