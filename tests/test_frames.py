@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from builders import BERLIN, berlin, call, person, policy
 from cadence import CadenceError, InputError, InputTypeError, Rule, TableError, assess, frames, presets
-from cadence._columnar import local_ordinals
+from cadence._columnar import CODES, local_ordinals, sorted_contacts
 from cadence._time import get_zone
 
 AS_OF = berlin(2026, 3, 9, 8)
@@ -70,6 +70,20 @@ class TestShape:
         touches["customer_id"] = [ids[1], ids[1]]
         out = frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF)
         assert out["step"].tolist() == [0, 1]
+
+    @pytest.mark.parametrize("library", ["pandas", "polars"])
+    def test_categorical_ids_find_their_contacts(self, library: str) -> None:
+        """Categories are looked up once per word, whatever their codes' type (int8 in pandas, uint32 in
+        polars), and the two tables' categories need not be the same."""
+        people, touches = _tables(library)
+        if library == "pandas":
+            people["id"] = people["id"].astype("category")
+            touches["customer_id"] = pd.Categorical(["c-2", "c-2"], categories=["c-9", "c-2"])
+        else:
+            people = people.with_columns(pl.col("id").cast(pl.Categorical))
+            touches = touches.with_columns(pl.col("customer_id").cast(pl.Categorical))
+        out = frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF)
+        assert list(out["step"]) == [0, 1]
 
     @pytest.mark.parametrize(("twice", "shown"), [(4, "4"), ("c-9", "'c-9'")])
     def test_an_id_given_twice_is_a_bad_row(self, twice: object, shown: str) -> None:
@@ -228,8 +242,8 @@ _ZONES = ["Europe/Berlin", "America/New_York", "Pacific/Apia", "Australia/Lord_H
 def test_local_dates_by_the_day_equal_the_zones_own(
     zone_name: str, anywhere: list[int], year: int, seconds: list[int]
 ) -> None:
-    """The columnar engine's local dates (one offset per UTC day without a change of offset) are the zone's:
-    instants anywhere, and within two days of the changes of offset of a year (when it has some)."""
+    """The columnar engine's local dates (offsets looked up among the zone's changes) are the zone's: instants
+    anywhere, and within two days of the changes of offset of a year (when it has some)."""
     zone = get_zone(zone_name, "zone")
     changes = zone.transition_dates(year) or [date(year, 6, 1).toordinal()]
     midnights = [(day - 719_163) * 86_400 * 10**6 for day in changes]  # UTC midnight of each local date
@@ -237,6 +251,24 @@ def test_local_dates_by_the_day_equal_the_zones_own(
                                                                    for k in range(-96, 192)]  # fmt: skip
     us = np.array(anywhere + near, dtype=np.int64)
     assert local_ordinals(zone, us).tolist() == [zone.local_ordinal(int(u)) for u in us]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.integers(-3, 3), st.integers(0, CODES - 1), st.integers(-1, 2)),
+        min_size=1,
+        max_size=40,
+    ),
+    st.sampled_from([1, 1_000_000, 86_400_000_000]),
+    st.booleans(),
+)
+def test_contacts_sort_by_customer_instant_code_and_person(rows: list[tuple[int, ...]], step: int, far: bool) -> None:
+    """The contacts' sort, packed into one value when they fit (instants in steps of a microsecond, a second or
+    a day) or by rows (with one instant far from the others), is the order of the tuples."""
+    rows = [(who, at * step, code, by) for who, at, code, by in rows] + ([(0, 2**62 + 1, 0, -1)] if far else [])
+    who, at, code, by = (np.array(column, dtype=np.int64) for column in zip(*rows, strict=True))
+    got = sorted_contacts(who, at, code, by)
+    assert list(zip(*(column.tolist() for column in got), strict=True)) == sorted(rows)
 
 
 def test_local_dates_on_the_days_of_change() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, timedelta, timezone
 
 import pendulum
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from builders import call, customer, policy_with, t
 from cadence import Customer, InputError, PolicyError, Rule, assess
-from cadence._time import add_calendar, get_zone, instant_us
+from cadence._time import _UNKNOWN_RULES, DAY_US, US, Zone, add_calendar, get_zone, instant_us
 from strategies import ZONES, aware_datetimes
 
 # The DST catalogue: (zone, local date, the first instant of that date, what is special about it).
@@ -80,6 +81,38 @@ class TestDayStart:
         before = instant_us(t("2026-10-04T01:59:59+10:30"), "x")
         after = instant_us(t("2026-10-04T02:30:00+11:00"), "x")
         assert z.local_ordinal(before) == z.local_ordinal(after) == date(2026, 10, 4).toordinal()
+
+
+class TestOffsetsBetween:
+    @given(
+        st.sampled_from([*ZONES, "Africa/Casablanca", "Europe/Dublin"]),
+        st.integers(-60 * 365, 80 * 365),
+        st.integers(0, 86_399),
+        st.integers(0, 900),
+    )
+    def test_the_changes_are_the_zones_own(self, key: str, day: int, second: int, days: int) -> None:
+        """The changes of offset between two instants, read from the zone's data, are the ones a scan of the
+        offsets finds (the path for a zone whose data cannot be read), and give each instant its offset; a change
+        of name or of daylight saving alone (Casablanca, October 2018) is none."""
+        first = (day * 86_400 + second) * US
+        last = first + days * DAY_US + second * US
+        zone = get_zone(key, "zone")
+        changes, offsets = zone.offsets_between(first, last)
+        scanning = Zone(key)
+        scanning._rules = ([], _UNKNOWN_RULES, 10_000)
+        assert scanning.offsets_between(first, last) == (changes, offsets)
+        assert all(first < change <= last for change in changes)
+        assert changes == sorted(changes)
+        assert all(a != b for a, b in itertools.pairwise(offsets))
+        for index, change in enumerate(changes):
+            assert zone.offset(change - US) == offsets[index]
+            assert zone.offset(change) == offsets[index + 1]
+
+    def test_berlin_2026(self) -> None:
+        zone = get_zone("Europe/Berlin", "zone")
+        first, last = instant_us(t("2026-01-01T00:00:00+01:00"), "x"), instant_us(t("2026-12-31T00:00:00+01:00"), "x")
+        changes = [instant_us(t("2026-03-29T01:00:00Z"), "x"), instant_us(t("2026-10-25T01:00:00Z"), "x")]
+        assert zone.offsets_between(first, last) == (changes, [3600, 7200, 3600])
 
 
 class TestAddCalendar:

@@ -340,6 +340,31 @@ class Zone:
                 changes += by_rule
         return changes
 
+    def offsets_between(self, first: int, last: int) -> tuple[list[int], list[int]]:
+        """The UTC offsets from instant ``first`` to ``last`` (microseconds) as ``(changes, offsets)``: the instants
+        in (``first``, ``last``] at which the offset changes, sorted, and the offset in seconds at ``first`` and
+        after each change. Changes come at whole seconds, and no zone changes twice in one day."""
+        _, rule, _ = self._read_rules()
+        if rule is _UNKNOWN_RULES:  # no zone data to read: the offset at each UTC midnight, then each change found
+            changes, offsets = [], [self.offset(first)]
+            for day in range(first // DAY_US + 1, last // DAY_US + 2):
+                low, high = max((day - 1) * DAY_US, first), min(day * DAY_US, last)
+                if self.offset(high) != offsets[-1]:  # it changed in (low, high]: find the instant, to the second
+                    while high - low > US:
+                        middle = low + (high - low) // (2 * US) * US
+                        low, high = (low, middle) if self.offset(middle) != offsets[-1] else (middle, high)
+                    changes.append(high)
+                    offsets.append(self.offset(high))
+            return changes, offsets
+        years = range(_utc_year(first), _utc_year(last) + 1)
+        changes, offsets = [], [self.offset(first)]
+        for seconds in sorted({s for year in years for s in self._changes(year) if first < s * US <= last}):
+            offset = self.offset(seconds * US)
+            if offset != offsets[-1]:  # a change of name or of daylight saving alone is none
+                changes.append(seconds * US)
+                offsets.append(offset)
+        return changes, offsets
+
     def _scan_changes(self, year: int) -> list[int]:
         """The changes of UTC offset in ``year`` found from the offset at each UTC midnight (a fallback)."""
         first = (date(year, 1, 1).toordinal() - EPOCH_ORDINAL) * 86_400
@@ -485,6 +510,11 @@ def _local(seconds: int, tz: zoneinfo.ZoneInfo) -> tuple[int, int]:
 def _seconds(value: datetime) -> int:
     delta = value - _EPOCH
     return delta.days * 86_400 + delta.seconds
+
+
+def _utc_year(us: int) -> int:
+    """The UTC year of instant ``us``."""
+    return date.fromordinal(us // DAY_US + EPOCH_ORDINAL).year
 
 
 @lru_cache(maxsize=1024)

@@ -6,7 +6,7 @@ with instants as UTC timestamps. Inside, the tables become integer arrays (numpy
 every customer at once; what it has no vectorized form for goes through the scalar pipeline, so every column
 equals what `cadence.assess` gives for that customer (see docs/frames.md for which rules are vectorized).
 
-Install the extra: ``pip install "cadence[frames]"`` (numpy and narwhals; pandas, polars or pyarrow as you use).
+Install the extra: ``pip install "cadence[frames]"`` (numpy, narwhals and pyarrow; pandas or polars as you use).
 """
 
 from __future__ import annotations
@@ -23,9 +23,11 @@ import attrs
 try:
     import narwhals.stable.v2 as nw
     import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
 except ImportError as missing:  # pragma: no cover - the extra is installed for the tests
     raise ImportError(
-        f'cadence.frames needs numpy and narwhals ({missing}): install them with pip install "cadence[frames]"'
+        f'cadence.frames needs numpy, narwhals and pyarrow ({missing}): install them with pip install "cadence[frames]"'
     ) from missing
 
 from cadence import _backtest, _timeline, _transitions
@@ -60,7 +62,6 @@ from cadence._model import (
     Hold,
     Outcome,
     contact_code,
-    to_enum,
 )
 from cadence._policy import Policy, Resolved, compiled_rules, policy_dates, policy_zone, segment_ranks
 from cadence._risk import RiskModel, setting
@@ -659,7 +660,7 @@ class _Customers:
             if owners.dtype == nw.String or owners.dtype == nw.Categorical:
                 words = [name for name in owners.unique().to_list() if isinstance(name, str) and name]
                 self.names = {name: i for i, name in enumerate(words)}
-                self.owner = _lookup(owners.cast(nw.String), self.names, -1)
+                self.owner = _lookup(owners, self.names, -1)
                 doubt |= _empty(frame, "owner")  # "" is no owner: Customer says so
             else:
                 doubt |= ~_nulls(frame, "owner")  # not text: the scalar path says so
@@ -686,7 +687,7 @@ class _Customers:
         else:  # not text: every row is the scalar path's to judge
             self.rule = np.full(n, -2, dtype=np.int64)
         doubt |= self.rule == -2  # unknown segment or stage: the scalar path says which
-        self.rank = _lookup(frame["segment"].cast(nw.String), ranks, -1) if texts else np.full(n, -1, dtype=np.int64)
+        self.rank = _lookup(frame["segment"], ranks, -1) if texts else np.full(n, -1, dtype=np.int64)
         self.zones: list[Zone] = [policy_zone(policy)]
         self.zone = np.zeros(n, dtype=np.int64)
         if "timezone" in frame.columns and not _textual(frame, "timezone"):
@@ -748,37 +749,8 @@ class _Customers:
             row = int(np.flatnonzero(nulls)[0])
             error = InputError(f"{table}.customer_id is empty", field=f"{table}.customer_id", value=None)
             raise TableError(table, row, "customer_id", error)
-        if kind == "integer":
-            own = self.frame["id"]
-            present = ~_nulls(own.to_frame(), own.name)
-            rows_with_ids = np.flatnonzero(present)  # a null id is no customer's: none of its contacts match it
-            mine = own.fill_null(0).to_numpy().astype(np.int64)[present]
-            theirs = ids.to_numpy().astype(np.int64)
-            if not len(mine):
-                return np.full(len(theirs), -1, dtype=np.int64)
-            low, high = int(mine.min()), int(mine.max())
-            if high - low < 4 * len(mine) + 1024:  # ids in a dense range: one array indexed by id
-                by_id = np.full(high - low + 1, len(mine), dtype=np.int64)
-                np.minimum.at(by_id, mine - low, np.arange(len(mine)))  # the first row of an id given twice
-                by_id[by_id == len(mine)] = -1
-                inside = (theirs >= low) & (theirs <= high)
-                found = np.full(len(theirs), -1, dtype=np.int64)
-                found[inside] = by_id[theirs[inside] - low]
-            else:
-                order = np.argsort(mine, kind="stable")
-                at = np.minimum(np.searchsorted(mine[order], theirs), len(mine) - 1)
-                found = np.where(mine[order][at] == theirs, order[at], -1)
-            rows: Any = np.where(found >= 0, rows_with_ids[np.maximum(found, 0)], -1)
-            return rows
-        # Text ids: a join by the table's library (a hash join), the first row of an id given twice winning.
-        key = nw.col("__id")
-        mine = self.frame.select(nw.col("id").cast(nw.String).alias("__id")).with_row_index("__row")
-        mine = mine.filter(key.is_first_distinct() & ~key.is_null())
-        theirs = ids.cast(nw.String).alias("__id").to_frame().with_row_index("__position")
-        joined = theirs.join(mine, on="__id", how="left")
-        matched: Any = np.full(len(ids), -1, dtype=np.int64)
-        matched[joined["__position"].to_numpy()] = joined["__row"].fill_null(-1).to_numpy()
-        return matched
+        rows: Any = _positions(_arrow(ids), _arrow(self.frame["id"]))  # the first row of an id given twice
+        return rows
 
     def customer(self, row: dict[str, Any]) -> Customer:
         """The `Customer` of a row (as `rows` gives it), or the scalar path's error."""
@@ -831,7 +803,7 @@ def _read_contacts(people: _Customers, frame: Any | None) -> _Contacts:
             for name in column.unique().to_list():
                 if isinstance(name, str) and name:
                     persons.setdefault(name, len(persons))
-            by = _lookup(column.cast(nw.String), persons, -1)
+            by = _lookup(column, persons, -1)
             bad |= _empty(frame, "by")  # "" is nobody: Contact says so
         else:
             bad |= ~_nulls(frame, "by")  # not text: the scalar path says so
@@ -1215,12 +1187,39 @@ def _empty(frame: Any, column: str) -> Any:
 
 
 def _lookup(series: Any, mapping: dict[Any, int], default: int) -> Any:
-    """Each value of ``series`` looked up in ``mapping`` by the table's library (``default`` when absent or null),
-    as an int64 array."""
+    """Each value of ``series`` looked up in ``mapping`` (``default`` when absent or null), as an int64 array."""
     if not mapping:
         return np.full(len(series), default, dtype=np.int64)
-    found = series.replace_strict(mapping, default=default, return_dtype=nw.Int64).fill_null(default)
-    return found.to_numpy().astype(np.int64)
+    values = np.array([*mapping.values(), default], dtype=np.int64)
+    return values[_positions(_arrow(series), pa.array(list(mapping)))]
+
+
+def _arrow(series: Any) -> Any:
+    """A column as Arrow, for `_positions`: integers and categories as they are, anything else as text."""
+    dtype = series.dtype
+    if dtype.is_integer() or dtype == nw.Categorical or dtype == nw.Enum:
+        return series.to_arrow()
+    return series.cast(nw.String).to_arrow()
+
+
+def _positions(values: Any, choices: Any) -> Any:
+    """The position of each of the Arrow ``values`` among the Arrow ``choices`` (the first, for a choice given
+    twice; -1 for a null or a value not among them), as an int64 array: one hash lookup by Arrow, once per word
+    for a column of categories. Integers are compared as int64."""
+    if isinstance(choices, pa.ChunkedArray):
+        choices = choices.combine_chunks()
+    if pa.types.is_dictionary(choices.type):
+        choices = choices.dictionary_decode()
+    if isinstance(values, pa.ChunkedArray):
+        parts = [_positions(chunk, choices) for chunk in values.chunks]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    if pa.types.is_dictionary(values.type):  # categories: each word once, then its rows by their codes
+        words = np.append(_positions(values.dictionary, choices), -1)
+        return words[pc.fill_null(values.indices.cast(pa.int64()), -1).to_numpy()]
+    if pa.types.is_integer(values.type) and pa.types.is_integer(choices.type):
+        values, choices = values.cast(pa.int64(), safe=False), choices.cast(pa.int64(), safe=False)
+    found = pc.index_in(values, value_set=choices, skip_nulls=True)
+    return pc.fill_null(found, -1).to_numpy().astype(np.int64)
 
 
 _CONTACT_KINDS = (("channel", Channel, None), ("direction", Direction, Direction.OUTBOUND),
@@ -1239,20 +1238,7 @@ def _codes(frame: Any, column: str, kind: Any, default: Any) -> Any:
     series = frame[column]
     if series.dtype != nw.String and series.dtype != nw.Categorical:
         return np.where(_nulls(frame, column), fallback, -1)
-    words = [value for value in series.unique().to_list() if isinstance(value, str)]
-    positions: dict[Any, int] = {}
-    for word in words:
-        try:
-            positions[word] = members.index(to_enum(kind, word, column))
-        except CadenceError:
-            positions[word] = -1
-    if len(words) > 16:  # many distinct words (bad ones among them): a lookup by the library
-        codes = _lookup(series.cast(nw.String), positions, -1)
-    else:  # a few: a comparison each, much faster than a lookup in pandas
-        codes = np.full(len(series), -1, dtype=np.int64)
-        text = series.cast(nw.String)
-        for word, position in positions.items():
-            codes[(text == word).fill_null(False).to_numpy().astype(bool)] = position
+    codes = _lookup(series, {member.value: position for position, member in enumerate(members)}, -1)
     codes[_nulls(frame, column)] = fallback
     return codes
 
