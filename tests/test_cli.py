@@ -15,7 +15,7 @@ import re
 import subprocess
 import sys
 import warnings
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -196,6 +196,27 @@ class TestColumnWise:
         assert used == [True]
         assert (fast.returncode, fast.stderr) == (0, "")
         assert fast.stdout == slow.stdout
+
+    def test_words_are_read_as_categories_and_deferral_rows_need_no_channel(self, tmp_path: Path) -> None:
+        """Channels, directions, outcomes and people are read as categories; a deferral row (with ``until``) needs
+        no channel, an empty direction is none (outbound), and an empty channel on a contact row, or a word with a
+        space at an end, is the row reader's to report."""
+        customers = write(tmp_path / "c.csv", "id,segment,stage,stage_entered_at,created_at\n"
+                          "a,A,lead,2026-03-01T09:00:00Z,2026-03-01T09:00:00Z\n")  # fmt: skip
+        rows = ["a,2026-03-02T09:00:00Z,call,,connected,ana,", "a,2026-03-03T09:00:00Z,,,,,2026-03-09",
+                "a,2026-03-04T09:00:00Z,email,inbound,replied,,"]  # fmt: skip
+        header = "customer_id,at,channel,direction,outcome,by,until\n"
+        tables = read_tables(customers, write(tmp_path / "k.csv", header + "\n".join(rows) + "\n"))
+        assert tables is not None
+        contacts = tables.contacts
+        assert str(contacts.schema.field("channel").type) == "dictionary<values=string, indices=int32, ordered=0>"
+        assert contacts["channel"].to_pylist() == ["call", "email"]
+        assert contacts["direction"].to_pylist() == [None, "inbound"]
+        assert contacts["by"].to_pylist() == ["ana", None]
+        assert tables.deferrals["until"].to_pylist() == [date(2026, 3, 9)]
+        for bad in (rows[0].replace("call", ""), rows[0].replace("call", "call ")):
+            contacts_file = write(tmp_path / "b.csv", header + "\n".join([bad, *rows[1:]]) + "\n")
+            assert read_tables(customers, contacts_file) is None
 
     def test_customer_dates_for_dated_touchpoints(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

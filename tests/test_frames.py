@@ -85,6 +85,17 @@ class TestShape:
         out = frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF)
         assert list(out["step"]) == [0, 1]
 
+    def test_arrow_categories_with_words_per_chunk(self) -> None:
+        """A pyarrow table whose chunks of categories each have their own words (as Arrow's readers make them)."""
+        people, touches = _tables("pyarrow")
+        words = pa.chunked_array([pa.array([value]).dictionary_encode() for value in touches["channel"].to_pylist()])
+        ids = pa.chunked_array([pa.array([value]).dictionary_encode() for value in ["c-2", "c-1"]])
+        touches = touches.set_column(2, "channel", words).set_column(0, "customer_id", ids)
+        segments = pa.chunked_array([pa.array([value]).dictionary_encode() for value in people["segment"].to_pylist()])
+        people = people.set_column(1, "segment", segments)
+        out = frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF)
+        assert out["step"].to_pylist() == [1, 1]
+
     @pytest.mark.parametrize(("twice", "shown"), [(4, "4"), ("c-9", "'c-9'")])
     def test_an_id_given_twice_is_a_bad_row(self, twice: object, shown: str) -> None:
         people, touches = _tables()
@@ -384,6 +395,9 @@ _HOSTILE: dict[str, tuple[dict[str, list[Any]], dict[str, list[Any]]]] = {
     "integer people": (_PEOPLE, {**_TOUCHES, "by": [1, 2]}),
     "a null channel": (_PEOPLE, {**_TOUCHES, "channel": [None, "call"]}),
     "a null customer id": (_PEOPLE, {**_TOUCHES, "customer_id": [None, "a"]}),
+    "people all null": (_PEOPLE, {**_TOUCHES, "by": [None, None]}),
+    "outcomes all null": (_PEOPLE, {**_TOUCHES, "outcome": [None, None]}),
+    "mixed ids": ({**_PEOPLE, "id": ["a", 2]}, {**_TOUCHES, "customer_id": ["a", 2]}),
     "lists for segments": ({**_PEOPLE, "segment": [["A"], ["B"]]}, _TOUCHES),
     "lists for zones": ({**_PEOPLE, "timezone": [["UTC"], None]}, _TOUCHES),
     "the last instant": ({**_PEOPLE, "created_at": [datetime(9999, 12, 31, tzinfo=timezone.utc)] * 2}, _TOUCHES),

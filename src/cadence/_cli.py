@@ -913,6 +913,9 @@ def _inputs(args: argparse.Namespace) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    # Arrow's own allocator keeps what it frees for later; reading files column-wise frees much once: give it back
+    # to the system (unless the user chose a pool). Read when pyarrow is first imported, so set before that.
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command in ("demo", "sample") and args.customers < 1:

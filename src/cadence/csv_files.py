@@ -571,6 +571,21 @@ _SPACES = (
 )
 
 
+def _values(column: Any) -> Any:
+    """The values of a column of text to check: the column itself, or for a column of words (a dictionary, one
+    for all its chunks: `read_tables` unifies them) the words its rows use (a filtered column may hold words
+    that none of its rows uses)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_dictionary(column.type):
+        return column
+    if not column.num_chunks:
+        return pa.array([], pa.string())
+    used = pc.unique(pa.chunked_array([chunk.indices for chunk in column.chunks], column.type.index_type))
+    return pc.take(column.chunks[0].dictionary, pc.drop_null(used))
+
+
 def read_tables(customers: str, contacts: str, encoding: str | None = None, dates: Sequence[str] = ()) -> Tables | None:
     """Read both files column-wise with pyarrow, or None when pyarrow is not installed, the encoding is not UTF-8,
     or a cell is not in the plain form the row reader would read the same way (the row reader then reads the
@@ -589,12 +604,14 @@ def read_tables(customers: str, contacts: str, encoding: str | None = None, date
     except ImportError:
         return None
 
-    def read(path: str, required: Sequence[str]) -> Any:
+    def read(path: str, required: Sequence[str], words: Sequence[str]) -> Any:
+        """The file as a table of text; the ``words`` columns (few distinct values) as dictionaries."""
         if not os.path.isfile(path) or not os.path.getsize(path):
             raise _Unclean  # a pipe can be read once only, by the row reader; it also says what an empty file lacks
         with open(path, "rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _LONE_CR.search(data):
-                raise _Unclean  # UTF-16, or a carriage return that ends no line the csv module would accept
+            if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _LONE_CR.search(data) or data.find(b"\x00") >= 0:
+                raise _Unclean  # UTF-16, a carriage return that ends no line the csv module would accept, or a NUL
+            quoted = data.find(b'"') >= 0  # without quotes no cell holds a line break: the file is read in parallel
         try:
             with open(path, encoding="utf-8-sig", newline="") as text:
                 header = next(csv.reader(text), [])
@@ -602,43 +619,51 @@ def read_tables(customers: str, contacts: str, encoding: str | None = None, date
             raise _Unclean from None
         if len(set(header)) != len(header) or any(name not in header for name in required):
             raise _Unclean
+        word = pa.dictionary(pa.int32(), pa.string())
         try:
             table = pacsv.read_csv(
                 path,
-                parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                parse_options=pacsv.ParseOptions(newlines_in_values=quoted),
                 convert_options=pacsv.ConvertOptions(
-                    column_types={name: pa.string() for name in header}, strings_can_be_null=False
+                    column_types={name: word if name in words else pa.string() for name in header},
+                    strings_can_be_null=False,
                 ),
             )
         except (pa.ArrowInvalid, UnicodeDecodeError):
             raise _Unclean from None
-        for name in header:  # what the row reader refuses in any column: a cell over its field limit, a NUL
-            raw = pc.cast(table[name], pa.binary())
-            if len(raw) and (
-                pc.max(pc.binary_length(raw)).as_py() >= csv.field_size_limit()
-                or pc.any(pc.match_substring(raw, b"\x00")).as_py()
-            ):
+        table = table.unify_dictionaries()
+        for name in header:  # what the row reader refuses in any column: a cell over its field limit
+            values = _values(table[name])
+            if len(values) and pc.max(pc.binary_length(pc.cast(values, pa.binary()))).as_py() >= csv.field_size_limit():
                 raise _Unclean
         return table
 
     def text(table: Any, name: str, required: bool) -> Any:
-        """A column of text, empty cells as nulls; _Unclean for a cell with spaces at either end, or an empty
-        required one."""
+        """A column of text (or of words: a dictionary), empty cells as nulls; _Unclean for a cell with spaces at
+        either end, or an empty required one."""
         if name not in table.column_names:
             return pa.nulls(len(table), pa.string())
         column = table[name]
-        raw = pc.cast(column, pa.binary())
+        values = _values(column)
+        raw = pc.cast(values, pa.binary())
         # White space is rare: the regex reads only the cells whose first or last byte may begin or end some.
         maybe = pc.or_(pc.is_in(pc.binary_slice(raw, 0, 1), value_set=first_bytes),
                        pc.is_in(pc.binary_slice(raw, -1), value_set=last_bytes))  # fmt: skip
-        if pc.any(pc.match_substring_regex(column.filter(maybe), _EDGE_SPACE)).as_py():
+        if pc.any(pc.match_substring_regex(values.filter(maybe), _EDGE_SPACE)).as_py():
             raise _Unclean
-        empty = pc.equal(column, "")
-        if not pc.any(empty).as_py():
+        if not pc.any(pc.equal(values, "")).as_py():
             return column  # no empty cell: the column as read, not a copy
         if required:
             raise _Unclean
-        return pc.if_else(empty, pa.scalar(None, pa.string()), column)
+        if pa.types.is_dictionary(column.type):  # the rows of the empty word become nulls; the words stay
+            words = column.chunks[0].dictionary
+            empty = pc.equal(words, "")
+            return pa.chunked_array(
+                [pa.DictionaryArray.from_arrays(pc.if_else(pc.take(empty, chunk.indices), None, chunk.indices), words)
+                 for chunk in column.chunks],
+                column.type,
+            )  # fmt: skip
+        return pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
 
     def instants(table: Any, name: str, required: bool) -> Any:
         column = text(table, name, required)
@@ -653,8 +678,7 @@ def read_tables(customers: str, contacts: str, encoding: str | None = None, date
     first_bytes = pa.array(sorted({c.encode()[:1] for c in _SPACES}), pa.binary())
     last_bytes = pa.array(sorted({c.encode()[-1:] for c in _SPACES}), pa.binary())
     try:
-        people = read(customers, CUSTOMER_COLUMNS)
-        touches = read(contacts, CONTACT_COLUMNS)
+        people = read(customers, CUSTOMER_COLUMNS, ())
         columns = {name: text(people, name, True) for name in ("id", "segment", "stage")}
         columns.update({name: instants(people, name, True) for name in ("stage_entered_at", "created_at")})
         columns.update({name: text(people, name, False) for name in ("timezone", "owner")})
@@ -676,13 +700,19 @@ def read_tables(customers: str, contacts: str, encoding: str | None = None, date
                     raise _Unclean  # year 0, which Arrow reads and Python has not: the row reader refuses it
                 columns[date_name] = dates_read
         customer_table = pa.table(columns)
+        del people, columns
+        # Contacts and deferrals (the rows with `until`) share the id and instant columns; the others are the
+        # contacts' alone, read once split (the text of the instants is dropped once they are read).
+        touches = read(contacts, CONTACT_COLUMNS, ("channel", "direction", "outcome", "by"))
         until = text(touches, "until", False)
         deferred = pc.is_valid(until)
+        ids, at = text(touches, "customer_id", True), instants(touches, "at", True)
+        touches = touches.drop_columns([name for name in ("customer_id", "at") if name in touches.column_names])
         deferrals = None
         if pc.any(deferred).as_py():
             rows = touches.filter(deferred)
             try:
-                untils = [_until({"until": value}) for value in rows["until"].to_pylist()]
+                untils = [_until({"until": value}) for value in until.filter(deferred).to_pylist()]
             except _Bad:
                 raise _Unclean from None
             kinds = {type(until) for until in untils}
@@ -690,25 +720,28 @@ def read_tables(customers: str, contacts: str, encoding: str | None = None, date
                 raise _Unclean  # dates and instants in one column: the row reader takes them one by one
             deferrals = pa.table(
                 {
-                    "customer_id": text(rows, "customer_id", True),
-                    "at": instants(rows, "at", True),
+                    "customer_id": ids.filter(deferred),
+                    "at": at.filter(deferred),
                     "until": pa.array(untils, pa.date32() if date in kinds else pa.timestamp("us", "UTC")),
                     "by": text(rows, "by", False),
                 }
             )
-            touches = touches.filter(pc.invert(deferred))
+            kept = pc.invert(deferred)
+            touches, ids, at = touches.filter(kept), ids.filter(kept), at.filter(kept)
         contact_table = pa.table(
             {
-                "customer_id": text(touches, "customer_id", True),
-                "at": instants(touches, "at", True),
+                "customer_id": ids,
+                "at": at,
                 "channel": text(touches, "channel", True),
                 **{name: text(touches, name, False) for name in ("direction", "outcome", "by")},
             }
         )
+        del touches, ids, at, until
         known = customer_table["id"]
         for table in (contact_table, deferrals):
             if table is not None and pc.all(pc.is_in(table["customer_id"], known)).as_py() is False:
                 raise _Unclean  # a contact of a customer not in the file: the row reader says which
     except (_Unclean, OSError):  # the row reader says what is wrong with the file
         return None
+    pa.default_memory_pool().release_unused()  # what reading took and no longer needs goes back to the system
     return Tables(customer_table, contact_table, deferrals, len(contact_table))

@@ -561,6 +561,8 @@ def report(
 
 
 def _frame(table: Any, name: str, mapping: Mapping | None = None) -> Any:
+    if isinstance(table, pa.Table) and any(_words_differ(column) for column in table.columns):
+        table = table.unify_dictionaries()  # chunks of categories with words of their own: one list for all
     try:
         frame = nw.from_native(table, eager_only=True)
     except TypeError:
@@ -568,6 +570,14 @@ def _frame(table: Any, name: str, mapping: Mapping | None = None) -> Any:
             f"{name} must be a table (a pandas or polars DataFrame, a pyarrow Table; got {show(type(table))})"
         ) from None
     return frame if mapping is None else _through(mapping, frame, name)
+
+
+def _words_differ(column: Any) -> bool:
+    """True for a pyarrow column of categories whose chunks do not all have the same words."""
+    if not pa.types.is_dictionary(column.type) or column.num_chunks < 2:
+        return False
+    first = column.chunks[0].dictionary
+    return not all(chunk.dictionary.equals(first) for chunk in column.chunks[1:])
 
 
 _REQUIRED = {"customers": _CUSTOMER_FIELDS, "contacts": _CONTACT_FIELDS, "deferrals": _DEFERRAL_FIELDS}
@@ -792,9 +802,13 @@ def _read_contacts(people: _Customers, frame: Any | None) -> _Contacts:
         return _Contacts(ContactColumns(empty, empty, empty, empty), [], frame)
     customer = people.rows_of(frame["customer_id"], "contacts")
     at, bad = _instants(frame, "at", "contacts")
-    parts = [_codes(frame, name, kind, default) for name, kind, default in _CONTACT_KINDS]
-    bad |= (parts[0] < 0) | (parts[1] < 0) | (parts[2] < 0)
-    code = _CODE_OF[(parts[0] * len(Direction) + parts[1]) * len(Outcome) + parts[2]]
+    code = np.zeros(len(at), dtype=np.int64)  # the position of (channel, direction, outcome) in `_CODE_OF`
+    for name, kind, default in _CONTACT_KINDS:
+        part = _codes(frame, name, kind, default)
+        bad |= part < 0
+        code *= len(kind)
+        code += part
+    code = _CODE_OF[code]
     persons = people.names  # the owners' codes first, so that an owner's contacts are found by code
     by = np.full(len(at), -1, dtype=np.int64)
     if "by" in frame.columns:
@@ -1197,7 +1211,7 @@ def _lookup(series: Any, mapping: dict[Any, int], default: int) -> Any:
 def _arrow(series: Any) -> Any:
     """A column as Arrow, for `_positions`: integers and categories as they are, anything else as text."""
     dtype = series.dtype
-    if dtype.is_integer() or dtype == nw.Categorical or dtype == nw.Enum:
+    if dtype.is_integer() or dtype == nw.Categorical or dtype == nw.Enum or dtype == nw.String:
         return series.to_arrow()
     return series.cast(nw.String).to_arrow()
 
@@ -1216,6 +1230,8 @@ def _positions(values: Any, choices: Any) -> Any:
     if pa.types.is_dictionary(values.type):  # categories: each word once, then its rows by their codes
         words = np.append(_positions(values.dictionary, choices), -1)
         return words[pc.fill_null(values.indices.cast(pa.int64()), -1).to_numpy()]
+    if pa.types.is_null(values.type):  # a column of nulls only
+        return np.full(len(values), -1, dtype=np.int64)
     if pa.types.is_integer(values.type) and pa.types.is_integer(choices.type):
         values, choices = values.cast(pa.int64(), safe=False), choices.cast(pa.int64(), safe=False)
     found = pc.index_in(values, value_set=choices, skip_nulls=True)
