@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import pickle
 import re
@@ -37,6 +38,15 @@ from cadence.policy_files import dump, dumps, from_dict, json_schema, load, load
 from strategies import layered_policies, policies
 
 HEADER = 'version = 1\nname = "p"\ncalendar = "Europe/Berlin"\nsegments = ["A", "B"]\n'
+
+
+@functools.cache
+def schema_validator() -> Any:
+    """A validator of the JSON Schema, the schema itself checked once (checking it is most of a validation's cost)."""
+    schema = json_schema()
+    validator: Any = jsonschema.validators.validator_for(schema)
+    validator.check_schema(schema)
+    return validator(schema)
 
 
 def problems(text: str, **kwargs: Any) -> list[str]:
@@ -95,7 +105,7 @@ class TestRoundTrip:
         assert from_dict(to_dict(policy)) == policy
         assert loads(dumps(policy)) == policy
         assert loads(dumps(policy, format="json"), format="json") == policy
-        jsonschema.validate(to_dict(policy), json_schema())
+        schema_validator().validate(to_dict(policy))
 
     def test_files(self, tmp_path: Path) -> None:
         policy = full_policy()
@@ -407,7 +417,7 @@ class TestLayers:
         assert written["layers"] == [{"key": "A/*", "interval": "3d"},
                                      {"key": "*/lead", "first_response": "1d", "grace": "0d"}]  # fmt: skip
         assert "layers" not in to_dict(presets.load("abc", calendar="UTC"))
-        jsonschema.validate(written, json_schema())
+        schema_validator().validate(written)
 
     @pytest.mark.parametrize(
         ("more", "problem"),
@@ -433,7 +443,7 @@ class TestLayers:
         data = to_dict(loads(LAYERED))
         for layer in ({"key": "B/*"}, {}):
             with pytest.raises(jsonschema.ValidationError):
-                jsonschema.validate({**data, "layers": [layer]}, json_schema())
+                schema_validator().validate({**data, "layers": [layer]})
 
     def test_an_inconsistent_rule_blames_the_layer_that_set_the_field(self) -> None:
         """The review's case: */lead sets the grace that A/* is not to blame for."""
@@ -456,19 +466,19 @@ class TestLayers:
         data = to_dict(loads(LAYERED))
         data["layers"][0]["intervals"] = ["2d"]
         with pytest.raises(jsonschema.ValidationError):
-            jsonschema.validate(data, json_schema())
+            schema_validator().validate(data)
 
 
 class TestSchema:
     @pytest.mark.parametrize("name", presets.names())
     def test_every_preset_validates(self, name: str) -> None:
         policy = presets.load(name, calendar="Europe/Berlin")
-        jsonschema.validate(to_dict(policy), json_schema())
-        jsonschema.validate(to_dict(policy, calendar=False) | {"calendar": "UTC"}, json_schema())
+        schema_validator().validate(to_dict(policy))
+        schema_validator().validate(to_dict(policy, calendar=False) | {"calendar": "UTC"})
 
     def test_a_policy_with_every_field_validates(self) -> None:
-        jsonschema.validate(to_dict(full_policy()), json_schema())
-        jsonschema.validate(json.loads(dumps(full_policy(), format="json")), json_schema())
+        schema_validator().validate(to_dict(full_policy()))
+        schema_validator().validate(json.loads(dumps(full_policy(), format="json")))
 
     @pytest.mark.parametrize(
         "change",
@@ -488,7 +498,7 @@ class TestSchema:
         data = to_dict(presets.load("abc", calendar="Europe/Berlin"))
         change(data)
         with pytest.raises(jsonschema.ValidationError):
-            jsonschema.validate(data, json_schema())
+            schema_validator().validate(data)
 
     def test_the_schema_is_a_valid_schema(self) -> None:
         jsonschema.Draft202012Validator.check_schema(json_schema())
