@@ -85,6 +85,24 @@ class TestShape:
         out = frames.assess(presets.load("abc", calendar=BERLIN), people, touches, as_of=AS_OF)
         assert list(out["step"]) == [0, 1]
 
+    def test_categories_of_numbers_or_of_nothing_are_read_as_text(self) -> None:
+        """Categories whose values are not text are read as the scalar path reads them: ids as text (so customer
+        '01' is not the contacts' category 1), words as unknown words, and categories of nothing as nulls."""
+        people, touches = _tables()
+        people["id"] = ["01", "1"]
+        touches["customer_id"] = pd.Categorical([1, 1])
+        policy_ = presets.load("abc", calendar=BERLIN)
+        assert frames.assess(policy_, people, touches, as_of=AS_OF)["step"].tolist() == [0, 1]
+        people, touches = _tables()
+        for column in ("direction", "outcome", "by"):
+            out = frames.assess(policy_, people, touches.assign(**{column: pd.Categorical([None, None])}), as_of=AS_OF)
+            assert out["step"].tolist() == [0, 1]
+        with pytest.raises(TableError, match=r"contacts row 0, column 'channel': Contact\.channel: unknown channel 1"):
+            frames.assess(policy_, people, touches.assign(channel=pd.Categorical([1, 1])), as_of=AS_OF)
+        empty = pa.array([None, None]).dictionary_encode()
+        out = frames.assess(policy_, pa.table(people), pa.table(touches).append_column("direction", empty), as_of=AS_OF)
+        assert out["step"].to_pylist() == [0, 1]
+
     def test_arrow_categories_with_words_per_chunk(self) -> None:
         """A pyarrow table whose chunks of categories each have their own words (as Arrow's readers make them)."""
         people, touches = _tables("pyarrow")

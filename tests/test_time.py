@@ -87,15 +87,15 @@ class TestOffsetsBetween:
     @given(
         st.sampled_from([*ZONES, "Africa/Casablanca", "Europe/Dublin"]),
         st.integers(-60 * 365, 80 * 365),
-        st.integers(0, 86_399),
+        st.integers(0, DAY_US - 1),
         st.integers(0, 900),
     )
-    def test_the_changes_are_the_zones_own(self, key: str, day: int, second: int, days: int) -> None:
+    def test_the_changes_are_the_zones_own(self, key: str, day: int, micro: int, days: int) -> None:
         """The changes of offset between two instants, read from the zone's data, are the ones a scan of the
         offsets finds (the path for a zone whose data cannot be read), and give each instant its offset; a change
         of name or of daylight saving alone (Casablanca, October 2018) is none."""
-        first = (day * 86_400 + second) * US
-        last = first + days * DAY_US + second * US
+        first = day * DAY_US + micro  # instants off the whole second too: changes come at whole seconds
+        last = first + days * DAY_US + micro // 3
         zone = get_zone(key, "zone")
         changes, offsets = zone.offsets_between(first, last)
         scanning = Zone(key)
@@ -113,6 +113,15 @@ class TestOffsetsBetween:
         first, last = instant_us(t("2026-01-01T00:00:00+01:00"), "x"), instant_us(t("2026-12-31T00:00:00+01:00"), "x")
         changes = [instant_us(t("2026-03-29T01:00:00Z"), "x"), instant_us(t("2026-10-25T01:00:00Z"), "x")]
         assert zone.offsets_between(first, last) == (changes, [3600, 7200, 3600])
+
+    def test_a_scan_finds_a_change_between_fractions_of_a_second(self) -> None:
+        """Santiago ends daylight saving at 03:00:00 UTC on 5 April 2026: found to the second from instants that
+        are not whole seconds (a bisection of microseconds once missed it, or never ended)."""
+        zone = Zone("America/Santiago")
+        zone._rules = ([], _UNKNOWN_RULES, 10_000)
+        change = instant_us(t("2026-04-05T03:00:00Z"), "x")
+        assert zone.offsets_between(change - DAY_US + 500_000, change + 200_000) == ([change], [-10_800, -14_400])
+        assert zone.offsets_between(change - 4 * DAY_US, change + 200_000) == ([change], [-10_800, -14_400])
 
 
 class TestAddCalendar:

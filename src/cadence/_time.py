@@ -349,12 +349,13 @@ class Zone:
             changes, offsets = [], [self.offset(first)]
             for day in range(first // DAY_US + 1, last // DAY_US + 2):
                 low, high = max((day - 1) * DAY_US, first), min(day * DAY_US, last)
-                if self.offset(high) != offsets[-1]:  # it changed in (low, high]: find the instant, to the second
-                    while high - low > US:
-                        middle = low + (high - low) // (2 * US) * US
-                        low, high = (low, middle) if self.offset(middle) != offsets[-1] else (middle, high)
-                    changes.append(high)
-                    offsets.append(self.offset(high))
+                if self.offset(high) != offsets[-1]:  # it changed in (low, high], at a whole second: find it
+                    below, above = low // US, -(-high // US)  # seconds: the old offset at the one, the new at the other
+                    while above - below > 1:
+                        middle = (below + above) // 2
+                        below, above = (below, middle) if self.offset(middle * US) != offsets[-1] else (middle, above)
+                    changes.append(above * US)
+                    offsets.append(self.offset(above * US))
             return changes, offsets
         years = range(_utc_year(first), _utc_year(last) + 1)
         changes, offsets = [], [self.offset(first)]

@@ -703,7 +703,7 @@ def read_tables(customers: str, contacts: str, encoding: str | None = None, date
         del people, columns
         # Contacts and deferrals (the rows with `until`) share the id and instant columns; the others are the
         # contacts' alone, read once split (the text of the instants is dropped once they are read).
-        touches = read(contacts, CONTACT_COLUMNS, ("channel", "direction", "outcome", "by"))
+        touches = read(contacts, CONTACT_COLUMNS, ("customer_id", "channel", "direction", "outcome", "by"))
         until = text(touches, "until", False)
         deferred = pc.is_valid(until)
         ids, at = text(touches, "customer_id", True), instants(touches, "at", True)

@@ -1209,10 +1209,17 @@ def _lookup(series: Any, mapping: dict[Any, int], default: int) -> Any:
 
 
 def _arrow(series: Any) -> Any:
-    """A column as Arrow, for `_positions`: integers and categories as they are, anything else as text."""
+    """A column as Arrow, for `_positions`: integers, text, and categories of text as they are; anything else
+    (categories of numbers, of nothing or of mixed values, objects) as text, as the scalar path reads ids."""
     dtype = series.dtype
-    if dtype.is_integer() or dtype == nw.Categorical or dtype == nw.Enum or dtype == nw.String:
+    if dtype.is_integer():
         return series.to_arrow()
+    if dtype == nw.String or dtype == nw.Categorical or dtype == nw.Enum:
+        with contextlib.suppress(pa.ArrowInvalid, pa.ArrowTypeError):
+            values = series.to_arrow()
+            kind = values.type.value_type if pa.types.is_dictionary(values.type) else values.type
+            if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+                return values
     return series.cast(nw.String).to_arrow()
 
 
