@@ -218,12 +218,20 @@ def _packed(who: I64, at: I64, code: I64, by: I64, steps: tuple[int, int, int]) 
     widths = [(span - 1).bit_length(), (CODES - 1).bit_length(), (int(by.max()) + 1).bit_length()]
     if (int(who.max())).bit_length() + sum(widths) > 63:
         return None
+    key: I64 = who << widths[0]  # built in place: every new array of this size costs its pages once more
     offset = at - low
     if step > 1:
         offset //= step
-    key: I64 = (((who << widths[0] | offset) << widths[1] | code) << widths[2]) | (by + 1)
+    key |= offset
+    del offset
+    key <<= widths[1]
+    key |= code
+    key <<= widths[2]
+    key += by
+    key += 1
     key.sort()
-    by = (key & ((1 << widths[2]) - 1)) - 1
+    by = key & ((1 << widths[2]) - 1)
+    by -= 1
     key >>= widths[2]
     code = key & ((1 << widths[1]) - 1)
     key >>= widths[1]
@@ -231,7 +239,8 @@ def _packed(who: I64, at: I64, code: I64, by: I64, steps: tuple[int, int, int]) 
     if step > 1:
         at *= step
     at += low
-    return key >> widths[0], at, code, by
+    key >>= widths[0]
+    return key, at, code, by
 
 
 def _order(who: I64, at: I64, steps: tuple[int, int, int]) -> I64:

@@ -739,7 +739,7 @@ def read_tables(customers: str, contacts: str, encoding: str | None = None, date
         del touches, ids, at, until
         known = customer_table["id"]
         for table in (contact_table, deferrals):
-            if table is not None and pc.all(pc.is_in(table["customer_id"], known)).as_py() is False:
+            if table is not None and pc.all(pc.is_in(_values(table["customer_id"]), known)).as_py() is False:
                 raise _Unclean  # a contact of a customer not in the file: the row reader says which
     except (_Unclean, OSError):  # the row reader says what is wrong with the file
         return None
