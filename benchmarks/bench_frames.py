@@ -15,8 +15,8 @@ Run: ``python benchmarks/bench_frames.py [--customers 1000000] [--full-customers
    whole seconds, as CRM exports give them; the line "frames pandas int, us" has them to the microsecond, which
    leaves too many bits to sort each contact as one packed value;
 2. customers per second of ``frames.assess`` under the full rulebook (a cap, unanswered attempts, an escalation
-   ladder, a pool reclaim and two touchpoints), on ``--full-customers`` customers of the same kind: frames sends
-   rules with a cap, a reclaim or touchpoints through the scalar pipeline, one customer at a time;
+   ladder, a pool reclaim and two touchpoints), on ``--full-customers`` customers of the same kind, beside the
+   simple rule on the same customers;
 3. the peak memory of each call over the size of its input columns: each call runs once in a fresh process
    (the data generated there the same way), the kernel's peak resident set (``VmHWM``) reset just before the call
    through ``/proc/self/clear_refs``, and the peak minus the resident set before the call is reported, against the

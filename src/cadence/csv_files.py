@@ -591,7 +591,8 @@ def read_tables(customers: str, contacts: str, encoding: str | None = None, date
     or a cell is not in the plain form the row reader would read the same way (the row reader then reads the
     files, and reports bad rows with their file, line and column). ``dates`` names the customers' date columns to
     read (a policy's `Touchpoint.of`): dates in ``YYYY-MM-DD`` form column-wise, anything else by the row
-    reader."""
+    reader. The contacts' ``customer_id``, ``channel``, ``direction``, ``outcome`` and ``by`` come as categories
+    (Arrow dictionaries), empty cells as nulls."""
     try:
         if encoding is not None and codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
             return None
