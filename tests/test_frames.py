@@ -99,6 +99,10 @@ class TestShape:
             assert out["step"].tolist() == [0, 1]
         with pytest.raises(TableError, match=r"contacts row 0, column 'channel': Contact\.channel: unknown channel 1"):
             frames.assess(policy_, people, touches.assign(channel=pd.Categorical([1, 1])), as_of=AS_OF)
+        for owner, by in ((["ana", 1], None), ("ana", ["ana", 1])):  # the scalar path refuses a person 1
+            mixed = people.assign(owner=pd.Categorical(owner) if by is None else owner)
+            with pytest.raises(TableError, match="must be a non-empty string or None"):
+                frames.assess(policy_, mixed, touches.assign(by=pd.Categorical(by) if by else None), as_of=AS_OF)
         empty = pa.array([None, None]).dictionary_encode()
         out = frames.assess(policy_, pa.table(people), pa.table(touches).append_column("direction", empty), as_of=AS_OF)
         assert out["step"].to_pylist() == [0, 1]

@@ -668,10 +668,13 @@ class _Customers:
         if "owner" in frame.columns:
             owners = frame["owner"]
             if owners.dtype == nw.String or owners.dtype == nw.Categorical:
-                words = [name for name in owners.unique().to_list() if isinstance(name, str) and name]
+                values = owners.unique().to_list()
+                words = [name for name in values if isinstance(name, str) and name]
                 self.names = {name: i for i, name in enumerate(words)}
                 self.owner = _lookup(owners, self.names, -1)
                 doubt |= _empty(frame, "owner")  # "" is no owner: Customer says so
+                if _not_text(values):  # categories of other values: the scalar path judges each row
+                    doubt |= ~_nulls(frame, "owner")
             else:
                 doubt |= ~_nulls(frame, "owner")  # not text: the scalar path says so
         if "do_not_contact" in frame.columns:
@@ -818,11 +821,14 @@ def _read_contacts(people: _Customers, frame: Any | None) -> _Contacts:
     if "by" in frame.columns:
         column = frame["by"]
         if column.dtype == nw.String or column.dtype == nw.Categorical:
-            for name in column.unique().to_list():
+            values = column.unique().to_list()
+            for name in values:
                 if isinstance(name, str) and name:
                     persons.setdefault(name, len(persons))
             by = _lookup(column, persons, -1)
             bad |= _empty(frame, "by")  # "" is nobody: Contact says so
+            if _not_text(values):  # categories of other values: the scalar path judges each row
+                bad |= ~_nulls(frame, "by")
         else:
             bad |= ~_nulls(frame, "by")  # not text: the scalar path says so
     names = list(persons)
@@ -1202,6 +1208,11 @@ def _empty(frame: Any, column: str) -> Any:
     if column not in frame.columns or not _textual(frame, column):
         return np.zeros(len(frame), dtype=bool)
     return (frame[column].cast(nw.String) == "").fill_null(False).to_numpy().astype(bool)
+
+
+def _not_text(values: list[Any]) -> bool:
+    """True when some of a column's distinct values are neither text nor null (categories of numbers, say)."""
+    return any(_null(value) is not None and not isinstance(value, str) for value in values)
 
 
 def _dense_rows(own: Any, ids: Any) -> Any:
