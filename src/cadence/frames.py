@@ -1207,7 +1207,8 @@ def _empty(frame: Any, column: str) -> Any:
     """Which rows of a text column hold the empty string (a value the model refuses, unlike a null)."""
     if column not in frame.columns or not _textual(frame, column):
         return np.zeros(len(frame), dtype=bool)
-    return (frame[column].cast(nw.String) == "").fill_null(False).to_numpy().astype(bool)
+    found: Any = _positions(_arrow(frame[column]), pa.array([""])) == 0  # categories: each word once
+    return found
 
 
 def _not_text(values: list[Any]) -> bool:
